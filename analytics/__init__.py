@@ -1,0 +1,1 @@
+"""Pure domain logic: no streamlit, no duckdb. pandas/numpy/scipy/pulp in, typed results out."""

@@ -1,0 +1,75 @@
+"""Lodestar router: page config, shared sidebar (language, snapshot, user) and st.navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from i18n import LANGUAGE_NAMES, LANGUAGES
+from store import snapshots
+from store.errors import StoreError
+from ui.session import ACTOR_KEY, LANG_KEY, SNAPSHOT_KEY, cursor, init_defaults, show_error, t
+
+ROOT = Path(__file__).resolve().parent
+
+# (section key, page file, title key, icon); the first page is the landing page.
+PAGES: list[tuple[str, str, str, str]] = [
+    ("app.section.portfolio", "pages/overview.py", "page.overview", ":material/dashboard:"),
+    ("app.section.portfolio", "pages/strategy.py", "page.strategy", ":material/target:"),
+    ("app.section.portfolio", "pages/optimiser.py", "page.optimiser", ":material/tune:"),
+    ("app.section.portfolio", "pages/scenarios.py", "page.scenarios", ":material/compare:"),
+    ("app.section.delivery", "pages/delivery.py", "page.delivery", ":material/monitor_heart:"),
+    ("app.section.delivery", "pages/resources.py", "page.resources", ":material/groups:"),
+    ("app.section.delivery", "pages/maturity.py", "page.maturity", ":material/stairs:"),
+    ("app.section.admin", "pages/data.py", "page.data", ":material/upload_file:"),
+    ("app.section.admin", "pages/decision_log.py", "page.decision_log", ":material/history:"),
+]
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        st.selectbox(
+            t("app.language"),
+            options=list(LANGUAGES),
+            format_func=lambda code: LANGUAGE_NAMES[code],
+            key=LANG_KEY,
+        )
+        try:
+            listing = snapshots.list_snapshots(cursor())
+        except StoreError as e:
+            show_error(e)
+            return
+        if listing.empty:
+            st.session_state[SNAPSHOT_KEY] = None
+            st.info(t("app.no_snapshot"))
+        else:
+            ids = [int(x) for x in listing["snapshot_id"]]
+            labels = {
+                int(r.snapshot_id): t("app.snapshot_option", label=r.label, as_of=r.as_of.date() if hasattr(r.as_of, "date") else r.as_of, snapshot_id=int(r.snapshot_id))
+                for r in listing.itertuples()
+            }
+            if st.session_state.get(SNAPSHOT_KEY) not in ids:
+                st.session_state[SNAPSHOT_KEY] = ids[0]
+            st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, key=SNAPSHOT_KEY)
+            unit = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY], "currency_unit"].iloc[0]
+            st.caption(t("app.currency", unit=unit))
+        st.text_input(t("app.user"), key=ACTOR_KEY)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Lodestar", page_icon=":material/explore:", layout="wide")
+    init_defaults()
+    _sidebar()
+    sections: dict[str, list[st.Page]] = {}
+    for section, file, title_key, icon in PAGES:
+        if not (ROOT / file).exists():  # pages appear when they are built
+            continue
+        sections.setdefault(t(section), []).append(
+            st.Page(file, title=t(title_key), icon=icon, url_path=Path(file).stem)
+        )
+    st.navigation(sections).run()
+
+
+main()

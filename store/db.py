@@ -1,0 +1,110 @@
+"""Opening the DuckDB file and migrating it.
+
+One connection per process and database path, created lazily under a lock; every caller (a
+Streamlit run, a CLI command, a thread) works on its own `cursor()` of it, as DuckDB advises for
+threads. Migrations are the numbered `migrations/NNN_name.sql` files, applied in order inside a
+transaction each and recorded in `schema_version`, so a database made by an older release opens in
+a newer one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+
+from store.errors import DatabaseLockedError, MigrationError
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "lodestar.duckdb"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+_lock = threading.Lock()
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: the argument, else $LODESTAR_DB, else data/lodestar.duckdb."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get("LODESTAR_DB")
+    return Path(env) if env else DEFAULT_DB_PATH
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """(version, name, file) of every migration shipped, in order."""
+    found = []
+    for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(file.name)
+        if match is None:
+            raise MigrationError(f"badly named migration {file.name}", file=file.name)
+        found.append((int(match.group(1)), file.stem, file))
+    versions = [v for v, _, _ in found]
+    if len(versions) != len(set(versions)):
+        raise MigrationError("two migrations share a number", file=str(MIGRATIONS_DIR))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet recorded; returns the versions applied now."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    applied = []
+    for version, name, file in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except duckdb.Error as e:
+            con.execute("ROLLBACK")
+            raise MigrationError(f"migration {name} failed: {e}", file=name) from e
+        applied.append(version)
+    return applied
+
+
+def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A new migrated connection to the file (created if missing). Prefer `shared_connection`."""
+    target = db_path(path)
+    if str(target) != ":memory:":
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target))
+    except duckdb.IOException as e:
+        raise DatabaseLockedError(str(e), path=str(target)) from e
+    migrate(con)
+    return con
+
+
+def shared_connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """The process-wide connection for this path; callers take `.cursor()` of it per unit of work."""
+    key = str(db_path(path).resolve()) if str(db_path(path)) != ":memory:" else ":memory:"
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            con = connect(key)
+            _connections[key] = con
+        return con
+
+
+def close_shared(path: str | os.PathLike[str] | None = None) -> None:
+    """Close and forget the shared connection (tests, and before deleting a file)."""
+    key = str(db_path(path).resolve()) if str(db_path(path)) != ":memory:" else ":memory:"
+    with _lock:
+        con = _connections.pop(key, None)
+    if con is not None:
+        con.close()
+
+
+def cursor(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the shared connection: the unit of work for one run or command."""
+    return shared_connection(path).cursor()

@@ -1,0 +1,82 @@
+"""The snapshot spine: migrations, atomic create, duplicate detection, rename, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from store import db, decision_log, snapshots
+from store.errors import DuplicateSnapshot, SnapshotNotFound
+
+
+def _projects(n: int = 2) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "project_id": [f"P{i}" for i in range(n)],
+            "name": [f"项目{i}" for i in range(n)],
+            "status": ["proposed"] * n,
+            "start_month": [dt.date(2026, 3, 1)] * n,
+            "duration_months": [6] * n,
+            "budget": [100.0] * n,
+            "depends_on": [[] for _ in range(n)],
+        }
+    )
+
+
+def _files(tag: str = "a") -> list[snapshots.SourceFile]:
+    return [snapshots.SourceFile("projects.csv", "projects", tag * 64, 2, "utf-8")]
+
+
+def test_migrations_recorded_once(db_file):
+    con = db.connect(db_file)
+    versions = [r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()]
+    assert versions == [v for v, _, _ in db.migrations()]
+    con.close()
+    con = db.connect(db_file)  # reopening applies nothing twice
+    assert db.migrate(con) == []
+    con.close()
+
+
+def test_create_and_read_back(con):
+    sid = snapshots.create_snapshot(
+        con, label="2026-03", as_of=dt.date(2026, 3, 31), frames={"projects": _projects()}, files=_files()
+    )
+    listing = snapshots.list_snapshots(con)
+    assert listing.loc[0, "snapshot_id"] == sid
+    assert listing.loc[0, "projects"] == 2
+    back = snapshots.read_table(con, "projects", sid)
+    assert list(back["name"]) == ["项目0", "项目1"]
+    assert back.loc[0, "mandatory"] == False  # noqa: E712 (column default)
+    log = decision_log.entries(con, actions=["import"])
+    assert list(log["snapshot_id"]) == [sid]
+
+
+def test_duplicate_files_refused(con):
+    sid = snapshots.create_snapshot(con, label="x", as_of=dt.date(2026, 3, 31), frames={"projects": _projects()}, files=_files())
+    with pytest.raises(DuplicateSnapshot) as info:
+        snapshots.create_snapshot(con, label="y", as_of=dt.date(2026, 3, 31), frames={"projects": _projects()}, files=_files())
+    assert info.value.params["snapshot_id"] == sid
+    assert snapshots.snapshot_count(con) == 1
+
+
+def test_failed_write_leaves_nothing(con):
+    snapshots.create_snapshot(con, label="x", as_of=dt.date(2026, 3, 31), frames={"projects": _projects()}, files=_files())
+    bad = _projects().drop(columns=["name"])  # NOT NULL column missing: the insert fails midway
+    with pytest.raises(Exception):  # noqa: B017 (DuckDB's constraint error)
+        snapshots.create_snapshot(con, label="bad", as_of=dt.date(2026, 4, 30), frames={"projects": bad}, files=_files("b"))
+    assert snapshots.snapshot_count(con) == 1
+    assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM snapshot_files").fetchone()[0] == 1
+
+
+def test_rename_and_delete(con):
+    sid = snapshots.create_snapshot(con, label="x", as_of=dt.date(2026, 3, 31), frames={"projects": _projects()}, files=_files())
+    snapshots.rename_snapshot(con, sid, "三月")
+    assert snapshots.get_snapshot(con, sid).label == "三月"
+    snapshots.delete_snapshot(con, sid)
+    with pytest.raises(SnapshotNotFound):
+        snapshots.get_snapshot(con, sid)
+    assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 0
+    assert set(decision_log.entries(con)["action"]) == {"import", "snapshot_rename", "snapshot_delete"}
