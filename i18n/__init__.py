@@ -7,7 +7,7 @@ Every language must have exactly the same keys (a test checks). Texts use `str.f
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
