@@ -1,0 +1,387 @@
+"""Saved optimiser scenarios of a snapshot, the recommended one, and the log of every solve.
+
+A scenario is a name, the snapshot it was solved on, every `SelectionParams` and a payload:
+`{"result": SelectionResult.to_dict(), "greedy_objective": float | None, "explanations": [...],
+"frontier": [...], "marginal_values": [...]}`. The payload is stored whole in `scenarios.result`
+so a page or an export can show the scenario again without re-solving.
+
+Names are unique per snapshot, compared case-insensitively after trimming spaces:
+- `save_scenario` never fails on a taken name: it saves under the first free "name (2)", "name (3)",
+  ... and returns the id (read the stored name back with `get_scenario`). Repeated CLI runs with the
+  same `--save-as` therefore keep every result instead of overwriting or failing.
+- `rename_scenario` refuses a taken name (`DuplicateScenarioName`): the user asked for that exact name.
+
+At most one scenario per snapshot is recommended; recommending one clears the flag on the others of
+its snapshot in the same transaction. Every write appends to the decision log in the same transaction
+(actions scenario_save, scenario_rename, scenario_delete, recommend; every solve: optimize).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analytics.selection_types import SelectionParams, SelectionResult
+from store import decision_log
+from store.errors import NotFound, StoreError
+from store.snapshots import get_snapshot
+
+MAX_NAME_LENGTH = 120
+
+
+class ScenarioNotFound(NotFound):
+    key = "scenarios.error.not_found"
+
+
+class DuplicateScenarioName(StoreError):
+    key = "scenarios.error.duplicate_name"
+
+
+class InvalidScenario(StoreError):
+    """A name, rationale or payload that cannot be stored (empty, too long, no result)."""
+
+    key = "scenarios.error.invalid"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    scenario_id: int
+    snapshot_id: int
+    name: str
+    params: SelectionParams
+    payload: dict[str, Any]
+    result: SelectionResult
+    created_by: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    is_recommended: bool
+    rationale: str | None
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise InvalidScenario("empty scenario name", key="scenarios.error.empty_name")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidScenario("scenario name too long", key="scenarios.error.long_name", limit=MAX_NAME_LENGTH)
+    return cleaned
+
+
+def _taken_names(con: duckdb.DuckDBPyConnection, snapshot_id: int, except_id: int | None = None) -> set[str]:
+    rows = con.execute(
+        "SELECT lower(name) FROM scenarios WHERE snapshot_id = ? AND scenario_id IS DISTINCT FROM ?",
+        [snapshot_id, except_id],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def free_name(con: duckdb.DuckDBPyConnection, snapshot_id: int, name: str) -> str:
+    """`name` if no scenario of the snapshot has it, else the first free "name (n)", n >= 2."""
+    base = _clean_name(name)
+    taken = _taken_names(con, snapshot_id)
+    if base.lower() not in taken:
+        return base
+    n = 2
+    while f"{base} ({n})".lower() in taken:
+        n += 1
+    return f"{base} ({n})"
+
+
+def _validate_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("result"), Mapping):
+        raise InvalidScenario("payload has no result", key="scenarios.error.no_result")
+    data = {
+        "result": dict(payload["result"]),
+        "greedy_objective": payload.get("greedy_objective"),
+        "explanations": list(payload.get("explanations") or []),
+        "frontier": list(payload.get("frontier") or []),
+        "marginal_values": list(payload.get("marginal_values") or []),
+    }
+    extra = {k: v for k, v in payload.items() if k not in data}
+    data.update(extra)  # additive payload fields survive a round trip
+    try:
+        SelectionResult.from_dict(data["result"])
+    except (TypeError, KeyError) as e:
+        raise InvalidScenario(f"result is not a SelectionResult: {e}", key="scenarios.error.no_result") from e
+    return data
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> Any:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        value = work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return value
+
+
+def save_scenario(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    snapshot_id: int,
+    name: str,
+    params: SelectionParams,
+    payload: Mapping[str, Any],
+    actor: str | None = None,
+) -> int:
+    """Store a scenario and return its id; a taken name gets a " (n)" suffix (see module doc)."""
+    get_snapshot(con, snapshot_id)  # raises SnapshotNotFound
+    data = _validate_payload(payload)
+    result = data["result"]
+
+    def work() -> int:
+        stored_name = free_name(con, snapshot_id, name)
+        scenario_id = con.execute(
+            "INSERT INTO scenarios (snapshot_id, name, params, result, created_by) VALUES (?, ?, ?, ?, ?)"
+            " RETURNING scenario_id",
+            [snapshot_id, stored_name, _dumps(params.to_dict()), _dumps(data), actor],
+        ).fetchone()[0]
+        decision_log.append(
+            con,
+            "scenario_save",
+            actor=actor,
+            snapshot_id=snapshot_id,
+            summary=f"scenario {scenario_id}: {stored_name}",
+            details={
+                "scenario_id": int(scenario_id),
+                "name": stored_name,
+                "params_hash": params.params_hash(),
+                "status": result.get("status"),
+                "objective": result.get("objective"),
+                "total_cost": result.get("total_cost"),
+                "selected": len(result.get("selected") or ()),
+            },
+        )
+        return int(scenario_id)
+
+    return _in_transaction(con, work)
+
+
+_COLUMNS = (
+    "scenario_id, snapshot_id, name, params, result, created_by, created_at, updated_at,"
+    " is_recommended, rationale"
+)
+
+
+def _row_to_scenario(row: tuple) -> Scenario:
+    payload = json.loads(row[4])
+    return Scenario(
+        scenario_id=int(row[0]),
+        snapshot_id=int(row[1]),
+        name=row[2],
+        params=SelectionParams.from_dict(json.loads(row[3])),
+        payload=payload,
+        result=SelectionResult.from_dict(payload["result"]),
+        created_by=row[5],
+        created_at=row[6],
+        updated_at=row[7],
+        is_recommended=bool(row[8]),
+        rationale=row[9],
+    )
+
+
+def get_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int) -> Scenario:
+    row = con.execute(f"SELECT {_COLUMNS} FROM scenarios WHERE scenario_id = ?", [scenario_id]).fetchone()
+    if row is None:
+        raise ScenarioNotFound(f"no scenario {scenario_id}", scenario_id=scenario_id, what=f"scenario {scenario_id}")
+    return _row_to_scenario(row)
+
+
+def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None) -> pd.DataFrame:
+    """One row per scenario (newest first) with its headline figures read from the stored result.
+
+    Columns: scenario_id, snapshot_id, name, created_by, created_at, updated_at, is_recommended,
+    rationale, objective_kind, budget, solver, status, objective, gap, total_cost, n_selected,
+    greedy_objective.
+    """
+    where, args = "", []
+    if snapshot_id is not None:
+        where, args = "WHERE snapshot_id = ?", [snapshot_id]
+    return con.execute(
+        "SELECT scenario_id, snapshot_id, name, created_by, created_at, updated_at, is_recommended, rationale,"
+        " json_extract_string(params, '$.objective') AS objective_kind,"
+        " TRY_CAST(json_extract(params, '$.budget') AS DOUBLE) AS budget,"
+        " json_extract_string(params, '$.solver') AS solver,"
+        " json_extract_string(result, '$.result.status') AS status,"
+        " TRY_CAST(json_extract(result, '$.result.objective') AS DOUBLE) AS objective,"
+        " TRY_CAST(json_extract(result, '$.result.gap') AS DOUBLE) AS gap,"
+        " TRY_CAST(json_extract(result, '$.result.total_cost') AS DOUBLE) AS total_cost,"
+        " CAST(coalesce(json_array_length(result, '$.result.selected'), 0) AS INTEGER) AS n_selected,"
+        " TRY_CAST(json_extract(result, '$.greedy_objective') AS DOUBLE) AS greedy_objective"
+        f" FROM scenarios {where} ORDER BY created_at DESC, scenario_id DESC",
+        args,
+    ).df()
+
+
+def rename_scenario(
+    con: duckdb.DuckDBPyConnection, scenario_id: int, name: str, actor: str | None = None
+) -> None:
+    """Rename; refuses a name another scenario of the same snapshot already has."""
+    old = get_scenario(con, scenario_id)
+    new_name = _clean_name(name)
+    if new_name.lower() in _taken_names(con, old.snapshot_id, except_id=scenario_id):
+        raise DuplicateScenarioName(f"name taken: {new_name}", name=new_name)
+
+    def work() -> None:
+        con.execute(
+            "UPDATE scenarios SET name = ?, updated_at = current_timestamp WHERE scenario_id = ?",
+            [new_name, scenario_id],
+        )
+        decision_log.append(
+            con,
+            "scenario_rename",
+            actor=actor,
+            snapshot_id=old.snapshot_id,
+            summary=f"scenario {scenario_id}: {new_name}",
+            details={"scenario_id": scenario_id, "from": old.name, "to": new_name},
+        )
+
+    _in_transaction(con, work)
+
+
+def delete_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, actor: str | None = None) -> None:
+    """Delete one scenario (also when it was the recommended one: the snapshot then has none)."""
+    old = get_scenario(con, scenario_id)
+
+    def work() -> None:
+        con.execute("DELETE FROM scenarios WHERE scenario_id = ?", [scenario_id])
+        decision_log.append(
+            con,
+            "scenario_delete",
+            actor=actor,
+            snapshot_id=old.snapshot_id,
+            summary=f"scenario {scenario_id}: {old.name}",
+            details={
+                "scenario_id": scenario_id,
+                "name": old.name,
+                "was_recommended": old.is_recommended,
+                "objective": old.result.objective,
+            },
+        )
+
+    _in_transaction(con, work)
+
+
+def recommend_scenario(
+    con: duckdb.DuckDBPyConnection, scenario_id: int, rationale: str, actor: str | None = None
+) -> None:
+    """Mark the scenario recommended for its snapshot (clearing any other) with a rationale.
+
+    Refuses an empty rationale and a scenario whose solve found no solution.
+    """
+    scenario = get_scenario(con, scenario_id)
+    text = (rationale or "").strip()
+    if not text:
+        raise InvalidScenario("empty rationale", key="scenarios.error.empty_rationale")
+    if not scenario.result.has_solution:
+        raise InvalidScenario(
+            "no solution to recommend", key="scenarios.error.no_solution", status=scenario.result.status
+        )
+    previous = recommended_scenario(con, scenario.snapshot_id)
+
+    def work() -> None:
+        con.execute(
+            "UPDATE scenarios SET is_recommended = false, updated_at = current_timestamp"
+            " WHERE snapshot_id = ? AND is_recommended AND scenario_id <> ?",
+            [scenario.snapshot_id, scenario_id],
+        )
+        con.execute(
+            "UPDATE scenarios SET is_recommended = true, rationale = ?, updated_at = current_timestamp"
+            " WHERE scenario_id = ?",
+            [text, scenario_id],
+        )
+        decision_log.append(
+            con,
+            "recommend",
+            actor=actor,
+            snapshot_id=scenario.snapshot_id,
+            summary=f"scenario {scenario_id}: {scenario.name}",
+            details={
+                "scenario_id": scenario_id,
+                "name": scenario.name,
+                "rationale": text,
+                "previous_scenario_id": previous.scenario_id if previous else None,
+                "objective": scenario.result.objective,
+                "total_cost": scenario.result.total_cost,
+            },
+        )
+
+    _in_transaction(con, work)
+
+
+def clear_recommendation(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str | None = None) -> bool:
+    """Withdraw the snapshot's recommendation; returns False when there was none."""
+    previous = recommended_scenario(con, snapshot_id)
+    if previous is None:
+        return False
+
+    def work() -> None:
+        con.execute(
+            "UPDATE scenarios SET is_recommended = false, updated_at = current_timestamp WHERE scenario_id = ?",
+            [previous.scenario_id],
+        )
+        decision_log.append(
+            con,
+            "recommend",
+            actor=actor,
+            snapshot_id=snapshot_id,
+            summary=f"withdrawn: scenario {previous.scenario_id}",
+            details={"scenario_id": None, "previous_scenario_id": previous.scenario_id},
+        )
+
+    _in_transaction(con, work)
+    return True
+
+
+def recommended_scenario(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Scenario | None:
+    row = con.execute(
+        f"SELECT {_COLUMNS} FROM scenarios WHERE snapshot_id = ? AND is_recommended"
+        " ORDER BY updated_at DESC, scenario_id DESC LIMIT 1",
+        [snapshot_id],
+    ).fetchone()
+    return None if row is None else _row_to_scenario(row)
+
+
+def log_solve(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    snapshot_id: int,
+    params: SelectionParams,
+    result: SelectionResult,
+    actor: str | None = None,
+) -> int:
+    """Append one "optimize" entry for a solve (whatever its status) and return the log id."""
+    objective = result.objective if result.has_solution else None
+    details = {
+        "params_hash": params.params_hash(),
+        "solver": result.solver,
+        "status": result.status,
+        "gap": result.gap if result.has_solution else None,
+        "objective": objective,
+        "bound": result.bound,
+        "build_seconds": round(float(result.build_seconds), 4),
+        "solve_seconds": round(float(result.solve_seconds), 4),
+        "selected": len(result.selected) if result.has_solution else 0,
+        "total_cost": result.total_cost if result.has_solution else None,
+        "objective_kind": params.objective,
+        "violated": list(result.violated),
+        "params": params.to_dict(),
+    }
+    summary = f"{result.status} {params.objective}={_fmt(objective)} gap={_fmt(details['gap'])} solver={result.solver}"
+    return decision_log.append(con, "optimize", actor=actor, snapshot_id=snapshot_id, summary=summary, details=details)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.6g}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
