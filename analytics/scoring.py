@@ -114,3 +114,63 @@ def strategic_value(
     weight_vector = np.array(list(normalised.values()))
     values = matrix.to_numpy(dtype=float) @ weight_vector * (100.0 / MAX_SCORE)
     return pd.Series(values, index=pd.Index(ids, name="project_id"), name="strategic_value")
+
+
+def risk_multipliers(risk_scores: pd.Series, risk_penalty: float) -> pd.Series:
+    """1 - risk_penalty * (risk - 1) / 4 per project (1 where the risk score is missing).
+
+    `risk_scores` is indexed by project_id on the 1-5 scale; `risk_penalty` in [0, 1] is the share
+    taken off a project of the highest risk.
+    """
+    if not 0.0 <= risk_penalty <= 1.0:
+        raise InvalidInput(f"risk penalty {risk_penalty} is outside 0-1", key="strategy.error.risk_penalty",
+                           value=risk_penalty)
+    risk = pd.to_numeric(risk_scores, errors="coerce").astype(float)
+    out_of_scale = risk[risk.notna() & ~risk.between(RISK_MIN, RISK_MAX)]
+    if not out_of_scale.empty:
+        raise InvalidInput(
+            f"risk score {out_of_scale.iloc[0]} of {out_of_scale.index[0]} is outside 1-5",
+            key="strategy.error.risk_range", project_id=out_of_scale.index[0], value=out_of_scale.iloc[0],
+        )
+    share = (risk - RISK_MIN) / (RISK_MAX - RISK_MIN)
+    return (1.0 - risk_penalty * share).fillna(1.0)
+
+
+def rank_descending(values: pd.Series) -> pd.Series:
+    """Competition ranks (1, 2, 2, 4): equal values share the best rank. Values are compared to 1e-9
+    so that float noise from weight arithmetic does not split a genuine tie."""
+    return values.round(9).rank(method="min", ascending=False).astype(int)
+
+
+def score_portfolio(
+    projects: pd.DataFrame,
+    scores: pd.DataFrame,
+    weights: Mapping[str, float],
+    *,
+    risk_penalty: float = 0.0,
+) -> ScoringResult:
+    """Strategic and risk-adjusted scores, rank and missing-score flags for every project.
+
+    `projects` needs project_id (and risk_score when `risk_penalty` > 0). Only objectives with a
+    positive weight are flagged when their score is missing, since the others cannot move a score.
+    """
+    if "project_id" not in projects.columns:
+        raise InvalidInput("projects lack project_id", key="strategy.error.score_columns", columns="project_id")
+    ids = [str(p) for p in projects["project_id"]]
+    normalised = normalise_weights(weights)
+    value = strategic_value(scores, normalised, ids)
+    risk = (projects.set_index(projects["project_id"].astype(str))["risk_score"]
+            if "risk_score" in projects.columns else pd.Series(np.nan, index=ids))
+    adjusted = value * risk_multipliers(risk, risk_penalty).reindex(ids).to_numpy()
+    weighted = [o for o, w in normalised.items() if w > 0]
+    present = score_matrix(scores, weighted, ids).notna()
+    table = pd.DataFrame({
+        "project_id": ids,
+        "strategic_score": value.to_numpy(),
+        "risk_adjusted_score": adjusted.to_numpy(),
+        "rank": rank_descending(adjusted).to_numpy(),
+        "missing_objectives": [tuple(o for o in weighted if not present.at[p, o]) for p in ids],
+        "risk_missing": pd.to_numeric(risk, errors="coerce").reindex(ids).isna().to_numpy(),
+    })
+    table = table.sort_values(["rank", "project_id"], kind="stable").reset_index(drop=True)
+    return ScoringResult(table=table, weights=normalised, risk_penalty=float(risk_penalty))

@@ -17,7 +17,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analytics.errors import InvalidInput
-from analytics.scoring import strategic_value
+from analytics.scoring import rank_descending, score_portfolio, strategic_value
 
 WEIGHTS = {"growth": 3.0, "efficiency": 1.0, "compliance": 1.0}
 PROJECTS = ["P1", "P2", "P3", "P4", "P5"]
@@ -70,3 +70,64 @@ def test_bad_input_raises(scores, weights, key):
     with pytest.raises(InvalidInput) as caught:
         strategic_value(scores, weights, ["A"])
     assert caught.value.key == key
+
+
+def _projects() -> pd.DataFrame:
+    return pd.DataFrame({"project_id": PROJECTS, "risk_score": [5.0, 1.0, 3.0, None, 2.0]})
+
+
+def test_score_portfolio_ranks_ties_and_flags():
+    result = score_portfolio(_projects(), _scores(), WEIGHTS)
+    table = result.table.set_index("project_id")
+    # P1 and P2 tie at 88 and share rank 1; P3 is third, not second.
+    assert table["rank"].to_dict() == {"P1": 1, "P2": 1, "P3": 3, "P4": 4, "P5": 5}
+    assert list(result.table["project_id"]) == ["P1", "P2", "P3", "P4", "P5"]
+    assert_allclose(table["risk_adjusted_score"], table["strategic_score"])
+    assert table.at["P3", "missing_objectives"] == ("efficiency",)
+    assert table.at["P5", "missing_objectives"] == ("growth", "efficiency", "compliance")
+    assert table.at["P1", "missing_objectives"] == ()
+    assert result.incomplete_projects == ("P3", "P5")
+    assert table["risk_missing"].to_dict() == {"P1": False, "P2": False, "P3": False, "P4": True, "P5": False}
+
+
+def test_zero_weight_objective_is_not_flagged():
+    result = score_portfolio(_projects(), _scores(), {"growth": 3, "efficiency": 0, "compliance": 1})
+    assert result.table.set_index("project_id").at["P3", "missing_objectives"] == ()
+
+
+def test_risk_penalty_hand_worked():
+    # Penalty 0.4: multiplier 1 - 0.4 * (risk - 1) / 4.
+    #   P1 risk 5 -> 0.6   -> 88 * 0.6 = 52.8
+    #   P2 risk 1 -> 1.0   -> 88
+    #   P3 risk 3 -> 0.8   -> 44 * 0.8 = 35.2
+    #   P4 no risk -> 1.0  -> 20 (not penalised, flagged)
+    #   P5 risk 2 -> 0.9   -> 0
+    result = score_portfolio(_projects(), _scores(), WEIGHTS, risk_penalty=0.4)
+    table = result.table.set_index("project_id")
+    assert_allclose(table.loc[PROJECTS, "risk_adjusted_score"], [52.8, 88.0, 35.2, 20.0, 0.0])
+    assert_allclose(table.loc[PROJECTS, "strategic_score"], [88.0, 88.0, 44.0, 20.0, 0.0])
+    assert table["rank"].to_dict() == {"P2": 1, "P1": 2, "P3": 3, "P4": 4, "P5": 5}
+    assert list(result.table["project_id"]) == ["P2", "P1", "P3", "P4", "P5"]
+
+
+def test_rank_descending_ignores_float_noise():
+    values = pd.Series([0.1 + 0.2, 0.3, 0.2])
+    assert list(rank_descending(values)) == [1, 1, 3]
+
+
+@pytest.mark.parametrize(("penalty", "risk", "key"), [
+    (1.5, 3.0, "strategy.error.risk_penalty"),
+    (-0.1, 3.0, "strategy.error.risk_penalty"),
+    (0.5, 7.0, "strategy.error.risk_range"),
+    (0.5, 0.0, "strategy.error.risk_range"),
+])
+def test_bad_risk_input(penalty, risk, key):
+    projects = pd.DataFrame({"project_id": ["P1"], "risk_score": [risk]})
+    with pytest.raises(InvalidInput) as caught:
+        score_portfolio(projects, _scores(), WEIGHTS, risk_penalty=penalty)
+    assert caught.value.key == key
+
+
+def test_projects_without_id_column():
+    with pytest.raises(InvalidInput):
+        score_portfolio(pd.DataFrame({"name": ["x"]}), _scores(), WEIGHTS)
