@@ -1,0 +1,183 @@
+"""Delivery health: the rule that turns a project's latest status into healthy / watch / critical.
+
+The rule (thresholds in `HealthThresholds`, defaults shown) looks at five signals of the latest
+status report and gives each a level; the project's health is the worst level of any signal, and
+the reasons are every signal that is not healthy, worst first:
+
+    signal                          watch when                   critical when
+    CPI (cost efficiency)           CPI < 0.95                   CPI < 0.85
+    SPI (schedule efficiency)       SPI < 0.95                   SPI < 0.85
+    RAG reported by the manager     amber                        red
+    overdue milestones (due - met)  >= 1                         >= 3
+    open risks                      >= 5                         >= 10
+    no status report at all         an active or on-hold project without one (watch)
+
+A CPI or SPI that is not defined (nothing spent or nothing planned yet) raises no signal. Each
+reason is a `HealthReason(code, level, params)`; the page shows it through the i18n key
+`delivery.reason.<code>` with `params` (codes: cpi_low, spi_low, rag_red, rag_amber,
+milestones_overdue, open_risks, no_report).
+
+"Worst first" (the exceptions table) sorts by level, then by the number of reasons, then by the
+lower of CPI and SPI (lowest first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from analytics.errors import InvalidInput
+
+HealthLevel = Literal["healthy", "watch", "critical"]
+HEALTH_LEVELS: tuple[str, ...] = ("healthy", "watch", "critical")   # index = severity
+REASON_CODES: tuple[str, ...] = (
+    "no_report", "rag_red", "rag_amber", "cpi_low", "spi_low", "milestones_overdue", "open_risks",
+)
+# Projects expected to file status reports: a missing report is itself a signal for these.
+REPORTING_STATUSES: frozenset[str] = frozenset({"active", "on_hold"})
+
+
+@dataclass(frozen=True)
+class HealthThresholds:
+    """Where each signal turns a project to watch or critical."""
+
+    cpi_watch: float = 0.95          # CPI below this: watch (over cost by more than ~5 %)
+    cpi_critical: float = 0.85       # CPI below this: critical
+    spi_watch: float = 0.95          # SPI below this: watch (behind schedule)
+    spi_critical: float = 0.85       # SPI below this: critical
+    overdue_watch: int = 1           # this many overdue milestones or more: watch
+    overdue_critical: int = 3        # this many or more: critical
+    open_risks_watch: int = 5        # this many open risks or more: watch
+    open_risks_critical: int = 10    # this many or more: critical
+
+    def __post_init__(self) -> None:
+        for name in ("cpi", "spi"):
+            watch, critical = getattr(self, f"{name}_watch"), getattr(self, f"{name}_critical")
+            if not (0 < critical <= watch):
+                raise InvalidInput(
+                    f"{name}: need 0 < critical <= watch", key="delivery.error.thresholds", signal=name.upper()
+                )
+        for name in ("overdue", "open_risks"):
+            watch, critical = getattr(self, f"{name}_watch"), getattr(self, f"{name}_critical")
+            if not (1 <= watch <= critical):
+                raise InvalidInput(
+                    f"{name}: need 1 <= watch <= critical", key="delivery.error.thresholds", signal=name
+                )
+
+
+@dataclass(frozen=True)
+class HealthReason:
+    """One translatable reason: i18n key `delivery.reason.<code>` filled with `params`."""
+
+    code: str
+    level: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _below(values: np.ndarray, watch: float, critical: float) -> np.ndarray:
+    """Severity 0/1/2 of an index that is bad when low; NaN (not defined) is 0."""
+    level = np.where(values < watch, 1, 0)
+    return np.where(values < critical, 2, level)
+
+
+def _at_least(values: np.ndarray, watch: float, critical: float) -> np.ndarray:
+    level = np.where(values >= watch, 1, 0)
+    return np.where(values >= critical, 2, level)
+
+
+def _signals(frame: pd.DataFrame, th: HealthThresholds) -> dict[str, np.ndarray]:
+    """Severity per signal and row (0 healthy, 1 watch, 2 critical)."""
+    rag = frame["rag"].astype("string").str.lower().fillna("") if "rag" in frame.columns else pd.Series([""] * len(frame))
+    rag = rag.to_numpy(dtype=object)
+    overdue = np.clip(_numeric(frame, "milestones_due") - _numeric(frame, "milestones_met"), 0, None)
+    has_report = (
+        frame["has_report"].to_numpy(dtype=bool) if "has_report" in frame.columns else np.ones(len(frame), dtype=bool)
+    )
+    status = frame["status"].astype("string").fillna("").to_numpy(dtype=object) if "status" in frame.columns else None
+    ongoing = np.isin(status, list(REPORTING_STATUSES)) if status is not None else np.ones(len(frame), dtype=bool)
+    return {
+        "no_report": np.where(~has_report & ongoing, 1, 0),
+        "rag_red": np.where(rag == "red", 2, 0),
+        "rag_amber": np.where(rag == "amber", 1, 0),
+        "cpi_low": _below(_numeric(frame, "cpi"), th.cpi_watch, th.cpi_critical),
+        "spi_low": _below(_numeric(frame, "spi"), th.spi_watch, th.spi_critical),
+        "milestones_overdue": _at_least(overdue, th.overdue_watch, th.overdue_critical),
+        "open_risks": _at_least(_numeric(frame, "open_risks"), th.open_risks_watch, th.open_risks_critical),
+    }
+
+
+def health_severity(frame: pd.DataFrame, thresholds: HealthThresholds | None = None) -> np.ndarray:
+    """Severity (0 healthy, 1 watch, 2 critical) per row, without building reasons (fast path)."""
+    signals = _signals(frame, thresholds or HealthThresholds())
+    if len(frame) == 0:
+        return np.zeros(0, dtype=int)
+    return np.max(np.vstack(list(signals.values())), axis=0).astype(int)
+
+
+def _reason(code: str, level: int, row: dict[str, Any], th: HealthThresholds) -> HealthReason:
+    name = HEALTH_LEVELS[level]
+    if code in ("cpi_low", "spi_low"):
+        index = code.split("_")[0]
+        threshold = getattr(th, f"{index}_{'critical' if level == 2 else 'watch'}")
+        return HealthReason(code, name, {index: round(float(row[index]), 2), "threshold": threshold})
+    if code == "milestones_overdue":
+        count = int(max(row["milestones_due"] - row["milestones_met"], 0))
+        return HealthReason(code, name, {"count": count})
+    if code == "open_risks":
+        return HealthReason(code, name, {"count": int(row["open_risks"])})
+    return HealthReason(code, name, {})
+
+
+def assess_health(frame: pd.DataFrame, thresholds: HealthThresholds | None = None) -> pd.DataFrame:
+    """A copy of `frame` with `health`, `severity` and `reasons` (tuple of HealthReason, worst first).
+
+    Reads the columns it finds among cpi, spi, rag, milestones_due, milestones_met, open_risks,
+    has_report and status; a missing column raises no signal.
+    """
+    th = thresholds or HealthThresholds()
+    signals = _signals(frame, th)
+    out = frame.copy()
+    severity = health_severity(frame, th)
+    out["severity"] = severity
+    out["health"] = [HEALTH_LEVELS[s] for s in severity]
+    needed = {"cpi": np.nan, "spi": np.nan, "milestones_due": 0, "milestones_met": 0, "open_risks": 0}
+    values = {c: (_numeric(frame, c) if c in frame.columns else np.full(len(frame), d)) for c, d in needed.items()}
+    reasons = []
+    for i in range(len(frame)):
+        found = [(int(s[i]), code) for code, s in signals.items() if s[i] > 0]
+        found.sort(key=lambda item: -item[0])  # stable: keeps REASON_CODES order within a level
+        row = {c: v[i] for c, v in values.items()}
+        reasons.append(tuple(_reason(code, level, row, th) for level, code in found))
+    out["reasons"] = reasons
+    return out
+
+
+def worst_first(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Rows of an `assess_health` result ordered worst first (see module doc)."""
+    if "severity" not in assessed.columns or "reasons" not in assessed.columns:
+        raise InvalidInput("frame was not assessed", key="delivery.error.columns", columns="severity, reasons")
+    order = assessed.assign(
+        _reason_count=[len(r) for r in assessed["reasons"]],
+        _weakest=np.fmin(_numeric(assessed, "cpi"), _numeric(assessed, "spi")),
+    )
+    order = order.sort_values(
+        ["severity", "_reason_count", "_weakest"], ascending=[False, False, True], na_position="last", kind="stable"
+    )
+    return order.drop(columns=["_reason_count", "_weakest"])
+
+
+def exceptions(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Projects needing attention: not healthy and not finished (completed/cancelled), worst first."""
+    flagged = assessed[assessed["severity"] > 0]
+    if "status" in flagged.columns:
+        flagged = flagged[~flagged["status"].isin(["completed", "cancelled"])]
+    return worst_first(flagged)
