@@ -1,0 +1,644 @@
+"""Composition for the Optimiser page: cached portfolio data, runs with progress, figures and tables.
+
+The page reads its widgets, calls `build_params`, then `run_optimiser` (solve, greedy baseline and
+explanations inside one `st.status`, the solve logged with `log_solve`), and renders what the
+functions below return. Follow-up work on the same run is on demand: `force_prices` (re-solves with
+chosen proposals forced in), `run_marginal_values` and `run_frontier` (with `st.progress`). The run
+lives in `st.session_state[RUN_KEY]` so reruns of the page never re-solve; the Scenarios page puts a
+saved scenario there to "load it into the optimiser".
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.errors import AnalyticsError, InvalidInput
+from analytics.scenario_compare import capacity_utilisation
+from analytics.selection_types import (
+    FrontierPoint,
+    LeftOut,
+    PortfolioData,
+    SelectionParams,
+    SelectionResult,
+    explanations_from_dict,
+    explanations_to_dict,
+    frontier_from_dict,
+    frontier_to_dict,
+)
+from store import db, scenarios, weights
+from ui.session import actor, cursor, db_path, lang, t
+
+RUN_KEY = "optimiser.run"
+PARAMS_KEY = "optimiser.params"
+NONCE_KEY = "optimiser.form_nonce"
+OBJECTIVES = ("strategic_value", "benefit", "net_benefit")
+SOLVERS = ("highs", "cbc")
+COMMITTED_STATUSES = ("active", "approved")
+IGNORED_STATUSES = ("completed", "cancelled")
+
+
+@dataclass(frozen=True)
+class OptimiserRun:
+    """One solve and everything computed on it; `payload()` is what a scenario stores."""
+
+    snapshot_id: int
+    params: SelectionParams
+    result: SelectionResult
+    greedy_objective: float | None = None
+    greedy_cost: float | None = None
+    explanations: tuple[LeftOut, ...] = ()
+    frontier: tuple[FrontierPoint, ...] = ()
+    marginal_values: tuple[dict[str, Any], ...] = ()
+    scenario_id: int | None = None            # set when saved or loaded from a scenario
+    scenario_name: str | None = None
+    seconds: float = 0.0                       # wall time of solve + greedy + explanations
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "result": self.result.to_dict(),
+            "greedy_objective": self.greedy_objective,
+            "greedy_cost": self.greedy_cost,
+            "explanations": explanations_to_dict(self.explanations),
+            "frontier": frontier_to_dict(self.frontier),
+            "marginal_values": [dict(m) for m in self.marginal_values],
+        }
+
+
+# ---------------------------------------------------------------- data and parameters
+
+
+@st.cache_data(ttl=900, max_entries=6, show_spinner=False)
+def _portfolio(path: str, snapshot_id: int, weight_set_id: int | None) -> PortfolioData:
+    from store.portfolio import load_portfolio  # the engine's loader (issue 4)
+
+    return load_portfolio(db.cursor(path), snapshot_id, weight_set_id)
+
+
+def portfolio(snapshot_id: int) -> tuple[PortfolioData, int | None]:
+    """The snapshot's portfolio under its active weight set (cached on path, snapshot and weight set)."""
+    weight_set_id, _ = weights.active_weights(cursor(), snapshot_id)
+    return _portfolio(db_path(), snapshot_id, weight_set_id), weight_set_id
+
+
+def add_months(month: str, n: int) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    index = year * 12 + mon - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_options(as_of: str) -> list[str]:
+    """Horizon start choices: a year back to three years ahead of the snapshot's month."""
+    return [add_months(as_of, n) for n in range(-12, 37)]
+
+
+def default_params(data: PortfolioData, weight_set_id: int | None) -> SelectionParams:
+    return SelectionParams(horizon_start=data.as_of, weight_set_id=weight_set_id)
+
+
+def current_params(data: PortfolioData, weight_set_id: int | None) -> SelectionParams:
+    """The parameters to prefill the form with: the last run's or loaded scenario's, else defaults."""
+    stored = st.session_state.get(PARAMS_KEY)
+    if stored is None:
+        return default_params(data, weight_set_id)
+    return replace(SelectionParams.from_dict(stored), weight_set_id=weight_set_id)
+
+
+def project_labels(data: PortfolioData, *, decisions_only: bool = False) -> dict[str, str]:
+    """project_id -> "id · name" for the searchable multiselects (proposals first, then committed)."""
+    frame = data.projects[~data.projects["status"].isin(IGNORED_STATUSES)]
+    if decisions_only:
+        frame = frame[~frame["status"].isin(COMMITTED_STATUSES)]
+    frame = frame.assign(_committed=frame["status"].isin(COMMITTED_STATUSES)).sort_values(["_committed", "project_id"])
+    return {str(r.project_id): f"{r.project_id} · {r.name}" for r in frame.itertuples()}
+
+
+def categories(data: PortfolioData) -> list[str]:
+    return sorted({str(c) for c in data.projects["category"].dropna()})
+
+
+def caps_frame(params: SelectionParams) -> pd.DataFrame:
+    rows = sorted(params.annual_budget_caps.items())
+    return pd.DataFrame({"fiscal_year": [int(y) for y, _ in rows], "cap": [float(c) for _, c in rows]}).astype(
+        {"fiscal_year": "Int64", "cap": "float64"}
+    )
+
+
+def shares_frame(params: SelectionParams, all_categories: Sequence[str]) -> pd.DataFrame:
+    """One row per category, min and max share in percent (empty = no bound)."""
+    def pct(mapping: Mapping[str, float], c: str) -> float | None:
+        return None if c not in mapping else round(100.0 * float(mapping[c]), 4)
+
+    return pd.DataFrame(
+        {
+            "category": list(all_categories),
+            "min_pct": [pct(params.category_min_share, c) for c in all_categories],
+            "max_pct": [pct(params.category_max_share, c) for c in all_categories],
+        }
+    ).astype({"min_pct": "float64", "max_pct": "float64"})
+
+
+def _annual_caps(frame: pd.DataFrame | None) -> dict[int, float]:
+    caps: dict[int, float] = {}
+    if frame is None:
+        return caps
+    for row in frame.itertuples():
+        if pd.isna(row.fiscal_year) or pd.isna(row.cap):
+            continue  # a half-filled row of the editor is not a cap yet
+        if float(row.cap) < 0:
+            raise InvalidInput("negative annual cap", key="optimiser.error.negative_cap", year=int(row.fiscal_year))
+        caps[int(row.fiscal_year)] = float(row.cap)
+    return caps
+
+
+def _category_shares(frame: pd.DataFrame | None) -> tuple[dict[str, float], dict[str, float]]:
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for row in [] if frame is None else frame.itertuples():
+        lo = None if pd.isna(row.min_pct) else float(row.min_pct)
+        hi = None if pd.isna(row.max_pct) else float(row.max_pct)
+        for value in (lo, hi):
+            if value is not None and not 0.0 <= value <= 100.0:
+                raise InvalidInput("share outside 0-100", key="optimiser.error.share_range", category=row.category)
+        if lo is not None and hi is not None and lo > hi:
+            raise InvalidInput("min share above max", key="optimiser.error.share_order", category=row.category)
+        if lo:
+            low[str(row.category)] = lo / 100.0
+        if hi is not None and hi < 100.0:
+            high[str(row.category)] = hi / 100.0
+    return low, high
+
+
+def build_params(
+    *,
+    horizon_start: str,
+    horizon_months: int,
+    objective: str,
+    budget: float | None,
+    annual_caps: pd.DataFrame | None,
+    fiscal_year_start_month: int,
+    discount_pct: float,
+    force_in: Sequence[str],
+    force_out: Sequence[str],
+    category_shares: pd.DataFrame | None,
+    max_high_risk: int | None,
+    high_risk_threshold: float,
+    allow_hiring: bool,
+    allow_cancel_committed: bool,
+    solver: str,
+    time_limit_seconds: float,
+    gap_pct: float,
+    weight_set_id: int | None,
+) -> SelectionParams:
+    """Form values (percent where the form shows percent) -> SelectionParams, checked."""
+    clash = sorted(set(force_in) & set(force_out))
+    if clash:
+        raise InvalidInput("forced in and out", key="optimiser.error.force_clash", projects=", ".join(clash))
+    if budget is not None and budget < 0:
+        raise InvalidInput("negative budget", key="optimiser.error.negative_budget")
+    low, high = _category_shares(category_shares)
+    return SelectionParams(
+        horizon_start=horizon_start,
+        horizon_months=int(horizon_months),
+        objective=objective,  # type: ignore[arg-type]
+        budget=None if budget is None else float(budget),
+        annual_budget_caps=_annual_caps(annual_caps),
+        fiscal_year_start_month=int(fiscal_year_start_month),
+        discount_per_month=float(discount_pct) / 100.0,
+        force_in=tuple(force_in),
+        force_out=tuple(force_out),
+        category_min_share=low,
+        category_max_share=high,
+        max_high_risk=None if max_high_risk is None else int(max_high_risk),
+        high_risk_threshold=float(high_risk_threshold),
+        allow_hiring=bool(allow_hiring),
+        allow_cancel_committed=bool(allow_cancel_committed),
+        time_limit_seconds=float(time_limit_seconds),
+        mip_gap=float(gap_pct) / 100.0,
+        solver=solver,  # type: ignore[arg-type]
+        weight_set_id=weight_set_id,
+    )
+
+
+# ---------------------------------------------------------------- runs
+
+
+def run_optimiser(data: PortfolioData, params: SelectionParams, snapshot_id: int) -> OptimiserRun:
+    """Solve, log the solve, then greedy baseline and explanations, inside one `st.status`."""
+    from analytics import explain, greedy, selection
+
+    started = time.perf_counter()
+    with st.status(t("optimiser.progress.running"), expanded=True) as status:
+        status.write(t("optimiser.progress.solving", solver=params.solver))
+        result = selection.optimise(data, params)
+        scenarios.log_solve(cursor(), snapshot_id=snapshot_id, params=params, result=result, actor=actor())
+        st.session_state[PARAMS_KEY] = params.to_dict()
+        if not result.has_solution:
+            status.update(label=t("optimiser.progress.no_solution", status=status_label(result.status)), state="error")
+            return OptimiserRun(snapshot_id, params, result, seconds=time.perf_counter() - started)
+        status.write(t("optimiser.progress.greedy"))
+        greedy_objective, greedy_cost = _greedy(greedy, data, params)
+        status.write(t("optimiser.progress.explaining"))
+        explanations = tuple(explain.explain_left_out(data, params, result))
+        seconds = time.perf_counter() - started
+        status.update(label=t("optimiser.progress.done", seconds=f"{seconds:.1f}"), state="complete", expanded=False)
+    return OptimiserRun(snapshot_id, params, result, greedy_objective, greedy_cost, explanations, seconds=seconds)
+
+
+def _greedy(module: Any, data: PortfolioData, params: SelectionParams) -> tuple[float | None, float | None]:
+    try:
+        baseline = module.greedy_baseline(data, params)
+    except AnalyticsError:
+        return None, None  # e.g. mandatory work the greedy rule cannot place: no baseline to show
+    return float(baseline.objective), float(baseline.cost)
+
+
+def force_prices(data: PortfolioData, run: OptimiserRun, project_ids: Sequence[str]) -> OptimiserRun:
+    """Re-solve with each chosen left-out proposal forced in; returns the run with prices filled."""
+    from analytics import explain
+
+    priced: dict[str, LeftOut] = {}
+    with st.status(t("optimiser.progress.forcing", n=len(project_ids)), expanded=True) as status:
+        for i, project_id in enumerate(project_ids, start=1):
+            status.write(t("optimiser.progress.forcing_one", i=i, n=len(project_ids), project=project_id))
+            priced[project_id] = explain.price_of_forcing(data, run.params, run.result, project_id)
+        status.update(label=t("optimiser.progress.forcing_done", n=len(project_ids)), state="complete", expanded=False)
+    merged = tuple(_with_price(item, priced.get(item.project_id)) for item in run.explanations)
+    return replace(run, explanations=merged)
+
+
+def _with_price(item: LeftOut, priced: LeftOut | None) -> LeftOut:
+    if priced is None:
+        return item
+    return replace(item, price_of_forcing=priced.price_of_forcing, forcing_infeasible=priced.forcing_infeasible)
+
+
+def run_marginal_values(data: PortfolioData, run: OptimiserRun) -> OptimiserRun:
+    from analytics import marginal
+
+    with st.status(t("optimiser.progress.marginal"), expanded=True) as status:
+        values = marginal.marginal_values(data, run.params, run.result)
+        status.update(label=t("optimiser.progress.marginal_done", n=len(values)), state="complete", expanded=False)
+    return replace(run, marginal_values=tuple(asdict(v) for v in values))
+
+
+def run_frontier(data: PortfolioData, run: OptimiserRun, points: int) -> OptimiserRun:
+    from analytics import frontier
+
+    bar = st.progress(0.0, text=t("optimiser.progress.frontier", i=0, n=points))
+
+    def progress(i: int, n: int) -> None:
+        bar.progress(min(1.0, i / max(n, 1)), text=t("optimiser.progress.frontier", i=i, n=n))
+
+    curve = frontier.efficient_frontier(data, run.params, points=points, progress=progress)
+    bar.empty()
+    return replace(run, frontier=tuple(curve))
+
+
+def save_run(run: OptimiserRun, name: str) -> OptimiserRun:
+    scenario_id = scenarios.save_scenario(
+        cursor(), snapshot_id=run.snapshot_id, name=name, params=run.params, payload=run.payload(), actor=actor()
+    )
+    stored = scenarios.get_scenario(cursor(), scenario_id)
+    return replace(run, scenario_id=scenario_id, scenario_name=stored.name)
+
+
+def run_from_scenario(scenario: scenarios.Scenario) -> OptimiserRun:
+    payload = scenario.payload
+    return OptimiserRun(
+        snapshot_id=scenario.snapshot_id,
+        params=scenario.params,
+        result=scenario.result,
+        greedy_objective=payload.get("greedy_objective"),
+        greedy_cost=payload.get("greedy_cost"),
+        explanations=explanations_from_dict(payload.get("explanations") or []),
+        frontier=frontier_from_dict(payload.get("frontier") or []),
+        marginal_values=tuple(payload.get("marginal_values") or ()),
+        scenario_id=scenario.scenario_id,
+        scenario_name=scenario.name,
+    )
+
+
+def load_into_optimiser(scenario: scenarios.Scenario) -> None:
+    """Make the scenario the optimiser's current run and prefill the form with its parameters."""
+    st.session_state[RUN_KEY] = run_from_scenario(scenario)
+    st.session_state[PARAMS_KEY] = scenario.params.to_dict()
+    st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1  # fresh widgets show the new values
+
+
+def current_run(snapshot_id: int) -> OptimiserRun | None:
+    run = st.session_state.get(RUN_KEY)
+    return run if isinstance(run, OptimiserRun) and run.snapshot_id == snapshot_id else None
+
+
+# ---------------------------------------------------------------- numbers and tables
+
+
+def status_label(status: str) -> str:
+    return t(f"optimiser.status.{status}")
+
+
+@dataclass(frozen=True)
+class Kpis:
+    value: float | None
+    cost: float
+    budget: float | None
+    gap: float | None
+    n_new: int
+    n_committed: int
+    greedy_objective: float | None
+    uplift: float | None
+    uplift_pct: float | None
+
+
+def kpis(run: OptimiserRun) -> Kpis:
+    result = run.result
+    uplift = uplift_pct = None
+    if result.objective is not None and run.greedy_objective is not None:
+        uplift = result.objective - run.greedy_objective
+        uplift_pct = uplift / abs(run.greedy_objective) if abs(run.greedy_objective) > 1e-12 else None
+    return Kpis(
+        value=result.objective,
+        cost=result.total_cost,
+        budget=run.params.budget,
+        gap=result.gap,
+        n_new=sum(not p.committed for p in result.selected),
+        n_committed=sum(p.committed for p in result.selected),
+        greedy_objective=run.greedy_objective,
+        uplift=uplift,
+        uplift_pct=uplift_pct,
+    )
+
+
+def fmt_number(value: float | None, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(share: float | None, digits: int = 2) -> str:
+    return "—" if share is None else f"{100.0 * share:.{digits}f}%"
+
+
+def selected_frame(result: SelectionResult) -> pd.DataFrame:
+    rows = [
+        {
+            t("optimiser.col.project_id"): p.project_id,
+            t("optimiser.col.name"): p.name,
+            t("optimiser.col.category"): p.category,
+            t("optimiser.col.start"): p.start_month,
+            t("optimiser.col.end"): p.end_month,
+            t("optimiser.col.value"): round(p.value, 2),
+            t("optimiser.col.cost"): round(p.cost, 2),
+            t("optimiser.col.risk"): p.risk_score,
+            t("optimiser.col.kind"): t("optimiser.kind.committed" if p.committed else "optimiser.kind.new"),
+        }
+        for p in sorted(result.selected, key=lambda p: (p.start_month, p.project_id))
+    ]
+    return pd.DataFrame(rows)
+
+
+def reason_text(code: str, params: Mapping[str, Any]) -> str:
+    """A reason in the user's language; the bare code if the engine's catalogue lacks it."""
+    try:
+        return t("explain." + code, **dict(params))
+    except (KeyError, IndexError, ValueError):
+        return code
+
+
+def left_out_frame(explanations: Sequence[LeftOut]) -> pd.DataFrame:
+    rows = []
+    for item in sorted(explanations, key=lambda i: -i.value):
+        if item.forcing_infeasible:
+            price = t("optimiser.forcing.infeasible")
+        elif item.price_of_forcing is None:
+            price = ""
+        else:
+            price = fmt_number(item.price_of_forcing, 2)
+        rows.append(
+            {
+                t("optimiser.col.project_id"): item.project_id,
+                t("optimiser.col.name"): item.name,
+                t("optimiser.col.value"): round(item.value, 2),
+                t("optimiser.col.cost"): round(item.cost, 2),
+                t("optimiser.col.reasons"): "；".join(reason_text(r.code, r.params) for r in item.reasons)
+                if lang() == "zh"
+                else "; ".join(reason_text(r.code, r.params) for r in item.reasons),
+                t("optimiser.col.price_of_forcing"): price,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def marginal_frame(values: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    rows = [
+        {
+            t("optimiser.col.resource"): t("optimiser.marginal.budget") if v.get("kind") == "budget" else v.get("resource"),
+            t("optimiser.col.value_per_unit"): v.get("value_per_unit"),
+            t("optimiser.col.method"): t(f"optimiser.method.{v.get('method')}")
+            if v.get("method") in ("resolve", "lp_dual")
+            else v.get("method"),
+            t("optimiser.col.note"): v.get("note") or "",
+        }
+        for v in values
+    ]
+    return pd.DataFrame(rows)
+
+
+def frontier_frame(points: Sequence[FrontierPoint], names: Mapping[str, str]) -> pd.DataFrame:
+    rows = [
+        {
+            t("optimiser.col.budget"): round(p.budget, 2),
+            t("optimiser.col.status"): status_label(p.status),
+            t("optimiser.col.value"): None if p.objective is None else round(p.objective, 2),
+            t("optimiser.col.cost"): None if p.cost is None else round(p.cost, 2),
+            t("optimiser.col.entered"): ", ".join(f"{i} {names.get(i, '')}".strip() for i in p.entered),
+            t("optimiser.col.left"): ", ".join(p.left),
+        }
+        for p in points
+    ]
+    return pd.DataFrame(rows)
+
+
+def project_names(data: PortfolioData) -> dict[str, str]:
+    return {str(r.project_id): str(r.name) for r in data.projects.itertuples()}
+
+
+# ---------------------------------------------------------------- figures
+
+_COMMITTED_COLOUR = "#8c8c8c"
+_NEW_COLOUR = "#1f77b4"
+
+
+def _month_start(month: str) -> pd.Timestamp:
+    return pd.Timestamp(f"{month}-01")
+
+
+def gantt_figure(result: SelectionResult) -> go.Figure:
+    """Selected starts as bars from start month to the end of the last month; committed in grey."""
+    fig = go.Figure()
+    ordered = sorted(result.selected, key=lambda p: (p.start_month, p.project_id), reverse=True)
+    for committed, colour in ((True, _COMMITTED_COLOUR), (False, _NEW_COLOUR)):
+        group = [p for p in ordered if p.committed == committed]
+        if not group:
+            continue
+        starts = [_month_start(p.start_month) for p in group]
+        ends = [_month_start(add_months(p.end_month, 1)) for p in group]
+        fig.add_trace(
+            go.Bar(
+                y=[f"{p.project_id} · {p.name}" for p in group],
+                x=[(e - s).total_seconds() * 1000 for s, e in zip(starts, ends, strict=True)],
+                base=starts,
+                orientation="h",
+                marker_color=colour,
+                name=t("optimiser.kind.committed" if committed else "optimiser.kind.new"),
+                customdata=[[p.start_month, p.end_month, p.value, p.cost] for p in group],
+                hovertemplate=t("optimiser.chart.gantt_hover") + "<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        xaxis={"type": "date", "title": t("optimiser.chart.month")},
+        yaxis={"categoryorder": "array", "categoryarray": [f"{p.project_id} · {p.name}" for p in ordered]},
+        height=max(320, 22 * len(ordered) + 120),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.05},
+    )
+    return fig
+
+
+def heatmap_figure(result: SelectionResult) -> go.Figure:
+    """Role x month utilisation in percent; above 100 % turns from blue to red.
+
+    A month with load but no capacity is over-allocated without a finite ratio: it is drawn at the
+    top of the scale and labelled with an infinity sign.
+    """
+    use = capacity_utilisation(result)
+    if use.empty:
+        return go.Figure()
+    no_capacity = (use["capacity_fte"] <= 0) & (use["load_fte"] > 0)
+    percent = 100.0 * use["utilisation"]
+    zmax = max(120.0, float(percent.max()) if percent.notna().any() else 0.0)
+    use = use.assign(
+        percent=percent.where(~no_capacity, zmax),
+        label=[("∞" if nc else ("" if pd.isna(v) else f"{v:.0f}")) for v, nc in zip(percent, no_capacity, strict=True)],
+    )
+    z = use.pivot(index="role", columns="month", values="percent")
+    text = use.pivot(index="role", columns="month", values="label").fillna("")
+    load = use.pivot(index="role", columns="month", values="load_fte")
+    cap = use.pivot(index="role", columns="month", values="capacity_fte")
+    edge = 100.0 / zmax
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.values,
+            x=list(z.columns),
+            y=list(z.index),
+            zmin=0,
+            zmax=zmax,
+            text=text.values,
+            texttemplate="%{text}",
+            customdata=[[[load.iloc[i, j], cap.iloc[i, j]] for j in range(z.shape[1])] for i in range(z.shape[0])],
+            colorscale=[[0.0, "#f1f7fd"], [edge * 0.999, "#2b6cb0"], [edge, "#f6ad55"], [1.0, "#c53030"]],
+            colorbar={"title": {"text": "%"}},
+            hovertemplate=t("optimiser.chart.heat_hover") + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(260, 40 * z.shape[0] + 120),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": t("optimiser.chart.month"), "type": "category"},
+        yaxis={"title": t("optimiser.chart.role")},
+    )
+    return fig
+
+
+def frontier_figure(points: Sequence[FrontierPoint], current: SelectionResult, names: Mapping[str, str]) -> go.Figure:
+    """Value against cost over the budget grid; hover lists the projects entering at each step."""
+    solved = [p for p in points if p.objective is not None and p.cost is not None]
+    hover = [_entered_text(p, names) for p in solved]
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.cost for p in solved],
+            y=[p.objective for p in solved],
+            mode="lines+markers",
+            name=t("optimiser.chart.frontier"),
+            customdata=[[p.budget, h] for p, h in zip(solved, hover, strict=True)],
+            hovertemplate=t("optimiser.chart.frontier_hover") + "<extra></extra>",
+        )
+    )
+    if current.objective is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[current.total_cost],
+                y=[current.objective],
+                mode="markers",
+                marker={"symbol": "star", "size": 16, "color": "#d69e2e"},
+                name=t("optimiser.chart.current"),
+            )
+        )
+    fig.update_layout(
+        xaxis={"title": t("optimiser.chart.cost")},
+        yaxis={"title": t("optimiser.chart.value")},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.08},
+    )
+    return fig
+
+
+def _entered_text(point: FrontierPoint, names: Mapping[str, str], limit: int = 8) -> str:
+    if not point.entered:
+        return t("optimiser.chart.none_entered")
+    shown = [f"{i} {names.get(i, '')}".strip() for i in point.entered[:limit]]
+    more = len(point.entered) - limit
+    return "<br>".join(shown + ([t("optimiser.chart.more", n=more)] if more > 0 else []))
+
+
+def spend_month_figure(result: SelectionResult, params: SelectionParams) -> go.Figure:
+    """Monthly spend as bars, cumulative spend as a line against the total budget (if any)."""
+    months = sorted(result.spend_by_month)
+    monthly = [float(result.spend_by_month[m]) for m in months]
+    cumulative = pd.Series(monthly, dtype="float64").cumsum().tolist()
+    fig = go.Figure(go.Bar(x=months, y=monthly, name=t("optimiser.chart.spend"), marker_color=_NEW_COLOUR))
+    fig.add_trace(
+        go.Scatter(x=months, y=cumulative, name=t("optimiser.chart.cumulative"), mode="lines", yaxis="y2",
+                   line={"color": "#2f855a"})
+    )
+    if params.budget is not None:
+        fig.add_trace(
+            go.Scatter(x=months, y=[params.budget] * len(months), name=t("optimiser.chart.budget"), mode="lines",
+                       yaxis="y2", line={"color": "#c53030", "dash": "dash"})
+        )
+    fig.update_layout(
+        xaxis={"title": t("optimiser.chart.month"), "type": "category"},
+        yaxis={"title": t("optimiser.chart.spend")},
+        yaxis2={"title": t("optimiser.chart.cumulative"), "overlaying": "y", "side": "right", "rangemode": "tozero"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.1},
+    )
+    return fig
+
+
+def spend_category_figure(result: SelectionResult) -> go.Figure:
+    items = sorted(result.spend_by_category.items(), key=lambda kv: -kv[1])
+    fig = go.Figure(
+        go.Bar(x=[c for c, _ in items], y=[v for _, v in items], marker_color="#319795",
+               name=t("optimiser.chart.spend"))
+    )
+    fig.update_layout(
+        xaxis={"title": t("optimiser.chart.category")},
+        yaxis={"title": t("optimiser.chart.spend")},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
+    return fig
+
+
+def chart(fig: go.Figure, key: str | None = None) -> None:
+    st.plotly_chart(fig, width="stretch", key=key)
+

@@ -1,0 +1,204 @@
+"""Composition for the Scenarios page: the saved scenarios of a snapshot, actions on them, comparison.
+
+Actions write through `store.scenarios` with the current user as actor, then the page reruns; the
+comparison is computed by `analytics.scenario_compare` and rendered as styled tables where cells that
+differ between scenarios are shaded and the best value of a row is in bold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from analytics.scenario_compare import ScenarioComparison, ScenarioInput, compare_scenarios
+from store import scenarios
+from ui import optimiser as opt
+from ui.session import actor, cursor, t
+
+CONFIRM_DELETE_KEY = "scenarios.confirm_delete"
+_DIFF_BACKGROUND = "background-color: rgba(246, 173, 85, 0.25)"
+_BEST_STYLE = "font-weight: 700; color: #276749"
+_PERCENT_METRICS = frozenset({"gap", "peak_use", "mean_use"})
+_COUNT_METRICS = frozenset({"n_projects", "n_new", "high_risk_count"})
+
+
+def listing(snapshot_id: int) -> pd.DataFrame:
+    return scenarios.list_scenarios(cursor(), snapshot_id)
+
+
+def label(row_or_scenario) -> str:
+    """How a scenario is named in selectors and column headers: "name (#id)", unique by construction."""
+    return f"{row_or_scenario.name} (#{int(row_or_scenario.scenario_id)})"
+
+
+def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The listing with translated headers and values, ready for st.dataframe."""
+    return pd.DataFrame(
+        {
+            t("scenarios.col.id"): rows["scenario_id"].astype(int),
+            t("scenarios.col.name"): rows["name"],
+            t("scenarios.col.recommended"): ["★" if r else "" for r in rows["is_recommended"]],
+            t("scenarios.col.objective_kind"): [t(f"optimiser.objective.{o}") for o in rows["objective_kind"]],
+            t("scenarios.col.status"): [opt.status_label(s) for s in rows["status"]],
+            t("scenarios.col.value"): rows["objective"].round(2),
+            t("scenarios.col.cost"): rows["total_cost"].round(2),
+            t("scenarios.col.budget"): rows["budget"].round(2),
+            t("scenarios.col.projects"): rows["n_selected"].astype(int),
+            t("scenarios.col.gap"): [opt.fmt_pct(None if pd.isna(g) else float(g)) for g in rows["gap"]],
+            t("scenarios.col.solver"): rows["solver"],
+            t("scenarios.col.created_by"): rows["created_by"].fillna(""),
+            t("scenarios.col.created_at"): pd.to_datetime(rows["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        }
+    )
+
+
+def text_or_empty(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def get(scenario_id: int) -> scenarios.Scenario:
+    return scenarios.get_scenario(cursor(), scenario_id)
+
+
+def recommended(snapshot_id: int) -> scenarios.Scenario | None:
+    return scenarios.recommended_scenario(cursor(), snapshot_id)
+
+
+def rename(scenario_id: int, name: str) -> None:
+    scenarios.rename_scenario(cursor(), scenario_id, name, actor=actor())
+
+
+def delete(scenario_id: int) -> None:
+    scenarios.delete_scenario(cursor(), scenario_id, actor=actor())
+    run = st.session_state.get(opt.RUN_KEY)
+    if isinstance(run, opt.OptimiserRun) and run.scenario_id == scenario_id:
+        # the optimiser keeps showing the result, no longer as a saved scenario
+        st.session_state[opt.RUN_KEY] = replace(run, scenario_id=None, scenario_name=None)
+
+
+def recommend(scenario_id: int, rationale: str) -> None:
+    scenarios.recommend_scenario(cursor(), scenario_id, rationale, actor=actor())
+
+
+def withdraw_recommendation(snapshot_id: int) -> bool:
+    return scenarios.clear_recommendation(cursor(), snapshot_id, actor=actor())
+
+
+def load_into_optimiser(scenario_id: int) -> None:
+    opt.load_into_optimiser(get(scenario_id))
+    st.switch_page("pages/optimiser.py")
+
+
+def compare(scenario_ids: Sequence[int]) -> ScenarioComparison:
+    loaded = [get(i) for i in scenario_ids]
+    threshold = loaded[0].params.high_risk_threshold if loaded else 4.0
+    return compare_scenarios(
+        [ScenarioInput(label(s), s.result, s.payload.get("greedy_objective")) for s in loaded],
+        high_risk_threshold=threshold,
+    )
+
+
+def _metric_label(metric: str, subject: str | None) -> str:
+    name = t(f"scenarios.metric.{metric}")
+    return name if subject is None else t("scenarios.metric.with_subject", metric=name, subject=subject)
+
+
+def _format(metric: str, value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if metric in _PERCENT_METRICS:
+        return opt.fmt_pct(value, 1)
+    if metric in _COUNT_METRICS:
+        return f"{value:.0f}"
+    return opt.fmt_number(value, 2)
+
+
+def comparison_table(comparison: ScenarioComparison) -> Styler:
+    """Metrics down, scenarios across; rows that differ shaded, the best cell of a row in bold."""
+    frame = pd.DataFrame(
+        [[_format(r.metric, v) for v in r.values] for r in comparison.rows],
+        index=[_metric_label(r.metric, r.subject) for r in comparison.rows],
+        columns=list(comparison.labels),
+    )
+    frame.index.name = t("scenarios.col.metric")
+
+    def styles(_: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for i, row in enumerate(comparison.rows):
+            for j in range(len(comparison.labels)):
+                cell = _DIFF_BACKGROUND if row.differs else ""
+                if row.best == j:
+                    cell = f"{cell}; {_BEST_STYLE}" if cell else _BEST_STYLE
+                out.iloc[i, j] = cell
+        return out
+
+    return frame.style.apply(styles, axis=None)
+
+
+def membership_table(comparison: ScenarioComparison) -> Styler:
+    """One row per project selected anywhere: its start month per scenario, "—" where left out."""
+    frame = pd.DataFrame(
+        {
+            t("scenarios.col.project_id"): [m.project_id for m in comparison.membership],
+            t("scenarios.col.project"): [m.name for m in comparison.membership],
+            t("scenarios.col.kind"): [
+                t("optimiser.kind.committed" if m.committed else "optimiser.kind.new") for m in comparison.membership
+            ],
+            **{
+                label_: [m.start_months[j] or "—" for m in comparison.membership]
+                for j, label_ in enumerate(comparison.labels)
+            },
+        }
+    )
+    differs = [m.differs for m in comparison.membership]
+
+    def shade(row: pd.Series) -> list[str]:
+        return [_DIFF_BACKGROUND if differs[row.name] else ""] * len(row)
+
+    return frame.style.apply(shade, axis=1)
+
+
+def differences(comparison: ScenarioComparison) -> list[str]:
+    """One line per ordered pair with projects selected in the first and not the second."""
+    lines = []
+    for a in comparison.labels:
+        for b in comparison.labels:
+            if a == b:
+                continue
+            only = comparison.only_in(a, b)
+            if only:
+                lines.append(t("scenarios.compare.only_in", a=a, b=b, n=len(only), projects=", ".join(only)))
+    return lines
+
+
+def value_cost_figure(rows: pd.DataFrame) -> go.Figure:
+    """Every scenario of the snapshot as a point of cost and value; the recommended one starred."""
+    solved = rows[rows["objective"].notna()]
+    fig = go.Figure(
+        go.Scatter(
+            x=solved["total_cost"],
+            y=solved["objective"],
+            mode="markers+text",
+            text=[label(r) for r in solved.itertuples()],
+            textposition="top center",
+            marker={
+                "size": [18 if r else 11 for r in solved["is_recommended"]],
+                "symbol": ["star" if r else "circle" for r in solved["is_recommended"]],
+                "color": ["#d69e2e" if r else "#1f77b4" for r in solved["is_recommended"]],
+            },
+            hovertemplate="%{text}<br>" + t("scenarios.chart.hover") + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": t("optimiser.chart.cost")},
+        yaxis={"title": t("optimiser.chart.value")},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+    )
+    return fig
