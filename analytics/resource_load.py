@@ -1,0 +1,149 @@
+"""Resource load: demand against capacity per role and month, utilisation and over-allocation.
+
+Inputs are frames of (role, month, demand_fte) and (role, month, capacity_fte); months may be
+dates or "YYYY-MM" strings and come out as "YYYY-MM". Rules:
+- The horizon is every month from the first to the last month of the capacity plan (or the months
+  given). Demand outside it is not shown but its total is reported (`outside_horizon_fte_months`).
+- Inside the horizon a role/month without a capacity row has capacity 0: work planned for a role
+  nobody supplies is over-allocated, not silently ignored.
+- utilisation = demand / capacity; not defined (NaN) when capacity is 0.
+- a cell is over-allocated when demand exceeds capacity by more than 1e-9 FTE; `over_fte` is the
+  excess.
+
+Committed load comes from `store.delivery.committed_demand`. A scenario's load adds its selected,
+not-yet-committed projects placed at the start months the optimiser chose (`place_demand` on
+`project_demand` rows and `scenario_start_months`); if the scenario was allowed to cancel committed
+work, the committed projects it did not keep are taken out again (`committed_dropped`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.errors import InvalidInput
+from analytics.selection_types import SelectionResult
+
+OVER_TOLERANCE_FTE = 1e-9
+
+
+def month_key(values: Iterable[object]) -> pd.Series:
+    """Months as "YYYY-MM" strings from dates, timestamps or strings."""
+    series = pd.Series(list(values), dtype=object)
+    if series.empty:
+        return series.astype(str)
+    return pd.to_datetime(series.astype(str).str.slice(0, 7), format="%Y-%m").dt.strftime("%Y-%m")
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+@dataclass(frozen=True)
+class ResourceLoad:
+    """One row per role and month of the horizon: demand_fte, capacity_fte, utilisation,
+    over_allocated, over_fte."""
+
+    cells: pd.DataFrame
+    roles: tuple[str, ...]
+    months: tuple[str, ...]
+    outside_horizon_fte_months: float
+
+    def over_allocations(self) -> pd.DataFrame:
+        """The over-allocated cells, largest excess first."""
+        over = self.cells[self.cells["over_allocated"]]
+        return over.sort_values(["over_fte", "role", "month"], ascending=[False, True, True]).reset_index(drop=True)
+
+    def matrix(self, column: str = "utilisation") -> pd.DataFrame:
+        """role x month table of one column (for the heat map)."""
+        return self.cells.pivot(index="role", columns="month", values=column).reindex(
+            index=list(self.roles), columns=list(self.months)
+        )
+
+    def peak_utilisation(self) -> float | None:
+        values = self.cells["utilisation"].dropna()
+        return float(values.max()) if len(values) else None
+
+
+def _check(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    missing = [c for c in ("role", "month", value) if c not in frame.columns]
+    if missing:
+        raise InvalidInput(f"missing columns {missing}", key="delivery.error.columns", columns=", ".join(missing))
+    numbers = pd.to_numeric(frame[value], errors="coerce")
+    if (numbers < 0).any():
+        raise InvalidInput(f"negative {value}", key="delivery.error.negative")
+    out = pd.DataFrame({"role": frame["role"].astype(str), "month": month_key(frame["month"]).to_numpy(),
+                        value: numbers.fillna(0.0).to_numpy(dtype=float)})
+    return out.groupby(["role", "month"], as_index=False)[value].sum()
+
+
+def resource_load(
+    demand: pd.DataFrame, capacity: pd.DataFrame, horizon_months: Sequence[str] | None = None
+) -> ResourceLoad:
+    """Demand against capacity per role and month over the horizon (see module doc)."""
+    need = _check(demand, "demand_fte")
+    supply = _check(capacity, "capacity_fte")
+    if horizon_months is not None:
+        months = [str(m) for m in month_key(horizon_months)]
+    elif len(supply):
+        months = _month_range(supply["month"].min(), supply["month"].max())
+    else:
+        raise InvalidInput("no capacity plan", key="delivery.error.no_capacity")
+    roles = sorted(set(need["role"]) | set(supply["role"]))
+    grid = pd.MultiIndex.from_product([roles, months], names=["role", "month"]).to_frame(index=False)
+    cells = grid.merge(need, on=["role", "month"], how="left").merge(supply, on=["role", "month"], how="left")
+    cells = cells.fillna({"demand_fte": 0.0, "capacity_fte": 0.0})
+    cap = cells["capacity_fte"].to_numpy(dtype=float)
+    dem = cells["demand_fte"].to_numpy(dtype=float)
+    cells["utilisation"] = np.where(cap > 0, dem / np.where(cap > 0, cap, 1.0), np.nan)
+    cells["over_fte"] = np.clip(dem - cap, 0.0, None)
+    cells["over_allocated"] = cells["over_fte"] > OVER_TOLERANCE_FTE
+    outside = float(need.loc[~need["month"].isin(months), "demand_fte"].sum())
+    return ResourceLoad(cells=cells, roles=tuple(roles), months=tuple(months), outside_horizon_fte_months=outside)
+
+
+def place_demand(rows: pd.DataFrame, start_months: Mapping[str, object]) -> pd.DataFrame:
+    """Demand per role and calendar month of projects started at `start_months` (project -> month).
+
+    `rows` has project_id, role, month_offset, fte; projects not in `start_months` are ignored.
+    """
+    missing = [c for c in ("project_id", "role", "month_offset", "fte") if c not in rows.columns]
+    if missing:
+        raise InvalidInput(f"missing columns {missing}", key="delivery.error.columns", columns=", ".join(missing))
+    wanted = rows[rows["project_id"].isin(list(start_months))]
+    if wanted.empty:
+        return pd.DataFrame({"role": [], "month": [], "demand_fte": []})
+    starts = {pid: pd.Period(str(m)[:7], freq="M") for pid, m in start_months.items()}
+    start = wanted["project_id"].map(starts)
+    months = [str(s + int(o)) for s, o in zip(start, wanted["month_offset"], strict=True)]
+    placed = pd.DataFrame({"role": wanted["role"].to_numpy(), "month": months, "demand_fte": wanted["fte"].to_numpy(dtype=float)})
+    return placed.groupby(["role", "month"], as_index=False)["demand_fte"].sum()
+
+
+def add_demand(*frames: pd.DataFrame, subtract: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cell-wise sum of demand frames (role, month, demand_fte), minus `subtract` if given."""
+    parts = [f.assign(month=month_key(f["month"]).to_numpy()) for f in frames if len(f)]
+    if subtract is not None and len(subtract):
+        parts.append(subtract.assign(month=month_key(subtract["month"]).to_numpy(), demand_fte=-subtract["demand_fte"]))
+    if not parts:
+        return pd.DataFrame({"role": [], "month": [], "demand_fte": []})
+    total = pd.concat(parts, ignore_index=True).groupby(["role", "month"], as_index=False)["demand_fte"].sum()
+    total["demand_fte"] = total["demand_fte"].clip(lower=0.0)  # rounding of a subtraction, never below 0
+    return total
+
+
+def scenario_start_months(result: SelectionResult, committed_ids: Iterable[str]) -> dict[str, str]:
+    """Start month ("YYYY-MM") of each project the scenario adds to the committed work."""
+    committed = set(committed_ids)
+    return {p.project_id: p.start_month for p in result.selected if p.project_id not in committed and not p.committed}
+
+
+def committed_dropped(result: SelectionResult, committed_ids: Iterable[str], allow_cancel_committed: bool) -> list[str]:
+    """Committed projects the scenario cancelled (only possible when it was allowed to)."""
+    if not allow_cancel_committed:
+        return []
+    kept = {p.project_id for p in result.selected}
+    return sorted(set(committed_ids) - kept)
