@@ -8,14 +8,15 @@ the reasons are every signal that is not healthy, worst first:
     CPI (cost efficiency)           CPI < 0.95                   CPI < 0.85
     SPI (schedule efficiency)       SPI < 0.95                   SPI < 0.85
     RAG reported by the manager     amber                        red
-    overdue milestones (due - met)  >= 1                         >= 3
+    milestones missed lately        >= 1                         >= 3
     open risks                      >= 5                         >= 10
     no status report at all         an active or on-hold project without one (watch)
 
-A CPI or SPI that is not defined (nothing spent or nothing planned yet) raises no signal. Each
-reason is a `HealthReason(code, level, params)`; the page shows it through the i18n key
+Milestones missed lately: the `milestones_missed` column (the store counts due - met over the last
+few reports); without it, milestones_due - milestones_met. A CPI or SPI that is not defined
+(nothing spent or nothing planned yet) raises no signal. Each reason is a `HealthReason(code, level, params)`; the page shows it through the i18n key
 `delivery.reason.<code>` with `params` (codes: cpi_low, spi_low, rag_red, rag_amber,
-milestones_overdue, open_risks, no_report).
+milestones_missed, open_risks, no_report).
 
 "Worst first" (the exceptions table) sorts by level, then by the number of reasons, then by the
 lower of CPI and SPI (lowest first).
@@ -34,7 +35,7 @@ from analytics.errors import InvalidInput
 HealthLevel = Literal["healthy", "watch", "critical"]
 HEALTH_LEVELS: tuple[str, ...] = ("healthy", "watch", "critical")   # index = severity
 REASON_CODES: tuple[str, ...] = (
-    "no_report", "rag_red", "rag_amber", "cpi_low", "spi_low", "milestones_overdue", "open_risks",
+    "no_report", "rag_red", "rag_amber", "cpi_low", "spi_low", "milestones_missed", "open_risks",
 )
 # Projects expected to file status reports: a missing report is itself a signal for these.
 REPORTING_STATUSES: frozenset[str] = frozenset({"active", "on_hold"})
@@ -48,8 +49,8 @@ class HealthThresholds:
     cpi_critical: float = 0.85       # CPI below this: critical
     spi_watch: float = 0.95          # SPI below this: watch (behind schedule)
     spi_critical: float = 0.85       # SPI below this: critical
-    overdue_watch: int = 1           # this many overdue milestones or more: watch
-    overdue_critical: int = 3        # this many or more: critical
+    missed_watch: int = 1            # this many milestones missed lately or more: watch
+    missed_critical: int = 3         # this many or more: critical
     open_risks_watch: int = 5        # this many open risks or more: watch
     open_risks_critical: int = 10    # this many or more: critical
 
@@ -60,7 +61,7 @@ class HealthThresholds:
                 raise InvalidInput(
                     f"{name}: need 0 < critical <= watch", key="delivery.error.thresholds", signal=name.upper()
                 )
-        for name in ("overdue", "open_risks"):
+        for name in ("missed", "open_risks"):
             watch, critical = getattr(self, f"{name}_watch"), getattr(self, f"{name}_critical")
             if not (1 <= watch <= critical):
                 raise InvalidInput(
@@ -94,11 +95,17 @@ def _at_least(values: np.ndarray, watch: float, critical: float) -> np.ndarray:
     return np.where(values >= critical, 2, level)
 
 
+def _missed(frame: pd.DataFrame) -> np.ndarray:
+    if "milestones_missed" in frame.columns:
+        return _numeric(frame, "milestones_missed")
+    return np.clip(_numeric(frame, "milestones_due") - _numeric(frame, "milestones_met"), 0, None)
+
+
 def _signals(frame: pd.DataFrame, th: HealthThresholds) -> dict[str, np.ndarray]:
     """Severity per signal and row (0 healthy, 1 watch, 2 critical)."""
     rag = frame["rag"].astype("string").str.lower().fillna("") if "rag" in frame.columns else pd.Series([""] * len(frame))
     rag = rag.to_numpy(dtype=object)
-    overdue = np.clip(_numeric(frame, "milestones_due") - _numeric(frame, "milestones_met"), 0, None)
+    missed = _missed(frame)
     has_report = (
         frame["has_report"].to_numpy(dtype=bool) if "has_report" in frame.columns else np.ones(len(frame), dtype=bool)
     )
@@ -110,7 +117,7 @@ def _signals(frame: pd.DataFrame, th: HealthThresholds) -> dict[str, np.ndarray]
         "rag_amber": np.where(rag == "amber", 1, 0),
         "cpi_low": _below(_numeric(frame, "cpi"), th.cpi_watch, th.cpi_critical),
         "spi_low": _below(_numeric(frame, "spi"), th.spi_watch, th.spi_critical),
-        "milestones_overdue": _at_least(overdue, th.overdue_watch, th.overdue_critical),
+        "milestones_missed": _at_least(missed, th.missed_watch, th.missed_critical),
         "open_risks": _at_least(_numeric(frame, "open_risks"), th.open_risks_watch, th.open_risks_critical),
     }
 
@@ -129,9 +136,8 @@ def _reason(code: str, level: int, row: dict[str, Any], th: HealthThresholds) ->
         index = code.split("_")[0]
         threshold = getattr(th, f"{index}_{'critical' if level == 2 else 'watch'}")
         return HealthReason(code, name, {index: round(float(row[index]), 2), "threshold": threshold})
-    if code == "milestones_overdue":
-        count = int(max(row["milestones_due"] - row["milestones_met"], 0))
-        return HealthReason(code, name, {"count": count})
+    if code == "milestones_missed":
+        return HealthReason(code, name, {"count": int(row["milestones_missed"])})
     if code == "open_risks":
         return HealthReason(code, name, {"count": int(row["open_risks"])})
     return HealthReason(code, name, {})
@@ -140,8 +146,8 @@ def _reason(code: str, level: int, row: dict[str, Any], th: HealthThresholds) ->
 def assess_health(frame: pd.DataFrame, thresholds: HealthThresholds | None = None) -> pd.DataFrame:
     """A copy of `frame` with `health`, `severity` and `reasons` (tuple of HealthReason, worst first).
 
-    Reads the columns it finds among cpi, spi, rag, milestones_due, milestones_met, open_risks,
-    has_report and status; a missing column raises no signal.
+    Reads the columns it finds among cpi, spi, rag, milestones_missed (or milestones_due and
+    milestones_met), open_risks, has_report and status; a missing column raises no signal.
     """
     th = thresholds or HealthThresholds()
     signals = _signals(frame, th)
@@ -149,8 +155,8 @@ def assess_health(frame: pd.DataFrame, thresholds: HealthThresholds | None = Non
     severity = health_severity(frame, th)
     out["severity"] = severity
     out["health"] = [HEALTH_LEVELS[s] for s in severity]
-    needed = {"cpi": np.nan, "spi": np.nan, "milestones_due": 0, "milestones_met": 0, "open_risks": 0}
-    values = {c: (_numeric(frame, c) if c in frame.columns else np.full(len(frame), d)) for c, d in needed.items()}
+    values = {"cpi": _numeric(frame, "cpi"), "spi": _numeric(frame, "spi"), "milestones_missed": _missed(frame),
+              "open_risks": _numeric(frame, "open_risks")}
     reasons = []
     for i in range(len(frame)):
         found = [(int(s[i]), code) for code, s in signals.items() if s[i] > 0]

@@ -9,8 +9,8 @@ The cross-snapshot joins are done in SQL (`store.delivery.snapshot_series`, `por
   set have no previous health and are not "moves".
 - `scope_changes`: budget (BAC) changes since the previous snapshot, the PMO's scope-creep signal;
   `change_pct` is relative to the previous budget (not defined when it was 0).
-- `milestone_hit_rate`: milestones met / milestones due (cumulative counts of the latest reports);
-  not defined when nothing was due.
+- `milestone_hit_rate`: milestones met on time / milestones due, over every report to date (the
+  store sums the per-period counts); not defined when nothing was due.
 - `finish_slips`: forecast finish now against the previous snapshot's forecast (`slip_days`,
   positive = later) and against the planned finish (`late_days` = forecast - planned finish).
 """
@@ -50,7 +50,7 @@ def _previous_view(compared: pd.DataFrame, method: EacMethod) -> pd.DataFrame:
     """The previous snapshot's figures under the current column names, for the health rule."""
     previous = pd.DataFrame(index=compared.index)
     for column in ("budget", "status", "has_report", "planned_value", "earned_value", "actual_cost", "rag",
-                   "open_risks", "milestones_due", "milestones_met"):
+                   "open_risks", "milestones_due", "milestones_met", "milestones_missed"):
         previous[column] = compared[f"prev_{column}"]
     previous["budget"] = previous["budget"].fillna(0.0)
     previous["has_report"] = previous["has_report"].fillna(False).astype(bool)

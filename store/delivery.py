@@ -4,9 +4,15 @@ DuckDB does the joins and window functions; `analytics.evm`, `analytics.health`,
 `analytics.resource_load`, `analytics.maturity` and `analytics.process_kpis` take the frames.
 
 Conventions shared by every query here:
-- Status-report values (planned_value, earned_value, actual_cost, milestones_due, milestones_met,
-  benefit_realized) are cumulative to the report date, so a project's position is its LATEST report
-  in the snapshot (`row_number() ... ORDER BY report_date DESC = 1`).
+- planned_value, earned_value and actual_cost are cumulative to the report date, so a project's
+  position is its LATEST report in the snapshot (`row_number() ... ORDER BY report_date DESC = 1`),
+  as are rag, forecast_finish, open_risks and open_issues.
+- milestones_due / milestones_met count the milestones that fell due in each reporting period and
+  those met on time (the import contract, see `data.generate`), so the delivery rows carry their
+  sums over every report to date (`milestones_due`, `milestones_met`) and
+  `milestones_missed` = due - met over the last `RECENT_REPORTS` reports (what the health rule
+  reads: an old miss that the project has since recovered from should not keep it red forever).
+- benefit_realized is reported once, at hand-over: the rows carry the latest non-NULL value.
 - The "delivery set" of a snapshot is every project that is active, on hold or completed, plus any
   other non-cancelled project that has filed a report. Projects of the set without a report come
   back with NULL report columns and `has_report = false`.
@@ -27,6 +33,7 @@ from store.snapshots import get_snapshot
 
 DELIVERY_STATUSES: tuple[str, ...] = ("active", "on_hold", "completed")
 COMMITTED_STATUSES: tuple[str, ...] = ("active", "approved")
+RECENT_REPORTS = 3  # reports that count for missed milestones (a quarter of monthly reporting)
 
 _REPORT_COLUMNS = (
     "report_date, planned_value, earned_value, actual_cost, percent_complete, rag, forecast_finish,"
@@ -37,10 +44,21 @@ _REPORT_COLUMNS = (
 # named `wanted(snapshot_id)` that each query defines first. Only constants are spliced in.
 _DELIVERY_CTES = f"""
 latest AS (
-    SELECT r.snapshot_id, r.project_id, {_REPORT_COLUMNS},
-           count(*) OVER (PARTITION BY r.snapshot_id, r.project_id) AS report_count
+    SELECT r.snapshot_id, r.project_id, r.report_date, r.planned_value, r.earned_value, r.actual_cost,
+           r.percent_complete, r.rag, r.forecast_finish, r.open_risks, r.open_issues,
+           count(*) OVER whole AS report_count,
+           sum(r.milestones_due) OVER whole AS milestones_due,
+           sum(r.milestones_met) OVER whole AS milestones_met,
+           sum(greatest(coalesce(r.milestones_due, 0) - coalesce(r.milestones_met, 0), 0)) OVER recent
+               AS milestones_missed,
+           first_value(r.benefit_realized IGNORE NULLS) OVER newest_first AS benefit_realized
     FROM status_reports r
     WHERE r.snapshot_id IN (SELECT snapshot_id FROM wanted)
+    WINDOW whole AS (PARTITION BY r.snapshot_id, r.project_id),
+           newest_first AS (PARTITION BY r.snapshot_id, r.project_id ORDER BY r.report_date DESC
+                            ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
+           recent AS (PARTITION BY r.snapshot_id, r.project_id ORDER BY r.report_date DESC
+                      ROWS BETWEEN CURRENT ROW AND {RECENT_REPORTS - 1} FOLLOWING)
     QUALIFY row_number() OVER (PARTITION BY r.snapshot_id, r.project_id ORDER BY r.report_date DESC) = 1
 ),
 delivery AS (
@@ -50,7 +68,7 @@ delivery AS (
            l.report_date IS NOT NULL AS has_report, coalesce(l.report_count, 0) AS report_count,
            l.report_date, l.planned_value, l.earned_value, l.actual_cost, l.percent_complete,
            lower(l.rag) AS rag, l.forecast_finish, l.open_risks, l.open_issues, l.milestones_due,
-           l.milestones_met, l.benefit_realized
+           l.milestones_met, l.milestones_missed, l.benefit_realized
     FROM projects p
     JOIN snapshots s ON s.snapshot_id = p.snapshot_id
     LEFT JOIN latest l ON l.snapshot_id = p.snapshot_id AND l.project_id = p.project_id
@@ -131,13 +149,13 @@ def compare_with_previous(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> p
 
     One row per project of this snapshot: the columns of `latest_reports` plus `in_previous` and
     `prev_<column>` for budget, status, has_report, planned_value, earned_value, actual_cost, rag,
-    forecast_finish, open_risks, milestones_due and milestones_met (NULL when the project was not in
+    forecast_finish, open_risks, milestones_due, milestones_met and milestones_missed (NULL when the project was not in
     the previous snapshot's delivery set, or there is no previous snapshot).
     """
     previous = previous_snapshot_id(con, snapshot_id)
     prev_columns = (
         "budget", "status", "has_report", "planned_value", "earned_value", "actual_cost", "rag",
-        "forecast_finish", "open_risks", "milestones_due", "milestones_met",
+        "forecast_finish", "open_risks", "milestones_due", "milestones_met", "milestones_missed",
     )
     prev_select = ", ".join(f"o.{c} AS prev_{c}" for c in prev_columns)
     return con.execute(
@@ -159,7 +177,7 @@ def snapshot_series(con: duckdb.DuckDBPyConnection, project_id: str | None = Non
         f"WITH wanted AS (SELECT snapshot_id FROM snapshots), {_DELIVERY_CTES}"
         " SELECT snapshot_id, as_of, label, project_id, name, category, status, budget, has_report,"
         " report_date, planned_value, earned_value, actual_cost, percent_complete, rag, forecast_finish,"
-        " planned_finish, open_risks, milestones_due, milestones_met,"
+        " planned_finish, open_risks, milestones_due, milestones_met, milestones_missed,"
         " lag(budget) OVER w AS prev_budget, lag(forecast_finish) OVER w AS prev_forecast_finish"
         " FROM delivery WHERE ? IS NULL OR project_id = ?"
         " WINDOW w AS (PARTITION BY project_id ORDER BY as_of, snapshot_id)"

@@ -3,7 +3,8 @@
 Snapshot "2026-02" (as of 2026-02-28) and "2026-03" (as of 2026-03-31). In 2026-03:
 
   id  status     category    budget  latest report (PV / EV / AC)   notes
-  P1  active     IT          100     50 / 40 / 45, amber, 1 of 2 ms  budget was 90; forecast slips 31 days
+  P1  active     IT          100     50 / 40 / 45, amber             budget was 90; forecast slips 31 days;
+                                                                    missed 1 of 2 milestones due in March
   P2  active     IT           80     40 / 42 / 40, green             healthy in both snapshots
   P3  active     Operations  200     no report                       was approved (no report) in 2026-02
   P4  completed  IT          120     120 / 120 / 130, benefit 240/300

@@ -40,8 +40,9 @@ def _assess(*rows, thresholds=None):
         ({"spi": 0.5}, "critical", ["spi_low"]),
         ({"rag": "Amber"}, "watch", ["rag_amber"]),
         ({"rag": "red"}, "critical", ["rag_red"]),
-        ({"milestones_due": 3, "milestones_met": 2}, "watch", ["milestones_overdue"]),
-        ({"milestones_due": 5, "milestones_met": 2}, "critical", ["milestones_overdue"]),
+        ({"milestones_due": 3, "milestones_met": 2}, "watch", ["milestones_missed"]),
+        ({"milestones_due": 5, "milestones_met": 2}, "critical", ["milestones_missed"]),
+        ({"milestones_missed": 2, "milestones_due": 9, "milestones_met": 0}, "watch", ["milestones_missed"]),
         ({"open_risks": 5}, "watch", ["open_risks"]),
         ({"open_risks": 10}, "critical", ["open_risks"]),
         ({"cpi": np.nan, "spi": np.nan}, "healthy", []),      # not defined: no signal

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from store import delivery
+from store import delivery, snapshots
 from store.errors import SnapshotNotFound
 from tests import delivery_data
 
@@ -23,6 +23,7 @@ def test_latest_report_per_project_and_delivery_set(con, ids):
     assert list(latest.index) == ["P1", "P2", "P3", "P4", "P5"]
     assert latest.loc["P1", ["planned_value", "earned_value", "actual_cost"]].tolist() == [50, 40, 45]
     assert latest.loc["P1", "report_count"] == 3 and latest.loc["P1", "rag"] == "amber"
+    assert latest.loc["P1", ["milestones_due", "milestones_met", "milestones_missed"]].tolist() == [3, 2, 1]
     assert not latest.loc["P3", "has_report"] and pd.isna(latest.loc["P3", "earned_value"])
     assert pd.Timestamp(latest.loc["P1", "planned_finish"]) == pd.Timestamp("2026-06-30")
 
@@ -73,7 +74,9 @@ def test_portfolio_series_sums(con, ids):
     assert series.loc["2026-03", ["planned_value", "earned_value", "actual_cost", "budget"]].tolist() == [240, 232, 240, 530]
     assert series.loc["2026-02", ["planned_value", "earned_value", "actual_cost", "budget"]].tolist() == [200, 198, 201, 320]
     assert series.loc["2026-03", "project_count"] == 5 and series.loc["2026-03", "reporting_count"] == 4
-    assert series.loc["2026-03", "milestones_due"] == 3 and series.loc["2026-03", "milestones_met"] == 2
+    # Milestone counts are per reporting period: summed over every report. P1 0+1+2 due, 0+1+1 met;
+    # P2 1+1 due and met.
+    assert series.loc["2026-03", "milestones_due"] == 5 and series.loc["2026-03", "milestones_met"] == 4
     assert delivery.snapshot_keys(con) == (ids["2026-02"], ids["2026-03"])
 
 
@@ -103,3 +106,25 @@ def test_maturity_kpis_and_benefits(con, ids):
     benefits = delivery.completed_benefits(con, ids["2026-03"]).set_index("project_id")
     assert benefits["benefit_realized"].to_dict() == {"P4": 240.0, "P5": 60.0}
     assert pd.Timestamp(benefits.loc["P4", "report_date"]) == pd.Timestamp(dt.date(2026, 1, 31))
+
+
+def test_missed_milestones_count_only_recent_reports_and_benefit_is_last_reported(con):
+    reports = pd.DataFrame(
+        {
+            "project_id": ["Q"] * 5,
+            "report_date": [dt.date(2026, m, 28) for m in range(1, 6)],
+            "planned_value": [1.0, 2.0, 3.0, 4.0, 5.0], "earned_value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "actual_cost": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "milestones_due": [2, 1, 0, 1, 0], "milestones_met": [0, 1, 0, 0, 0],
+            "benefit_realized": [None, None, 7.0, None, None],
+        }
+    )
+    projects = pd.DataFrame({"project_id": ["Q"], "name": ["q"], "status": ["completed"],
+                             "start_month": [dt.date(2026, 1, 1)], "duration_months": [5], "budget": [5.0],
+                             "depends_on": [[]]})
+    sid = snapshots.create_snapshot(con, label="q", as_of=dt.date(2026, 5, 31),
+                                    frames={"projects": projects, "status_reports": reports}, files=[])
+    row = delivery.latest_reports(con, sid).iloc[0]
+    # January's two misses are older than the last three reports (Mar-May): only April's counts.
+    assert (row["milestones_due"], row["milestones_met"], row["milestones_missed"]) == (4, 1, 1)
+    assert row["benefit_realized"] == 7.0

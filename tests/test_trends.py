@@ -30,7 +30,7 @@ def test_portfolio_cpi_spi_over_time(con, ids):
     assert trend.loc["2026-02", "spi"] == pytest.approx(198 / 200)
     assert trend.loc["2026-03", "cpi"] == pytest.approx(232 / 240)
     assert trend.loc["2026-03", "spi"] == pytest.approx(232 / 240)
-    assert trend.loc["2026-03", "milestone_hit_rate"] == pytest.approx(2 / 3)
+    assert trend.loc["2026-03", "milestone_hit_rate"] == pytest.approx(4 / 5)
     assert trend.loc["2026-02", "milestone_hit_rate"] == pytest.approx(1.0)
 
 
