@@ -1,0 +1,325 @@
+"""The import data contract, as data: the eight file kinds and every column of each.
+
+One `Column` per column: canonical English snake_case name, the Chinese header accepted as an alias,
+its value type, whether it is required, its range or allowed values. The reader (header matching),
+the value parser, the validator, the blank templates, the Data page and `docs/data-contract.md` all
+read these tables, so the contract is written down exactly once.
+
+Value types:
+  id      text key; surrounding spaces and full-width letters/digits normalised (Ｐ００１ -> P001)
+  text    free text, surrounding spaces removed
+  enum    one of `allowed` (English or Chinese spelling, any case)
+  bool    yes/no/true/false/1/0/是/否
+  int     whole number
+  number  decimal number; thousands separators and full-width digits accepted
+  score   0-5, or the words 无/低/中/高/极高 (= 0/1/2/4/5)
+  date    2026-03-01, 2026/3/1, 2026年3月1日
+  month   2026-03, 2026/3, 2026年3月 (stored as the first day of the month)
+  list    ids separated by ; ； , ， or 、
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+COLUMN_TYPES: tuple[str, ...] = ("id", "text", "enum", "bool", "int", "number", "score", "date", "month", "list")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file kind."""
+
+    name: str  # canonical header (English snake_case) and database column
+    zh: str  # Chinese header accepted as an alias
+    type: str  # one of COLUMN_TYPES
+    required: bool = False
+    minimum: float | None = None  # inclusive
+    maximum: float | None = None  # inclusive
+    allowed: tuple[str, ...] = ()  # canonical values of an enum
+    # How a trailing percent sign is read: "points" (45% -> 45) or "fraction" (45% -> 0.45); None refuses it.
+    percent: str | None = None
+    money: bool = False  # in the snapshot's currency unit
+
+    def __post_init__(self) -> None:
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"unknown column type {self.type!r} for {self.name}")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """`column` of this kind must name a `target_column` value present in the `target` kind."""
+
+    column: str
+    target: str
+    target_column: str
+    code: str  # problem code when a value is unknown
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One file kind: its table, columns, unique key and references to other kinds."""
+
+    name: str  # also the database table
+    zh: str  # Chinese name, used to recognise file names like 项目.csv
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # no two rows may share these values
+    references: tuple[Reference, ...] = ()
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+# Enum values: canonical -> accepted spellings (compared after `normalise_token`).
+STATUS_VALUES: dict[str, tuple[str, ...]] = {
+    "proposed": ("提议", "已提议", "拟议", "proposal"),
+    "approved": ("已批准", "批准", "已审批"),
+    "active": ("进行中", "执行中", "在建", "in_progress"),
+    "on_hold": ("暂停", "已暂停", "挂起", "onhold", "hold", "paused"),
+    "completed": ("已完成", "完成", "已结项", "done", "closed", "complete"),
+    "cancelled": ("已取消", "取消", "canceled"),
+}
+RAG_VALUES: dict[str, tuple[str, ...]] = {
+    "green": ("绿", "绿色", "g"),
+    "amber": ("黄", "黄色", "琥珀", "yellow", "a", "y"),
+    "red": ("红", "红色", "r"),
+}
+BOOL_VALUES: dict[str, bool] = {
+    "yes": True, "y": True, "true": True, "t": True, "1": True, "是": True, "强制": True,
+    "no": False, "n": False, "false": False, "f": False, "0": False, "否": False, "非强制": False,
+}
+SCORE_WORDS: dict[str, float] = {
+    "无": 0.0, "低": 1.0, "中": 2.0, "高": 4.0, "极高": 5.0,
+    "none": 0.0, "low": 1.0, "medium": 2.0, "high": 4.0, "very_high": 5.0,
+}
+ENUM_VALUES: dict[str, dict[str, tuple[str, ...]]] = {"status": STATUS_VALUES, "rag": RAG_VALUES}
+
+_C = Column
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "projects",
+            "项目",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("name", "项目名称", "text", required=True),
+                _C("category", "项目类别", "text"),
+                _C("department", "部门", "text"),
+                _C("sponsor", "发起人", "text"),
+                _C("manager", "项目经理", "text"),
+                _C("status", "状态", "enum", required=True, allowed=tuple(STATUS_VALUES)),
+                _C("start_month", "开始月份", "month", required=True),
+                _C("latest_start_month", "最晚开始月份", "month"),
+                _C("duration_months", "工期（月）", "int", required=True, minimum=1, maximum=120),
+                _C("budget", "预算", "number", required=True, minimum=0, money=True),
+                _C("expected_benefit", "预期收益", "number", minimum=0, money=True),
+                _C("risk_score", "风险评分", "number", minimum=1, maximum=5),
+                _C("mandatory", "是否强制", "bool"),
+                _C("depends_on", "前置项目", "list"),
+                _C("exclusive_group", "互斥组", "text"),
+            ),
+            key=("project_id",),
+        ),
+        Kind(
+            "objectives",
+            "战略目标",
+            (
+                _C("objective_id", "目标编号", "id", required=True),
+                _C("name", "目标名称", "text", required=True),
+                _C("weight", "权重", "number", minimum=0, percent="fraction"),
+            ),
+            key=("objective_id",),
+        ),
+        Kind(
+            "project_scores",
+            "项目评分",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("objective_id", "目标编号", "id", required=True),
+                _C("score", "评分", "score", required=True, minimum=0, maximum=5),
+            ),
+            key=("project_id", "objective_id"),
+            references=(
+                Reference("project_id", "projects", "project_id", "unknown_project"),
+                Reference("objective_id", "objectives", "objective_id", "unknown_objective"),
+            ),
+        ),
+        Kind(
+            "capacity",
+            "资源产能",
+            (
+                _C("role", "角色", "id", required=True),
+                _C("month", "月份", "month", required=True),
+                _C("capacity_fte", "可用人力", "number", required=True, minimum=0),
+                _C("hire_cost_per_fte_month", "外包单价", "number", minimum=0, money=True),
+            ),
+            key=("role", "month"),
+        ),
+        Kind(
+            "demand",
+            "资源需求",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("role", "角色", "id", required=True),
+                _C("month_offset", "相对月份", "int", required=True, minimum=0, maximum=240),
+                _C("fte", "人力需求", "number", required=True, minimum=0),
+            ),
+            key=("project_id", "role", "month_offset"),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
+        Kind(
+            "status_reports",
+            "状态报告",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("report_date", "报告日期", "date", required=True),
+                _C("planned_value", "计划价值", "number", required=True, minimum=0, money=True),
+                _C("earned_value", "挣值", "number", required=True, minimum=0, money=True),
+                _C("actual_cost", "实际成本", "number", required=True, minimum=0, money=True),
+                _C("percent_complete", "完成百分比", "number", minimum=0, maximum=100, percent="points"),
+                _C("rag", "状态灯", "enum", allowed=tuple(RAG_VALUES)),
+                _C("forecast_finish", "预计完成日期", "date"),
+                _C("open_risks", "未关闭风险数", "int", minimum=0),
+                _C("open_issues", "未关闭问题数", "int", minimum=0),
+                _C("milestones_due", "到期里程碑数", "int", minimum=0),
+                _C("milestones_met", "按期完成里程碑数", "int", minimum=0),
+                _C("benefit_realized", "已实现收益", "number", minimum=0, money=True),
+            ),
+            key=("project_id", "report_date"),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
+        Kind(
+            "maturity",
+            "成熟度评估",
+            (
+                _C("area", "过程域", "text", required=True),
+                _C("practice", "实践", "text", required=True),
+                _C("level", "成熟度等级", "int", required=True, minimum=1, maximum=5),
+                _C("score", "得分", "number", required=True, minimum=0, maximum=100, percent="points"),
+                _C("target_level", "目标等级", "int", minimum=1, maximum=5),
+            ),
+            key=("area", "practice"),
+        ),
+        Kind(
+            "process_kpis",
+            "流程指标",
+            (
+                _C("process", "流程", "text", required=True),
+                _C("month", "月份", "month", required=True),
+                _C("cycle_time_days", "周期（天）", "number", minimum=0),
+                _C("unit_cost", "单位成本", "number", minimum=0, money=True),
+                _C("error_rate", "差错率", "number", minimum=0, maximum=1, percent="fraction"),
+                _C("volume", "业务量", "number", minimum=0),
+            ),
+            key=("process", "month"),
+        ),
+    )
+}
+KIND_ORDER: tuple[str, ...] = tuple(KINDS)
+
+# Extra spellings of kinds in file names (after normalise_header), besides name and zh.
+_KIND_FILE_ALIASES: dict[str, tuple[str, ...]] = {
+    "projects": ("project", "项目清单", "项目列表"),
+    "objectives": ("objective", "目标", "战略"),
+    "project_scores": ("scores", "score", "评分", "项目打分"),
+    "capacity": ("产能", "人力产能", "资源"),
+    "demand": ("需求", "人力需求"),
+    "status_reports": ("status", "status_report", "状态", "周报", "月报"),
+    "maturity": ("成熟度", "maturity_assessment"),
+    "process_kpis": ("kpis", "kpi", "process_kpi", "流程kpi"),
+}
+
+_SEPARATORS = re.compile(r"[\s_\-./·]+")
+
+
+def normalise_header(text: str) -> str:
+    """Header spelling without case, width, spacing, underscores or brackets: 'Project ID' -> 'projectid'."""
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    folded = folded.replace("(", "").replace(")", "").replace("[", "").replace("]", "")
+    return _SEPARATORS.sub("", folded)
+
+
+def normalise_token(text: str) -> str:
+    """Enum/bool spelling without case, width or spacing: 'On Hold' -> 'on_hold'."""
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    return re.sub(r"[\s\-]+", "_", folded)
+
+
+def _build_header_index() -> dict[str, dict[str, str]]:
+    index: dict[str, dict[str, str]] = {}
+    for kind in KINDS.values():
+        for col in kind.columns:
+            for spelling in (col.name, col.zh):
+                index.setdefault(normalise_header(spelling), {})[kind.name] = col.name
+    return index
+
+
+# normalised header -> {kind: canonical column}
+HEADER_INDEX: dict[str, dict[str, str]] = _build_header_index()
+
+
+def header_candidates(header: str) -> list[str]:
+    """Normalised spellings to try for one header: whole, and both parts of '预算 (budget)'."""
+    found = [normalise_header(header)]
+    match = re.match(r"^(.*?)[(（\[【](.*?)[)）\]】]\s*$", header.strip())
+    if match:
+        found += [normalise_header(match.group(1)), normalise_header(match.group(2))]
+    return [c for c in found if c]
+
+
+def kind_from_file_name(file_name: str) -> str | None:
+    """The kind a file name suggests (projects.csv, 项目.csv, 2026-03_status_reports.csv), if any."""
+    stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    norm = normalise_header(stem)
+    best: tuple[int, str] | None = None
+    for kind in KINDS.values():
+        for spelling in (kind.name, kind.zh, *_KIND_FILE_ALIASES[kind.name]):
+            token = normalise_header(spelling)
+            if token and (norm == token or norm.endswith(token)) and (best is None or len(token) > best[0]):
+                best = (len(token), kind.name)
+    return None if best is None else best[1]
+
+
+def enum_lookup(column: str) -> dict[str, str]:
+    """Normalised spelling -> canonical value for the enum column `column` (status, rag)."""
+    lookup: dict[str, str] = {}
+    for canonical, aliases in ENUM_VALUES[column].items():
+        for spelling in (canonical, *aliases):
+            lookup[normalise_token(spelling)] = canonical
+    return lookup
+
+
+def header_of(column: Column, lang: str) -> str:
+    return column.zh if lang == "zh" else column.name
+
+
+def template_csv(kind: str, lang: str) -> bytes:
+    """A blank template: the header row in English or Chinese, UTF-8 with BOM so Excel reads Chinese."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([header_of(c, lang) for c in KINDS[kind].columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def template_file_name(kind: str, lang: str) -> str:
+    return f"{KINDS[kind].zh}.csv" if lang == "zh" else f"{kind}.csv"
+
+
+def templates_zip(lang: str) -> bytes:
+    """Every blank template of one language in a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for kind in KIND_ORDER:
+            archive.writestr(template_file_name(kind, lang), template_csv(kind, lang))
+    return buffer.getvalue()

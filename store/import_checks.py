@@ -1,0 +1,344 @@
+"""Checks across rows and files, after every cell has been parsed.
+
+Errors: duplicate keys (a project id twice, capacity for the same role and month twice, ...),
+references to a project or objective that is not in the import, a file whose references need a
+file that is missing, unknown or self dependencies, dependency cycles, latest start before start.
+Warnings (suspicious but usable): an open project with no demand rows or no scores, an objective
+nobody scored, demand after a project's last month, demand for a role without capacity, more
+milestones met than due, status reports dated after the snapshot's as-of date, partial weights.
+
+Rows whose key cells were already unreadable are left out here (their cell problem is reported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from store.contract import Kind
+from store.import_types import ERROR, WARNING, Problem
+
+ROW = "__row"  # the record number column carried next to the typed columns
+OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
+
+
+@dataclass
+class ParsedFile:
+    """One file after cell parsing: typed canonical columns plus ROW, and the headers as written."""
+
+    name: str
+    kind: Kind
+    table: pa.Table
+    headers: dict[str, str]  # canonical column -> header as written in the file
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+    def has(self, column: str) -> bool:
+        return column in self.table.column_names
+
+    def numpy(self, column: str) -> np.ndarray:
+        return np.asarray(self.table[column].to_numpy(zero_copy_only=False))
+
+
+class Collector:
+    """Builds problems for the rows of one file at a time, keeping at most `limit` per (column, code)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.problems: list[Problem] = []
+
+    def rows(
+        self,
+        parsed: ParsedFile,
+        mask: np.ndarray,
+        column: str | None,
+        code: str,
+        severity: str = ERROR,
+        source: pa.Array | pa.ChunkedArray | None = None,
+        **params: Any,
+    ) -> None:
+        """One problem per selected row (`mask` is a boolean mask or an array of positions).
+
+        The value shown is the cell of `source` (the raw text, for cell problems) or else of the
+        typed column.
+        """
+        positions = np.flatnonzero(mask) if mask.dtype == bool else mask
+        if not len(positions):
+            return
+        shown = positions[: self.limit]
+        rows = parsed.numpy(ROW)[shown]
+        cells = source if source is not None else (parsed.table[column] if column else None)
+        values = [_text(v) for v in cells.take(pa.array(shown)).to_pylist()] if cells is not None else None
+        header = parsed.header(column) if column else None
+        for i, row in enumerate(rows.tolist()):
+            value = values[i] if values is not None else None
+            self.problems.append(Problem(parsed.name, int(row), header, value, code, dict(params), severity))
+        if len(positions) > self.limit:
+            more = {"count": len(positions) - self.limit, "inner": code, **params}
+            self.problems.append(Problem(parsed.name, None, header, None, "more_rows", more, severity))
+
+    def file(self, parsed: ParsedFile, code: str, severity: str = ERROR, **params: Any) -> None:
+        self.problems.append(Problem(parsed.name, None, None, None, code, params, severity))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _valid(parsed: ParsedFile, columns: tuple[str, ...]) -> np.ndarray:
+    mask = np.ones(parsed.table.num_rows, dtype=bool)
+    for column in columns:
+        mask &= ~np.asarray(parsed.table[column].is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    return mask
+
+
+def check_duplicates(parsed: ParsedFile, out: Collector) -> None:
+    """Every row that repeats the key of an earlier row, naming that earlier row."""
+    key = parsed.kind.key
+    if not all(parsed.has(c) for c in key) or parsed.table.num_rows == 0:
+        return
+    keyed = parsed.table.select([*key, ROW]).filter(pa.array(_valid(parsed, key)))
+    counts = keyed.group_by(list(key)).aggregate([(ROW, "count"), (ROW, "min")])
+    repeated = counts.filter(pc.greater(counts[f"{ROW}_count"], 1))
+    if repeated.num_rows == 0:
+        return
+    hits = keyed.join(repeated.select([*key, f"{ROW}_min"]), keys=list(key))
+    hits = hits.filter(pc.not_equal(hits[ROW], hits[f"{ROW}_min"])).sort_by(ROW)
+    code = "duplicate_id" if len(key) == 1 else "duplicate_key"
+    key_headers = ", ".join(parsed.header(c) for c in key)
+    for row in hits.to_pylist()[: out.limit]:
+        value = " · ".join(_text(row[c]) for c in key)
+        params = {"first_row": row[f"{ROW}_min"], "key": key_headers}
+        out.problems.append(Problem(parsed.name, row[ROW], parsed.header(key[0]), value, code, params))
+    if hits.num_rows > out.limit:
+        more = {"count": hits.num_rows - out.limit, "inner": code, "first_row": "…", "key": key_headers}
+        out.problems.append(Problem(parsed.name, None, parsed.header(key[0]), None, "more_rows", more))
+
+
+def check_references(files: dict[str, ParsedFile], out: Collector) -> None:
+    for parsed in files.values():
+        for ref in parsed.kind.references:
+            if not parsed.has(ref.column):
+                continue
+            target = files.get(ref.target)
+            if target is None:
+                out.file(parsed, "needs_kind", kind=ref.target)
+                continue
+            if not target.has(ref.target_column):
+                continue
+            known = pc.drop_null(target.table[ref.target_column]).unique()
+            values = parsed.table[ref.column]
+            unknown = pc.and_(pc.invert(pc.is_in(values, value_set=known)), pc.is_valid(values))
+            mask = np.asarray(unknown.to_numpy(zero_copy_only=False), dtype=bool)
+            out.rows(parsed, mask, ref.column, ref.code)
+
+
+def check_dependencies(projects: ParsedFile, out: Collector) -> None:
+    """Unknown and self dependencies, latest start before start, and dependency cycles."""
+    if projects.has("latest_start_month") and projects.has("start_month"):
+        early = pc.less(projects.table["latest_start_month"], projects.table["start_month"])
+        mask = np.asarray(pc.fill_null(early, False).to_numpy(zero_copy_only=False), dtype=bool)
+        out.rows(projects, mask, "latest_start_month", "latest_before_start")
+    if not projects.has("depends_on") or not projects.has("project_id"):
+        return
+    ids = projects.table["project_id"].to_pylist()
+    rows = projects.numpy(ROW).tolist()
+    known = {pid for pid in ids if pid is not None}
+    graph: dict[str, list[str]] = {}
+    header = projects.header("depends_on")
+    for pid, row, deps in zip(ids, rows, projects.table["depends_on"].to_pylist(), strict=True):
+        for dep in deps or []:
+            if dep == pid:
+                out.problems.append(Problem(projects.name, row, header, dep, "self_dependency"))
+            elif dep not in known:
+                out.problems.append(Problem(projects.name, row, header, dep, "unknown_dependency"))
+            elif pid is not None:
+                graph.setdefault(pid, []).append(dep)
+    first_row = {pid: row for pid, row in zip(ids, rows, strict=True) if pid is not None}
+    for cycle in find_cycles(graph):
+        row = min(first_row[p] for p in cycle)
+        path = " → ".join([*cycle, cycle[0]])
+        out.problems.append(Problem(projects.name, row, header, path, "dependency_cycle", {"path": path}))
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle (as a node path) per strongly connected group of two or more nodes (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    groups: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            successors = graph.get(node, [])
+            if child < len(successors):
+                work.append((node, child + 1))
+                nxt = successors[child]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(group)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return [_cycle_in(graph, set(group)) for group in groups]
+
+
+def _cycle_in(graph: dict[str, list[str]], group: set[str]) -> list[str]:
+    """A simple cycle through the smallest id of a strongly connected group (breadth-first search)."""
+    start = min(group)
+    parents: dict[str, str] = {}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for nxt in graph.get(node, []):
+            if nxt not in group:
+                continue
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parents[path[-1]])
+                return list(reversed(path))
+            if nxt not in parents:
+                parents[nxt] = node
+                queue.append(nxt)
+    return sorted(group)
+
+
+def check_warnings(files: dict[str, ParsedFile], as_of: dt.date | None, out: Collector) -> None:
+    projects = files.get("projects")
+    demand = files.get("demand")
+    scores = files.get("project_scores")
+    if projects is not None and projects.has("status"):
+        open_mask = np.asarray(
+            pc.fill_null(pc.is_in(projects.table["status"], value_set=pa.array(OPEN_STATUSES)), False)
+            .to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
+        for other, code in ((demand, "no_demand"), (scores, "no_scores")):
+            if other is not None and other.has("project_id"):
+                present = pc.is_in(projects.table["project_id"], value_set=pc.drop_null(other.table["project_id"]).unique())
+                missing = ~np.asarray(pc.fill_null(present, True).to_numpy(zero_copy_only=False), dtype=bool)
+                out.rows(projects, open_mask & missing, "project_id", code, severity=WARNING)
+    if projects is not None and demand is not None:
+        _demand_after_end(projects, demand, out)
+    _objectives_unscored(files, out)
+    _roles_without_capacity(files, out)
+    _status_warnings(files.get("status_reports"), as_of, out)
+    _weights(files.get("objectives"), out)
+
+
+def _demand_after_end(projects: ParsedFile, demand: ParsedFile, out: Collector) -> None:
+    if not (projects.has("duration_months") and demand.has("month_offset") and demand.has("project_id")):
+        return
+    duration = dict(zip(projects.table["project_id"].to_pylist(), projects.table["duration_months"].to_pylist(), strict=True))
+    ids = demand.table["project_id"].to_pylist()
+    offsets = demand.table["month_offset"].to_pylist()
+    mask = np.array(
+        [o is not None and duration.get(p) is not None and o >= duration[p] for p, o in zip(ids, offsets, strict=True)],
+        dtype=bool,
+    )
+    out.rows(demand, mask, "month_offset", "demand_after_end", severity=WARNING)
+
+
+def _objectives_unscored(files: dict[str, ParsedFile], out: Collector) -> None:
+    objectives, scores = files.get("objectives"), files.get("project_scores")
+    if objectives is None or scores is None or not scores.has("objective_id"):
+        return
+    present = pc.is_in(objectives.table["objective_id"], value_set=pc.drop_null(scores.table["objective_id"]).unique())
+    mask = ~np.asarray(pc.fill_null(present, True).to_numpy(zero_copy_only=False), dtype=bool)
+    out.rows(objectives, mask, "objective_id", "objective_unscored", severity=WARNING)
+
+
+def _roles_without_capacity(files: dict[str, ParsedFile], out: Collector) -> None:
+    capacity, demand = files.get("capacity"), files.get("demand")
+    if capacity is None or demand is None or not (capacity.has("role") and demand.has("role")):
+        return
+    present = pc.is_in(demand.table["role"], value_set=pc.drop_null(capacity.table["role"]).unique())
+    mask = ~np.asarray(pc.fill_null(present, True).to_numpy(zero_copy_only=False), dtype=bool)
+    out.rows(demand, mask, "role", "role_without_capacity", severity=WARNING)
+
+
+def _status_warnings(status: ParsedFile | None, as_of: dt.date | None, out: Collector) -> None:
+    if status is None:
+        return
+    if status.has("milestones_met") and status.has("milestones_due"):
+        more = pc.fill_null(pc.greater(status.table["milestones_met"], status.table["milestones_due"]), False)
+        out.rows(status, np.asarray(more.to_numpy(zero_copy_only=False), dtype=bool), "milestones_met",
+                 "milestones_met_exceed_due", severity=WARNING)
+    if as_of is not None and status.has("report_date"):
+        late = pc.fill_null(pc.greater(status.table["report_date"], pa.scalar(as_of, pa.date32())), False)
+        out.rows(status, np.asarray(late.to_numpy(zero_copy_only=False), dtype=bool), "report_date",
+                 "report_after_as_of", severity=WARNING, as_of=as_of.isoformat())
+
+
+def _weights(objectives: ParsedFile | None, out: Collector) -> None:
+    if objectives is None or not objectives.has("weight") or objectives.table.num_rows == 0:
+        return
+    missing = objectives.table["weight"].null_count
+    if 0 < missing < objectives.table.num_rows:
+        out.file(objectives, "weights_partial", WARNING, count=missing)
+    elif missing == 0 and pc.sum(objectives.table["weight"]).as_py() == 0:
+        out.file(objectives, "weights_zero", WARNING)
+
+
+def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:
+    """Every cross-row and cross-file problem of one import."""
+    out = Collector(limit)
+    for parsed in files.values():
+        check_duplicates(parsed, out)
+    check_references(files, out)
+    if "projects" in files:
+        check_dependencies(files["projects"], out)
+    check_warnings(files, as_of, out)
+    return out.problems
+
+
+def latest_date(files: dict[str, ParsedFile]) -> dt.date | None:
+    """The as-of date the files suggest: the latest status report date, else the last day of the
+    latest process-KPI month; None when neither is present."""
+    status = files.get("status_reports")
+    if status is not None and status.has("report_date") and status.table["report_date"].null_count < status.table.num_rows:
+        return pc.max(status.table["report_date"]).as_py()
+    kpis = files.get("process_kpis")
+    if kpis is not None and kpis.has("month") and kpis.table["month"].null_count < kpis.table.num_rows:
+        month = pc.max(kpis.table["month"]).as_py()
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return None
+

@@ -1,0 +1,399 @@
+"""Reading import files: gathering them (files, folders, zips), decoding, splitting and header matching.
+
+The stages, each reporting `Problem`s rather than stopping:
+  gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed
+  decode   UTF-8, UTF-8 with BOM, else GB18030 (a superset of GBK); the result is UTF-8 bytes
+  sniff    the separator (`,` `;` or tab) that splits the header into the most known columns
+  headers  the kind whose columns the headers match best; each header mapped to a canonical column,
+           unknown headers reported with the closest known column (difflib)
+  table    every cell as text, with each row's record number as a spreadsheet shows it (header = 1).
+           In a comma-separated file an unquoted `1,200` splits one cell in two; such a row is put
+           back together when exactly one reading fits the columns, and refused otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import os
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from store.contract import (
+    HEADER_INDEX,
+    KINDS,
+    Column,
+    Kind,
+    header_candidates,
+    kind_from_file_name,
+    normalise_header,
+)
+from store.import_types import WARNING, Problem
+
+SEPARATORS: tuple[str, ...] = (",", ";", "\t")
+MAX_ZIP_BYTES = 2 * 1024**3  # refuse archives that would expand beyond this (zip bombs)
+_NUMERIC_TYPES = {"int", "number", "score"}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One CSV file's name (as shown to the user) and bytes, before decoding."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class HeaderMatch:
+    """How one file's header row maps onto a kind."""
+
+    kind: Kind | None
+    headers: list[str]
+    mapping: list[Column | None]  # per header position
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class TextTable:
+    """Every cell as text (columns c0..cN-1 in header order) and each row's record number."""
+
+    table: pa.Table
+    row_numbers: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- gather --------------------------------------------------------------------------------------------
+
+
+def _is_csv(name: str) -> bool:
+    return name.lower().endswith((".csv", ".tsv", ".txt"))
+
+
+def _zip_member_name(info: zipfile.ZipInfo) -> str:
+    # Zips made on Chinese Windows store GBK names without the UTF-8 flag; Python reads them as cp437.
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def expand_zip(name: str, data: bytes) -> tuple[list[RawFile], list[Problem]]:
+    """The CSV members of a zip (folders and macOS metadata skipped; other files reported)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return [], [Problem(name, None, None, None, "bad_zip")]
+    files: list[RawFile] = []
+    problems: list[Problem] = []
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+            return [], [Problem(name, None, None, None, "zip_too_large", {"limit_mb": MAX_ZIP_BYTES // 1024**2})]
+        for member in sorted(members, key=lambda m: m.filename):
+            member_name = _zip_member_name(member)
+            base = member_name.rsplit("/", 1)[-1]
+            if member_name.startswith("__MACOSX/") or base.startswith("."):
+                continue
+            if not _is_csv(base):
+                problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
+                continue
+            try:
+                files.append(RawFile(f"{name}/{member_name}", archive.read(member)))
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+                problems.append(Problem(name, None, None, member_name, "bad_zip"))
+    return files, problems
+
+
+def gather_uploads(uploads: Iterable[tuple[str, bytes]]) -> tuple[list[RawFile], list[Problem]]:
+    """Uploaded (name, bytes): CSVs kept, zips opened, anything else reported."""
+    files: list[RawFile] = []
+    problems: list[Problem] = []
+    for name, data in uploads:
+        if name.lower().endswith(".zip"):
+            found, trouble = expand_zip(name, data)
+            files += found
+            problems += trouble
+        elif _is_csv(name):
+            files.append(RawFile(name, data))
+        else:
+            problems.append(Problem(name, None, None, None, "unsupported_file"))
+    return files, problems
+
+
+def gather_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[RawFile], list[Problem]]:
+    """Files, folders (their CSV and zip files, not recursive) and zips on disk."""
+    uploads: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            members = sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
+            uploads += [(p.name, p.read_bytes()) for p in members]
+        elif path.is_file():
+            uploads.append((path.name, path.read_bytes()))
+        else:
+            problems.append(Problem(str(path), None, None, None, "no_such_file"))
+    files, trouble = gather_uploads(uploads)
+    return files, problems + trouble
+
+
+# --- decode and sniff ----------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[bytes, str] | None:
+    """(UTF-8 bytes without BOM, encoding name), or None when the bytes are neither UTF-8 nor GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = data[3:]
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return body, "utf-8-sig"
+    if data.isascii():
+        return data, "utf-8"
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
+    except UnicodeDecodeError:
+        return None
+
+
+def _first_record(text: str, separator: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    except csv.Error:
+        return []
+
+
+def _known_header_count(cells: list[str]) -> int:
+    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in header_candidates(cell)))
+
+
+def sniff_separator(head: str) -> str:
+    """The separator that splits the header row into the most known column names (ties: more cells)."""
+    scored = []
+    for order, separator in enumerate(SEPARATORS):
+        cells = _first_record(head, separator)
+        scored.append((_known_header_count(cells), len(cells), -order, separator))
+    return max(scored)[3]
+
+
+# --- headers -------------------------------------------------------------------------------------------
+
+
+def _match_in_kind(header: str, kind: Kind) -> Column | None:
+    for candidate in header_candidates(header):
+        name = HEADER_INDEX.get(candidate, {}).get(kind.name)
+        if name is not None:
+            return kind.column(name)
+    return None
+
+
+def choose_kind(headers: list[str], file_name: str) -> Kind | None:
+    """The kind whose columns the headers match best; the file name breaks ties."""
+    hinted = kind_from_file_name(file_name)
+    scored = []
+    for kind in KINDS.values():
+        matched = {c.name for h in headers if (c := _match_in_kind(h, kind)) is not None}
+        required = sum(1 for c in kind.required if c.name in matched)
+        missing = len(kind.required) - required
+        scored.append((len(matched), -missing, kind.name == hinted, kind.name))
+    best = max(scored)
+    matched_count, negative_missing, hinted_best, name = best
+    # One or two stray known words (a "name" column) do not make a file: it needs a required column
+    # and either most of its required columns or a file name that says what it is.
+    enough = matched_count >= 2 and (-negative_missing <= len(KINDS[name].required) // 2 or hinted_best)
+    if not enough:
+        return None
+    return KINDS[name]
+
+
+def closest_column(header: str, kind: Kind) -> Column | None:
+    """The known column of `kind` whose name or Chinese alias is spelt most like `header` (difflib)."""
+    spellings = {normalise_header(s): col for col in kind.columns for s in (col.name, col.zh)}
+    for candidate in header_candidates(header):
+        close = difflib.get_close_matches(candidate, list(spellings), n=1, cutoff=0.6)
+        if close:
+            return spellings[close[0]]
+    return None
+
+
+def match_headers(file_name: str, headers: list[str]) -> HeaderMatch:
+    """Map each header to a column of the recognised kind and report what does not fit."""
+    kind = choose_kind(headers, file_name)
+    if kind is None:
+        shown = ", ".join(h for h in headers[:8] if h.strip())
+        hinted = kind_from_file_name(file_name)
+        params = {"headers": shown, "kind": hinted or ""}
+        return HeaderMatch(None, headers, [None] * len(headers), [
+            Problem(file_name, 1, None, None, "unknown_kind_named" if hinted else "unknown_kind", params)
+        ])
+    mapping: list[Column | None] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for header in headers:
+        column = _match_in_kind(header, kind) if header.strip() else None
+        if column is not None and column.name in seen:
+            problems.append(Problem(file_name, 1, header, header, "duplicate_column", {"other": seen[column.name]}))
+            column = None
+        elif column is not None:
+            seen[column.name] = header
+        elif header.strip():
+            problems.append(_unknown_header(file_name, header, kind, seen))
+        mapping.append(column)
+    for column in kind.required:
+        if column.name not in seen:
+            problems.append(
+                Problem(file_name, 1, None, None, "missing_column", {"column_name": column.name, "alias": column.zh})
+            )
+    return HeaderMatch(kind, headers, mapping, problems)
+
+
+def _unknown_header(file_name: str, header: str, kind: Kind, seen: dict[str, str]) -> Problem:
+    closest = closest_column(header, kind)
+    if closest is None or closest.name in seen:
+        return Problem(file_name, 1, header, header, "unknown_column_plain", severity=WARNING)
+    params = {"column_name": closest.name, "alias": closest.zh}
+    return Problem(file_name, 1, header, header, "unknown_column", params, WARNING)
+
+
+# --- table ---------------------------------------------------------------------------------------------
+
+
+def _thousands_readings(fields: list[str], types: list[str]) -> list[list[str]]:
+    """Ways to glue split `1,200` cells back so that `fields` fill exactly len(types) columns."""
+    readings: list[list[str]] = []
+
+    def walk(i: int, j: int, built: list[str]) -> None:
+        if len(readings) > 1:
+            return  # two readings already: ambiguous, no need to count further
+        if j == len(types):
+            if i == len(fields):
+                readings.append(list(built))
+            return
+        if i >= len(fields):
+            return
+        walk(i + 1, j + 1, [*built, fields[i]])
+        head = fields[i].strip()
+        if types[j] in _NUMERIC_TYPES and head.lstrip("+-").isdigit() and len(head.lstrip("+-")) <= 3:
+            k = i + 1
+            while k < len(fields) and len(fields[k].strip()) >= 3 and fields[k].strip()[:3].isdigit():
+                tail = fields[k].strip()
+                if not (len(tail) == 3 or tail[3] == "." or tail[3:] == "%"):
+                    break
+                walk(k + 1, j + 1, [*built, ",".join(f.strip() for f in fields[i : k + 1])])
+                if len(tail) != 3:
+                    break  # a decimal part or percent ends the number
+                k += 1
+
+    walk(0, 0, [])
+    return readings
+
+
+def _repair_row(text: str, separator: str, types: list[str]) -> tuple[list[str] | None, bool]:
+    """(cells, was_glued) for a row with the wrong number of cells, or (None, False) if unreadable."""
+    try:
+        fields = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    except csv.Error:
+        return None, False
+    width = len(types)
+    if len(fields) > width and not any(f.strip() for f in fields[width:]):
+        return fields[:width], False  # trailing empty cells, as some spreadsheets write them
+    if len(fields) > width and separator == ",":
+        readings = _thousands_readings(fields, types)
+        if len(readings) == 1:
+            return readings[0], True
+    return None, False
+
+
+def read_text_table(file_name: str, body: bytes, separator: str, types: list[str]) -> TextTable:
+    """All rows as text; `types` (the column type per header position, "text" if unmapped) guide repair."""
+    width = len(types)
+    names = [f"c{i}" for i in range(width)]
+    invalid: list[tuple[int | None, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=separator, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as e:
+        problem = Problem(file_name, None, None, None, "unreadable", {"message": str(e).splitlines()[0][:200]})
+        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64), [problem])
+    total = table.num_rows + len(invalid)
+    numbers = np.arange(2, total + 2, dtype=np.int64)
+    problems: list[Problem] = []
+    if invalid:
+        bad_numbers = np.array([n for n, _ in invalid if n is not None], dtype=np.int64)
+        numbers = numbers[~np.isin(numbers, bad_numbers)]
+        repaired_rows, repaired_numbers = [], []
+        for number, text in invalid:
+            cells, glued = _repair_row(text, separator, types)
+            if cells is None:
+                found = len(_first_record(text, separator))
+                params = {"expected": width, "found": found}
+                problems.append(Problem(file_name, number, None, text[:200], "field_count", params))
+                continue
+            if glued:
+                problems.append(Problem(file_name, number, None, text[:200], "thousands_glued", severity=WARNING))
+            repaired_rows.append(cells)
+            repaired_numbers.append(number)
+        if repaired_rows:
+            extra = pa.table({n: pa.array([r[i] for r in repaired_rows], pa.string()) for i, n in enumerate(names)})
+            table = pa.concat_tables([table, extra])
+            numbers = np.concatenate([numbers, np.array(repaired_numbers, dtype=np.int64)])
+    return _drop_blank_rows(TextTable(table, numbers, problems))
+
+
+def _drop_blank_rows(text_table: TextTable) -> TextTable:
+    table = text_table.table
+    if table.num_rows == 0 or table.num_columns == 0:
+        return text_table
+    blank = None
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    keep = pc.invert(blank)
+    if pc.all(keep).as_py():
+        return text_table
+    mask = np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
+    return TextTable(table.filter(keep), text_table.row_numbers[mask], text_table.problems)
+
+
+def head_text(body: bytes, limit: int = 65536) -> str:
+    """The start of the decoded file, cut at a line end, for sniffing and headers."""
+    head = body[:limit]
+    if len(body) > limit and b"\n" in head:
+        head = head[: head.rindex(b"\n")]
+    return head.decode("utf-8", errors="replace")

@@ -1,0 +1,377 @@
+"""The import pipeline: CSV files (one by one, several, a folder or a .zip) -> one validated snapshot.
+
+    report = import_paths(con, ["march/"], label="2026-03")       # CLI, sample loader, tests
+    report = import_files(con, [(name, data), ...], label=...)     # the Data page (uploaded bytes)
+    report = check_files([(name, data), ...])                      # the preview: read and validate only
+
+Every file is decoded, split, matched to a kind by its headers and parsed cell by cell
+(`import_read`, `import_values`); then rows and files are checked against each other
+(`import_checks`). Every problem is collected before anything is decided: an import with any error
+writes nothing; warnings do not block. The writing itself is `store.snapshots.create_snapshot`, one
+transaction. Identical files imported before are reported as a duplicate and not written again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from i18n import translate
+from store import snapshots
+from store.contract import KIND_ORDER, KINDS
+from store.errors import DuplicateSnapshot, StoreError
+from store.import_checks import ROW, Collector, ParsedFile, latest_date, validate
+from store.import_read import (
+    RawFile,
+    decode,
+    gather_paths,
+    gather_uploads,
+    head_text,
+    match_headers,
+    read_text_table,
+    sniff_separator,
+)
+from store.import_read import _first_record as first_record
+from store.import_types import ERROR, WARNING, FileInfo, Problem
+from store.import_values import parse_column
+
+# Rows listed per file, column and problem; beyond this the rest are counted in one "more" line.
+MAX_ROWS_PER_PROBLEM = 100
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class ImportRefused(StoreError):
+    """A bundle (the sample) could not be imported; `report` holds every problem."""
+
+    key = "data.refused"
+
+    def __init__(self, message: str, report: ImportReport, **params: object) -> None:
+        super().__init__(message, **params)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import (or a check) found and did.
+
+    `problems` are sorted errors first, then by file, row and column. `snapshot_id` is the new
+    snapshot, None when nothing was written; `duplicate_of` names the snapshot that already holds
+    exactly these files.
+    """
+
+    files: tuple[FileInfo, ...]
+    problems: tuple[Problem, ...]
+    snapshot_id: int | None = None
+    duplicate_of: int | None = None
+    label: str = ""
+    as_of: dt.date | None = None  # given, or suggested by the files
+    currency_unit: str = "万元"
+    lang: str = "en"
+    rows: dict[str, int] = field(default_factory=dict)  # kind -> rows read
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when the files can be (or were) imported: no errors and not a duplicate."""
+        return not self.errors and self.duplicate_of is None
+
+    def texts(self, lang: str | None = None) -> list[str]:
+        """Every problem as one line of text in `lang` (default: the report's language)."""
+        return [problem_line(p, lang or self.lang) for p in self.problems]
+
+
+# --- texts ---------------------------------------------------------------------------------------------
+
+
+def _translated_params(params: dict, lang: str) -> dict:
+    shown = dict(params)
+    if shown.get("kind") in KINDS:
+        shown["kind"] = translate(lang, f"data.kind.{shown['kind']}")
+    if "percent" in shown:
+        shown.pop("percent")
+    return shown
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """The problem's explanation (what was expected) in `lang`, from `data.problem.<code>`."""
+    params = _translated_params(problem.params, lang)
+    if problem.code == "more_rows":
+        inner = Problem(problem.file, None, problem.column, None, str(params.get("inner", "")), params)
+        params = {**params, "problem": problem_text(inner, lang)}
+    return translate(lang, f"data.problem.{problem.code}", **params)
+
+
+def problem_line(problem: Problem, lang: str) -> str:
+    """`file:row: column "value": text`, for the command line."""
+    place = problem.file or ""
+    if problem.row is not None:
+        place += f":{problem.row}"
+    where = f"{place}: " if place else ""
+    column = f"{problem.column} " if problem.column else ""
+    value = f"\"{problem.value}\" " if problem.value not in (None, "") else ""
+    severity = translate(lang, f"data.severity.{problem.severity}")
+    return f"{severity} {where}{column}{value}— {problem_text(problem, lang)}".replace("  ", " ")
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def _sort_key(order: dict[str | None, int]):
+    def key(p: Problem) -> tuple:
+        return (p.severity != ERROR, order.get(p.file, len(order)), p.row or 0, p.column or "", p.code)
+
+    return key
+
+
+def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile | None]:
+    """Decode, split, match headers and parse every cell of one file."""
+    blank = FileInfo(raw.name, None, None, None, 0, (), raw.sha256)
+    decoded = decode(raw.data)
+    if decoded is None:
+        collector.problems.append(Problem(raw.name, None, None, None, "encoding"))
+        return blank, None
+    body, encoding = decoded
+    if not body.strip():
+        collector.problems.append(Problem(raw.name, None, None, None, "empty_file"))
+        return FileInfo(raw.name, None, encoding, None, 0, (), raw.sha256), None
+    head = head_text(body)
+    separator = sniff_separator(head)
+    headers = first_record(head, separator)
+    match = match_headers(raw.name, headers)
+    collector.problems.extend(match.problems)
+    mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
+    if match.kind is None:
+        return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
+    types = [c.type if c is not None else "text" for c in match.mapping]
+    text = read_text_table(raw.name, body, separator, types)
+    collector.problems.extend(text.problems)
+    parsed = _parse_cells(raw.name, match, text, collector)
+    info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)
+    if parsed.table.num_rows == 0 and not text.problems:
+        collector.file(parsed, "no_rows", WARNING)
+    return info, parsed
+
+
+def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
+    kind = match.kind
+    headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
+    row_numbers = pa.array(text.row_numbers, pa.int64())
+    parsed = ParsedFile(name, kind, pa.table({ROW: row_numbers}), headers)
+    arrays: dict[str, pa.Array] = {}
+    for position, column in enumerate(match.mapping):
+        if column is None:
+            continue
+        raw = text.table[f"c{position}"]
+        result = parse_column(raw, column)
+        arrays[column.name] = result.values
+        for code, positions, severity, params in result.issues:
+            collector.rows(parsed, positions, column.name, code, severity, source=raw, **params)
+    ordered = [c.name for c in kind.columns if c.name in arrays]
+    parsed.table = pa.table({**{c: arrays[c] for c in ordered}, ROW: row_numbers})
+    return parsed
+
+
+def _check(
+    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None
+) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
+    collector = Collector(MAX_ROWS_PER_PROBLEM)
+    collector.problems.extend(problems)
+    if not raws and not problems:
+        collector.problems.append(Problem(None, None, None, None, "no_files"))
+    infos: list[FileInfo] = []
+    parsed: dict[str, ParsedFile] = {}
+    for raw in raws:
+        info, one = _read_one(raw, collector)
+        infos.append(info)
+        if one is None:
+            continue
+        if one.kind.name in parsed:
+            other = parsed[one.kind.name].name
+            collector.problems.append(Problem(raw.name, None, None, None, "duplicate_kind", {"kind": one.kind.name, "other": other}))
+            continue
+        parsed[one.kind.name] = one
+    resolved = as_of or latest_date(parsed)
+    collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
+    order = {info.name: i for i, info in enumerate(infos)}
+    return infos, parsed, sorted(collector.problems, key=_sort_key(order)), resolved
+
+
+def _frames(parsed: dict[str, ParsedFile]) -> dict[str, pd.DataFrame]:
+    """Typed frames for `create_snapshot` (Arrow-backed: dates, lists and nullable ints stay typed)."""
+    frames = {}
+    for kind in KIND_ORDER:
+        if kind in parsed:
+            table = parsed[kind].table.drop_columns([ROW])
+            frames[kind] = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return frames
+
+
+def _sources(infos: list[FileInfo]) -> list[snapshots.SourceFile]:
+    return [snapshots.SourceFile(i.name, i.kind or "", i.sha256, i.rows, i.encoding) for i in infos]
+
+
+def _source_hash_files(raws: list[RawFile]) -> list[snapshots.SourceFile]:
+    return [snapshots.SourceFile(r.name, "", r.sha256, 0) for r in raws]
+
+
+# --- public entry points -------------------------------------------------------------------------------
+
+
+def check_files(
+    files: Sequence[tuple[str, bytes]],
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    as_of: dt.date | None = None,
+    currency_unit: str = "万元",
+    lang: str = "en",
+) -> ImportReport:
+    """Read and validate uploaded (name, bytes) files without writing anything.
+
+    With `con`, also says whether exactly these files were imported before (`duplicate_of`).
+    """
+    raws, problems = gather_uploads(files)
+    return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
+                currency_unit=currency_unit, actor=None, lang=lang, write=False)
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    label: str,
+    as_of: dt.date | None = None,
+    currency_unit: str = "万元",
+    actor: str | None = None,
+    lang: str = "en",
+) -> ImportReport:
+    """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error."""
+    raws, problems = gather_uploads(files)
+    return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang)
+
+
+def import_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    label: str,
+    as_of: dt.date | None = None,
+    currency_unit: str = "万元",
+    actor: str | None = None,
+    lang: str = "en",
+) -> ImportReport:
+    """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
+    raws, problems = gather_paths(paths)
+    return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang)
+
+
+def check_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    as_of: dt.date | None = None,
+    currency_unit: str = "万元",
+    lang: str = "en",
+) -> ImportReport:
+    """`import_paths` without writing: what would be imported, and every problem."""
+    raws, problems = gather_paths(paths)
+    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False)
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection | None,
+    raws: list[RawFile],
+    problems: list[Problem],
+    *,
+    label: str,
+    as_of: dt.date | None,
+    currency_unit: str,
+    actor: str | None,
+    lang: str,
+    write: bool = True,
+) -> ImportReport:
+    label = label.strip()
+    common = {"label": label, "currency_unit": currency_unit, "lang": lang}
+    if write and not label:
+        problems = [*problems, Problem(None, None, None, None, "missing_label")]
+    if not currency_unit.strip():
+        problems = [*problems, Problem(None, None, None, None, "missing_currency_unit")]
+    if con is not None and raws:
+        existing = snapshots.find_by_content(con, _source_hash_files(raws))
+        if existing is not None:
+            infos = [FileInfo(r.name, None, None, None, 0, (), r.sha256) for r in raws]
+            return ImportReport(tuple(infos), tuple(problems), duplicate_of=existing, as_of=as_of, **common)
+    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of)
+    rows = {kind: p.table.num_rows for kind, p in parsed.items()}
+    report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
+    if not write or con is None or report.errors:
+        return report
+    as_of_date = resolved or dt.date.today()
+    try:
+        snapshot_id = snapshots.create_snapshot(
+            con, label=label, as_of=as_of_date, frames=_frames(parsed), files=_sources(infos),
+            currency_unit=currency_unit.strip(), imported_by=actor,
+        )
+    except DuplicateSnapshot as e:  # imported by someone else between our check and our write
+        return ImportReport(tuple(infos), tuple(found), duplicate_of=int(e.params["snapshot_id"]), as_of=as_of_date, rows=rows, **common)
+    return ImportReport(tuple(infos), tuple(found), snapshot_id=snapshot_id, as_of=as_of_date, rows=rows, **common)
+
+
+# --- the bundled sample --------------------------------------------------------------------------------
+
+
+def sample_folders(sample_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The bundle's snapshot folders (`NN_YYYY-MM/` holding CSVs and snapshot.json), in order."""
+    root = Path(sample_dir) if sample_dir is not None else SAMPLE_DIR
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "snapshot.json").is_file())
+
+
+def load_sample(
+    con: duckdb.DuckDBPyConnection, sample_dir: str | os.PathLike[str] | None = None, if_empty: bool = False
+) -> list[int]:
+    """Import every sample snapshot folder in order and return the new snapshot ids.
+
+    With `if_empty`, does nothing when the database already holds a snapshot. Every folder is
+    checked before the first is written, so a broken bundle leaves the database as it was (raises
+    ImportRefused with that folder's report). Folders imported before are skipped.
+    """
+    if if_empty and snapshots.snapshot_count(con) > 0:
+        return []
+    folders = sample_folders(sample_dir)
+    plans = []
+    for folder in folders:
+        meta = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
+        as_of = dt.date.fromisoformat(meta["as_of"])
+        report = check_paths([folder], con=con, as_of=as_of, currency_unit=meta.get("currency_unit", "万元"))
+        if report.duplicate_of is not None:
+            continue
+        if report.errors:
+            raise ImportRefused(f"sample folder {folder.name} has errors", report, folder=folder.name)
+        plans.append((folder, meta, as_of))
+    created = []
+    for folder, meta, as_of in plans:
+        report = import_paths(
+            con, [folder], label=meta["label"], as_of=as_of,
+            currency_unit=meta.get("currency_unit", "万元"), actor="sample",
+        )
+        if report.snapshot_id is None:
+            raise ImportRefused(f"sample folder {folder.name} was refused", report, folder=folder.name)
+        created.append(report.snapshot_id)
+    return created
