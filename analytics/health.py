@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.evm import EacMethod, evm_frame
 
 HealthLevel = Literal["healthy", "watch", "critical"]
 HEALTH_LEVELS: tuple[str, ...] = ("healthy", "watch", "critical")   # index = severity
@@ -187,3 +188,10 @@ def exceptions(assessed: pd.DataFrame) -> pd.DataFrame:
     if "status" in flagged.columns:
         flagged = flagged[~flagged["status"].isin(["completed", "cancelled"])]
     return worst_first(flagged)
+
+
+def assess_projects(
+    latest: pd.DataFrame, method: EacMethod = "cpi", thresholds: HealthThresholds | None = None
+) -> pd.DataFrame:
+    """EVM figures and health of each project from its latest report (`store.delivery.latest_reports`)."""
+    return assess_health(evm_frame(latest, method), thresholds)

@@ -91,7 +91,7 @@ def resource_load(
     elif len(supply):
         months = _month_range(supply["month"].min(), supply["month"].max())
     else:
-        raise InvalidInput("no capacity plan", key="delivery.error.no_capacity")
+        raise InvalidInput("no capacity plan", key="resources.error.no_capacity")
     roles = sorted(set(need["role"]) | set(supply["role"]))
     grid = pd.MultiIndex.from_product([roles, months], names=["role", "month"]).to_frame(index=False)
     cells = grid.merge(need, on=["role", "month"], how="left").merge(supply, on=["role", "month"], how="left")
