@@ -227,7 +227,7 @@ def _portfolio_slides(prs: Presentation, pack: RecommendationPack, tx: ReportTex
         for col, header in enumerate(headers):
             _write(table.cell(0, col).text_frame, [header], size=12, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
         for row, p in enumerate(chunk, start=1):
-            values = [p.name, p.category or "-", p.start_month, p.end_month, tx.number(p.cost),
+            values = [p.name, tx.category(p.category), p.start_month, p.end_month, tx.number(p.cost),
                       tx.number(p.strategic_value), tx.number(p.risk_score)]
             for col, value in enumerate(values):
                 _write(table.cell(row, col).text_frame, [value], size=11,
@@ -272,7 +272,7 @@ def _budget_slide(prs: Presentation, pack: RecommendationPack, tx: ReportText) -
     data = CategoryChartData(number_format="#,##0")
     data.categories = [str(y.fiscal_year) for y in pack.budget_by_year]
     for category in pack.categories:
-        data.add_series(category or tx("report.uncategorised"), [y.by_category.get(category, 0.0) for y in pack.budget_by_year])
+        data.add_series(tx.category(category), [y.by_category.get(category, 0.0) for y in pack.budget_by_year])
     if not pack.categories:
         data.add_series(tx("report.col.spend", unit=unit), [y.spend for y in pack.budget_by_year])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, MARGIN, Inches(1.3), Inches(7.8), Inches(5.7), data).chart

@@ -202,7 +202,7 @@ def _selected_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
         (tx("report.col.mandatory"), None), (tx("report.col.forced_in"), None),
     ]
     rows = [
-        (p.project_id, p.name, p.category or "", p.department or "",
+        (p.project_id, p.name, tx.category(p.category), p.department or "",
          tx("report.kind.committed") if p.committed else tx("report.kind.new"),
          month_date(p.start_month), month_date(p.end_month), month_date(p.requested_start_month),
          p.duration_months, p.cost, p.strategic_value, p.value, p.expected_benefit, p.risk_score,
@@ -239,7 +239,7 @@ def _left_out_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
             note = ""
         if p.forced_out:
             note = (note + " " if note else "") + tx("report.forcing.forced_out")
-        rows.append((p.project_id, p.name, p.category or "", p.cost, p.strategic_value, p.value,
+        rows.append((p.project_id, p.name, tx.category(p.category), p.cost, p.strategic_value, p.value,
                      tx.reasons(p.reasons), p.price_of_forcing, note))
     last = sheet.table(1, 1, columns, rows)
     sheet.widths[7] = min(sheet.widths.get(7, 20), 70)
@@ -256,7 +256,7 @@ def _budget_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> Non
     columns: list[Column] = [
         (tx("report.col.fiscal_year"), INTEGER), (tx("report.col.spend", unit=unit), MONEY),
         (tx("report.col.cap", unit=unit), MONEY), (tx("report.col.headroom", unit=unit), MONEY),
-        *[(c or tx("report.uncategorised"), MONEY) for c in categories],
+        *[(tx.category(c), MONEY) for c in categories],
     ]
     rows = [
         (y.fiscal_year, y.spend, y.cap, None if y.cap is None else y.cap - y.spend,
@@ -280,7 +280,7 @@ def _budget_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> Non
         (tx("report.col.category"), None), (tx("report.col.spend", unit=unit), MONEY), (tx("report.col.share"), SHARE),
         (tx("report.col.min_share"), SHARE), (tx("report.col.max_share"), SHARE),
     ]
-    cat_rows = [(c.category or tx("report.uncategorised"), c.spend, c.share, c.min_share, c.max_share)
+    cat_rows = [(tx.category(c.category), c.spend, c.share, c.min_share, c.max_share)
                 for c in pack.budget_by_category]
     sheet.table(top, 1, cat_columns, cat_rows)
     sheet.finish()

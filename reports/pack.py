@@ -49,6 +49,8 @@ TIGHT_UTILISATION = 0.95   # a role this loaded in any month is named as a capac
 TIGHT_BUDGET_SHARE = 0.95  # spending this share of the budget leaves no room for surprises
 CLOSE_CALLS = 3            # left-out proposals with the lowest price of forcing, shown as decisions
 _EPS = 1e-9
+NO_CATEGORY = "-"          # the optimiser's key for projects without a category (analytics.selection)
+HIRES_AND_OTHER = "+"      # spend of a fiscal year not attributable to one project's category (hired staff)
 # A DuckDB connection or cursor; only store/ imports duckdb, so the type is named, not imported.
 Connection = Any
 
@@ -251,8 +253,12 @@ class RecommendationPack:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        """Categories with spend, largest first (the column order of budget tables and charts)."""
-        return tuple(c.category for c in self.budget_by_category)
+        """Categories with spend, largest first (the column order of budget tables and charts), then
+        the hires-and-other column when some fiscal year has spend outside every project."""
+        names = [c.category for c in self.budget_by_category]
+        if any(HIRES_AND_OTHER in y.by_category for y in self.budget_by_year):
+            names.append(HIRES_AND_OTHER)
+        return tuple(names)
 
     @property
     def months(self) -> tuple[str, ...]:
@@ -552,7 +558,11 @@ def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: 
     split: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for project in selected:
         for month, spend in _spread(project, months).items():
-            split[fiscal_year(month, start)][project.category or ""] += spend
+            split[fiscal_year(month, start)][project.category or NO_CATEGORY] += spend
+    for year, total in totals.items():
+        rest = total - sum(split.get(year, {}).values())
+        if rest > 1e-6 * max(total, 1.0):
+            split[year][HIRES_AND_OTHER] += rest
     years = sorted(set(totals) | set(params.annual_budget_caps))
     return tuple(
         YearBudget(

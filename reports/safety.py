@@ -60,7 +60,7 @@ def safe_filename(name: str, *, default: str = "export") -> str:
     """A file name safe on Windows, macOS and Linux that keeps Chinese; its extension is preserved.
 
     >>> safe_filename("../方案 A: 2026/03?.xlsx")
-    '方案 A_ 2026_03_.xlsx'
+    '方案 A_ 2026_03.xlsx'
     """
     text = unicodedata.normalize("NFC", str(name or ""))
     text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in text)

@@ -14,7 +14,7 @@ from typing import Any
 
 from analytics.selection_types import Reason
 from i18n import LANGUAGES, has_key, translate
-from reports.pack import Finding, RecommendationPack
+from reports.pack import HIRES_AND_OTHER, NO_CATEGORY, Finding, RecommendationPack
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
@@ -60,6 +60,13 @@ class ReportText:
         if not math.isfinite(value):
             return "∞"
         return f"{value * 100:.{digits}f}%"
+
+    def category(self, name: str | None) -> str:
+        if name in (None, "", NO_CATEGORY):
+            return self("report.uncategorised")
+        if name == HIRES_AND_OTHER:
+            return self("report.hires_and_other")
+        return name
 
     def yes_no(self, value: bool) -> str:
         return self("report.yes") if value else self("report.no")

@@ -1,0 +1,68 @@
+"""`python cli.py report`: the recommendation pack of a scenario as Excel, PowerPoint or CSV.
+
+    python cli.py report --db data/lodestar.duckdb --scenario 3 --format xlsx --lang zh --out pack.xlsx
+
+Writes exactly the file the page's download buttons give (both call `reports.export_scenario`; the
+writers are reproducible, so the same day gives the same bytes). `--out` may name a directory: the
+file then gets the page's file name inside it. Prints the path written. Exit status 0 ok, 2 when the
+database or scenario is missing or the scenario has no solution, 1 when the file cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from analytics.errors import AnalyticsError
+from i18n import LANGUAGES, translate
+from reports import FORMATS, export_scenario
+from store import db
+from store.errors import StoreError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("report", help="write a scenario's recommendation pack (xlsx, pptx or csv)")
+    parser.add_argument("--db", required=True, type=Path, help="the Lodestar DuckDB file")
+    parser.add_argument("--scenario", required=True, type=int, help="scenario id")
+    parser.add_argument("--format", required=True, choices=FORMATS, dest="fmt", help="xlsx, pptx or csv")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the pack (default zh)")
+    parser.add_argument("--out", required=True, type=Path, help="file to write, or a directory to write into")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                        help="date printed on the pack, YYYY-MM-DD (default today)")
+    parser.set_defaults(func=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    lang = args.lang
+    if not args.db.exists():
+        print(translate(lang, "report.cli.no_db", path=str(args.db)), file=sys.stderr)
+        return 2
+    try:
+        con = db.connect(args.db)
+    except StoreError as e:
+        print(translate(lang, e.key, **e.params), file=sys.stderr)
+        return 2
+    try:
+        export = export_scenario(con, args.scenario, args.fmt, lang, generated_on=args.date)
+    except (StoreError, AnalyticsError) as e:
+        print(_message(lang, e), file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    target = args.out / export.file_name if args.out.is_dir() else args.out
+    try:
+        target.write_bytes(export.data)
+    except OSError as e:
+        print(translate(lang, "report.cli.write_failed", path=str(target), message=e.strerror or str(e)), file=sys.stderr)
+        return 1
+    print(target)
+    return 0
+
+
+def _message(lang: str, error: StoreError | AnalyticsError) -> str:
+    try:
+        return translate(lang, error.key, **error.params)
+    except (KeyError, IndexError):
+        return translate(lang, "report.cli.failed", message=str(error))
