@@ -1,0 +1,261 @@
+"""Strategy (战略契合): objective weights (direct or AHP), project scores, ranking and its stability."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.ahp import CR_THRESHOLD
+from analytics.errors import AnalyticsError
+from store.errors import StoreError
+from ui import strategy as strat
+from ui.session import db_path, show_error, snapshot_id, t
+
+st.title(t("strategy.title"))
+st.caption(t("strategy.intro"))
+
+SNAPSHOT = snapshot_id()
+if SNAPSHOT is None:
+    st.info(t("strategy.no_snapshot"))
+    st.stop()
+try:
+    DATA = strat.load(SNAPSHOT)
+except (StoreError, AnalyticsError) as e:
+    show_error(e)
+    st.stop()
+if DATA.objectives.empty:
+    st.info(t("strategy.no_objectives"))
+    st.stop()
+
+NAMES = DATA.objective_names
+flash = st.session_state.pop(strat.FLASH_KEY, None)
+if isinstance(flash, Exception):
+    show_error(flash)
+elif flash is not None:
+    st.success(t(flash[0], **flash[1]))
+
+
+def active_caption() -> str:
+    active = DATA.active_set
+    if active is None:
+        return t("strategy.weights.in_effect_file")
+    cr = "–" if active.consistency_ratio is None else f"{active.consistency_ratio:.3f}"
+    return t("strategy.weights.in_effect_set", name=active.name, method=t(f"strategy.method.{active.method}"),
+             cr=cr, who=active.created_by or "–", when=f"{active.created_at:%Y-%m-%d %H:%M}")
+
+
+def direct_editor() -> dict[str, float] | None:
+    edited = st.data_editor(
+        strat.direct_frame(DATA), key=f"strategy.direct.{SNAPSHOT}", hide_index=True, num_rows="fixed",
+        disabled=["objective_id", "name"],
+        column_config={
+            "objective_id": st.column_config.TextColumn(t("strategy.col.objective_id")),
+            "name": st.column_config.TextColumn(t("strategy.col.objective")),
+            "weight": st.column_config.NumberColumn(t("strategy.col.weight_input"), min_value=0.0, step=1.0,
+                                                    format="%.2f"),
+        },
+    )
+    weights = strat.direct_weights(edited)
+    if weights is None:
+        st.warning(t("strategy.error.zero_weights"))
+    return weights
+
+
+def pairwise_editor(method: str):
+    strat.init_judgements(DATA)
+    columns = st.columns(2)
+    for index, (left, right) in enumerate(strat.pairs(DATA)):
+        a, b = NAMES[left], NAMES[right]
+        labels = {option: strat.judgement_label(option, a, b) for option in strat.SCALE_OPTIONS}
+        columns[index % 2].selectbox(
+            t("strategy.ahp.pair", a=a, b=b), strat.SCALE_OPTIONS, key=strat.pair_key(SNAPSHOT, left, right),
+            format_func=labels.__getitem__,
+        )
+    result = strat.ahp(strat.draft_matrix(DATA), method)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("strategy.ahp.cr"), f"{result.consistency_ratio:.3f}")
+    c2.metric(t("strategy.ahp.lambda_max"), f"{result.lambda_max:.3f}")
+    c3.metric(t("strategy.ahp.ci"), f"{result.consistency_index:.3f}")
+    if result.missing:
+        st.caption(t("strategy.ahp.completed", n=len(result.missing),
+                     method=t("strategy.ahp.completion_eigen" if method == "eigen" else "strategy.ahp.completion_llsm")))
+    worst = result.most_inconsistent
+    if result.consistency_ratio > CR_THRESHOLD:
+        st.warning(t("strategy.ahp.cr_high", cr=f"{result.consistency_ratio:.3f}"))
+        if worst is not None:
+            ids = DATA.objective_ids
+            left, right = ids[worst.i], ids[worst.j]
+            suggested = strat.scale_option(worst.suggested_value)
+            st.markdown(t("strategy.ahp.fix", pair=t("strategy.ahp.pair", a=NAMES[left], b=NAMES[right]),
+                          current=strat.judgement_label(strat.scale_option(worst.value), NAMES[left], NAMES[right]),
+                          suggested=strat.judgement_label(suggested, NAMES[left], NAMES[right]),
+                          implied=f"{worst.consistent_value:.2f}", cr_after=f"{worst.consistency_ratio_after:.3f}"))
+            st.button(t("strategy.ahp.apply_fix"), key="strategy.apply_fix", on_click=strat.apply_fix,
+                      args=(strat.pair_key(SNAPSHOT, left, right), suggested))
+    else:
+        st.success(t("strategy.ahp.cr_ok", cr=f"{result.consistency_ratio:.3f}"))
+    with st.expander(t("strategy.ahp.matrix")):
+        st.dataframe(strat.reciprocal_frame(DATA, result))
+    return dict(zip(DATA.objective_ids, result.weights, strict=True)), result
+
+
+def save_controls(method_code: str, draft: dict[str, float], result) -> None:
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    c1.text_input(t("strategy.save.name"), key="strategy.save_name", placeholder=t("strategy.save.placeholder"))
+    c2.checkbox(t("strategy.save.activate"), value=True, key="strategy.save_activate")
+    # A callback runs before the next run, so the whole page then shows the saved state.
+    c3.button(t("strategy.save.button"), type="primary", key="strategy.save", on_click=strat.on_save,
+              args=(DATA, method_code, draft, result))
+
+
+def weight_sets_section() -> None:
+    st.subheader(t("strategy.sets.header"))
+    listing = DATA.weight_sets
+    if listing.empty:
+        st.caption(t("strategy.sets.none"))
+        return
+    shown = listing.assign(method=listing["method"].map(lambda m: t(f"strategy.method.{m}")))
+    st.dataframe(
+        shown, hide_index=True, key="strategy.sets_table",
+        column_order=["is_active", "name", "method", "consistency_ratio", "created_by", "created_at"],
+        column_config={
+            "is_active": st.column_config.CheckboxColumn(t("strategy.col.active")),
+            "name": t("strategy.col.set_name"), "method": t("strategy.col.method"),
+            "consistency_ratio": st.column_config.NumberColumn(t("strategy.col.cr"), format="%.3f"),
+            "created_by": t("strategy.col.created_by"),
+            "created_at": st.column_config.DatetimeColumn(t("strategy.col.created_at"), format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    labels = {int(r.weight_set_id): f"{r.name} (#{int(r.weight_set_id)})" for r in listing.itertuples()}
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(t("strategy.sets.choose"), list(labels), format_func=labels.__getitem__, key="strategy.set_choice")
+    confirm = c3.checkbox(t("strategy.sets.confirm_delete"), key="strategy.confirm_delete")
+    c2.button(t("strategy.sets.activate"), key="strategy.activate", on_click=strat.on_activate,
+              args=(DATA, chosen, labels[chosen]))
+    c4.button(t("strategy.sets.delete"), key="strategy.delete", disabled=not confirm, on_click=strat.on_delete,
+              args=(DATA, chosen, labels[chosen]))
+
+
+# ---------------------------------------------------------------- 1. weights
+st.header(t("strategy.weights.header"))
+st.caption(active_caption())
+method = st.radio(t("strategy.weights.how"), ["direct", "ahp"], horizontal=True, key="strategy.method",
+                  format_func={m: t(f"strategy.weights.how_{m}") for m in ("direct", "ahp")}.__getitem__)
+draft, draft_result, method_code = None, None, "direct"
+left_col, right_col = st.columns([3, 2])
+with left_col:
+    try:
+        if method == "direct":
+            draft = direct_editor()
+        else:
+            ahp_method = st.radio(t("strategy.ahp.method"), ["eigen", "geometric"], horizontal=True,
+                                  key="strategy.ahp_method",
+                                  format_func={m: t(f"strategy.ahp.method_{m}") for m in ("eigen", "geometric")}.__getitem__)
+            draft, draft_result = pairwise_editor(ahp_method)
+            method_code = f"ahp_{ahp_method}"
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+with right_col:
+    if draft:
+        st.plotly_chart(strat.weights_figure([NAMES[o] for o in draft], list(draft.values())), width="stretch",
+                        key="strategy.weights_chart")
+if draft:
+    save_controls(method_code, draft, draft_result)
+weight_sets_section()
+
+# ---------------------------------------------------------------- 2. ranking
+st.header(t("strategy.rank.header"))
+c1, c2, c3, c4 = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+statuses = c1.multiselect(t("strategy.rank.status"), DATA.statuses(),
+                          default=[s for s in DATA.statuses() if s not in strat.CLOSED_STATUSES],
+                          format_func={s: t(f"strategy.status.{s}") if s in strat.STATUSES else s
+                                       for s in DATA.statuses()}.__getitem__,
+                          key="strategy.status_filter")
+categories = c2.multiselect(t("strategy.rank.category"), DATA.categories(), key="strategy.category_filter",
+                            placeholder=t("strategy.rank.all_categories"))
+risk_penalty = c3.slider(t("strategy.rank.risk_penalty"), 0.0, 1.0, 0.0, 0.05, key="strategy.risk_penalty",
+                         help=t("strategy.rank.risk_penalty_help"))
+preview = c4.toggle(t("strategy.rank.preview"), key="strategy.preview", disabled=not draft,
+                    help=t("strategy.rank.preview_help"))
+IN_USE = draft if preview and draft else DATA.active_weights
+st.caption(t("strategy.rank.using_draft") if preview and draft else active_caption())
+try:
+    RANKED = strat.ranking(db_path(), SNAPSHOT, strat.weights_key(IN_USE), float(risk_penalty),
+                           tuple(statuses), tuple(categories))
+except (StoreError, AnalyticsError) as e:
+    show_error(e)
+    st.stop()
+if RANKED.empty:
+    st.info(t("strategy.rank.empty"))
+    st.stop()
+
+incomplete = int((RANKED["missing"] != "").sum())
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("strategy.rank.projects"), len(RANKED))
+m2.metric(t("strategy.rank.best"), f"{RANKED['risk_adjusted_score'].iloc[0]:.1f}", RANKED["project_id"].iloc[0],
+          delta_color="off")
+m3.metric(t("strategy.rank.median"), f"{RANKED['risk_adjusted_score'].median():.1f}")
+m4.metric(t("strategy.rank.incomplete"), incomplete)
+if incomplete:
+    st.warning(t("strategy.rank.incomplete_warning", n=incomplete))
+st.dataframe(
+    RANKED, hide_index=True, key="strategy.ranked",
+    column_order=["rank", "project_id", "name", "strategic_score", "risk_adjusted_score", "category", "budget",
+                  "status", "risk_score", "missing"],
+    column_config={
+        "rank": st.column_config.NumberColumn(t("strategy.col.rank"), format="%d"),
+        "project_id": t("strategy.col.project_id"), "name": t("strategy.col.project"),
+        "strategic_score": st.column_config.ProgressColumn(t("strategy.col.strategic_score"), min_value=0,
+                                                           max_value=100, format="%.1f"),
+        "risk_adjusted_score": st.column_config.NumberColumn(t("strategy.col.risk_adjusted"), format="%.1f"),
+        "category": t("strategy.col.category"),
+        "budget": st.column_config.NumberColumn(t("strategy.col.budget", unit=DATA.currency_unit), format="%,.0f"),
+        "status": t("strategy.col.status"),
+        "risk_score": st.column_config.NumberColumn(t("strategy.col.risk"), format="%.1f"),
+        "missing": t("strategy.col.missing"),
+    },
+)
+heat_tab, bubble_tab = st.tabs([t("strategy.rank.heatmap"), t("strategy.rank.bubble")])
+with heat_tab:
+    if len(RANKED) > strat.HEATMAP_ROWS:
+        st.caption(t("strategy.rank.heatmap_cap", n=strat.HEATMAP_ROWS, total=len(RANKED)))
+    st.plotly_chart(strat.heatmap_figure(strat.heatmap_matrix(DATA, RANKED)), width="stretch", key="strategy.heatmap")
+with bubble_tab:
+    st.caption(t("strategy.rank.bubble_help"))
+    st.plotly_chart(strat.bubble_figure(RANKED, DATA.currency_unit), width="stretch", key="strategy.bubble")
+
+# ---------------------------------------------------------------- 3. sensitivity
+st.header(t("strategy.sens.header"))
+st.caption(t("strategy.sens.intro"))
+c1, c2 = st.columns(2)
+k = int(c1.number_input(t("strategy.sens.k"), min_value=1, max_value=len(RANKED), value=min(10, len(RANKED)),
+                        step=1, key="strategy.k"))
+concentration = c2.select_slider(t("strategy.sens.uncertainty"), options=[200, 100, 50, 25, 10], value=50,
+                                 format_func={c: t(f"strategy.sens.uncertainty_{c}") for c in (200, 100, 50, 25, 10)}.__getitem__,
+                                 key="strategy.concentration")
+try:
+    with st.spinner(t("strategy.sens.running", draws=strat.MC_DRAWS)):
+        RANGES, STABILITY = strat.sensitivity(db_path(), SNAPSHOT, strat.weights_key(IN_USE), float(risk_penalty),
+                                              tuple(statuses), tuple(categories), k, float(concentration))
+except (StoreError, AnalyticsError) as e:
+    show_error(e)
+    st.stop()
+PROJECT_NAMES = dict(zip(RANKED["project_id"], RANKED["name"], strict=True))
+tornado_col, prob_col = st.columns(2)
+with tornado_col:
+    st.subheader(t("strategy.sens.tornado", k=k))
+    st.plotly_chart(strat.tornado_figure(RANGES, NAMES, k), width="stretch", key="strategy.tornado")
+with prob_col:
+    st.subheader(t("strategy.sens.probability", k=k))
+    st.caption(t("strategy.sens.probability_help", draws=STABILITY.draws, seed=STABILITY.seed))
+    st.plotly_chart(strat.probability_figure(STABILITY, PROJECT_NAMES, max(2 * k, 15)), width="stretch",
+                    key="strategy.probability")
+st.dataframe(
+    strat.range_rows(RANGES, NAMES, k), hide_index=True, key="strategy.ranges",
+    column_config={
+        "objective": t("strategy.col.objective"),
+        "weight": st.column_config.NumberColumn(t("strategy.col.weight_now"), format="%.1f%%"),
+        "top_k": t("strategy.col.top_k_range", k=k), "top_k_below": t("strategy.col.below"),
+        "top_k_above": t("strategy.col.above"), "first": t("strategy.col.first_range"),
+        "first_below": t("strategy.col.below_first"), "first_above": t("strategy.col.above_first"),
+    },
+)

@@ -1,0 +1,215 @@
+"""AppTest of the Strategy page in both languages, on a realistic snapshot built in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import db
+from store.snapshots import create_snapshot
+from store.weights import active_weights, list_weight_sets, save_weight_set
+
+ROOT = Path(__file__).resolve().parent.parent
+OBJECTIVES = [("OBJ-GROW", "Revenue growth", "营收增长", 30.0), ("OBJ-CUST", "Customer experience", "客户体验", 25.0),
+              ("OBJ-EFF", "Operational efficiency", "运营效率", 20.0), ("OBJ-RISK", "Regulatory compliance", "合规", 15.0),
+              ("OBJ-DIG", "Digital capability", "数字化能力", None)]
+STATUSES = ["proposed"] * 20 + ["approved"] * 6 + ["active"] * 8 + ["on_hold", "completed", "completed", "cancelled"]
+CATEGORIES = ["Growth", "Efficiency", "Compliance", "Infrastructure"]
+
+
+def _frames(seed: int = 5) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    n = len(STATUSES)
+    ids = [f"P{i:03d}" for i in range(1, n + 1)]
+    projects = pd.DataFrame({
+        "project_id": ids,
+        "name": [f"Project {i}" for i in range(1, n + 1)],
+        "category": [CATEGORIES[i % 4] for i in range(n)],
+        "department": "PMO",
+        "status": STATUSES,
+        "start_month": [dt.date(2026, 1 + i % 12, 1) for i in range(n)],
+        "duration_months": rng.integers(3, 18, n),
+        "budget": np.round(rng.uniform(50, 2000, n), 1),
+        "expected_benefit": np.round(rng.uniform(0, 5000, n), 1),
+        "risk_score": np.round(rng.uniform(1, 5, n), 1),
+        "mandatory": False,
+        "depends_on": [[] for _ in range(n)],
+    })
+    objectives = pd.DataFrame({"objective_id": [o[0] for o in OBJECTIVES], "name": [o[1] for o in OBJECTIVES],
+                               "weight": [o[3] for o in OBJECTIVES]})
+    rows = [(p, o[0], float(rng.integers(0, 6))) for p in ids for o in OBJECTIVES]
+    scores = pd.DataFrame(rows, columns=["project_id", "objective_id", "score"])
+    scores = scores.drop(index=[3, 11, 57])  # three missing scores, flagged on the page
+    return {"projects": projects, "objectives": objectives, "project_scores": scores}
+
+
+@pytest.fixture
+def strategy_db(tmp_path, monkeypatch):
+    path = tmp_path / "strategy.duckdb"
+    con = db.connect(path)
+    snapshot_id = create_snapshot(con, label="2026-03", as_of=dt.date(2026, 3, 31), frames=_frames(), files=[])
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(path))
+    yield path, snapshot_id
+    db.close_shared(path)
+
+
+def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first dataframe on the page that has this column (st.dataframe keys are not exposed)."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no dataframe with column {column}")
+
+
+def _open(lang: str, snapshot_id: int = 1) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.switch_page("pages/strategy.py")
+    return _run(at, snapshot_id)
+
+
+def _run(at: AppTest, snapshot_id: int = 1) -> AppTest:
+    """Run, carrying the sidebar's snapshot choice: Streamlit 1.67's AppTest drops the sidebar of an
+    st.navigation app after the first run, so the selectbox value would be lost (as a browser would not)."""
+    at.session_state["snapshot_id"] = snapshot_id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(("lang", "title", "header"), [("en", "Strategic fit", "Strategic ranking"), ("zh", "战略契合", "战略排序")])
+def test_page_renders_ranked_list(strategy_db, lang, title, header):
+    at = _open(lang)
+    assert at.title[0].value == title
+    assert header in [h.value for h in at.header]
+    ranked = _frame_with(at, "strategic_score")
+    # Completed and cancelled projects are filtered out by default: 38 - 3 = 35 ranked.
+    assert len(ranked) == 35 and list(ranked["rank"])[0] == 1
+    assert ranked["strategic_score"].between(0, 100).all()
+    assert ranked["strategic_score"].is_monotonic_decreasing
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Projects ranked" if lang == "en" else "参与排序的项目"] == "35"
+    assert len(at.warning) >= 1  # missing scores are flagged
+    ranges = _frame_with(at, "top_k_below")
+    assert len(ranges) == 5
+
+
+def test_ranked_scores_match_hand_arithmetic(strategy_db):
+    # File weights 30/25/20/15 and one missing -> the mean 22.5 (store.weights.file_weights), total 112.5;
+    # score = 100 * sum(w * s) / 5 with missing scores 0. Recomputed here from the raw frames.
+    frames = _frames()
+    weight = {o[0]: (o[3] if o[3] is not None else 22.5) / 112.5 for o in OBJECTIVES}
+    scores = frames["project_scores"]
+    expected = (scores.assign(part=scores["objective_id"].map(weight) * scores["score"] * 20)
+                .groupby("project_id")["part"].sum())
+    at = _open("en")
+    ranked = _frame_with(at, "strategic_score").set_index("project_id")
+    for project_id, value in ranked["strategic_score"].items():
+        assert value == pytest.approx(expected.get(project_id, 0.0))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_direct_weights_saved_as_active_set(strategy_db, lang):
+    path, snapshot_id = strategy_db
+    at = _open(lang)
+    at.text_input(key="strategy.save_name").input("Board March")
+    at.button(key="strategy.save").click()
+    _run(at, snapshot_id)
+    assert any("Board March" in s.value for s in at.success)
+    con = db.shared_connection(path).cursor()
+    set_id, weights = active_weights(con, snapshot_id)
+    assert set_id is not None
+    assert weights == pytest.approx({"OBJ-GROW": 30 / 112.5, "OBJ-CUST": 25 / 112.5, "OBJ-EFF": 20 / 112.5,
+                                     "OBJ-RISK": 15 / 112.5, "OBJ-DIG": 22.5 / 112.5}, abs=1e-4)
+    listing = list_weight_sets(con, snapshot_id)
+    assert list(listing["name"]) == ["Board March"] and listing["is_active"].all()
+    assert any("Board March" in c.value for c in at.caption)
+
+
+def test_ahp_warning_fix_and_save(strategy_db):
+    path, snapshot_id = strategy_db
+    at = _open("en")
+    at.radio(key="strategy.method").set_value("ahp")
+    _run(at, snapshot_id)
+    # Every pair "equal" except growth >> customer (9) and customer >> efficiency (9) but
+    # growth vs efficiency equal: strongly intransitive, CR far above 0.10.
+    for key in [s.key for s in at.selectbox if s.key and s.key.startswith("strategy.pair.")]:
+        at.selectbox(key=key).set_value("1")
+    at.selectbox(key=f"strategy.pair.{snapshot_id}.OBJ-CUST.OBJ-GROW").set_value("1/9")
+    at.selectbox(key=f"strategy.pair.{snapshot_id}.OBJ-CUST.OBJ-EFF").set_value("9")
+    _run(at, snapshot_id)
+    cr_before = float(next(m.value for m in at.metric if m.label == "Consistency ratio (CR)"))
+    assert cr_before > 0.10
+    assert any("above 0.10" in w.value for w in at.warning)
+    assert any("Suggested fix" in m.value for m in at.markdown)
+    at.button(key="strategy.apply_fix").click()
+    _run(at, snapshot_id)
+    cr_after = float(next(m.value for m in at.metric if m.label == "Consistency ratio (CR)"))
+    assert cr_after < cr_before
+    at.text_input(key="strategy.save_name").input("Workshop AHP")
+    at.button(key="strategy.save").click()
+    _run(at, snapshot_id)
+    con = db.shared_connection(path).cursor()
+    listing = list_weight_sets(con, snapshot_id)
+    assert list(listing["method"]) == ["ahp_eigen"] and listing["is_active"].all()
+    assert listing["consistency_ratio"].iloc[0] == pytest.approx(cr_after, abs=5e-4)
+
+
+def test_activate_an_existing_set_from_the_list(strategy_db):
+    path, snapshot_id = strategy_db
+    con = db.shared_connection(path).cursor()
+    first = save_weight_set(con, snapshot_id=snapshot_id, name="Growth first", method="direct",
+                            weights={"OBJ-GROW": 1.0}, activate=True)
+    second = save_weight_set(con, snapshot_id=snapshot_id, name="Compliance first", method="direct",
+                             weights={"OBJ-RISK": 1.0})
+    at = _open("zh")
+    assert any("Growth first" in c.value for c in at.caption)
+    at.selectbox(key="strategy.set_choice").set_value(second)
+    at.button(key="strategy.activate").click()
+    _run(at, snapshot_id)
+    assert active_weights(con, snapshot_id)[0] == second
+    assert any("Compliance first" in c.value for c in at.caption)
+    ranked = _frame_with(at, "strategic_score")
+    # Only compliance counts now: the score is 20 x the compliance score.
+    scores = _frames()["project_scores"].query("objective_id == 'OBJ-RISK'").set_index("project_id")["score"]
+    assert ranked["strategic_score"].iloc[0] == pytest.approx(20 * scores.reindex(ranked["project_id"]).max())
+    assert first != second
+
+
+def test_snapshot_without_objectives(tmp_path, monkeypatch):
+    path = tmp_path / "empty.duckdb"
+    con = db.connect(path)
+    create_snapshot(con, label="x", as_of=dt.date(2026, 1, 31), frames={"projects": _frames()["projects"]}, files=[])
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(path))
+    at = _open("en")
+    assert any("no strategic objectives" in i.value for i in at.info)
+    db.close_shared(path)
+
+
+def test_filters_and_draft_preview(strategy_db):
+    path, snapshot_id = strategy_db
+    at = _open("en")
+    at.multiselect(key="strategy.category_filter").set_value(["Growth"])
+    _run(at)
+    ranked = _frame_with(at, "strategic_score")
+    assert set(ranked["category"]) == {"Growth"} and len(ranked) == 9
+    # Draft: only revenue growth (row 3 in objective-id order) keeps a weight; preview it.
+    at.session_state["strategy.direct.1"] = {
+        "edited_rows": {0: {"weight": 0.0}, 1: {"weight": 0.0}, 2: {"weight": 0.0}, 4: {"weight": 0.0}},
+        "added_rows": [], "deleted_rows": [],
+    }
+    at.toggle(key="strategy.preview").set_value(True)
+    _run(at)
+    ranked = _frame_with(at, "strategic_score").set_index("project_id")
+    growth = _frames()["project_scores"].query("objective_id == 'OBJ-GROW'").set_index("project_id")["score"]
+    for project_id, value in ranked["strategic_score"].items():
+        assert value == pytest.approx(20 * growth.get(project_id, 0.0))
+    # Nothing was saved by previewing.
+    assert list_weight_sets(db.shared_connection(path).cursor(), snapshot_id).empty
