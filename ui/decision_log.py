@@ -1,0 +1,119 @@
+"""Composition for the Decision log page (决策记录): filter, show and export the append-only log.
+
+The log is written by the store modules in the same transaction as the change they record
+(imports, weight sets, solves, scenarios, recommendations); this page only reads it. Queries are
+not cached: the log is small, indexed by its key, and must show an entry the moment another page
+wrote it. Exports go through `reports` so text cells are neutralised against formula injection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from i18n import has_key
+from reports.csv_export import frame_to_csv
+from reports.excel import frame_to_xlsx
+from reports.safety import safe_filename
+from store import decision_log, snapshots
+from ui.session import cursor, lang, t
+
+# Every action the store writes today, in the order a reader thinks of them.
+KNOWN_ACTIONS: tuple[str, ...] = (
+    "import", "snapshot_rename", "snapshot_delete", "weights_save", "weights_activate", "weights_delete",
+    "optimize", "scenario_save", "scenario_rename", "scenario_delete", "recommend",
+)
+MAX_ROWS = 5_000  # newest first; older entries stay in the database and appear when filtered
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    actions: tuple[str, ...] = ()
+    snapshot_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    text: str = ""
+
+
+def action_label(action: str) -> str:
+    key = f"log.action.{action}"
+    return t(key) if has_key(lang(), key) else action
+
+
+def action_options() -> list[str]:
+    """The known actions, then any other action found in the log (written by a newer module)."""
+    seen = decision_log.entries(cursor(), limit=MAX_ROWS)["action"].dropna().unique().tolist()
+    return [*KNOWN_ACTIONS, *sorted(set(seen) - set(KNOWN_ACTIONS))]
+
+
+def snapshot_labels() -> dict[int, str]:
+    listing = snapshots.list_snapshots(cursor())
+    return {int(r.snapshot_id): f"{r.label} (#{int(r.snapshot_id)})" for r in listing.itertuples()}
+
+
+def load(filters: LogFilters) -> pd.DataFrame:
+    """The entries matching the filters, newest first (dates are whole days, both ends included)."""
+    since = dt.datetime.combine(filters.since, dt.time.min) if filters.since else None
+    until = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
+    return decision_log.entries(
+        cursor(), actions=list(filters.actions) or None, snapshot_id=filters.snapshot_id, since=since, until=until,
+        text=filters.text.strip() or None, limit=MAX_ROWS,
+    )
+
+
+def _snapshot_text(value: Any, labels: dict[int, str]) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    snapshot_id = int(value)
+    return labels.get(snapshot_id, t("log.snapshot_gone", snapshot_id=snapshot_id))
+
+
+def _details_text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        return value
+    return "" if parsed in ({}, None) else json.dumps(parsed, ensure_ascii=False, sort_keys=True)
+
+
+def table(raw: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
+    """The entries with translated headers and action names, for the screen and the exports."""
+    return pd.DataFrame(
+        {
+            t("log.col.id"): raw["log_id"].astype(int),
+            t("log.col.when"): pd.to_datetime(raw["logged_at"]).dt.floor("s"),
+            t("log.col.actor"): raw["actor"].fillna("").astype(str),
+            t("log.col.action"): [action_label(a) for a in raw["action"]],
+            t("log.col.snapshot"): [_snapshot_text(v, labels) for v in raw["snapshot_id"]],
+            t("log.col.summary"): raw["summary"].fillna("").astype(str),
+            t("log.col.details"): [_details_text(v) for v in raw["details"]],
+        }
+    )
+
+
+def details(raw: pd.DataFrame, position: int) -> dict[str, Any]:
+    """The parsed details of the entry at a row position of `raw`."""
+    value = raw["details"].iloc[position]
+    try:
+        parsed = json.loads(value) if isinstance(value, str) and value else {}
+    except json.JSONDecodeError:
+        parsed = {"text": value}
+    return parsed if isinstance(parsed, dict) else {"value": parsed}
+
+
+def export_name(extension: str) -> str:
+    return safe_filename(f"{t('log.file_prefix')}_{dt.date.today().isoformat()}.{extension}")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame_to_csv(frame)
+
+
+def xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    return frame_to_xlsx(frame, t("log.sheet"), lang(), formats={t("log.col.when"): "yyyy-mm-dd hh:mm:ss"})
