@@ -25,9 +25,11 @@ from 2025-10; Invoicing is noise around 5 days.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from store import snapshots
 
@@ -135,3 +137,24 @@ def build(con, *, with_previous: bool = True) -> dict[str, int]:
         as_of = D(2026, 2, 28) if label == "2026-02" else D(2026, 3, 31)
         ids[label] = snapshots.create_snapshot(con, label=label, as_of=as_of, frames=frames, files=[])
     return ids
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_page(page: str, language: str, snapshot_id: int) -> AppTest:
+    """An AppTest of app.py switched to `page` in `language` on `snapshot_id` ($LODESTAR_DB set by
+    the caller). Fails on an uncaught exception."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = language
+    at.switch_page(page)
+    return rerun(at, snapshot_id)
+
+
+def rerun(at: AppTest, snapshot_id: int) -> AppTest:
+    """Run again keeping the snapshot choice: Streamlit 1.67's AppTest drops an st.navigation app's
+    sidebar from its tree after the first run, so the sidebar selectbox's value would be lost."""
+    at.session_state["snapshot_id"] = snapshot_id
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -1,0 +1,105 @@
+"""AppTest of the delivery page (交付健康) in both languages, on the two-snapshot portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import db, snapshots
+from tests import delivery_data
+from tests.delivery_data import rerun
+
+PAGE = "pages/delivery.py"
+
+
+@pytest.fixture
+def snapshot(db_file, monkeypatch) -> int:
+    con = db.connect(db_file)
+    ids = delivery_data.build(con)
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    return ids["2026-03"]
+
+
+def _open(lang: str, snapshot_id: int) -> AppTest:
+    at = delivery_data.open_page(PAGE, lang, snapshot_id)
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _table(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table showing all these columns (dataframes cannot be found by key in AppTest)."""
+    for frame in at.dataframe:
+        if set(columns) <= set(frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with {columns}")
+
+
+def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_english(snapshot):
+    at = _open("en", snapshot)
+    assert at.title[0].value == "Delivery health"
+    metrics = _metrics(at)
+    assert metrics["CPI"] == ("0.97", "-0.02")          # 232/240 against 198/201
+    assert metrics["Earned value (EV)"] == ("232.0", "+34.0")
+    assert metrics["Budget at completion (BAC)"][0] == "530.0"
+    assert metrics["Milestone hit rate"] == ("80%", "-20 pp")
+    assert metrics["Critical"][0] == "1" and metrics["Watch"][0] == "2"
+    exceptions = _table(at, "Project", "Reasons", "Budget")
+    assert list(exceptions["Project"]) == ["P1", "P3"]
+    assert exceptions["Reasons"].iloc[0].startswith("SPI 0.8 below 0.85; RAG amber")
+    assert exceptions["Reasons"].iloc[1] == "no status report"
+    moves = _table(at, "Was", "Now")
+    assert list(moves["Was"]) == ["Watch"] and list(moves["Now"]) == ["Critical"]
+    assert any("changed budget, 10.0 万元" in c.value for c in at.caption)
+    benefits = _table(at, "Realisation")
+    assert list(benefits["Realisation"]) == ["80%", "120%"]
+
+
+def test_chinese(snapshot):
+    at = _open("zh", snapshot)
+    assert at.title[0].value == "交付健康"
+    metrics = _metrics(at)
+    assert metrics["成本绩效指数 CPI"][0] == "0.97"
+    assert metrics["里程碑按期率"] == ("80%", "-20 个百分点")
+    exceptions = _table(at, "健康状况", "原因", "预算")
+    assert list(exceptions["健康状况"]) == ["严重", "关注"]
+    assert exceptions["原因"].iloc[1] == "没有状态报告"
+    assert "状态灯为黄；" in exceptions["原因"].iloc[0]
+
+
+def test_drill_down_and_eac_method(snapshot):
+    at = _open("en", snapshot)
+    at.selectbox(key="dv.project").set_value("P2")
+    at.selectbox(key="dv.eac").set_value("budget")
+    rerun(at, snapshot)
+    assert not at.error
+    assert _metrics(at)["EAC"][0] == "538.0"            # 240 + 530 - 232
+    history = _table(at, "Report date", "EV")
+    assert list(history["EV"]) == [20.0, 42.0]
+    assert "Health: **Healthy**" in " ".join(m.value for m in at.markdown)
+
+
+def test_inconsistent_thresholds_show_a_translated_error(snapshot):
+    at = _open("en", snapshot)
+    at.number_input(key="dv.cpi_c").set_value(1.5)
+    rerun(at, snapshot)
+    assert "critical level must be stricter" in at.error[0].value
+
+
+def test_snapshot_without_reports(db_file, monkeypatch):
+    con = db.connect(db_file)
+    projects = pd.DataFrame({"project_id": ["X"], "name": ["x"], "status": ["proposed"],
+                             "start_month": [dt.date(2026, 5, 1)], "duration_months": [3], "budget": [10.0],
+                             "depends_on": [[]]})
+    sid = snapshots.create_snapshot(con, label="only", as_of=dt.date(2026, 4, 30), frames={"projects": projects}, files=[])
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    at = _open("zh", sid)
+    assert at.info[0].value == "本快照中没有处于交付阶段的项目，也没有状态报告。"

@@ -1,0 +1,365 @@
+"""Delivery page helpers: cached loaders (EVM, health, trends, benefits, drill-down) and Plotly figures.
+
+Loaders are keyed on the database path, the snapshot id, the EAC method, the health thresholds and
+`snapshot_set` (every snapshot id, so cross-snapshot trends refresh after an import or a delete).
+Snapshots are immutable, so nothing else can make a cached result stale.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import astuple, dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.benefits import UNCATEGORISED, BenefitsRealisation, benefits_realisation
+from analytics.evm import EvmFigures, evm_figures, evm_frame, portfolio_evm
+from analytics.health import HEALTH_LEVELS, HealthReason, HealthThresholds, assess_projects, exceptions
+from analytics.trends import (
+    SnapshotChange,
+    evm_trend,
+    finish_slips,
+    health_moves,
+    milestone_hit_rate,
+    scope_changes,
+    snapshot_change,
+)
+from store import db, delivery, snapshots
+from ui.session import t
+
+HEALTH_COLOURS = {"healthy": "#2f855a", "watch": "#d69e2e", "critical": "#c53030"}
+SERIES_COLOURS = {"pv": "#4a5568", "ev": "#2b6cb0", "ac": "#c05621", "bac": "#718096"}
+RAG_LEVELS = ("green", "amber", "red")
+CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
+
+
+def thresholds_key(thresholds: HealthThresholds) -> tuple:
+    """A hashable cache key of the thresholds (the loader rebuilds the dataclass from it)."""
+    return astuple(thresholds)
+
+
+def snapshot_set(path: str) -> tuple[int, ...]:
+    """Every snapshot id: part of the cache key of cross-snapshot results (a cheap query)."""
+    con = db.cursor(path)
+    try:
+        return delivery.snapshot_keys(con)
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """Everything the delivery page shows for one snapshot."""
+
+    label: str
+    currency_unit: str
+    projects: pd.DataFrame               # assessed: EVM figures, health, severity, reasons
+    portfolio: EvmFigures
+    previous: EvmFigures | None          # the previous snapshot's portfolio figures (trend arrows)
+    previous_label: str | None
+    hit_rate: float | None
+    previous_hit_rate: float | None
+    exceptions: pd.DataFrame
+    moves: pd.DataFrame
+    scope: pd.DataFrame
+    slips: pd.DataFrame
+    change: SnapshotChange | None
+    trend: pd.DataFrame                  # portfolio per snapshot up to this one: cpi, spi, hit rate
+    history: pd.DataFrame                # portfolio PV/EV/AC per month of this snapshot
+    benefits: BenefitsRealisation
+
+
+def _figures_of(row: pd.Series, method: str) -> EvmFigures:
+    def value(name: str) -> float | None:
+        v = row[name]
+        return None if pd.isna(v) else float(v)
+
+    return evm_figures(value("planned_value"), value("earned_value"), value("actual_cost"), float(row["budget"]), method)
+
+
+def _up_to(series: pd.DataFrame, as_of, snapshot_id: int) -> pd.DataFrame:
+    """Rows of snapshots up to and including this one in (as_of, snapshot_id) order."""
+    day = pd.Timestamp(as_of)
+    stamps = pd.to_datetime(series["as_of"])
+    return series[(stamps < day) | ((stamps == day) & (series["snapshot_id"] <= snapshot_id))]
+
+
+@st.cache_data(**CACHE)
+def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, snapshot_set: tuple[int, ...]) -> DeliveryView:
+    con = db.cursor(path)
+    try:
+        snap = snapshots.get_snapshot(con, snapshot_id)
+        latest = delivery.latest_reports(con, snapshot_id)
+        compared = delivery.compare_with_previous(con, snapshot_id)
+        series = delivery.portfolio_series(con)
+        history = delivery.portfolio_history(con, snapshot_id)
+        benefit_rows = delivery.completed_benefits(con, snapshot_id)
+        previous_id = delivery.previous_snapshot_id(con, snapshot_id)
+    finally:
+        con.close()
+    th = HealthThresholds(*thresholds)
+    projects = assess_projects(latest, method, th)
+    trend = evm_trend(_up_to(series, snap.as_of, snapshot_id), method).reset_index(drop=True)
+    previous_rows = trend[trend["snapshot_id"] == previous_id]
+    previous_row = previous_rows.iloc[0] if previous_id is not None and len(previous_rows) else None
+    return DeliveryView(
+        label=snap.label,
+        currency_unit=snap.currency_unit,
+        projects=projects,
+        portfolio=portfolio_evm(latest, method),
+        previous=None if previous_row is None else _figures_of(previous_row, method),
+        previous_label=None if previous_row is None else str(previous_row["label"]),
+        hit_rate=milestone_hit_rate(latest),
+        previous_hit_rate=None if previous_row is None or pd.isna(previous_row["milestone_hit_rate"])
+        else float(previous_row["milestone_hit_rate"]),
+        exceptions=exceptions(projects),
+        moves=health_moves(compared, th, method),
+        scope=scope_changes(compared),
+        slips=finish_slips(compared),
+        change=snapshot_change(compared, th) if previous_id is not None else None,
+        trend=trend,
+        history=evm_frame(history, method) if len(history) else history,
+        benefits=benefits_realisation(benefit_rows),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    history: pd.DataFrame     # reports of this snapshot with EVM figures per report date
+    series: pd.DataFrame      # the project's latest figures in every snapshot up to this one
+
+
+@st.cache_data(**CACHE)
+def load_project(path: str, snapshot_id: int, project_id: str, method: str, snapshot_set: tuple[int, ...]) -> ProjectDetail:
+    con = db.cursor(path)
+    try:
+        as_of = snapshots.get_snapshot(con, snapshot_id).as_of
+        history = delivery.report_history(con, snapshot_id, project_id)
+        series = delivery.snapshot_series(con, project_id)
+    finally:
+        con.close()
+    series = _up_to(series, as_of, snapshot_id)
+    return ProjectDetail(
+        history=evm_frame(history, method) if len(history) else history,
+        series=evm_trend(series, method) if len(series) else series,
+    )
+
+
+# ----- formatting -------------------------------------------------------------------------------
+
+def fmt_number(value: float | None, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)) or pd.isna(value):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def delta(current: float | None, previous: float | None, digits: int = 2) -> str | None:
+    """The st.metric delta text against the previous snapshot (None hides the arrow)."""
+    if current is None or previous is None:
+        return None
+    return f"{current - previous:+,.{digits}f}"
+
+
+def delta_points(current: float | None, previous: float | None) -> str | None:
+    """The delta of two rates in percentage points."""
+    if current is None or previous is None:
+        return None
+    return t("delivery.delta.points", value=f"{(current - previous) * 100:+.0f}")
+
+
+def reason_text(reason: HealthReason) -> str:
+    return t(f"delivery.reason.{reason.code}", **reason.params)
+
+
+def reasons_text(reasons) -> str:
+    return t("delivery.reason.separator").join(reason_text(r) for r in reasons) if reasons else ""
+
+
+def health_label(level: str) -> str:
+    return t(f"delivery.health.{level}")
+
+
+def rag_label(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    return t(f"delivery.rag.{value.lower()}") if value.lower() in RAG_LEVELS else value
+
+
+def project_label(row) -> str:
+    return f"{row.project_id} · {row.name}"
+
+
+# ----- tables -----------------------------------------------------------------------------------
+
+def exceptions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("delivery.col.project"): frame["project_id"],
+            t("delivery.col.name"): frame["name"],
+            t("delivery.col.health"): [health_label(h) for h in frame["health"]],
+            t("delivery.col.cpi"): frame["cpi"].round(2),
+            t("delivery.col.spi"): frame["spi"].round(2),
+            t("delivery.col.budget"): frame["budget"].round(1),
+            t("delivery.col.reasons"): [reasons_text(r) for r in frame["reasons"]],
+        }
+    )
+
+
+def moves_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("delivery.col.project"): frame["project_id"],
+            t("delivery.col.name"): frame["name"],
+            t("delivery.col.was"): [health_label(h) for h in frame["prev_health"]],
+            t("delivery.col.now"): [health_label(h) for h in frame["health"]],
+            t("delivery.col.reasons"): [reasons_text(r) for r in frame["reasons"]],
+        }
+    )
+
+
+def scope_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("delivery.col.project"): frame["project_id"],
+            t("delivery.col.name"): frame["name"],
+            t("delivery.col.prev_budget"): frame["prev_budget"].round(1),
+            t("delivery.col.budget"): frame["budget"].round(1),
+            t("delivery.col.change"): frame["change"].round(1),
+            t("delivery.col.change_pct"): [fmt_pct(v) for v in frame["change_pct"]],
+        }
+    )
+
+
+def slips_table(frame: pd.DataFrame) -> pd.DataFrame:
+    def day(value) -> str:
+        return "—" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+    return pd.DataFrame(
+        {
+            t("delivery.col.project"): frame["project_id"],
+            t("delivery.col.name"): frame["name"],
+            t("delivery.col.planned_finish"): [day(v) for v in frame["planned_finish"]],
+            t("delivery.col.prev_forecast"): [day(v) for v in frame["prev_forecast_finish"]],
+            t("delivery.col.forecast"): [day(v) for v in frame["forecast_finish"]],
+            t("delivery.col.slip_days"): frame["slip_days"],
+            t("delivery.col.late_days"): frame["late_days"],
+        }
+    )
+
+
+def status_history_table(history: pd.DataFrame) -> pd.DataFrame:
+    def day(value) -> str:
+        return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+    return pd.DataFrame(
+        {
+            t("delivery.col.report_date"): [day(v) for v in history["report_date"]],
+            t("delivery.col.pv"): history["planned_value"].round(1),
+            t("delivery.col.ev"): history["earned_value"].round(1),
+            t("delivery.col.ac"): history["actual_cost"].round(1),
+            t("delivery.col.cpi"): history["cpi"].round(2),
+            t("delivery.col.spi"): history["spi"].round(2),
+            t("delivery.col.percent_complete"): history["percent_complete"],
+            t("delivery.col.rag"): [rag_label(r) for r in history["rag"]],
+            t("delivery.col.forecast"): [day(v) for v in history["forecast_finish"]],
+            t("delivery.col.open_risks"): history["open_risks"],
+            t("delivery.col.open_issues"): history["open_issues"],
+            t("delivery.col.milestones"): [
+                "" if pd.isna(d) else f"{int(m) if not pd.isna(m) else 0}/{int(d)}"
+                for d, m in zip(history["milestones_due"], history["milestones_met"], strict=True)
+            ],
+        }
+    )
+
+
+def benefits_table(benefits: BenefitsRealisation) -> pd.DataFrame:
+    frame = benefits.by_category
+    return pd.DataFrame(
+        {
+            t("delivery.col.category"): [c if c != UNCATEGORISED else t("delivery.uncategorised") for c in frame["category"]],
+            t("delivery.col.projects"): frame["projects"],
+            t("delivery.col.planned_benefit"): frame["planned"].round(1),
+            t("delivery.col.realised_benefit"): frame["realised"].round(1),
+            t("delivery.col.realisation_rate"): [fmt_pct(v) for v in frame["realisation_rate"]],
+        }
+    )
+
+
+# ----- figures ----------------------------------------------------------------------------------
+
+def _layout(fig: go.Figure, height: int = 420) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
+    """CPI (y) against SPI (x), one dot per project, size = budget, colour = health."""
+    plotted = projects[projects["cpi"].notna() & projects["spi"].notna()]
+    fig = go.Figure()
+    biggest = float(plotted["budget"].max()) if len(plotted) else 1.0
+    for level in HEALTH_LEVELS:
+        part = plotted[plotted["health"] == level]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["spi"], y=part["cpi"], mode="markers", name=health_label(level),
+            marker={"size": part["budget"], "sizemode": "area", "sizeref": 2.0 * max(biggest, 1e-9) / 40**2,
+                    "sizemin": 4, "color": HEALTH_COLOURS[level], "opacity": 0.7, "line": {"width": 1, "color": "white"}},
+            text=[f"{p} · {n}" for p, n in zip(part["project_id"], part["name"], strict=True)],
+            customdata=np.stack([part["budget"]], axis=-1),
+            hovertemplate="%{text}<br>SPI %{x:.2f} · CPI %{y:.2f}<br>" + t("delivery.col.budget") + " %{customdata[0]:,.1f}<extra></extra>",
+        ))
+    fig.add_vline(x=1.0, line_dash="dot", line_color="#a0aec0")
+    fig.add_hline(y=1.0, line_dash="dot", line_color="#a0aec0")
+    for x, y, key in ((1, 1, "ahead_under"), (0, 1, "behind_under"), (1, 0, "ahead_over"), (0, 0, "behind_over")):
+        fig.add_annotation(xref="x domain", yref="y domain", x=0.98 if x else 0.02, y=0.98 if y else 0.02,
+                           xanchor="right" if x else "left", yanchor="top" if y else "bottom", showarrow=False,
+                           text=t(f"delivery.quadrant.{key}"), font={"color": "#718096", "size": 11})
+    fig.update_xaxes(title_text=t("delivery.axis.spi"))
+    fig.update_yaxes(title_text=t("delivery.axis.cpi"))
+    return _layout(fig, 480)
+
+
+def s_curve_figure(history: pd.DataFrame, x: str, budget: float | None = None) -> go.Figure:
+    """PV, EV and AC over time (cumulative), with the budget at completion as a dashed line."""
+    fig = go.Figure()
+    for column, key in (("planned_value", "pv"), ("earned_value", "ev"), ("actual_cost", "ac")):
+        fig.add_trace(go.Scatter(x=history[x], y=history[column], mode="lines+markers", name=t(f"delivery.series.{key}"),
+                                 line={"color": SERIES_COLOURS[key], "width": 2}))
+    if budget is not None and math.isfinite(budget):
+        fig.add_hline(y=budget, line_dash="dash", line_color=SERIES_COLOURS["bac"],
+                      annotation_text=t("delivery.series.bac"), annotation_position="top left")
+    fig.update_yaxes(title_text=t("delivery.axis.money"))
+    return _layout(fig)
+
+
+def trend_figure(trend: pd.DataFrame, x: str = "label") -> go.Figure:
+    """CPI and SPI per snapshot, with the 1.0 line."""
+    fig = go.Figure()
+    for column, colour in (("cpi", SERIES_COLOURS["ac"]), ("spi", SERIES_COLOURS["ev"])):
+        fig.add_trace(go.Scatter(x=trend[x].astype(str), y=trend[column], mode="lines+markers",
+                                 name=t(f"delivery.metric.{column}"), line={"color": colour, "width": 2}))
+    fig.add_hline(y=1.0, line_dash="dot", line_color="#a0aec0")
+    fig.update_xaxes(title_text=t("delivery.axis.snapshot"), type="category")
+    fig.update_yaxes(title_text=t("delivery.axis.index"))
+    return _layout(fig, 360)
+
+
+def benefits_figure(benefits: BenefitsRealisation) -> go.Figure:
+    frame = benefits.by_category
+    names = [c if c != UNCATEGORISED else t("delivery.uncategorised") for c in frame["category"]]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=frame["planned"], name=t("delivery.series.planned_benefit"), marker_color="#a0aec0"))
+    fig.add_trace(go.Bar(x=names, y=frame["realised"], name=t("delivery.series.realised_benefit"), marker_color="#2f855a",
+                         text=[fmt_pct(v) for v in frame["realisation_rate"]], textposition="outside"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=t("delivery.axis.money"))
+    return _layout(fig, 380)
