@@ -122,7 +122,7 @@ KINDS: dict[str, Kind] = {
                 _C("status", "状态", "enum", required=True, allowed=tuple(STATUS_VALUES)),
                 _C("start_month", "开始月份", "month", required=True),
                 _C("latest_start_month", "最晚开始月份", "month"),
-                _C("duration_months", "工期（月）", "int", required=True, minimum=1, maximum=120),
+                _C("duration_months", "工期（月）", "int", required=True, minimum=1),
                 _C("budget", "预算", "number", required=True, minimum=0, money=True),
                 _C("expected_benefit", "预期收益", "number", minimum=0, money=True),
                 _C("risk_score", "风险评分", "number", minimum=1, maximum=5),
@@ -173,7 +173,7 @@ KINDS: dict[str, Kind] = {
             (
                 _C("project_id", "项目编号", "id", required=True),
                 _C("role", "角色", "id", required=True),
-                _C("month_offset", "相对月份", "int", required=True, minimum=0, maximum=240),
+                _C("month_offset", "相对月份", "int", required=True, minimum=0),
                 _C("fte", "人力需求", "number", required=True, minimum=0),
             ),
             key=("project_id", "role", "month_offset"),

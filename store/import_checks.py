@@ -13,10 +13,11 @@ Rows whose key cells were already unreadable are left out here (their cell probl
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -35,6 +36,7 @@ class ParsedFile:
     kind: Kind
     table: pa.Table
     headers: dict[str, str]  # canonical column -> header as written in the file
+    raw: dict[str, pa.Array] = field(default_factory=dict)  # canonical column -> cells as written
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -73,7 +75,9 @@ class Collector:
             return
         shown = positions[: self.limit]
         rows = parsed.numpy(ROW)[shown]
-        cells = source if source is not None else (parsed.table[column] if column else None)
+        if source is None and column is not None:
+            source = parsed.raw.get(column, parsed.table[column] if parsed.has(column) else None)
+        cells = source
         values = [_text(v) for v in cells.take(pa.array(shown)).to_pylist()] if cells is not None else None
         header = parsed.header(column) if column else None
         for i, row in enumerate(rows.tolist()):
@@ -87,9 +91,11 @@ class Collector:
         self.problems.append(Problem(parsed.name, None, None, None, code, params, severity))
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, column_type: str = "") -> str:
     if value is None:
         return ""
+    if column_type == "month" and isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
     if isinstance(value, list):
         return "; ".join(value)
     if isinstance(value, dt.date):
@@ -106,26 +112,61 @@ def _valid(parsed: ParsedFile, columns: tuple[str, ...]) -> np.ndarray:
     return mask
 
 
+def _key_codes(parsed: ParsedFile, key: tuple[str, ...], valid: np.ndarray) -> np.ndarray | None:
+    """One int64 per valid row that is equal exactly when the key values are (mixed-radix codes)."""
+    combined = np.zeros(int(valid.sum()), dtype=np.int64)
+    radix_total = 1
+    for column in key:
+        values = _combine(parsed.table[column].filter(pa.array(valid)))
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            encoded = values.dictionary_encode()
+            codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+            radix = len(encoded.dictionary)
+        else:
+            if pa.types.is_date32(values.type):
+                values = values.cast(pa.int32())  # days since 1970
+            codes = np.asarray(pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+            codes = codes - codes.min() if len(codes) else codes
+            radix = int(codes.max()) + 1 if len(codes) else 1
+        radix_total *= max(radix, 1)
+        if radix_total >= 2**62:
+            return None
+        combined = combined * max(radix, 1) + codes
+    return combined
+
+
+def _combine(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def check_duplicates(parsed: ParsedFile, out: Collector) -> None:
     """Every row that repeats the key of an earlier row, naming that earlier row."""
     key = parsed.kind.key
     if not all(parsed.has(c) for c in key) or parsed.table.num_rows == 0:
         return
-    keyed = parsed.table.select([*key, ROW]).filter(pa.array(_valid(parsed, key)))
-    counts = keyed.group_by(list(key)).aggregate([(ROW, "count"), (ROW, "min")])
-    repeated = counts.filter(pc.greater(counts[f"{ROW}_count"], 1))
-    if repeated.num_rows == 0:
+    valid = _valid(parsed, key)
+    codes = _key_codes(parsed, key, valid)
+    if codes is None:  # too many distinct values to pack in one integer: hash the columns instead
+        frame = parsed.table.filter(pa.array(valid)).select(list(key)).to_pandas()
+        codes = pd.util.hash_pandas_object(frame, index=False).to_numpy().astype(np.int64)
+    series = pd.Series(codes)
+    repeated = series.duplicated(keep="first").to_numpy()
+    if not repeated.any():
         return
-    hits = keyed.join(repeated.select([*key, f"{ROW}_min"]), keys=list(key))
-    hits = hits.filter(pc.not_equal(hits[ROW], hits[f"{ROW}_min"])).sort_by(ROW)
+    positions = np.flatnonzero(valid)
+    rows = parsed.numpy(ROW)[positions]
+    first_rows = pd.Series(rows).groupby(codes).transform("min").to_numpy()
+    later = np.flatnonzero(repeated)
+    later = later[np.argsort(rows[later], kind="stable")]
     code = "duplicate_id" if len(key) == 1 else "duplicate_key"
     key_headers = ", ".join(parsed.header(c) for c in key)
-    for row in hits.to_pylist()[: out.limit]:
-        value = " · ".join(_text(row[c]) for c in key)
-        params = {"first_row": row[f"{ROW}_min"], "key": key_headers}
-        out.problems.append(Problem(parsed.name, row[ROW], parsed.header(key[0]), value, code, params))
-    if hits.num_rows > out.limit:
-        more = {"count": hits.num_rows - out.limit, "inner": code, "first_row": "…", "key": key_headers}
+    shown = parsed.table.select(list(key)).take(pa.array(positions[later[: out.limit]])).to_pylist()
+    for index, record in zip(later[: out.limit].tolist(), shown, strict=True):
+        value = " · ".join(_text(record[c], parsed.kind.column(c).type) for c in key)
+        params = {"first_row": int(first_rows[index]), "key": key_headers}
+        out.problems.append(Problem(parsed.name, int(rows[index]), parsed.header(key[0]), value, code, params))
+    if len(later) > out.limit:
+        more = {"count": len(later) - out.limit, "inner": code, "first_row": "…", "key": key_headers}
         out.problems.append(Problem(parsed.name, None, parsed.header(key[0]), None, "more_rows", more))
 
 

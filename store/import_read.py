@@ -21,6 +21,7 @@ import os
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,7 @@ class RawFile:
     name: str
     data: bytes
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -279,55 +280,77 @@ def _unknown_header(file_name: str, header: str, kind: Kind, seen: dict[str, str
 # --- table ---------------------------------------------------------------------------------------------
 
 
-def _thousands_readings(fields: list[str], types: list[str]) -> list[list[str]]:
-    """Ways to glue split `1,200` cells back so that `fields` fill exactly len(types) columns."""
+def _glued_value_fits(text: str, column: Column | None) -> bool:
+    """Whether `1,200`-style text glued from split cells is a number this column accepts."""
+    if column is None or column.type not in _NUMERIC_TYPES:
+        return False
+    try:
+        number = float(text.replace(",", "").rstrip("%"))
+    except ValueError:
+        return False
+    if column.type == "int" and not number.is_integer():
+        return False
+    too_low = column.minimum is not None and number < column.minimum
+    too_high = column.maximum is not None and number > column.maximum
+    return not (too_low or too_high)
+
+
+def _thousands_readings(fields: list[str], columns: list[Column | None]) -> list[list[str]]:
+    """Ways to glue split `1,200` cells back so that `fields` fill exactly one cell per column.
+
+    Only numeric columns may take a glued value, and only one their range accepts; at most two
+    readings are looked for (two means ambiguous).
+    """
     readings: list[list[str]] = []
 
     def walk(i: int, j: int, built: list[str]) -> None:
         if len(readings) > 1:
-            return  # two readings already: ambiguous, no need to count further
-        if j == len(types):
+            return
+        if j == len(columns):
             if i == len(fields):
                 readings.append(list(built))
             return
         if i >= len(fields):
             return
         walk(i + 1, j + 1, [*built, fields[i]])
-        head = fields[i].strip()
-        if types[j] in _NUMERIC_TYPES and head.lstrip("+-").isdigit() and len(head.lstrip("+-")) <= 3:
-            k = i + 1
-            while k < len(fields) and len(fields[k].strip()) >= 3 and fields[k].strip()[:3].isdigit():
-                tail = fields[k].strip()
-                if not (len(tail) == 3 or tail[3] == "." or tail[3:] == "%"):
-                    break
-                walk(k + 1, j + 1, [*built, ",".join(f.strip() for f in fields[i : k + 1])])
-                if len(tail) != 3:
-                    break  # a decimal part or percent ends the number
-                k += 1
+        head = fields[i].strip().lstrip("+-")
+        if not (head.isdigit() and len(head) <= 3):
+            return
+        k = i + 1
+        while k < len(fields):
+            tail = fields[k].strip()
+            if not (len(tail) >= 3 and tail[:3].isdigit() and (len(tail) == 3 or tail[3] in ".%")):
+                break
+            glued = ",".join(f.strip() for f in fields[i : k + 1])
+            if _glued_value_fits(glued, columns[j]):
+                walk(k + 1, j + 1, [*built, glued])
+            if len(tail) != 3:
+                break  # a decimal part or percent sign ends the number
+            k += 1
 
     walk(0, 0, [])
     return readings
 
 
-def _repair_row(text: str, separator: str, types: list[str]) -> tuple[list[str] | None, bool]:
+def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tuple[list[str] | None, bool]:
     """(cells, was_glued) for a row with the wrong number of cells, or (None, False) if unreadable."""
     try:
         fields = next(csv.reader(io.StringIO(text), delimiter=separator), [])
     except csv.Error:
         return None, False
-    width = len(types)
+    width = len(columns)
     if len(fields) > width and not any(f.strip() for f in fields[width:]):
         return fields[:width], False  # trailing empty cells, as some spreadsheets write them
     if len(fields) > width and separator == ",":
-        readings = _thousands_readings(fields, types)
+        readings = _thousands_readings(fields, columns)
         if len(readings) == 1:
             return readings[0], True
     return None, False
 
 
-def read_text_table(file_name: str, body: bytes, separator: str, types: list[str]) -> TextTable:
-    """All rows as text; `types` (the column type per header position, "text" if unmapped) guide repair."""
-    width = len(types)
+def read_text_table(file_name: str, body: bytes, separator: str, columns: list[Column | None]) -> TextTable:
+    """All rows as text; `columns` (the column per header position, None if unmapped) guide repair."""
+    width = len(columns)
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
 
@@ -338,7 +361,7 @@ def read_text_table(file_name: str, body: bytes, separator: str, types: list[str
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
-            read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=1, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(
                 delimiter=separator, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
             ),
@@ -359,7 +382,7 @@ def read_text_table(file_name: str, body: bytes, separator: str, types: list[str
         numbers = numbers[~np.isin(numbers, bad_numbers)]
         repaired_rows, repaired_numbers = [], []
         for number, text in invalid:
-            cells, glued = _repair_row(text, separator, types)
+            cells, glued = _repair_row(text, separator, columns)
             if cells is None:
                 found = len(_first_record(text, separator))
                 params = {"expected": width, "found": found}
@@ -377,18 +400,27 @@ def read_text_table(file_name: str, body: bytes, separator: str, types: list[str
 
 
 def _drop_blank_rows(text_table: TextTable) -> TextTable:
+    """Leave out rows whose cells are all empty (blank lines), keeping the others' record numbers."""
     table = text_table.table
     if table.num_rows == 0 or table.num_columns == 0:
         return text_table
-    blank = None
-    for column in table.columns:
-        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    keep = pc.invert(blank)
-    if pc.all(keep).as_py():
+    # A blank row has an empty first cell: test the other cells only on those few candidates.
+    candidates = np.flatnonzero(_to_bool(pc.equal(pc.utf8_trim_whitespace(table.column(0)), "")))
+    if not len(candidates):
         return text_table
-    mask = np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
-    return TextTable(table.filter(keep), text_table.row_numbers[mask], text_table.problems)
+    subset = table.take(pa.array(candidates))
+    blank = np.ones(len(candidates), dtype=bool)
+    for column in subset.columns[1:]:
+        blank &= _to_bool(pc.equal(pc.utf8_trim_whitespace(column), ""))
+    if not blank.any():
+        return text_table
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[candidates[blank]] = False
+    return TextTable(table.filter(pa.array(keep)), text_table.row_numbers[keep], text_table.problems)
+
+
+def _to_bool(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def head_text(body: bytes, limit: int = 65536) -> str:

@@ -134,7 +134,9 @@ def problem_line(problem: Problem, lang: str) -> str:
 
 def _sort_key(order: dict[str | None, int]):
     def key(p: Problem) -> tuple:
-        return (p.severity != ERROR, order.get(p.file, len(order)), p.row or 0, p.column or "", p.code)
+        # File-level problems first, then by row; a "… and N more" line after the rows it continues.
+        row = p.row if p.row is not None else (float("inf") if p.code == "more_rows" else 0)
+        return (p.severity != ERROR, order.get(p.file, len(order)), row, p.column or "", p.code)
 
     return key
 
@@ -147,7 +149,7 @@ def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile 
         collector.problems.append(Problem(raw.name, None, None, None, "encoding"))
         return blank, None
     body, encoding = decoded
-    if not body.strip():
+    if not body or (len(body) < 65536 and not body.strip()):
         collector.problems.append(Problem(raw.name, None, None, None, "empty_file"))
         return FileInfo(raw.name, None, encoding, None, 0, (), raw.sha256), None
     head = head_text(body)
@@ -158,8 +160,7 @@ def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile 
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
     if match.kind is None:
         return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
-    types = [c.type if c is not None else "text" for c in match.mapping]
-    text = read_text_table(raw.name, body, separator, types)
+    text = read_text_table(raw.name, body, separator, match.mapping)
     collector.problems.extend(text.problems)
     parsed = _parse_cells(raw.name, match, text, collector)
     info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)
@@ -184,6 +185,7 @@ def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
             collector.rows(parsed, positions, column.name, code, severity, source=raw, **params)
     ordered = [c.name for c in kind.columns if c.name in arrays]
     parsed.table = pa.table({**{c: arrays[c] for c in ordered}, ROW: row_numbers})
+    parsed.raw = {c.name: text.table[f"c{i}"] for i, c in enumerate(match.mapping) if c is not None}
     return parsed
 
 

@@ -1,0 +1,131 @@
+"""Import speed: our validated import of a 1,000,000-row status_reports file against DuckDB's bare read_csv.
+
+    .venv/bin/python bench/import_bench.py                 # 10,000 projects x 100 months = 1,000,000 rows
+    .venv/bin/python bench/import_bench.py --projects 1000 --months 100 --repeat 1   # a quick look
+
+The files come from the sample generator (`python -m data.generate ... --all-reporting --plain
+--tables projects,status_reports`) and are kept in bench/out/ for the next run. Both sides read the
+same two files (projects.csv, status_reports.csv) into a fresh DuckDB file:
+
+  ours    store.importer.import_paths: decode, recognise, parse and validate every cell and every
+          cross-file rule, then write the snapshot in one transaction
+  duckdb  CREATE TABLE ... AS SELECT * FROM read_csv(file) for each file (type sniffing, no rules)
+
+Each side runs in its own child process (so peak memory is its own), `--repeat` times, interleaved;
+the best time of each is compared. Peak memory is the child's peak resident set size
+(resource.getrusage), which includes Arrow's and DuckDB's native buffers, next to the resident size
+after imports and before the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def make_files(projects: int, months: int) -> Path:
+    """The benchmark's projects.csv and status_reports.csv (generated once, then reused)."""
+    target = OUT / f"import_{projects}x{months}"
+    found = sorted(target.glob("*/status_reports.csv"))
+    if found:
+        return found[0].parent
+    target.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "data.generate", "--projects", str(projects), "--months", str(months),
+        "--snapshots", "1", "--all-reporting", "--plain", "--tables", "projects,status_reports",
+        "--out", str(target),
+    ]
+    print("generating:", " ".join(command[1:]), flush=True)
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return sorted(target.glob("*/status_reports.csv"))[0].parent
+
+
+def child(side: str, folder: Path) -> dict:
+    """Run one side once in this process; returns seconds and memory figures."""
+    sys.path.insert(0, str(ROOT))
+    import duckdb
+
+    from store import db
+    from store.importer import import_paths
+
+    files = [folder / "projects.csv", folder / "status_reports.csv"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.duckdb"
+        if side == "ours":
+            con = db.connect(path)
+            before = _rss_mb()
+            start = time.perf_counter()
+            report = import_paths(con, files, label="bench")
+            seconds = time.perf_counter() - start
+            if report.snapshot_id is None:
+                raise SystemExit(f"import refused: {[p.code for p in report.errors[:5]]}")
+            rows = sum(report.rows.values())
+        else:
+            con = duckdb.connect(str(path))
+            before = _rss_mb()
+            start = time.perf_counter()
+            for i, file in enumerate(files):
+                con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?)", [str(file)])
+            seconds = time.perf_counter() - start
+            rows = sum(con.execute(f"SELECT count(*) FROM t{i}").fetchone()[0] for i in range(len(files)))
+        con.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "rows": rows, "rss_before_mb": before, "peak_rss_mb": peak}
+
+
+def run_child(side: str, folder: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", side, "--folder", str(folder)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--months", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", choices=["ours", "duckdb"], help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, Path(args.folder))))
+        return 0
+    folder = make_files(args.projects, args.months)
+    size_mb = sum(f.stat().st_size for f in (folder / "projects.csv", folder / "status_reports.csv")) / 1024**2
+    results: dict[str, list[dict]] = {"ours": [], "duckdb": []}
+    for _ in range(args.repeat):
+        for side in ("duckdb", "ours"):
+            results[side].append(run_child(side, folder))
+    best = {side: min(runs, key=lambda r: r["seconds"]) for side, runs in results.items()}
+    ours, bare = best["ours"], best["duckdb"]
+    print(f"files: {folder} ({size_mb:.1f} MB, {ours['rows']:,} rows incl. projects)")
+    print(f"{'':8} {'best s':>8} {'all runs (s)':>24} {'rows/s':>12} {'peak RSS MB':>12} {'RSS before':>11}")
+    for side in ("ours", "duckdb"):
+        runs = ", ".join(f"{r['seconds']:.2f}" for r in results[side])
+        b = best[side]
+        print(f"{side:8} {b['seconds']:8.2f} {runs:>24} {b['rows'] / b['seconds']:12,.0f} "
+              f"{b['peak_rss_mb']:12.0f} {b['rss_before_mb']:11.0f}")
+    print(f"ratio ours / duckdb read_csv: {ours['seconds'] / bare['seconds']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
