@@ -1,0 +1,60 @@
+"""Resource load (资源负荷): role x month utilisation, over-allocation, capacity against demand."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.errors import AnalyticsError
+from store.errors import StoreError
+from ui import resources as rs
+from ui.session import db_path, show_error, snapshot_id, t
+
+st.title(t("resources.title"))
+st.caption(t("resources.intro"))
+
+SNAPSHOT = snapshot_id()
+if SNAPSHOT is None:
+    st.info(t("app.no_snapshot"))
+    st.stop()
+
+
+def summary(load, label: str) -> None:
+    over = load.over_allocations()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("resources.metric.peak", view=label), rs.fmt_pct(load.peak_utilisation()))
+    c2.metric(t("resources.metric.over_cells"), len(over))
+    c3.metric(t("resources.metric.over_fte"), f"{over['over_fte'].sum():,.1f}")
+    c4.metric(t("resources.metric.horizon"), f"{load.months[0]} – {load.months[-1]}")
+    if load.outside_horizon_fte_months > 0:
+        st.caption(t("resources.outside", fte=f"{load.outside_horizon_fte_months:,.1f}"))
+
+
+try:
+    choices = rs.scenario_choices(db_path(), SNAPSHOT)
+    options = [None, *(c.scenario_id for c in choices)]
+    labels = {None: t("resources.view.committed"), **{c.scenario_id: c.label for c in choices}}
+    chosen = st.selectbox(t("resources.view.pick"), options, format_func=labels.get, key="rs.scenario",
+                          help=t("resources.view.help"))
+    stamp = next((c.stamp for c in choices if c.scenario_id == chosen), None)
+    view = rs.load_resources(db_path(), SNAPSHOT, chosen, stamp)
+    if view.committed is None:
+        st.info(t("resources.no_capacity"))
+        st.stop()
+    shown = view.with_scenario or view.committed
+    if view.with_scenario is not None:
+        st.caption(t("resources.scenario.summary", name=view.scenario_name, added=len(view.added_projects),
+                     dropped=len(view.dropped_projects)))
+        if view.hired_fte_months > 0:
+            st.caption(t("resources.scenario.hires", fte=f"{view.hired_fte_months:,.1f}"))
+    summary(shown, labels[chosen])
+    st.subheader(t("resources.heatmap.title"))
+    st.plotly_chart(rs.heatmap_figure(shown), width="stretch", key="rs.heatmap")
+    st.subheader(t("resources.over.title"))
+    if shown.over_allocations().empty:
+        st.success(t("resources.over.none"))
+    else:
+        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True)
+    st.subheader(t("resources.lines.title"))
+    st.plotly_chart(rs.capacity_lines_figure(view.committed, view.with_scenario), width="stretch", key="rs.lines")
+except (StoreError, AnalyticsError) as e:
+    show_error(e)

@@ -1,0 +1,93 @@
+"""AppTest of the resources page (资源负荷) in both languages: committed load and a saved scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.selection_types import SelectedProject, SelectionParams, SelectionResult
+from store import db, scenarios, snapshots
+from tests import delivery_data
+from tests.delivery_data import rerun
+
+PAGE = "pages/resources.py"
+
+
+def _result() -> SelectionResult:
+    chosen = tuple(SelectedProject(pid, pid, None, start, start, 1.0, 1.0, None, committed)
+                   for pid, start, committed in [("P1", "2026-01", True), ("P2", "2026-02", True),
+                                                 ("P3", "2026-03", True), ("P6", "2026-05", True),
+                                                 ("P7", "2026-04", False)])
+    return SelectionResult(
+        status="optimal", objective=5.0, bound=5.0, gap=0.0, selected=chosen, total_cost=5.0, spend_by_month={},
+        spend_by_category={}, load={}, capacity={}, hires={}, hire_cost=0.0, build_seconds=0.0, solve_seconds=0.0,
+        solver="highs",
+    )
+
+
+@pytest.fixture
+def prepared(db_file, monkeypatch):
+    con = db.connect(db_file)
+    sid = delivery_data.build(con)["2026-03"]
+    scenario_id = scenarios.save_scenario(con, snapshot_id=sid, name="Mobile first",
+                                          params=SelectionParams(horizon_start="2026-03"),
+                                          payload={"result": _result().to_dict()})
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    return sid, scenario_id
+
+
+def _open(lang: str, sid: int) -> AppTest:
+    at = delivery_data.open_page(PAGE, lang, sid)
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _heatmap(at: AppTest) -> dict:
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(c for c in charts if c["data"][0]["type"] == "heatmap")["data"][0]
+
+
+def test_committed_view_english(prepared):
+    sid, _ = prepared
+    at = _open("en", sid)
+    assert at.title[0].value == "Resource load"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Peak utilisation (Committed work only)"] == "112%"
+    assert metrics["Over-allocated role-months"] == "1"
+    over = at.dataframe[0].value
+    assert list(zip(over["Role"], over["Month"], over["Over by (FTE)"], strict=True)) == [("dev", "2026-05", 0.5)]
+    heat = _heatmap(at)
+    assert heat["y"] == ["analyst", "dev"] and heat["x"][0] == "2026-03"
+    assert heat["text"][1][:3] == ["88%", "88%", "112%"]
+
+
+def test_scenario_view_chinese(prepared):
+    sid, scenario_id = prepared
+    at = _open("zh", sid)
+    at.selectbox(key="rs.scenario").set_value(scenario_id)
+    rerun(at, sid)
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"峰值利用率（Mobile first (#{scenario_id})）"] == "162%"     # May: 6.5 of 4
+    assert metrics["超负荷的角色·月份数"] == "3"
+    over = at.dataframe[0].value
+    assert list(over["月份"]) == ["2026-05", "2026-04", "2026-06"]
+    assert list(over["其中已承诺（FTE）"]) == [4.5, 3.5, 3.0]
+    assert any("新增 1 个项目" in c.value for c in at.caption)
+
+
+def test_snapshot_without_capacity(db_file, monkeypatch):
+    con = db.connect(db_file)
+    projects = pd.DataFrame({"project_id": ["X"], "name": ["x"], "status": ["active"],
+                             "start_month": [dt.date(2026, 5, 1)], "duration_months": [3], "budget": [10.0],
+                             "depends_on": [[]]})
+    sid = snapshots.create_snapshot(con, label="bare", as_of=dt.date(2026, 4, 30), frames={"projects": projects}, files=[])
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    at = _open("en", sid)
+    assert at.info[0].value.startswith("This snapshot has no capacity plan")

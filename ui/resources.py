@@ -1,0 +1,169 @@
+"""Resources page helpers: cached load of committed (and scenario) demand against capacity, figures.
+
+The cached loader is keyed on the database path, snapshot id, scenario id and the scenario's
+`updated_at` stamp (a renamed or re-saved scenario reloads); snapshots are immutable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from analytics.resource_load import (
+    ResourceLoad,
+    add_demand,
+    committed_dropped,
+    place_demand,
+    resource_load,
+    scenario_start_months,
+)
+from store import db, delivery, scenarios
+from ui.session import t
+
+CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
+# Utilisation colour scale: calm below 85 %, amber to 100 %, red beyond (the scale tops at 150 %).
+UTILISATION_SCALE = [
+    [0.0, "#f7fafc"], [0.4, "#c6f6d5"], [0.566, "#68d391"], [0.62, "#f6e05e"], [0.666, "#ed8936"],
+    [0.7, "#e53e3e"], [1.0, "#742a2a"],
+]
+UTILISATION_MAX = 1.5
+
+
+@dataclass(frozen=True)
+class ScenarioChoice:
+    scenario_id: int
+    label: str
+    stamp: str          # updated_at: part of the cache key
+
+
+def scenario_choices(path: str, snapshot_id: int) -> list[ScenarioChoice]:
+    """Saved scenarios of the snapshot that have a solution, newest first (a cheap query)."""
+    con = db.cursor(path)
+    try:
+        rows = scenarios.list_scenarios(con, snapshot_id)
+    finally:
+        con.close()
+    rows = rows[rows["status"].isin(["optimal", "feasible"])]
+    return [
+        ScenarioChoice(int(r.scenario_id), f"{'★ ' if r.is_recommended else ''}{r.name} (#{int(r.scenario_id)})",
+                       str(r.updated_at))
+        for r in rows.itertuples()
+    ]
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    committed: ResourceLoad | None               # None: no capacity plan in the snapshot
+    with_scenario: ResourceLoad | None           # committed + the scenario's additions
+    scenario_name: str | None
+    added_projects: tuple[str, ...]              # projects the scenario adds to committed work
+    dropped_projects: tuple[str, ...]            # committed projects the scenario cancels
+    hired_fte_months: float                      # FTE-months the scenario buys (not in capacity)
+
+
+@st.cache_data(**CACHE)
+def load_resources(path: str, snapshot_id: int, scenario_id: int | None, stamp: str | None) -> ResourceView:
+    con = db.cursor(path)
+    try:
+        capacity = delivery.capacity(con, snapshot_id)
+        if capacity.empty:
+            return ResourceView(None, None, None, (), (), 0.0)
+        committed_demand = delivery.committed_demand(con, snapshot_id)
+        committed = resource_load(committed_demand, capacity)
+        if scenario_id is None:
+            return ResourceView(committed, None, None, (), (), 0.0)
+        scenario = scenarios.get_scenario(con, scenario_id)
+        committed_ids = delivery.committed_project_ids(con, snapshot_id)
+        starts = scenario_start_months(scenario.result, committed_ids)
+        dropped = committed_dropped(scenario.result, committed_ids, scenario.params.allow_cancel_committed)
+        added_rows = delivery.project_demand(con, snapshot_id, list(starts))
+        dropped_rows = delivery.project_demand(con, snapshot_id, dropped)
+    finally:
+        con.close()
+    added = place_demand(added_rows, starts)
+    dropped_starts = {pid: str(start)[:7] for pid, start in zip(dropped_rows["project_id"], dropped_rows["start_month"], strict=True)}
+    removed = place_demand(dropped_rows, dropped_starts)
+    total = add_demand(committed_demand, added, subtract=removed)
+    hires = sum(v for months in scenario.result.hires.values() for v in months.values())
+    return ResourceView(
+        committed=committed,
+        with_scenario=resource_load(total, capacity, horizon_months=committed.months),
+        scenario_name=scenario.name,
+        added_projects=tuple(sorted(starts)),
+        dropped_projects=tuple(dropped),
+        hired_fte_months=float(hires),
+    )
+
+
+# ----- tables and figures ----------------------------------------------------------------------
+
+def fmt_pct(value: float | None) -> str:
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
+
+
+def over_table(load: ResourceLoad, committed: ResourceLoad | None = None) -> pd.DataFrame:
+    over = load.over_allocations()
+    table = {
+        t("resources.col.role"): over["role"],
+        t("resources.col.month"): over["month"],
+        t("resources.col.demand"): over["demand_fte"].round(2),
+        t("resources.col.capacity"): over["capacity_fte"].round(2),
+        t("resources.col.over"): over["over_fte"].round(2),
+        t("resources.col.utilisation"): [fmt_pct(v) for v in over["utilisation"]],
+    }
+    if committed is not None:
+        base = committed.cells.set_index(["role", "month"])["demand_fte"]
+        table[t("resources.col.committed")] = [round(float(base.get((r, m), 0.0)), 2)
+                                               for r, m in zip(over["role"], over["month"], strict=True)]
+    return pd.DataFrame(table)
+
+
+def heatmap_figure(load: ResourceLoad) -> go.Figure:
+    """role x month utilisation; cells with demand and no capacity show as the top colour."""
+    util = load.matrix("utilisation")
+    demand = load.matrix("demand_fte")
+    capacity = load.matrix("capacity_fte")
+    shown = util.where(util.notna(), other=(demand > 0).astype(float) * UTILISATION_MAX)
+    text = [[fmt_pct(v) if not math.isnan(v) else ("∞" if d > 0 else "") for v, d in zip(u_row, d_row, strict=True)]
+            for u_row, d_row in zip(util.to_numpy(), demand.to_numpy(), strict=True)]
+    custom = [[[d, c] for d, c in zip(d_row, c_row, strict=True)] for d_row, c_row in zip(demand.to_numpy(), capacity.to_numpy(), strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=shown.clip(upper=UTILISATION_MAX).to_numpy(), x=list(util.columns), y=list(util.index),
+        zmin=0.0, zmax=UTILISATION_MAX, colorscale=UTILISATION_SCALE, text=text, texttemplate="%{text}",
+        customdata=custom, xgap=1, ygap=1,
+        colorbar={"title": {"text": t("resources.axis.utilisation")}, "tickformat": ".0%"},
+        hovertemplate="%{y} · %{x}<br>" + t("resources.col.demand") + " %{customdata[0]:.2f} / "
+        + t("resources.col.capacity") + " %{customdata[1]:.2f} FTE<extra></extra>",
+    ))
+    fig.update_xaxes(type="category", title_text=t("resources.axis.month"))
+    fig.update_layout(height=max(260, 60 + 34 * len(util.index)), margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def capacity_lines_figure(committed: ResourceLoad, with_scenario: ResourceLoad | None = None) -> go.Figure:
+    """Per role: capacity, committed demand and (if given) committed + scenario demand by month."""
+    roles = list(committed.roles)
+    columns = 2 if len(roles) > 1 else 1
+    rows = math.ceil(len(roles) / columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=roles, shared_xaxes=True, vertical_spacing=0.12 / max(rows, 1))
+    series = [("capacity_fte", committed, "resources.series.capacity", "#2d3748", "hv"),
+              ("demand_fte", committed, "resources.series.committed", "#3182ce", "linear")]
+    if with_scenario is not None:
+        series.append(("demand_fte", with_scenario, "resources.series.with_scenario", "#dd6b20", "linear"))
+    for i, role in enumerate(roles):
+        row, col = i // columns + 1, i % columns + 1
+        for column, load, key, colour, shape in series:
+            cells = load.cells[load.cells["role"] == role]
+            fig.add_trace(go.Scatter(x=cells["month"], y=cells[column], name=t(key), legendgroup=key, showlegend=i == 0,
+                                     mode="lines+markers", line={"color": colour, "shape": shape, "width": 2}),
+                          row=row, col=col)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title_text="FTE")
+    fig.update_layout(height=max(320, 260 * rows), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.08})
+    return fig
