@@ -122,7 +122,7 @@ KINDS: dict[str, Kind] = {
                 _C("status", "状态", "enum", required=True, allowed=tuple(STATUS_VALUES)),
                 _C("start_month", "开始月份", "month", required=True),
                 _C("latest_start_month", "最晚开始月份", "month"),
-                _C("duration_months", "工期（月）", "int", required=True, minimum=1),
+                _C("duration_months", "工期（月）", "int", required=True, minimum=1, maximum=600),
                 _C("budget", "预算", "number", required=True, minimum=0, money=True),
                 _C("expected_benefit", "预期收益", "number", minimum=0, money=True),
                 _C("risk_score", "风险评分", "number", minimum=1, maximum=5),
@@ -173,7 +173,7 @@ KINDS: dict[str, Kind] = {
             (
                 _C("project_id", "项目编号", "id", required=True),
                 _C("role", "角色", "id", required=True),
-                _C("month_offset", "相对月份", "int", required=True, minimum=0),
+                _C("month_offset", "相对月份", "int", required=True, minimum=0, maximum=600),
                 _C("fte", "人力需求", "number", required=True, minimum=0),
             ),
             key=("project_id", "role", "month_offset"),
@@ -323,3 +323,98 @@ def templates_zip(lang: str) -> bytes:
         for kind in KIND_ORDER:
             archive.writestr(template_file_name(kind, lang), template_csv(kind, lang))
     return buffer.getvalue()
+
+
+# --- descriptions for people (the Data page's column table and docs/data-contract.md) ---------------------
+
+
+def column_rule(column: Column, lang: str) -> str:
+    """What a column accepts, in words: allowed values, range, formats, percent reading, units."""
+    from i18n import translate
+
+    parts: list[str] = []
+    if column.type == "enum":
+        lookup = ENUM_VALUES[column.name]
+        parts.append(" / ".join(f"{value} ({lookup[value][0]})" for value in column.allowed))
+    elif column.type == "score":
+        parts.append(translate(lang, "data.rule.score_words"))
+    elif column.type in ("month", "date", "bool", "list"):
+        parts.append(translate(lang, f"data.rule.{column.type}"))
+    if column.type != "score" and column.minimum is not None:
+        if column.maximum is not None:
+            parts.append(translate(lang, "data.rule.range", minimum=f"{column.minimum:g}", maximum=f"{column.maximum:g}"))
+        else:
+            parts.append(translate(lang, "data.rule.minimum", minimum=f"{column.minimum:g}"))
+    if column.percent is not None:
+        parts.append(translate(lang, f"data.rule.percent_{column.percent}"))
+    if column.money:
+        parts.append(translate(lang, "data.rule.money"))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def contract_markdown() -> str:
+    """docs/data-contract.md, generated from KINDS so the document cannot drift from the code."""
+    from i18n import translate
+
+    lines = [
+        "# Data contract · 数据契约",
+        "",
+        "<!-- Generated from store/contract.py by `python -m store.contract > docs/data-contract.md`;"
+        " tests/test_contract.py checks it is current. -->",
+        "",
+        "A snapshot is one to eight CSV files, one per kind below, uploaded one by one, several at once or as",
+        "a `.zip`. Each file's kind is recognised from its headers: the English name or the Chinese header,",
+        "in any case, with any spacing, in any order. Money columns are in the snapshot's currency unit",
+        "(default 万元). An import is all-or-nothing: every problem is listed (file, row as the spreadsheet",
+        "shows it, column, value, what was expected) and nothing is written while any error remains.",
+        "Warnings (suspicious but usable, e.g. an open project without demand rows) do not block.",
+        "",
+        "一个数据快照由一至八个 CSV 文件组成（每类一个），可逐个上传、一次上传多个或打包为 `.zip`。系统根据表头识别",
+        "文件类型：英文列名或中文表头均可，大小写、空格和列顺序不限。金额列使用快照的货币单位（默认万元）。导入要么",
+        "全部成功，要么完全不写入：所有问题（文件、表格中的行号、列、值、期望的格式）会一次列出，只要还有错误就不会写入。",
+        "警告（可疑但可用，例如未结束的项目没有人力需求行）不会阻止导入。",
+        "",
+        "Reading rules · 读取规则: UTF-8, UTF-8 with BOM, GBK/GB18030; separators `,` `;` tab; `1,200` `1，200`",
+        "and full-width digits; `45%` where a column allows it; dates `2026-03-01` `2026/3/1` `2026年3月1日`;",
+        "months `2026-03` `2026/3` `2026年3月`; spaces around values are ignored.",
+        "",
+    ]
+    for kind in KINDS.values():
+        en, zh = translate("en", f"data.kind.{kind.name}"), translate("zh", f"data.kind.{kind.name}")
+        lines += [f"## {kind.name} · {en} · {zh}", ""]
+        key = ", ".join(f"`{c}`" for c in kind.key)
+        lines.append(f"Unique key · 唯一键: {key}")
+        for ref in kind.references:
+            lines.append(f"- `{ref.column}` must exist in `{ref.target}.{ref.target_column}` · 必须存在于 `{ref.target}` 文件")
+        lines += ["", "| column | 中文表头 | type · 类型 | required · 必填 | accepts | 取值要求 |", "| --- | --- | --- | --- | --- | --- |"]
+        for col in kind.columns:
+            kind_type = f"{translate('en', f'data.type.{col.type}')} · {translate('zh', f'data.type.{col.type}')}"
+            required = "**yes · 是**" if col.required else "no · 否"
+            name = f"**{col.name}**" if col.required else col.name
+            lines.append(f"| {name} | {col.zh} | {kind_type} | {required} | {column_rule(col, 'en')} | {column_rule(col, 'zh')} |")
+        lines.append("")
+    lines += _cross_checks_notes()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cross_checks_notes() -> list[str]:
+    return [
+        "## Checks across rows and files · 跨行与跨文件校验",
+        "",
+        "Errors · 错误: duplicate keys (e.g. the same project id twice, capacity for the same role and month",
+        "twice); scores, demand and status reports naming a project or objective that is not in the import",
+        "(the projects / objectives file must be imported with them); `depends_on` naming an unknown project",
+        "or the project itself; dependency cycles; `latest_start_month` before `start_month`.",
+        "",
+        "Warnings · 警告: an open project (proposed, approved, active, on hold) without demand rows or without",
+        "scores; an objective nobody scored; demand after a project's last month; demand for a role without",
+        "capacity; more milestones met than due; a status report dated after the as-of date; objectives",
+        "with missing or all-zero weights.",
+        "",
+        "As-of date · 截止日期: given on import, else the latest `report_date`, else the last day of the latest",
+        "process-KPI month, else today.",
+    ]
+
+
+if __name__ == "__main__":
+    print(contract_markdown(), end="")

@@ -105,8 +105,7 @@ def expand_zip(name: str, data: bytes) -> tuple[list[RawFile], list[Problem]]:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
             return [], [Problem(name, None, None, None, "zip_too_large", {"limit_mb": MAX_ZIP_BYTES // 1024**2})]
-        for member in sorted(members, key=lambda m: m.filename):
-            member_name = _zip_member_name(member)
+        for member_name, member in sorted(((_zip_member_name(m), m) for m in members), key=lambda pair: pair[0]):
             base = member_name.rsplit("/", 1)[-1]
             if member_name.startswith("__MACOSX/") or base.startswith("."):
                 continue

@@ -1,0 +1,216 @@
+"""`python cli.py import | snapshots | sample`: getting data in, and seeing what is there.
+
+    python cli.py import --db data/lodestar.duckdb --label "2026-03" [--as-of 2026-03-31] FILE_OR_DIR_OR_ZIP...
+    python cli.py import --check FILE_OR_DIR_OR_ZIP...            # validate only, write nothing
+    python cli.py snapshots --db data/lodestar.duckdb [--json]
+    python cli.py sample --db data/lodestar.duckdb [--if-empty] [--dir data/sample]
+
+`import` prints the new snapshot id on stdout (warnings on stderr). When the files are refused it
+prints every problem on stderr (`file:row: column "value" — what was expected`) and exits with
+status 2, having written nothing; re-importing identical files is refused the same way, naming the
+snapshot that holds them. `--db` defaults to $LODESTAR_DB, else data/lodestar.duckdb. Messages are
+in `--lang` (en or zh). Exit status: 0 done, 2 input refused, 1 the database could not be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from i18n import LANGUAGES, translate
+from store import db, snapshots
+from store.errors import StoreError
+from store.importer import (
+    ImportRefused,
+    ImportReport,
+    check_paths,
+    import_paths,
+    load_sample,
+    problem_line,
+    problem_text,
+    sample_folders,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    imp = subparsers.add_parser("import", help="import CSV files, folders or zips as one validated snapshot")
+    imp.add_argument("paths", nargs="+", type=Path, help="CSV files, folders of CSV files, or .zip archives")
+    _common(imp)
+    imp.add_argument("--label", help="snapshot label (required unless --check)")
+    imp.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: latest status report date, else today)")
+    imp.add_argument("--currency-unit", default="万元", help="unit of the money columns (default 万元)")
+    imp.add_argument("--actor", help="name recorded in the decision log")
+    imp.add_argument("--check", action="store_true", help="validate only; write nothing")
+    imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
+    imp.set_defaults(func=run_import)
+
+    snaps = subparsers.add_parser("snapshots", help="list snapshots with their row counts")
+    _common(snaps)
+    snaps.add_argument("--json", action="store_true", help="print JSON")
+    snaps.set_defaults(func=run_snapshots)
+
+    sample = subparsers.add_parser("sample", help="load the bundled sample snapshots (data/sample)")
+    _common(sample)
+    sample.add_argument("--if-empty", action="store_true", help="only when the database holds no snapshot")
+    sample.add_argument("--dir", type=Path, default=None, help="bundle folder (default data/sample)")
+    sample.set_defaults(func=run_sample)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def report_to_dict(report: ImportReport, lang: str) -> dict[str, Any]:
+    """The report as plain JSON-ready data, each problem with its text in `lang`."""
+    return {
+        "snapshot_id": report.snapshot_id,
+        "duplicate_of": report.duplicate_of,
+        "label": report.label,
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "currency_unit": report.currency_unit,
+        "rows": report.rows,
+        "files": [dataclasses.asdict(f) for f in report.files],
+        "problems": [{**dataclasses.asdict(p), "text": problem_text(p, lang)} for p in report.problems],
+    }
+
+
+def _parse_as_of(text: str | None, lang: str) -> tuple[dt.date | None, bool]:
+    if text is None:
+        return None, True
+    try:
+        return dt.date.fromisoformat(text), True
+    except ValueError:
+        _err(translate(lang, "data.cli.bad_as_of", value=text))
+        return None, False
+
+
+def run_import(args: argparse.Namespace) -> int:
+    lang = args.lang
+    as_of, ok = _parse_as_of(args.as_of, lang)
+    if not ok:
+        return 2
+    if not args.check and not (args.label or "").strip():
+        _err(translate(lang, "data.problem.missing_label"))
+        return 2
+    try:
+        con = db.connect(args.db)
+    except StoreError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 1
+    try:
+        if args.check:
+            report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang)
+        else:
+            report = import_paths(con, args.paths, label=args.label, as_of=as_of,
+                                  currency_unit=args.currency_unit, actor=args.actor, lang=lang)
+    except StoreError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 1
+    finally:
+        con.close()
+    return _print_import(report, args, lang)
+
+
+def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> int:
+    for line in report.texts(lang):
+        _err(line)
+    if args.json:
+        print(json.dumps(report_to_dict(report, lang), ensure_ascii=False, default=str, indent=2))
+    files = len([f for f in report.files if f.kind])
+    rows = sum(report.rows.values())
+    if report.duplicate_of is not None:
+        _err(translate(lang, "store.duplicate_snapshot", snapshot_id=report.duplicate_of))
+        return 2
+    if report.errors:
+        _err(translate(lang, "data.cli.refused", errors=len(report.errors), warnings=len(report.warnings)))
+        return 2
+    if args.check:
+        _err(translate(lang, "data.cli.checked", rows=rows, files=files, warnings=len(report.warnings)))
+        return 0
+    if not args.json:
+        print(report.snapshot_id)
+    _err(translate(lang, "data.cli.imported", snapshot_id=report.snapshot_id, rows=rows, files=files))
+    return 0
+
+
+def run_snapshots(args: argparse.Namespace) -> int:
+    try:
+        con = db.connect(args.db)
+    except StoreError as e:
+        _err(translate(args.lang, e.key, **e.params))
+        return 1
+    try:
+        listing = snapshots.list_snapshots(con)
+    finally:
+        con.close()
+    records = [_plain_record(row) for row in listing.astype(object).where(listing.notna(), None).to_dict("records")]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, default=str, indent=2))
+        return 0
+    if not records:
+        _err(translate(args.lang, "data.cli.no_snapshots"))
+        return 0
+    columns = ["snapshot_id", "as_of", *snapshots.DATA_TABLES, "label"]
+    print("  ".join(columns))
+    for record in records:
+        as_of = str(record["as_of"])[:10]
+        counts = [str(int(record[t])) for t in snapshots.DATA_TABLES]
+        print("  ".join([str(record["snapshot_id"]), as_of, *counts, str(record["label"])]))
+    return 0
+
+
+def _plain_record(row: dict[str, Any]) -> dict[str, Any]:
+    record = {}
+    for key, value in row.items():
+        if isinstance(value, dt.date | dt.datetime):
+            value = value.isoformat()[:10] if key == "as_of" else value.isoformat()
+        elif hasattr(value, "item"):  # numpy scalars
+            value = value.item()
+        record[key] = value
+    return record
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    lang = args.lang
+    folders = sample_folders(args.dir)
+    if not folders:
+        _err(translate(lang, "data.cli.sample_missing", path=args.dir or "data/sample"))
+        return 0
+    try:
+        con = db.connect(args.db)
+    except StoreError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 1
+    try:
+        empty = snapshots.snapshot_count(con) == 0
+        created = load_sample(con, args.dir, if_empty=args.if_empty)
+    except ImportRefused as e:
+        for line in e.report.texts(lang):
+            _err(line)
+        _err(translate(lang, e.key, **e.params))
+        return 2
+    except StoreError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 1
+    finally:
+        con.close()
+    if created:
+        print(translate(lang, "data.cli.sample_loaded", count=len(created), ids=", ".join(map(str, created))))
+    elif args.if_empty and not empty:
+        _err(translate(lang, "data.cli.sample_skipped"))
+    else:
+        _err(translate(lang, "data.cli.sample_none_new"))
+    return 0
+
+
+__all__ = ["problem_line", "register", "report_to_dict"]
