@@ -363,6 +363,7 @@ class _Plan:
     pace_drift: np.ndarray
     cpi_base: np.ndarray
     cpi_drift: np.ndarray
+    trouble_from: np.ndarray  # month from which a slipping project hits trouble (NEVER if it does not)
     category: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     size: np.ndarray = field(default_factory=lambda: np.array([]))
     mandatory: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
@@ -376,12 +377,16 @@ class _Plan:
 
     def reorder(self, order: np.ndarray) -> None:
         for name in ("kind", "created", "approved", "start", "duration", "window", "hold_from", "hold_to",
-                     "cancelled", "pace_base", "pace_drift", "cpi_base", "cpi_drift"):
+                     "cancelled", "pace_base", "pace_drift", "cpi_base", "cpi_drift", "trouble_from"):
             setattr(self, name, getattr(self, name)[order])
 
 
-def _performance(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Delivery performance: half healthy, a quarter on watch, a fifth slipping and worsening."""
+def _performance(rng: np.random.Generator, n: int, first: int, last: int) -> dict[str, np.ndarray]:
+    """Delivery performance: half healthy, a quarter on watch, a fifth slipping and worsening.
+
+    Slipping projects also hit trouble around the window (pace drops by 30 %, cost efficiency by
+    0.06), so their SPI/CPI fall and their forecast finish moves out from snapshot to snapshot.
+    """
     health = rng.choice(3, size=n, p=[0.5, 0.28, 0.22])
     low = np.array([0.96, 0.88, 0.72])[health]
     high = np.array([1.04, 0.95, 0.86])[health]
@@ -392,6 +397,7 @@ def _performance(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         "pace_drift": np.array([0.0, -0.004, -0.012])[health] + rng.normal(0, 0.001, n),
         "cpi_base": rng.uniform(cpi_low, cpi_high),
         "cpi_drift": np.array([0.0, -0.002, -0.005])[health] + rng.normal(0, 0.0005, n),
+        "trouble_from": np.where(health == 2, _draw(rng, first - 3, last - 1, n), NEVER),
     }
 
 
@@ -399,7 +405,7 @@ def _plan_lifecycle(rng: np.random.Generator, n: int, first: int, last: int) -> 
     """Archetype timelines relative to the window [first, last] (month indices)."""
     kind = np.repeat(np.arange(len(KINDS)), _largest_remainder(n, KIND_SHARES))
     rng.shuffle(kind)
-    perf = _performance(rng, n)
+    perf = _performance(rng, n, first, last)
     duration = _draw(rng, 6, 18, n)
     start = last + _draw(rng, 1, 10, n)
     approved = np.full(n, NEVER)
@@ -448,7 +454,7 @@ def _plan_all_reporting(rng: np.random.Generator, n: int, first: int, last: int)
     """Benchmark shape: every project delivers through the whole window; a tenth end it on hold."""
     months = last - first + 1
     kind = np.where(rng.random(n) < 0.1, K_HOLD, K_ACTIVE)
-    perf = _performance(rng, n)
+    perf = _performance(rng, n, first, last)
     start = np.full(n, first)
     # Longer than the window at the fastest pace (1.3), so nobody finishes: projects x months rows.
     duration = int(np.ceil(months * 1.35)) + _draw(rng, 0, 24, n)
@@ -710,17 +716,18 @@ def _simulate_chunk(rng: np.random.Generator, plan: _Plan, money: _Money, last: 
     alive = rel >= 0
     holding = alive & (months >= plan.hold_from[rep][:, None]) & (months < plan.hold_to[rep][:, None])
     working = alive & ~holding
-    pace = plan.pace_base[rep][:, None] + plan.pace_drift[rep][:, None] * rel
+    troubled = months >= plan.trouble_from[rep][:, None]
+    pace = (plan.pace_base[rep][:, None] + plan.pace_drift[rep][:, None] * rel) * np.where(troubled, 0.7, 1.0)
     pace = np.where(working, np.clip(pace + rng.normal(0, 0.05, rel.shape), 0.2, 1.3), 0.0)
     progress = np.cumsum(pace, axis=1)  # effective months of work done
     done = progress >= duration
     finished = done.any(axis=1)
     finish_col = np.where(finished, done.argmax(axis=1), months.shape[1])
     finish[rep[finished]] = t0 + finish_col[finished]
-    cpi = np.clip(plan.cpi_base[rep][:, None] + plan.cpi_drift[rep][:, None] * rel
+    cpi = np.clip(plan.cpi_base[rep][:, None] + plan.cpi_drift[rep][:, None] * rel - 0.06 * troubled
                   + rng.normal(0, 0.012, rel.shape), 0.6, 1.25)
     grown = months >= money.creep_month[rep][:, None]
-    bac = money.budget[rep][:, None] * np.where(grown, money.creep_factor[rep][:, None], 1.0)
+    bac = np.round(money.budget[rep][:, None] * np.where(grown, money.creep_factor[rep][:, None], 1.0))
     earned_share = _s_curve(np.minimum(progress / duration, 1.0))
     earned = np.where(alive, bac * earned_share, 0.0)
     actual = np.maximum.accumulate(earned / cpi, axis=1)  # cost to date never falls
@@ -811,12 +818,21 @@ CAPACITY_HORIZON = 24  # months from the last snapshot over which that share is 
 
 def _capacity_plan(plan: _Plan, demand: _Demand, finish: np.ndarray, snapshot_months: Sequence[int],
                    first: int, last: int) -> tuple[int, int, np.ndarray]:
-    """Monthly FTE per role (rows) over months low..high: committed work of every snapshot fits;
-    over the next two years the spare capacity holds only about half of the open proposals."""
+    """Monthly FTE per role (rows) over months low..high.
+
+    Capacity is a steady in-house headcount plus contractors (外包) engaged for committed work, who
+    roll off as it finishes: committed work of every snapshot fits from its as-of month on, and
+    over the next two years the spare capacity holds only about half of the open proposals. Before
+    the window capacity matched the work in delivery, except a crunch of developers and testers in
+    the three months before it (a past over-allocation to see on the Resources page).
+    """
     low, high = first - 12, max(first + 47, last + 36)
     columns = np.arange(low, high + 1)
     february = np.where(columns % 12 == 1, 0.9, 1.0)  # Spring Festival: fewer working days
-    floor = np.zeros((len(ROLES), len(columns)))
+    in_delivery = _load(demand, plan.start <= last, plan.start, low, high)
+    crunch = np.zeros_like(in_delivery, dtype=bool)
+    crunch[[3, 4]] = (columns >= snapshot_months[0] - 4) & (columns < snapshot_months[0] - 1)
+    floor = np.where(columns < snapshot_months[0], in_delivery * np.where(crunch, 0.9, 1.0), 0.0)
     for month in snapshot_months:
         committed = _committed(plan, finish, month)
         load = _load(demand, committed, plan.start, low, high)
@@ -825,12 +841,14 @@ def _capacity_plan(plan: _Plan, demand: _Demand, finish: np.ndarray, snapshot_mo
     horizon = slice(last - low, last - low + CAPACITY_HORIZON)
     committed = _load(demand, _committed(plan, finish, last), plan.start, low, high)[:, horizon]
     proposals = _load(demand, (status == "proposed") & ~plan.mandatory, plan.start, low, high)[:, horizon]
-    season = february[horizon]
+    season, floor_ahead = february[horizon], floor[:, horizon]
     headcount = np.empty(len(ROLES))
     for role in range(len(ROLES)):
+        # The smallest steady headcount whose spare capacity (above committed work, which always
+        # fits) holds PROPOSAL_ROOM of the proposals' FTE-months.
         wanted = PROPOSAL_ROOM * proposals[role].sum()
-        level = max(np.ceil(committed[role, :3].max() * 2) / 2, 1.0)
-        while np.maximum(level * season - committed[role], 0).sum() < wanted:
+        level = 1.0
+        while (np.maximum(np.maximum(level * season, floor_ahead[role]) - committed[role], 0).sum() < wanted):
             level += 0.5
         headcount[role] = level
     capacity = np.round(headcount[:, None] * february[None, :] * 2) / 2

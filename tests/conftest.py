@@ -1,7 +1,8 @@
-"""Shared fixtures: a real DuckDB file per test, migrated."""
+"""Shared fixtures: a real DuckDB file per test, migrated; and copies of a sample-loaded database."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,5 +25,40 @@ def db_file(tmp_path: Path) -> Path:
 def con(db_file: Path):
     """A migrated connection to a fresh database file, closed after the test."""
     connection = db.connect(db_file)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def sample_template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the bundled sample (data/sample, six snapshots) imported once per session.
+
+    Imported through the real importer, so it holds exactly what a user gets from `make run`.
+    Never open it for writing: take `sample_db_file` (a private copy) instead.
+    """
+    from store.importer import load_sample
+
+    path = tmp_path_factory.mktemp("sample_template") / "sample.duckdb"
+    connection = db.connect(path)
+    try:
+        load_sample(connection)
+        connection.execute("CHECKPOINT")
+    finally:
+        connection.close()
+    return path
+
+
+@pytest.fixture
+def sample_db_file(sample_template_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database (six snapshots, latest as of 2026-10-31) for one test."""
+    target = tmp_path / "sample.duckdb"
+    shutil.copyfile(sample_template_db, target)
+    return target
+
+
+@pytest.fixture
+def sample_con(sample_db_file: Path):
+    """A migrated connection to this test's copy of the sample database, closed after the test."""
+    connection = db.connect(sample_db_file)
     yield connection
     connection.close()
