@@ -75,11 +75,46 @@ def snapshot_frames() -> dict[str, pd.DataFrame]:
             "demand": demand}
 
 
-def make_snapshot(con, label: str = "2026 年 1 月快照") -> int:
+def make_snapshot(con, label: str = "2026 年 1 月快照", frames: dict[str, pd.DataFrame] | None = None) -> int:
+    frames = frames or snapshot_frames()
     tag = hashlib.sha256(label.encode("utf-8")).hexdigest()[:12]
-    files = [SourceFile(f"{name}.csv", name, f"{tag}-{name}", len(frame)) for name, frame in snapshot_frames().items()]
-    return create_snapshot(con, label=label, as_of=dt.date(2026, 1, 1), frames=snapshot_frames(), files=files,
+    files = [SourceFile(f"{name}.csv", name, f"{tag}-{name}", len(frame)) for name, frame in frames.items()]
+    return create_snapshot(con, label=label, as_of=dt.date(2026, 1, 1), frames=frames, files=files,
                            currency_unit="万元", imported_by="测试")
+
+
+def delivery_frames(planned: float, earned: float, actual: float, report_day: int) -> dict[str, pd.DataFrame]:
+    """The snapshot plus delivery data for the overview:
+    - P6 运维平台, active from 2026-02 for 2 months, 50, needs 3 FTE of 测试 (capacity 2): a hot spot in
+      2026-02 and 2026-03 at 150 %;
+    - one status report of P3 with the given PV, EV, AC (CPI = EV / AC);
+    - maturity: 立项 passes levels 1-2 (level 3 scores 60, target 3) -> level 2; 监控 fails level 2
+      (70, target 2) -> level 1; organisation level 1, average 1.5, both areas below target.
+    """
+    frames = snapshot_frames()
+    extra = frames["projects"].iloc[[2]].assign(
+        project_id="P6", name="运维平台", start_month=_d("2026-02"), duration_months=2, budget=50.0, expected_benefit=60.0)
+    frames["projects"] = pd.concat([frames["projects"], extra], ignore_index=True)
+    frames["demand"] = pd.concat(
+        [frames["demand"], pd.DataFrame([("P6", "测试", k, 3.0) for k in range(2)], columns=list(frames["demand"].columns))],
+        ignore_index=True)
+    frames["status_reports"] = pd.DataFrame([{
+        "project_id": "P3", "report_date": dt.date(2026, 1, report_day), "planned_value": planned,
+        "earned_value": earned, "actual_cost": actual, "percent_complete": 100 * earned / 300, "rag": "green",
+        "open_risks": 1, "open_issues": 0, "milestones_due": 0, "milestones_met": 0,
+    }])
+    frames["maturity"] = pd.DataFrame(
+        [("立项", "立项审批", 1, 90.0, 3), ("立项", "商业论证", 2, 85.0, 3), ("立项", "组合评审", 3, 60.0, 3),
+         ("监控", "周报", 1, 90.0, 2), ("监控", "挣值分析", 2, 70.0, 2)],
+        columns=["area", "practice", "level", "score", "target_level"])
+    return frames
+
+
+def make_delivery_snapshots(con) -> tuple[int, int]:
+    """Two snapshots of the same portfolio: P3 on budget (CPI 1.0, SPI 1.0), then CPI 0.7, SPI 0.7 (critical)."""
+    previous = make_snapshot(con, "2025 年 12 月快照", delivery_frames(50.0, 50.0, 50.0, 10))
+    current = make_snapshot(con, "2026 年 1 月快照", delivery_frames(100.0, 70.0, 100.0, 20))
+    return previous, current
 
 
 def params(**changes) -> SelectionParams:

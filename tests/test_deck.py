@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from pptx import Presentation
@@ -109,3 +110,15 @@ def test_the_same_pack_gives_the_same_bytes(con, scenario_id):
     first = export_scenario(con, scenario_id, "pptx", "en", generated_on=DAY)
     assert first.data == export_scenario(con, scenario_id, "pptx", "en", generated_on=DAY).data
     assert first.file_name == "Investment recommendation_方案A_2026-01-01.pptx"
+
+
+def test_timestamps_are_fixed_also_inside_the_chart_workbooks(con, scenario_id):
+    data = export_scenario(con, scenario_id, "pptx", "en", generated_on=DAY).data
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert {i.date_time for i in package.infolist()} == {(2026, 1, 15, 0, 0, 0)}
+    embedded = [n for n in package.namelist() if n.startswith("ppt/embeddings/") and n.endswith(".xlsx")]
+    assert len(embedded) == 3  # frontier, capacity, budget
+    for name in embedded:
+        inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
+        core = inner.read("docProps/core.xml").decode("utf-8")
+        assert core.count("2026-01-15T00:00:00Z") == 2 and {i.date_time for i in inner.infolist()} == {(2026, 1, 15, 0, 0, 0)}

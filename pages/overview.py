@@ -1,0 +1,124 @@
+"""Overview (总览), the landing page: the portfolio at a glance and what needs a decision."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.errors import AnalyticsError
+from store.errors import StoreError
+from ui import overview as ov
+from ui.exports import pack_downloads
+from ui.session import show_error, snapshot_id, t
+
+st.title(t("overview.title"))
+
+SNAPSHOT = snapshot_id()
+if SNAPSHOT is None:
+    st.info(t("overview.no_snapshot"))
+    if ov.page_exists("pages/data.py"):
+        st.page_link("pages/data.py", label=t("overview.link.data"), icon=":material/upload_file:")
+    st.stop()
+
+try:
+    DATA = ov.load(SNAPSHOT)
+except (StoreError, AnalyticsError) as e:
+    show_error(e)
+    st.stop()
+
+UNIT = DATA.currency_unit
+st.caption(t("overview.caption", label=DATA.label, as_of=DATA.as_of.isoformat(), unit=UNIT))
+
+
+def link(page: str, label_key: str, icon: str) -> None:
+    if ov.page_exists(page):
+        st.page_link(page, label=t(label_key), icon=icon)
+
+
+def portfolio_tile() -> None:
+    st.metric(t("overview.tile.projects"), f"{DATA.project_count}", help=t("overview.tile.projects_help"))
+    st.markdown("  \n".join(
+        t("overview.status_line", status=ov.status_label(s.status), count=s.count, money=ov.money(s.budget, UNIT))
+        for s in DATA.statuses
+    ))
+    link("pages/strategy.py", "overview.link.strategy", ":material/target:")
+
+
+def strategy_tile() -> None:
+    rec = DATA.recommendation
+    if rec is None:
+        st.metric(t("overview.tile.coverage"), "–")
+        st.warning(t("overview.no_recommendation"))
+        link("pages/optimiser.py", "overview.link.optimiser", ":material/tune:")
+        return
+    coverage = "–" if rec.coverage is None else f"{rec.coverage:.0%}"
+    st.metric(t("overview.tile.coverage"), coverage, help=t("overview.tile.coverage_help"))
+    st.caption(t("overview.tile.recommended", name=rec.name, count=rec.selected_count, proposals=rec.proposals_count,
+                 cost=ov.money(rec.new_cost, UNIT)))
+    link("pages/scenarios.py", "overview.link.scenarios", ":material/compare:")
+
+
+def delivery_tile() -> None:
+    left, right = st.columns(2)
+    left.metric(t("overview.tile.cpi"), ov.ratio(DATA.cpi), ov.delta(DATA.cpi, DATA.previous_cpi),
+                chart_data=list(DATA.cpi_trend) or None, help=t("overview.tile.cpi_help"))
+    right.metric(t("overview.tile.spi"), ov.ratio(DATA.spi), ov.delta(DATA.spi, DATA.previous_spi),
+                 chart_data=list(DATA.spi_trend) or None, help=t("overview.tile.spi_help"))
+    if DATA.reporting_count == 0:
+        st.caption(t("overview.tile.no_reports"))
+    link("pages/delivery.py", "overview.link.delivery", ":material/monitor_heart:")
+
+
+def critical_tile() -> None:
+    st.metric(t("overview.tile.critical"), f"{len(DATA.critical)}", help=t("overview.tile.critical_help"))
+    if DATA.critical:
+        st.caption(ov.join_names([p.name for p in DATA.critical[:4]]))
+    link("pages/delivery.py", "overview.link.delivery", ":material/monitor_heart:")
+
+
+def capacity_tile() -> None:
+    st.metric(t("overview.tile.hot_spots"), f"{len(DATA.hot_spots)}",
+              help=t("overview.tile.hot_spots_help", first=DATA.hot_spot_months[0], last=DATA.hot_spot_months[-1]))
+    if DATA.hot_spots:
+        st.caption(t("overview.tile.hot_spot_roles", roles=ov.join_names([h.role for h in DATA.hot_spots[:4]])))
+    else:
+        st.caption(t("overview.tile.no_hot_spots"))
+    link("pages/resources.py", "overview.link.resources", ":material/groups:")
+
+
+def maturity_tile() -> None:
+    if DATA.maturity_level is None:
+        st.metric(t("overview.tile.maturity"), "–")
+        st.caption(t("overview.tile.no_maturity"))
+    else:
+        st.metric(t("overview.tile.maturity"), t("overview.level", level=DATA.maturity_level),
+                  help=t("overview.tile.maturity_help"))
+        st.caption(t("overview.tile.maturity_detail", average=f"{DATA.maturity_average:.1f}",
+                     below=DATA.maturity_areas_below_target))
+    link("pages/maturity.py", "overview.link.maturity", ":material/stairs:")
+
+
+for column, tile in zip(st.columns(3), (portfolio_tile, strategy_tile, delivery_tile), strict=True):
+    with column, st.container(border=True):
+        tile()
+for column, tile in zip(st.columns(3), (critical_tile, capacity_tile, maturity_tile), strict=True):
+    with column, st.container(border=True):
+        tile()
+
+chart, decisions = st.columns([3, 2])
+with chart:
+    st.subheader(t("overview.bubble.title"))
+    if DATA.proposals.empty:
+        st.info(t("overview.bubble.none"))
+    else:
+        st.plotly_chart(ov.bubble_figure(DATA), width="stretch", key="overview.bubble")
+with decisions:
+    st.subheader(t("overview.decide.title"))
+    for line, page in ov.decision_lines(DATA):
+        st.markdown(f"- {line}")
+        if page and ov.page_exists(page):
+            st.page_link(page, label=t("overview.decide.open"), icon=":material/arrow_forward:")
+
+if DATA.recommendation is not None:
+    st.subheader(t("overview.pack.title"))
+    st.caption(t("overview.pack.caption", name=DATA.recommendation.name))
+    pack_downloads(DATA.recommendation.scenario_id, ov.recommended_key(SNAPSHOT), key="overview.pack")

@@ -1,0 +1,305 @@
+"""Composition for the Overview page (总览): the portfolio at a glance for one snapshot.
+
+One cached loader gathers every tile's figures from the modules that own them:
+- counts and money by status: the snapshot's projects table;
+- strategic value covered: the recommended scenario's pack (`reports.pack`): the share of the
+  strategic value of all open proposals that its chosen proposals carry;
+- portfolio CPI/SPI with trend and projects in critical health: `ui.delivery.load_delivery` (the
+  Delivery page's cached view with its default EAC method and thresholds, so both pages agree);
+- capacity hot spots: committed demand against capacity (`analytics.resource_load`) over the six
+  months from the snapshot's as-of month, roles with any month above 100 %;
+- maturity: `analytics.maturity` (organisation level = the weakest area, and the average);
+- the proposals bubble chart: strategic value (under the recommended scenario's weights, else the
+  active ones) against budget, size = expected benefit, colour = in or out of the recommendation.
+
+The loader is keyed on the database path, snapshot, the recommended scenario's id and version and
+the set of snapshots, so a new recommendation or import shows at once; snapshots are immutable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.health import HealthThresholds
+from analytics.maturity import assess_maturity
+from analytics.resource_load import resource_load
+from analytics.scoring import strategic_value
+from i18n import has_key
+from reports.pack import Finding, add_months, assemble_pack, read_pack_inputs
+from store import db, delivery, scenarios, snapshots, weights
+from ui import delivery as delivery_ui
+from ui.session import db_path, lang, t
+
+ROOT = Path(__file__).resolve().parent.parent
+HOT_SPOT_MONTHS = 6
+STATUS_ORDER = ("active", "approved", "proposed", "on_hold", "completed", "cancelled")
+IN_PLAN_COLOUR, OUT_COLOUR, NEUTRAL_COLOUR = "#2b6cb0", "#a0aec0", "#718096"
+CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
+MAX_DECISIONS = 6
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    status: str
+    count: int
+    budget: float
+
+
+@dataclass(frozen=True)
+class HotSpot:
+    role: str
+    months_over: int
+    peak_utilisation: float | None   # None: demand for a role nobody supplies
+    first_month: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    scenario_id: int
+    name: str
+    rationale: str | None
+    coverage: float | None
+    selected_count: int
+    proposals_count: int
+    new_cost: float
+    selected_ids: frozenset[str]
+    decisions: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class CriticalProject:
+    project_id: str
+    name: str
+    reasons: tuple
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    label: str
+    as_of: dt.date
+    currency_unit: str
+    statuses: tuple[StatusLine, ...]
+    project_count: int
+    total_budget: float
+    recommendation: Recommendation | None
+    cpi: float | None
+    spi: float | None
+    previous_cpi: float | None
+    previous_spi: float | None
+    cpi_trend: tuple[float, ...]
+    spi_trend: tuple[float, ...]
+    reporting_count: int
+    critical: tuple[CriticalProject, ...]
+    hot_spots: tuple[HotSpot, ...]
+    hot_spot_months: tuple[str, ...]
+    maturity_level: int | None
+    maturity_average: float | None
+    maturity_areas_below_target: int
+    proposals: pd.DataFrame          # project_id, name, category, strategic_value, budget, expected_benefit, in_plan
+
+    @property
+    def waiting_proposals(self) -> int:
+        """Open proposals without a decision: all of them, or those outside the recommendation."""
+        if self.recommendation is None:
+            return len(self.proposals)
+        return int((~self.proposals["in_plan"].astype(bool)).sum())
+
+
+def page_exists(page: str) -> bool:
+    """Pages appear as they are built (see app.py); a link to a missing page would fail."""
+    return (ROOT / page).exists()
+
+
+def recommended_key(snapshot_id: int) -> tuple[int, str] | None:
+    """(id, version) of the snapshot's recommended scenario: a cheap query keying the cached view."""
+    con = db.cursor(db_path())
+    try:
+        chosen = scenarios.recommended_scenario(con, snapshot_id)
+    finally:
+        con.close()
+    return None if chosen is None else (chosen.scenario_id, str(chosen.updated_at))
+
+
+def load(snapshot_id: int) -> OverviewData:
+    path = db_path()
+    return load_overview(path, snapshot_id, recommended_key(snapshot_id), delivery_ui.snapshot_set(path))
+
+
+@st.cache_data(**CACHE)
+def load_overview(path: str, snapshot_id: int, recommended: tuple[int, str] | None, snapshot_set: tuple[int, ...]) -> OverviewData:
+    con = db.cursor(path)
+    try:
+        snap = snapshots.get_snapshot(con, snapshot_id)
+        projects = snapshots.read_table(con, "projects", snapshot_id)
+        pack_inputs = read_pack_inputs(con, recommended[0]) if recommended else None
+        values = dict(pack_inputs.strategic_value) if pack_inputs else _active_values(con, snapshot_id, projects)
+        months = tuple(add_months(f"{snap.as_of:%Y-%m}", i) for i in range(HOT_SPOT_MONTHS))
+        hot = _hot_spots(delivery.committed_demand(con, snapshot_id), delivery.capacity(con, snapshot_id), months)
+        maturity_rows = delivery.maturity_rows(con, snapshot_id)
+    finally:
+        con.close()
+    view = delivery_ui.load_delivery(path, snapshot_id, "cpi", delivery_ui.thresholds_key(HealthThresholds()), snapshot_set)
+    recommendation = _recommendation(pack_inputs)
+    maturity = assess_maturity(maturity_rows) if len(maturity_rows) else None
+    critical = view.exceptions[view.exceptions["health"] == "critical"]
+    trend = view.trend
+    return OverviewData(
+        label=snap.label, as_of=snap.as_of, currency_unit=snap.currency_unit,
+        statuses=_statuses(projects), project_count=len(projects), total_budget=float(projects["budget"].sum()),
+        recommendation=recommendation,
+        cpi=view.portfolio.cpi, spi=view.portfolio.spi,
+        previous_cpi=None if view.previous is None else view.previous.cpi,
+        previous_spi=None if view.previous is None else view.previous.spi,
+        cpi_trend=_finite(trend["cpi"]) if "cpi" in trend else (), spi_trend=_finite(trend["spi"]) if "spi" in trend else (),
+        reporting_count=view.portfolio.reporting_count,
+        critical=tuple(CriticalProject(str(r.project_id), str(r.name), tuple(r.reasons)) for r in critical.itertuples()),
+        hot_spots=hot, hot_spot_months=months,
+        maturity_level=None if maturity is None else maturity.organisation_level,
+        maturity_average=None if maturity is None else maturity.average_level,
+        maturity_areas_below_target=0 if maturity is None else int((maturity.areas["gap"].fillna(0) > 0).sum()),
+        proposals=_proposals(projects, values, recommendation),
+    )
+
+
+def _finite(series: pd.Series) -> tuple[float, ...]:
+    return tuple(float(v) for v in pd.to_numeric(series, errors="coerce") if v is not None and math.isfinite(v))
+
+
+def _active_values(con, snapshot_id: int, projects: pd.DataFrame) -> dict[str, float]:
+    _, active = weights.active_weights(con, snapshot_id)
+    if not active or projects.empty:
+        return {}
+    scores = snapshots.read_table(con, "project_scores", snapshot_id)
+    series = strategic_value(scores[["project_id", "objective_id", "score"]], active, projects["project_id"].astype(str))
+    return {str(k): float(v) for k, v in series.items()}
+
+
+def _recommendation(inputs) -> Recommendation | None:
+    if inputs is None:
+        return None
+    pack = assemble_pack(inputs)
+    s = pack.summary
+    return Recommendation(
+        scenario_id=pack.scenario_id, name=pack.scenario_name, rationale=pack.rationale, coverage=s.strategic_coverage,
+        selected_count=s.selected_count, proposals_count=s.selected_count + s.left_out_count, new_cost=s.new_cost,
+        selected_ids=frozenset(p.project_id for p in pack.selected if not p.committed),
+        decisions=tuple(f for f in pack.decisions if f.code in {"approve", "hiring"}),
+    )
+
+
+def _statuses(projects: pd.DataFrame) -> tuple[StatusLine, ...]:
+    grouped = projects.groupby("status")["budget"].agg(["count", "sum"])
+    order = [s for s in STATUS_ORDER if s in grouped.index] + sorted(set(grouped.index) - set(STATUS_ORDER))
+    return tuple(StatusLine(s, int(grouped.loc[s, "count"]), float(grouped.loc[s, "sum"])) for s in order)
+
+
+def _hot_spots(demand: pd.DataFrame, capacity: pd.DataFrame, months: tuple[str, ...]) -> tuple[HotSpot, ...]:
+    if demand.empty:
+        return ()
+    load_view = resource_load(demand, capacity, horizon_months=list(months))
+    over = load_view.cells[load_view.cells["over_allocated"]]
+    spots = []
+    for role, cells in over.groupby("role"):
+        peak = cells["utilisation"].max()
+        spots.append(HotSpot(str(role), len(cells), None if pd.isna(peak) else float(peak), str(cells["month"].min())))
+    spots.sort(key=lambda h: (-h.months_over, -(h.peak_utilisation if h.peak_utilisation is not None else math.inf), h.role))
+    return tuple(spots)
+
+
+def _proposals(projects: pd.DataFrame, values: dict[str, float], recommendation: Recommendation | None) -> pd.DataFrame:
+    open_ = projects[projects["status"] == "proposed"]
+    frame = pd.DataFrame({
+        "project_id": open_["project_id"].astype(str),
+        "name": open_["name"].astype(str),
+        "category": open_["category"].fillna(""),
+        "strategic_value": [values.get(str(p), 0.0) for p in open_["project_id"]],
+        "budget": open_["budget"].astype(float),
+        "expected_benefit": pd.to_numeric(open_["expected_benefit"], errors="coerce").fillna(0.0).clip(lower=0.0),
+    })
+    frame["in_plan"] = frame["project_id"].isin(recommendation.selected_ids) if recommendation else False
+    return frame.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------- display
+
+
+def money(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f} {unit}"
+
+
+def ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def delta(current: float | None, previous: float | None) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{current - previous:+.2f}"
+
+
+def status_label(status: str) -> str:
+    key = f"overview.status.{status}"
+    return t(key) if has_key(lang(), key) else status
+
+
+def join_names(names: list[str]) -> str:
+    return ("、" if lang() == "zh" else ", ").join(names)
+
+
+def bubble_figure(data: OverviewData) -> go.Figure:
+    """Strategic value (x) against budget (y) of open proposals; size = expected benefit."""
+    fig = go.Figure()
+    frame = data.proposals
+    biggest = float(frame["expected_benefit"].max()) if len(frame) else 0.0
+    size_ref = 2.0 * biggest / (40.0**2) if biggest > 0 else 1.0
+    groups = ([(True, t("overview.bubble.in_plan"), IN_PLAN_COLOUR), (False, t("overview.bubble.out_of_plan"), OUT_COLOUR)]
+              if data.recommendation else [(False, t("overview.bubble.proposal"), NEUTRAL_COLOUR)])
+    for flag, name, colour in groups:
+        part = frame[frame["in_plan"] == flag]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["strategic_value"], y=part["budget"], mode="markers", name=name,
+            marker={"size": part["expected_benefit"].clip(lower=biggest * 0.02 if biggest else 0) if biggest else 12,
+                    "sizemode": "area", "sizeref": size_ref, "sizemin": 4, "color": colour, "opacity": 0.75,
+                    "line": {"width": 1, "color": "white"}},
+            customdata=part[["name", "expected_benefit", "project_id"]].to_numpy(),
+            hovertemplate=t("overview.bubble.hover", unit=data.currency_unit) + "<extra></extra>",
+        ))
+    fig.update_layout(
+        height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.18},
+        xaxis_title=t("overview.bubble.x"), yaxis_title=t("overview.bubble.y", unit=data.currency_unit),
+    )
+    return fig
+
+
+def decision_lines(data: OverviewData) -> list[tuple[str, str | None]]:
+    """(markdown line, page to link or None), most pressing first, at most MAX_DECISIONS."""
+    lines: list[tuple[str, str | None]] = []
+    rec = data.recommendation
+    if rec is None:
+        lines.append((t("overview.decide.no_recommendation", count=len(data.proposals)), "pages/optimiser.py"))
+    else:
+        lines.append((t("overview.decide.approve", name=rec.name, count=rec.selected_count,
+                        cost=money(rec.new_cost, data.currency_unit)), "pages/scenarios.py"))
+    if data.critical:
+        names = join_names([p.name for p in data.critical[:3]])
+        more = len(data.critical) - 3
+        lines.append((t("overview.decide.critical", count=len(data.critical), names=names)
+                      + (t("overview.decide.more", count=more) if more > 0 else ""), "pages/delivery.py"))
+    for spot in data.hot_spots[:2]:
+        lines.append((t("overview.decide.hot_spot", role=spot.role, months=spot.months_over, first=spot.first_month,
+                        peak=f"{spot.peak_utilisation:.0%}" if spot.peak_utilisation is not None else "∞"),
+                      "pages/resources.py"))
+    if rec is not None and data.waiting_proposals:
+        lines.append((t("overview.decide.waiting", count=data.waiting_proposals), "pages/scenarios.py"))
+    return lines[:MAX_DECISIONS]
