@@ -24,6 +24,7 @@ lower of CPI and SPI (lowest first).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -136,7 +137,9 @@ def _reason(code: str, level: int, row: dict[str, Any], th: HealthThresholds) ->
     if code in ("cpi_low", "spi_low"):
         index = code.split("_")[0]
         threshold = getattr(th, f"{index}_{'critical' if level == 2 else 'watch'}")
-        return HealthReason(code, name, {index: round(float(row[index]), 2), "threshold": threshold})
+        # Rounded down so the shown figure is below the threshold too (0.847 shows as 0.84, not 0.85).
+        shown = math.floor(float(row[index]) * 100) / 100
+        return HealthReason(code, name, {index: shown, "threshold": threshold})
     if code == "milestones_missed":
         return HealthReason(code, name, {"count": int(row["milestones_missed"])})
     if code == "open_risks":

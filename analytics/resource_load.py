@@ -42,6 +42,24 @@ def _month_range(first: str, last: str) -> list[str]:
     return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
+def planning_horizon(capacity_months: Iterable[object], start_month: object, months: int) -> list[str]:
+    """The window of `months` months from `start_month` (usually the snapshot's month) cut to the
+    capacity plan's months; if the window misses the plan, the plan's last (or first) `months` months."""
+    if months < 1:
+        raise InvalidInput("horizon shorter than a month", key="resources.error.horizon")
+    planned = sorted(set(month_key(capacity_months)))
+    if not planned:
+        raise InvalidInput("no capacity plan", key="resources.error.no_capacity")
+    start = str(month_key([start_month]).iloc[0])
+    if start > planned[-1]:
+        return [str(p) for p in pd.period_range(end=planned[-1], periods=months, freq="M")]
+    first = max(start, planned[0])
+    last = min(str(pd.Period(start, freq="M") + months - 1), planned[-1])
+    if first > last:  # the window ends before the plan starts: the plan's first months
+        return _month_range(planned[0], planned[-1])[:months]
+    return _month_range(first, last)
+
+
 @dataclass(frozen=True)
 class ResourceLoad:
     """One row per role and month of the horizon: demand_fte, capacity_fte, utilisation,

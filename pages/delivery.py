@@ -53,13 +53,15 @@ def tiles(view: dv.DeliveryView) -> None:
     row[2].metric(t("delivery.metric.ac"), dv.fmt_number(p.actual_cost), dv.delta(p.actual_cost, q and q.actual_cost, 1), delta_color="off")
     row[3].metric(t("delivery.metric.bac"), dv.fmt_number(p.budget_at_completion), dv.delta(p.budget_at_completion, q and q.budget_at_completion, 1), delta_color="off")
     row[4].metric(t("delivery.metric.hit_rate"), dv.fmt_pct(view.hit_rate), dv.delta_points(view.hit_rate, view.previous_hit_rate))
-    counts = view.projects["health"].value_counts()
+    in_flight = view.projects[~view.projects["status"].isin(["completed", "cancelled"])]
+    counts = in_flight["health"].value_counts()
     row = st.columns(4)
     for column, level in zip(row, ("healthy", "watch", "critical"), strict=False):
-        column.metric(dv.health_label(level), int(counts.get(level, 0)))
+        column.metric(t("delivery.metric.in_flight", health=dv.health_label(level)), int(counts.get(level, 0)))
     if view.change is not None:
         row[3].metric(t("delivery.metric.worsened"), view.change.worsened_count, delta_color="off")
-    st.caption(t("delivery.tiles.counts", projects=p.project_count, reporting=p.reporting_count, unit=view.currency_unit))
+    st.caption(t("delivery.tiles.counts", projects=p.project_count, in_flight=len(in_flight),
+                 reporting=p.reporting_count, unit=view.currency_unit))
 
 
 def overview_tab(view: dv.DeliveryView) -> None:

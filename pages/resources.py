@@ -33,10 +33,13 @@ try:
     choices = rs.scenario_choices(db_path(), SNAPSHOT)
     options = [None, *(c.scenario_id for c in choices)]
     labels = {None: t("resources.view.committed"), **{c.scenario_id: c.label for c in choices}}
-    chosen = st.selectbox(t("resources.view.pick"), options, format_func=labels.get, key="rs.scenario",
-                          help=t("resources.view.help"))
+    left, right = st.columns([2, 1])
+    chosen = left.selectbox(t("resources.view.pick"), options, format_func=labels.get, key="rs.scenario",
+                            help=t("resources.view.help"))
+    horizon = right.slider(t("resources.horizon"), min_value=3, max_value=60, value=24, step=3, key="rs.horizon",
+                           help=t("resources.horizon_help"))
     stamp = next((c.stamp for c in choices if c.scenario_id == chosen), None)
-    view = rs.load_resources(db_path(), SNAPSHOT, chosen, stamp)
+    view = rs.load_resources(db_path(), SNAPSHOT, chosen, stamp, int(horizon))
     if view.committed is None:
         st.info(t("resources.no_capacity"))
         st.stop()

@@ -50,7 +50,8 @@ def test_english(snapshot):
     assert metrics["Earned value (EV)"] == ("232.0", "+34.0")
     assert metrics["Budget at completion (BAC)"][0] == "530.0"
     assert metrics["Milestone hit rate"] == ("80%", "-20 pp")
-    assert metrics["Critical"][0] == "1" and metrics["Watch"][0] == "2"
+    # In flight: P1 critical, P3 watch (no report), P2 healthy; completed P4/P5 are not counted.
+    assert (metrics["Critical (in flight)"][0], metrics["Watch (in flight)"][0], metrics["Healthy (in flight)"][0]) == ("1", "1", "1")
     exceptions = _table(at, "Project", "Reasons", "Budget")
     assert list(exceptions["Project"]) == ["P1", "P3"]
     assert exceptions["Reasons"].iloc[0].startswith("SPI 0.8 below 0.85; RAG amber")

@@ -64,6 +64,9 @@ def test_committed_view_english(prepared):
     heat = _heatmap(at)
     assert heat["y"] == ["analyst", "dev"] and heat["x"][0] == "2026-03"
     assert heat["text"][1][:3] == ["88%", "88%", "112%"]
+    at.slider(key="rs.horizon").set_value(3)
+    rerun(at, sid)
+    assert _heatmap(at)["x"] == ["2026-03", "2026-04", "2026-05"]
 
 
 def test_scenario_view_chinese(prepared):

@@ -12,6 +12,7 @@ from analytics.resource_load import (
     committed_dropped,
     month_key,
     place_demand,
+    planning_horizon,
     resource_load,
     scenario_start_months,
 )
@@ -119,3 +120,17 @@ def test_negative_demand_refused():
 def test_missing_column_refused():
     with pytest.raises(InvalidInput):
         place_demand(pd.DataFrame({"project_id": ["a"]}), {"a": "2026-01"})
+
+
+def test_planning_horizon():
+    plan = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    assert planning_horizon(plan, "2026-03-31", 3) == ["2026-03", "2026-04", "2026-05"]
+    assert planning_horizon(plan, "2026-05", 12) == ["2026-05", "2026-06"]          # cut at the plan's end
+    assert planning_horizon(plan, "2025-11", 4) == ["2026-01", "2026-02"]           # starts with the plan
+    assert planning_horizon(plan, "2027-01", 2) == ["2026-05", "2026-06"]           # plan already over
+    assert planning_horizon(plan, "2024-01", 2) == ["2026-01", "2026-02"]           # plan not begun
+
+
+def test_planning_horizon_refuses_zero_months():
+    with pytest.raises(InvalidInput):
+        planning_horizon(["2026-01"], "2026-01", 0)

@@ -1,7 +1,8 @@
 """Resources page helpers: cached load of committed (and scenario) demand against capacity, figures.
 
-The cached loader is keyed on the database path, snapshot id, scenario id and the scenario's
-`updated_at` stamp (a renamed or re-saved scenario reloads); snapshots are immutable.
+The cached loader is keyed on the database path, snapshot id, scenario id, the scenario's
+`updated_at` stamp (a renamed or re-saved scenario reloads) and the horizon length; snapshots are
+immutable. The horizon starts at the snapshot's month: past months are history, not a plan.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from analytics.resource_load import (
     add_demand,
     committed_dropped,
     place_demand,
+    planning_horizon,
     resource_load,
     scenario_start_months,
 )
-from store import db, delivery, scenarios
+from store import db, delivery, scenarios, snapshots
 from ui.session import t
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
@@ -67,14 +69,19 @@ class ResourceView:
 
 
 @st.cache_data(**CACHE)
-def load_resources(path: str, snapshot_id: int, scenario_id: int | None, stamp: str | None) -> ResourceView:
+def load_resources(
+    path: str, snapshot_id: int, scenario_id: int | None, stamp: str | None, horizon_months: int
+) -> ResourceView:
+    """Load from the snapshot's month for `horizon_months` months (within the capacity plan)."""
     con = db.cursor(path)
     try:
         capacity = delivery.capacity(con, snapshot_id)
         if capacity.empty:
             return ResourceView(None, None, None, (), (), 0.0)
+        as_of = snapshots.get_snapshot(con, snapshot_id).as_of
         committed_demand = delivery.committed_demand(con, snapshot_id)
-        committed = resource_load(committed_demand, capacity)
+        horizon = planning_horizon(capacity["month"], as_of, horizon_months)
+        committed = resource_load(committed_demand, capacity, horizon_months=horizon)
         if scenario_id is None:
             return ResourceView(committed, None, None, (), (), 0.0)
         scenario = scenarios.get_scenario(con, scenario_id)
