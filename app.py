@@ -9,7 +9,16 @@ import streamlit as st
 from i18n import LANGUAGE_NAMES, LANGUAGES
 from store import snapshots
 from store.errors import StoreError
-from ui.session import ACTOR_KEY, LANG_KEY, SNAPSHOT_KEY, cursor, init_defaults, show_error, t
+from ui.session import (
+    ACTOR_KEY,
+    LANG_KEY,
+    PENDING_SNAPSHOT_KEY,
+    SNAPSHOT_KEY,
+    cursor,
+    init_defaults,
+    show_error,
+    t,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -50,6 +59,9 @@ def _sidebar() -> None:
                 int(r.snapshot_id): t("app.snapshot_option", label=r.label, as_of=r.as_of.date() if hasattr(r.as_of, "date") else r.as_of, snapshot_id=int(r.snapshot_id))
                 for r in listing.itertuples()
             }
+            pending = st.session_state.pop(PENDING_SNAPSHOT_KEY, None)
+            if pending in ids:
+                st.session_state[SNAPSHOT_KEY] = pending
             if st.session_state.get(SNAPSHOT_KEY) not in ids:
                 st.session_state[SNAPSHOT_KEY] = ids[0]
             st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, key=SNAPSHOT_KEY)

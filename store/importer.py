@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,10 +261,16 @@ def import_files(
     currency_unit: str = "万元",
     actor: str | None = None,
     lang: str = "en",
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error."""
+    """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
+
+    `progress(stage)` is called with "check" before reading and validating and "write" before the
+    transaction, for a progress display.
+    """
     raws, problems = gather_uploads(files)
-    return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang)
+    return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
+                progress=progress)
 
 
 def import_paths(
@@ -276,10 +282,12 @@ def import_paths(
     currency_unit: str = "万元",
     actor: str | None = None,
     lang: str = "en",
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
     raws, problems = gather_paths(paths)
-    return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang)
+    return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
+                progress=progress)
 
 
 def check_paths(
@@ -306,7 +314,9 @@ def _run(
     actor: str | None,
     lang: str,
     write: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
+    step = progress or (lambda stage: None)
     label = label.strip()
     common = {"label": label, "currency_unit": currency_unit, "lang": lang}
     if write and not label:
@@ -318,12 +328,14 @@ def _run(
         if existing is not None:
             infos = [FileInfo(r.name, None, None, None, 0, (), r.sha256) for r in raws]
             return ImportReport(tuple(infos), tuple(problems), duplicate_of=existing, as_of=as_of, **common)
+    step("check")
     infos, parsed, found, resolved = _check(raws, problems, as_of=as_of)
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:
         return report
     as_of_date = resolved or dt.date.today()
+    step("write")
     try:
         snapshot_id = snapshots.create_snapshot(
             con, label=label, as_of=as_of_date, frames=_frames(parsed), files=_sources(infos),

@@ -21,6 +21,7 @@ LOG = logging.getLogger("lodestar")
 LANG_KEY = "lang"
 SNAPSHOT_KEY = "snapshot_id"
 ACTOR_KEY = "actor"
+PENDING_SNAPSHOT_KEY = "snapshot_id_pending"  # picked up by the sidebar on the next run
 
 
 def init_defaults() -> None:
@@ -46,6 +47,15 @@ def t(key: str, /, **params: object) -> str:
 
 def snapshot_id() -> int | None:
     return st.session_state.get(SNAPSHOT_KEY)
+
+
+def select_snapshot(snapshot_id: int) -> None:
+    """Show this snapshot in the sidebar from the next run on (e.g. after an import).
+
+    The sidebar's selectbox has already been drawn in this run, so its value cannot change now;
+    app.py applies the request before drawing it again.
+    """
+    st.session_state[PENDING_SNAPSHOT_KEY] = snapshot_id
 
 
 def actor() -> str | None:
