@@ -1,0 +1,394 @@
+"""The horizon-indexed view of a portfolio that the MILP, the greedy baseline and the explanations share.
+
+`prepare(data, params)` checks the inputs and turns `PortfolioData` + `SelectionParams` into arrays
+indexed by horizon month (0 .. H-1, relative to `params.horizon_start`):
+
+- every project classified for this run: `candidate` (a decision), `committed` (active/approved work
+  kept as it is, consuming capacity and budget from its actual start) or `ignored`
+  (completed/cancelled, or committed work the user forced out);
+- one *option* per candidate and allowed start month, with its objective value (after the optional
+  discount for starting later) and its spend inside the horizon;
+- the demand of every option by role and month, the committed load and spend, and the capacity of
+  every role and month (carried forward past the last month given, back-filled before the first).
+
+Rules decided here and documented in docs/optimiser.md:
+- allowed starts of a proposal are [start_month, latest_start_month] (latest defaults to start)
+  clipped to the horizon; a proposal whose window lies wholly outside it has no option;
+- on_hold work is a candidate that may be resumed: its window is moved to begin no earlier than the
+  horizon start (it consumes nothing while paused, and its full duration is charged on resumption);
+- with `allow_cancel_committed`, active work (or approved work whose start has passed) may only be
+  kept at its actual start or cancelled; approved work not yet started may also be deferred inside
+  its window;
+- spend is the budget spread evenly over the duration; only the months inside the horizon count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.errors import InvalidInput
+from analytics.selection_types import PortfolioData, SelectionParams
+
+COMMITTED_STATUSES = frozenset({"active", "approved"})
+IGNORED_STATUSES = frozenset({"completed", "cancelled"})
+REQUIRED_PROJECT_COLUMNS = ("project_id", "status", "start_month", "duration_months", "budget")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_index(value: Any) -> int:
+    """Absolute month number (year * 12 + month - 1) of 'YYYY-MM', a date or a Timestamp."""
+    if isinstance(value, dt.date | pd.Timestamp):
+        return value.year * 12 + value.month - 1
+    match = _MONTH.match(str(value)[:7]) if value is not None else None
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidInput(f"not a month: {value!r}", key="analytics.invalid_month", value=str(value))
+    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+
+def month_label(index: int) -> str:
+    """'YYYY-MM' of an absolute month number."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def fiscal_year(index: int, start_month: int) -> int:
+    """The fiscal year of an absolute month, named by the calendar year in which that year starts."""
+    year, month = divmod(index, 12)
+    return year if month + 1 >= start_month else year - 1
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the model needs, indexed by horizon month. Tables are pandas, matrices numpy."""
+
+    months: tuple[str, ...]              # horizon months, "YYYY-MM"
+    horizon_start: int                   # absolute month number of months[0]
+    projects: pd.DataFrame               # index project_id; see `_classify`
+    options: pd.DataFrame                # option, project_id, t (relative start), value, spend
+    option_load: pd.DataFrame            # option, role, month (relative), fte  (all roles)
+    option_spend_month: pd.DataFrame     # option, month (relative), spend     (inside the horizon)
+    roles: tuple[str, ...]               # every role seen in demand or capacity
+    capacity: np.ndarray                 # roles x H, NaN where the role has no capacity data at all
+    hire_cost: np.ndarray                # roles x H, NaN where hiring is not possible
+    committed_load: np.ndarray           # roles x H
+    committed_spend: np.ndarray          # H
+    committed_value: float
+    fiscal_years: np.ndarray             # H, fiscal year of each month
+    dependencies: pd.DataFrame           # project_id, predecessor, kind, predecessor_end (relative)
+    params: SelectionParams
+
+    @property
+    def horizon(self) -> int:
+        return len(self.months)
+
+    def role_index(self, role: str) -> int:
+        return self.roles.index(role)
+
+    def candidates(self) -> pd.DataFrame:
+        return self.projects[self.projects["kind"] == "candidate"]
+
+    def committed(self) -> pd.DataFrame:
+        return self.projects[self.projects["kind"] == "committed"]
+
+
+def validate_params(params: SelectionParams) -> None:
+    """Guard clauses for every parameter; raises InvalidInput naming the first bad one."""
+    month_index(params.horizon_start)
+    checks = [
+        (params.horizon_months >= 1, "horizon_months must be at least 1"),
+        (params.horizon_months <= 240, "horizon_months must be at most 240"),
+        (params.objective in ("strategic_value", "benefit", "net_benefit"), "unknown objective"),
+        (params.budget is None or params.budget >= 0, "budget must not be negative"),
+        (all(v >= 0 for v in params.annual_budget_caps.values()), "annual caps must not be negative"),
+        (1 <= params.fiscal_year_start_month <= 12, "fiscal_year_start_month must be 1-12"),
+        (0 <= params.discount_per_month < 1, "discount_per_month must be in [0, 1)"),
+        (not set(params.force_in) & set(params.force_out), "a project cannot be forced both in and out"),
+        (all(0 <= v <= 1 for v in params.category_min_share.values()), "category shares must be in [0, 1]"),
+        (all(0 <= v <= 1 for v in params.category_max_share.values()), "category shares must be in [0, 1]"),
+        (params.max_high_risk is None or params.max_high_risk >= 0, "max_high_risk must not be negative"),
+        (params.time_limit_seconds > 0, "time_limit_seconds must be positive"),
+        (params.mip_gap >= 0, "mip_gap must not be negative"),
+        (params.solver in ("highs", "cbc"), "solver must be highs or cbc"),
+        (params.threads >= 1, "threads must be at least 1"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise InvalidInput(message)
+    for category, low in params.category_min_share.items():
+        high = params.category_max_share.get(category)
+        if high is not None and low > high:
+            raise InvalidInput(f"category {category}: min share above max share")
+
+
+def prepare(data: PortfolioData, params: SelectionParams) -> Prepared:
+    """Validate and index the portfolio for one run (see the module docstring for the rules)."""
+    validate_params(params)
+    missing = [c for c in REQUIRED_PROJECT_COLUMNS if c not in data.projects.columns]
+    if missing:
+        raise InvalidInput(f"projects lack columns {missing}")
+    horizon_start = month_index(params.horizon_start)
+    horizon = params.horizon_months
+    projects = _classify(data, params, horizon_start, horizon)
+    options = _options(projects, params)
+    demand = _demand(data.demand, projects)
+    roles = tuple(sorted(set(demand["role"]) | set(data.capacity.get("role", pd.Series(dtype=str)))))
+    capacity, hire_cost = _capacity(data.capacity, roles, horizon_start, horizon)
+    option_load = _option_load(options, demand, horizon)
+    committed_load = _committed_load(projects, demand, roles, horizon)
+    committed = projects[projects["kind"] == "committed"]
+    return Prepared(
+        months=tuple(month_label(horizon_start + t) for t in range(horizon)),
+        horizon_start=horizon_start,
+        projects=projects,
+        options=options,
+        option_load=option_load,
+        option_spend_month=_option_spend_month(options, projects, horizon),
+        roles=roles,
+        capacity=capacity,
+        hire_cost=hire_cost if params.allow_hiring else np.full_like(hire_cost, np.nan),
+        committed_load=committed_load,
+        committed_spend=_committed_spend(committed, horizon),
+        committed_value=float(committed["value"].sum()),
+        fiscal_years=np.array([fiscal_year(horizon_start + t, params.fiscal_year_start_month) for t in range(horizon)]),
+        dependencies=_dependencies(projects),
+        params=params,
+    )
+
+
+def _value_column(frame: pd.DataFrame, data: PortfolioData, objective: str) -> pd.Series:
+    benefit = pd.to_numeric(frame.get("expected_benefit"), errors="coerce").fillna(0.0)
+    if objective == "benefit":
+        return benefit.astype(float)
+    if objective == "net_benefit":
+        return (benefit - frame["budget"]).astype(float)
+    values = data.strategic_value or {}
+    return frame.index.to_series().map(lambda pid: float(values.get(pid, 0.0) or 0.0)).astype(float)
+
+
+def _classify(data: PortfolioData, params: SelectionParams, horizon_start: int, horizon: int) -> pd.DataFrame:
+    """One row per project: kind, window of allowed starts (relative months) and per-run attributes."""
+    raw = data.projects.copy()
+    if raw["project_id"].duplicated().any():
+        raise InvalidInput("duplicate project_id in projects")
+    frame = raw.set_index(raw["project_id"].astype(str))
+    known = set(frame.index)
+    unknown = [p for p in (*params.force_in, *params.force_out) if p not in known]
+    if unknown:
+        raise InvalidInput(f"unknown project ids {unknown}", key="analytics.unknown_projects", ids=", ".join(unknown))
+    frame["duration"] = pd.to_numeric(frame["duration_months"], errors="coerce")
+    frame["budget"] = pd.to_numeric(frame["budget"], errors="coerce")
+    if frame["duration"].isna().any() or (frame["duration"] < 1).any():
+        raise InvalidInput("every duration_months must be at least 1")
+    if frame["budget"].isna().any() or (frame["budget"] < 0).any():
+        raise InvalidInput("every budget must be a number >= 0")
+    frame["duration"] = frame["duration"].astype(int)
+    frame["status"] = frame["status"].astype(str).str.strip().str.lower()
+    frame["name"] = frame["name"].astype(str) if "name" in frame else frame.index.to_series()
+    category = frame["category"] if "category" in frame else pd.Series(None, frame.index)
+    frame["category"] = pd.Series([None if _blank(c) else str(c) for c in category], index=frame.index, dtype=object)
+    frame["value"] = _value_column(frame, data, params.objective)
+    risk = pd.to_numeric(frame.get("risk_score"), errors="coerce") if "risk_score" in frame else pd.Series(np.nan, frame.index)
+    frame["risk_score"] = risk
+    frame["high_risk"] = risk.fillna(-math.inf) >= params.high_risk_threshold
+    frame["mandatory"] = frame["mandatory"].fillna(False).astype(bool) if "mandatory" in frame else False
+    frame["forced_in"] = frame.index.isin(params.force_in)
+    frame["forced_out"] = frame.index.isin(params.force_out)
+    frame["depends_on"] = [_id_tuple(v) for v in frame["depends_on"]] if "depends_on" in frame else [()] * len(frame)
+    group = frame["exclusive_group"] if "exclusive_group" in frame else pd.Series(None, frame.index)
+    frame["exclusive_group"] = [None if _blank(g) else str(g) for g in group]
+    frame["start_rel"] = [month_index(v) - horizon_start for v in frame["start_month"]]
+    latest = frame["latest_start_month"] if "latest_start_month" in frame else pd.Series(None, frame.index)
+    frame["latest_rel"] = [
+        s if _blank(v) else max(s, month_index(v) - horizon_start) for s, v in zip(frame["start_rel"], latest, strict=True)
+    ]
+    kinds, firsts, lasts = [], [], []
+    for row in frame.itertuples():
+        kind, first, last = _window(row, params, horizon)
+        kinds.append(kind)
+        firsts.append(first)
+        lasts.append(last)
+    frame["kind"], frame["first_start"], frame["last_start"] = kinds, firsts, lasts
+    frame["outside_horizon"] = (frame["kind"] == "candidate") & (frame["first_start"] > frame["last_start"])
+    frame["monthly_spend"] = frame["budget"] / frame["duration"]
+    keep = ["name", "category", "status", "kind", "duration", "budget", "value", "risk_score", "high_risk",
+            "mandatory", "forced_in", "forced_out", "depends_on", "exclusive_group", "start_rel", "latest_rel",
+            "first_start", "last_start", "outside_horizon", "monthly_spend"]
+    out = frame[keep].copy()
+    out.index.name = "project_id"
+    return out
+
+
+def _window(row: Any, params: SelectionParams, horizon: int) -> tuple[str, int, int]:
+    """(kind, first allowed start, last allowed start) in relative months; empty window = first > last."""
+    status, start, latest = row.status, int(row.start_rel), int(row.latest_rel)
+    if status in IGNORED_STATUSES:
+        return "ignored", 0, -1
+    if status in COMMITTED_STATUSES:
+        if row.forced_out:
+            return "ignored", 0, -1
+        if not params.allow_cancel_committed:
+            return "committed", start, start
+        if status == "active" or start < 0:
+            return "candidate", start, start if start <= horizon - 1 else -1
+        return "candidate", max(start, 0), min(latest, horizon - 1)
+    if status == "on_hold":
+        return "candidate", max(start, 0), min(max(latest, 0), horizon - 1)
+    return "candidate", max(start, 0), min(latest, horizon - 1)
+
+
+def _id_tuple(value: Any) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in re.split(r"[;,|\s]+", value) if v.strip())
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return value is pd.NaT or (isinstance(value, str) and not value.strip())
+
+
+def _options(projects: pd.DataFrame, params: SelectionParams) -> pd.DataFrame:
+    """One row per (candidate, allowed start): the decision variables of the model."""
+    cands = projects[(projects["kind"] == "candidate") & ~projects["outside_horizon"]]
+    counts = (cands["last_start"] - cands["first_start"] + 1).to_numpy(dtype=int)
+    pids = np.repeat(cands.index.to_numpy(), counts)
+    first = np.repeat(cands["first_start"].to_numpy(dtype=int), counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    start = first + within
+    value = np.repeat(cands["value"].to_numpy(dtype=float), counts)
+    if params.discount_per_month:
+        value = value * (1.0 - params.discount_per_month) ** within
+    duration = np.repeat(cands["duration"].to_numpy(dtype=int), counts)
+    monthly = np.repeat(cands["monthly_spend"].to_numpy(dtype=float), counts)
+    inside = np.clip(np.minimum(start + duration, params.horizon_months) - np.maximum(start, 0), 0, None)
+    return pd.DataFrame(
+        {"option": np.arange(len(pids)), "project_id": pids, "t": start, "value": value, "spend": monthly * inside}
+    )
+
+
+def _demand(demand: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    columns = ["project_id", "role", "month_offset", "fte"]
+    if demand is None or demand.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("project_id", "role") else float) for c in columns})
+    frame = demand[columns].copy()
+    frame["project_id"] = frame["project_id"].astype(str)
+    frame["role"] = frame["role"].astype(str)
+    frame["month_offset"] = pd.to_numeric(frame["month_offset"], errors="coerce")
+    frame["fte"] = pd.to_numeric(frame["fte"], errors="coerce")
+    if frame[["month_offset", "fte"]].isna().any().any() or (frame["fte"] < 0).any():
+        raise InvalidInput("demand needs numeric month_offset and fte >= 0")
+    frame["month_offset"] = frame["month_offset"].astype(int)
+    frame = frame[frame["project_id"].isin(projects.index) & (frame["fte"] > 0)]
+    return frame.groupby(["project_id", "role", "month_offset"], as_index=False)["fte"].sum()
+
+
+def _capacity(capacity: pd.DataFrame, roles: tuple[str, ...], horizon_start: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity and hire cost per role x month; each role's first/last known month fills the gaps outside."""
+    cap = np.full((len(roles), horizon), np.nan)
+    hire = np.full((len(roles), horizon), np.nan)
+    if capacity is None or capacity.empty:
+        return cap, hire
+    frame = capacity.copy()
+    frame["t"] = [month_index(m) - horizon_start for m in frame["month"]]
+    frame["capacity_fte"] = pd.to_numeric(frame["capacity_fte"], errors="coerce")
+    if frame["capacity_fte"].isna().any() or (frame["capacity_fte"] < 0).any():
+        raise InvalidInput("capacity_fte must be a number >= 0")
+    hire_col = frame["hire_cost_per_fte_month"] if "hire_cost_per_fte_month" in frame else pd.Series(np.nan, frame.index)
+    frame["hire"] = pd.to_numeric(hire_col, errors="coerce")
+    grouped = frame.groupby(["role", "t"], as_index=False).agg(capacity_fte=("capacity_fte", "sum"), hire=("hire", "min"))
+    for role, rows in grouped.groupby("role"):
+        r = roles.index(str(role))
+        cap[r] = _carry(rows["t"].to_numpy(), rows["capacity_fte"].to_numpy(dtype=float), horizon)
+        hire[r] = _carry(rows["t"].to_numpy(), rows["hire"].to_numpy(dtype=float), horizon)
+    return cap, hire
+
+
+def _carry(months: np.ndarray, values: np.ndarray, horizon: int) -> np.ndarray:
+    """Values on horizon months 0..H-1: the last known value at or before each month, else the first known."""
+    order = np.argsort(months)
+    months, values = months[order], values[order]
+    position = np.searchsorted(months, np.arange(horizon), side="right") - 1
+    return values[np.clip(position, 0, None)]
+
+
+def _option_load(options: pd.DataFrame, demand: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    merged = options[["option", "project_id", "t"]].merge(demand, on="project_id", how="inner")
+    merged["month"] = merged["t"] + merged["month_offset"]
+    merged = merged[(merged["month"] >= 0) & (merged["month"] < horizon)]
+    return merged[["option", "role", "month", "fte"]].reset_index(drop=True)
+
+
+def _option_spend_month(options: pd.DataFrame, projects: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    duration = projects.loc[options["project_id"], "duration"].to_numpy(dtype=int)
+    monthly = projects.loc[options["project_id"], "monthly_spend"].to_numpy(dtype=float)
+    option = np.repeat(options["option"].to_numpy(), duration)
+    offset = np.arange(duration.sum()) - np.repeat(np.cumsum(duration) - duration, duration)
+    month = np.repeat(options["t"].to_numpy(dtype=int), duration) + offset
+    spend = np.repeat(monthly, duration)
+    keep = (month >= 0) & (month < horizon) & (spend > 0)
+    return pd.DataFrame({"option": option[keep], "month": month[keep], "spend": spend[keep]})
+
+
+def _committed_load(projects: pd.DataFrame, demand: pd.DataFrame, roles: tuple[str, ...], horizon: int) -> np.ndarray:
+    load = np.zeros((len(roles), horizon))
+    committed = projects[projects["kind"] == "committed"]
+    rows = demand[demand["project_id"].isin(committed.index)]
+    if rows.empty:
+        return load
+    month = committed.loc[rows["project_id"], "start_rel"].to_numpy(dtype=int) + rows["month_offset"].to_numpy(dtype=int)
+    role = np.array([roles.index(r) for r in rows["role"]])
+    keep = (month >= 0) & (month < horizon)
+    np.add.at(load, (role[keep], month[keep]), rows["fte"].to_numpy(dtype=float)[keep])
+    return load
+
+
+def _committed_spend(committed: pd.DataFrame, horizon: int) -> np.ndarray:
+    spend = np.zeros(horizon)
+    for row in committed.itertuples():
+        lo, hi = max(int(row.start_rel), 0), min(int(row.start_rel) + int(row.duration), horizon)
+        if hi > lo:
+            spend[lo:hi] += row.monthly_spend
+    return spend
+
+
+def _dependencies(projects: pd.DataFrame) -> pd.DataFrame:
+    """How each candidate's predecessors constrain it.
+
+    kind: `candidate` (a model row links the two), `committed` (starts must follow its finish),
+    `satisfied` (completed), `blocked` (cancelled, forced out while committed, or not in the snapshot).
+    """
+    rows = []
+    candidates = projects[projects["kind"] == "candidate"]
+    for pid, depends_on in zip(candidates.index, candidates["depends_on"], strict=True):
+        for pred in depends_on:
+            if pred == pid:
+                continue
+            if pred not in projects.index:
+                rows.append((pid, pred, "blocked", None))
+                continue
+            other = projects.loc[pred]
+            if other["kind"] == "candidate":
+                rows.append((pid, pred, "candidate", None))
+            elif other["kind"] == "committed":
+                rows.append((pid, pred, "committed", int(other["start_rel"]) + int(other["duration"]) - 1))
+            elif other["status"] == "completed":
+                rows.append((pid, pred, "satisfied", None))
+            else:
+                rows.append((pid, pred, "blocked", None))
+    return pd.DataFrame(rows, columns=["project_id", "predecessor", "kind", "predecessor_end"])
+
+
+def as_mapping(values: Mapping[str, float] | None) -> dict[str, float]:
+    return {str(k): float(v) for k, v in (values or {}).items()}
