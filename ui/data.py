@@ -1,0 +1,296 @@
+"""Data page helpers: blank templates, the upload check (cached), the import with progress, and the
+snapshot list with rename and delete.
+
+The page (`pages/data.py`) calls one function per section. Checking uploaded files is cached with
+`st.cache_data` keyed on the database path and the files' names and SHA-256 (the bytes are passed
+unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
+labels feed every other page's loaders.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from store import importer, snapshots
+from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
+from store.importer import ImportReport, problem_text
+from ui.session import actor, cursor, db_path, lang, select_snapshot, t
+
+FLASH_KEY = "data_flash"  # a message to show after the rerun that follows a write
+UPLOADER_GENERATION_KEY = "data_uploader_generation"  # bumped after an import to empty the uploader
+CONFIRM_DELETE_KEY = "data_confirm_delete"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "zip"]
+Files = Sequence[tuple[str, bytes]]
+
+
+# --- templates -----------------------------------------------------------------------------------------
+
+
+def kind_label(kind: str | None) -> str:
+    return t(f"data.kind.{kind}") if kind else t("data.preview.unrecognised")
+
+
+def contract_frame(kind: str) -> pd.DataFrame:
+    """The columns of one kind for people: name, Chinese header, type, required, what it accepts."""
+    rows = [
+        {
+            t("data.contract.column"): column.name,
+            t("data.contract.alias"): column.zh,
+            t("data.contract.type"): t(f"data.type.{column.type}"),
+            t("data.contract.required"): t("data.contract.yes") if column.required else t("data.contract.no"),
+            t("data.contract.rule"): column_rule(column, lang()),
+        }
+        for column in KINDS[kind].columns
+    ]
+    return pd.DataFrame(rows)
+
+
+def templates_section() -> None:
+    st.caption(t("data.templates.help"))
+    # Labels are computed now: format_func may be called outside this run (it must not read the session).
+    labels = {kind: kind_label(kind) for kind in KIND_ORDER}
+    kind = st.selectbox(t("data.templates.kind"), KIND_ORDER, format_func=labels.__getitem__, key="data_template_kind")
+    st.dataframe(contract_frame(kind), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    for column, template_lang in ((left, "en"), (right, "zh")):
+        column.download_button(
+            t(f"data.templates.download_{template_lang}"), template_csv(kind, template_lang),
+            file_name=template_file_name(kind, template_lang), mime="text/csv",
+            key=f"data_template_{template_lang}", on_click="ignore",
+        )
+        column.download_button(
+            t(f"data.templates.all_{template_lang}"), templates_zip(template_lang),
+            file_name=f"lodestar_templates_{template_lang}.zip", mime="application/zip",
+            key=f"data_templates_zip_{template_lang}", on_click="ignore",
+        )
+
+
+# --- checking uploads ----------------------------------------------------------------------------------
+
+
+def uploader_key() -> str:
+    return f"data_uploads_{st.session_state.get(UPLOADER_GENERATION_KEY, 0)}"
+
+
+def fingerprint(files: Files) -> tuple[tuple[str, str], ...]:
+    return tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _checked(path: str, files_key: tuple[tuple[str, str], ...], _files: Files) -> ImportReport:
+    return importer.check_files(list(_files), con=cursor())
+
+
+def check_uploads(files: Files) -> ImportReport:
+    """Read and validate the uploaded files (nothing written); cached per set of file contents."""
+    return _checked(db_path(), fingerprint(files), files)
+
+
+def files_frame(report: ImportReport) -> pd.DataFrame:
+    """What was recognised, one row per file: kind, encoding, separator, rows and header mapping."""
+    rows = []
+    for info in report.files:
+        mapped = [f"{header} → {column}" if column and header != column else (column or f"{header} ({t('data.preview.ignored')})")
+                  for header, column in info.columns]
+        rows.append({
+            t("data.preview.file"): info.name,
+            t("data.preview.kind"): kind_label(info.kind),
+            t("data.preview.encoding"): info.encoding or "–",
+            t("data.preview.separator"): t(f"data.separator.{info.separator}") if info.separator else "–",
+            t("data.preview.rows"): info.rows,
+            t("data.preview.columns"): ", ".join(mapped),
+        })
+    return pd.DataFrame(rows)
+
+
+def problems_frame(report: ImportReport) -> pd.DataFrame:
+    """The validation report, errors first (the importer's order): the rows to fix."""
+    rows = [
+        {
+            t("data.report.severity"): t(f"data.severity.{p.severity}"),
+            t("data.report.file"): p.file or "",
+            t("data.report.row"): p.row,
+            t("data.report.column"): p.column or "",
+            t("data.report.value"): p.value or "",
+            t("data.report.problem"): problem_text(p, lang()),
+        }
+        for p in report.problems
+    ]
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame[t("data.report.row")] = frame[t("data.report.row")].astype("Int64")
+    return frame
+
+
+def problems_csv(report: ImportReport) -> bytes:
+    """The report as CSV with BOM (Excel opens the Chinese correctly)."""
+    buffer = io.StringIO()
+    problems_frame(report).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def show_report(report: ImportReport) -> None:
+    """Metrics, the recognised files and the validation report of a check or a refused import."""
+    files, rows, errors, warnings = st.columns(4)
+    files.metric(t("data.metric.files"), len(report.files))
+    rows.metric(t("data.metric.rows"), f"{sum(report.rows.values()):,}")
+    errors.metric(t("data.metric.errors"), len(report.errors))
+    warnings.metric(t("data.metric.warnings"), len(report.warnings))
+    st.markdown(f"**{t('data.preview.title')}**")
+    st.dataframe(files_frame(report), hide_index=True, width="stretch")
+    if report.duplicate_of is not None:
+        st.warning(t("data.report.duplicate", snapshot_id=report.duplicate_of))
+        return
+    st.markdown(f"**{t('data.report.title')}**")
+    if report.errors:
+        st.error(t("data.report.errors", count=len(report.errors)))
+    elif report.warnings:
+        st.warning(t("data.report.warnings_only", count=len(report.warnings)))
+    else:
+        st.success(t("data.report.clean"))
+    if report.problems:
+        st.dataframe(problems_frame(report), hide_index=True, width="stretch")
+        st.download_button(t("data.report.download"), problems_csv(report), file_name="lodestar_import_report.csv",
+                           mime="text/csv", key="data_report_download", on_click="ignore")
+
+
+# --- importing -----------------------------------------------------------------------------------------
+
+
+def clear_data_caches() -> None:
+    """After a write every cached loader may be stale (new, renamed or removed snapshots)."""
+    st.cache_data.clear()
+
+
+def import_form(files: Files, report: ImportReport) -> None:
+    """Label, as-of date and currency unit, then the import button (disabled while errors remain)."""
+    st.markdown(f"**{t('data.import.title')}**")
+    suffix = hashlib.sha256(repr(fingerprint(files)).encode()).hexdigest()[:10]  # fresh defaults per file set
+    suggested = report.as_of or dt.date.today()
+    label_col, as_of_col, unit_col = st.columns([2, 1, 1])
+    label = label_col.text_input(t("data.import.label"), value=suggested.strftime("%Y-%m"), key=f"data_label_{suffix}")
+    as_of = as_of_col.date_input(t("data.import.as_of"), value=suggested, key=f"data_as_of_{suffix}",
+                                 help=t("data.import.as_of_help"))
+    unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
+    pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
+    if pressed:
+        run_import(files, label=label, as_of=as_of, currency_unit=unit)
+
+
+def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) -> None:
+    """Import with a progress box; on success select the new snapshot and rerun, else show why."""
+    with st.status(t("data.import.running"), expanded=True) as status:
+        def progress(stage: str) -> None:
+            st.write(t(f"data.import.step_{stage}", files=len(files)))
+
+        result = importer.import_files(
+            cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
+            actor=actor(), lang=lang(), progress=progress,
+        )
+        if result.snapshot_id is None:
+            status.update(label=t("data.import.refused_status"), state="error")
+        else:
+            status.update(label=t("data.import.done", snapshot_id=result.snapshot_id), state="complete")
+    if result.snapshot_id is None:
+        if result.duplicate_of is not None:
+            st.warning(t("data.report.duplicate", snapshot_id=result.duplicate_of))
+        else:
+            st.error(t("data.import.refused", count=len(result.errors)))
+            st.dataframe(problems_frame(result), hide_index=True, width="stretch")
+        return
+    clear_data_caches()
+    select_snapshot(result.snapshot_id)
+    st.session_state[UPLOADER_GENERATION_KEY] = st.session_state.get(UPLOADER_GENERATION_KEY, 0) + 1
+    rows = sum(result.rows.values())
+    flash = [("success", "data.import.success", {"snapshot_id": result.snapshot_id, "label": result.label,
+                                                   "rows": f"{rows:,}", "files": len(result.files)})]
+    if result.warnings:
+        flash.append(("warning", "data.import.with_warnings", {"count": len(result.warnings)}))
+    st.session_state[FLASH_KEY] = flash
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Messages left by the last write (shown once, after its rerun)."""
+    for level, key, params in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, level)(t(key, **params))
+
+
+# --- snapshots -----------------------------------------------------------------------------------------
+
+
+def listing_frame(listing: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot list for people: translated headers, a row count per kind, dates without noise."""
+    shown = pd.DataFrame({
+        t("data.snapshots.col.snapshot_id"): listing["snapshot_id"].astype(int),
+        t("data.snapshots.col.label"): listing["label"],
+        t("data.snapshots.col.as_of"): pd.to_datetime(listing["as_of"]).dt.date,
+        t("data.snapshots.col.imported_at"): pd.to_datetime(listing["imported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        t("data.snapshots.col.imported_by"): listing["imported_by"].fillna("–"),
+        t("data.snapshots.col.currency_unit"): listing["currency_unit"],
+    })
+    for kind in KIND_ORDER:
+        shown[kind_label(kind)] = listing[kind].astype(int)
+    shown[t("data.snapshots.col.files")] = listing["files"].fillna("")
+    return shown
+
+
+def _option(row: pd.Series) -> str:
+    return t("data.snapshots.option", snapshot_id=int(row["snapshot_id"]), label=row["label"],
+             as_of=pd.Timestamp(row["as_of"]).date())
+
+
+def snapshots_section() -> None:
+    """The snapshot list with row counts, and rename / delete (delete asks to confirm)."""
+    listing = snapshots.list_snapshots(cursor())
+    if listing.empty:
+        st.info(t("data.snapshots.empty"))
+        return
+    st.dataframe(listing_frame(listing), hide_index=True, width="stretch")
+    by_id = {int(row["snapshot_id"]): row for _, row in listing.iterrows()}
+    labels = {snapshot_id: _option(row) for snapshot_id, row in by_id.items()}
+    with st.expander(t("data.snapshots.manage")):
+        chosen = st.selectbox(t("data.snapshots.pick"), list(by_id), format_func=labels.__getitem__, key="data_manage_pick")
+        row = by_id[chosen]
+        new_label = st.text_input(t("data.snapshots.new_label"), value=row["label"], key=f"data_new_label_{chosen}")
+        rename_col, delete_col = st.columns(2)
+        if rename_col.button(t("data.snapshots.rename"), key="data_rename"):
+            rename(chosen, new_label)
+        if delete_col.button(t("data.snapshots.delete"), key="data_delete"):
+            st.session_state[CONFIRM_DELETE_KEY] = chosen
+        if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
+            _confirm_delete(row)
+
+
+def _confirm_delete(row: pd.Series) -> None:
+    snapshot_id = int(row["snapshot_id"])
+    rows = int(sum(int(row[kind]) for kind in KIND_ORDER))
+    st.warning(t("data.snapshots.confirm", snapshot_id=snapshot_id, label=row["label"], rows=f"{rows:,}"))
+    yes, no = st.columns(2)
+    if yes.button(t("data.snapshots.confirm_yes"), type="primary", key="data_delete_yes"):
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        snapshots.delete_snapshot(cursor(), snapshot_id, actor=actor())
+        clear_data_caches()
+        st.session_state[FLASH_KEY] = [("success", "data.snapshots.deleted", {"snapshot_id": snapshot_id, "label": row["label"]})]
+        st.rerun()
+    if no.button(t("data.snapshots.confirm_no"), key="data_delete_no"):
+        st.session_state.pop(CONFIRM_DELETE_KEY, None)
+        st.rerun()
+
+
+def rename(snapshot_id: int, label: str) -> None:
+    label = label.strip()
+    if not label:
+        st.error(t("data.snapshots.label_empty"))
+        return
+    snapshots.rename_snapshot(cursor(), snapshot_id, label, actor=actor())
+    clear_data_caches()
+    st.session_state[FLASH_KEY] = [("success", "data.snapshots.renamed", {"snapshot_id": snapshot_id, "label": label})]
+    st.rerun()
