@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -103,10 +104,22 @@ class _Sheet:
     def finish(self, freeze: str | None = "A2", filter_range: str | None = None) -> None:
         for col, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), MAX_WIDTH)
+        # Printed, every sheet is landscape and one page wide (as many pages tall as it needs).
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if freeze == "A2":
+            self.ws.print_title_rows = "1:1"  # the header row repeats on every printed page
         if freeze:
             self.ws.freeze_panes = freeze
         if filter_range:
             self.ws.auto_filter.ref = filter_range
+
+
+def _show_axes(chart) -> None:
+    """openpyxl 3.1 writes axes as deleted unless told otherwise: Excel would then draw no axis labels."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
 
 
 def _range(first_col: int, first_row: int, last_col: int, last_row: int) -> str:
@@ -167,6 +180,7 @@ def _summary_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> No
     for r, (label, value, fmt) in enumerate(rows, start=5):
         sheet.put(r, 1, label)
         sheet.put(r, 2, "-" if value is None else value, fmt)
+    label_width = sheet.widths.get(1, 10)  # findings below overflow into the empty columns to the right
     row = 5 + len(rows) + 1
     for title_key, findings in (("report.section.risks", pack.risks), ("report.section.decisions", pack.decisions)):
         sheet.put(row, 1, tx(title_key), bold=True)
@@ -182,7 +196,7 @@ def _summary_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> No
         sheet.put(row, 1, tx("report.section.marginal"), bold=True)
         columns = [(tx("report.col.resource"), None), (tx("report.col.value_per_unit"), VALUE), (tx("report.col.method"), None)]
         sheet.table(row + 1, 1, columns, [(m.resource, m.value_per_unit, tx.method(m.method)) for m in pack.marginal_values])
-    sheet.widths[1] = min(sheet.widths.get(1, 10), 44)
+    sheet.widths[1] = label_width
     sheet.finish(freeze="A5")
     for r in range(5 + len(rows), ws.max_row + 1):
         ws.cell(row=r, column=1).alignment = Alignment(wrap_text=False)
@@ -273,7 +287,9 @@ def _budget_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> Non
         data = Reference(ws, min_col=5, max_col=4 + len(categories), min_row=1, max_row=last)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        chart.y_axis.scaling.min = 0
         chart.height, chart.width = 8, 16
+        _show_axes(chart)
         ws.add_chart(chart, f"A{last + 3}")
     top = last + 20 if rows else last + 3
     cat_columns: list[Column] = [
@@ -313,7 +329,9 @@ def _role_load_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> 
         chart.add_data(Reference(ws, min_col=9, min_row=1, max_row=summary_last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=8, min_row=2, max_row=summary_last))
         chart.legend = None
+        chart.y_axis.scaling.min = 0
         chart.height, chart.width = max(6, 0.6 * len(summary_rows) + 3), 16
+        _show_axes(chart)
         ws.add_chart(chart, f"H{summary_last + 3}")
     sheet.finish(filter_range=_range(1, 1, len(columns), last))
 
@@ -373,19 +391,24 @@ def _frontier_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
         chart = ScatterChart()
         chart.title = tx("report.chart.frontier")
         chart.style = 13
+        chart.scatterStyle = "lineMarker"
         chart.x_axis.title = tx("report.col.cost", unit=unit)
         chart.y_axis.title = tx("report.col.objective_value")
         chart.x_axis.numFmt = chart.y_axis.numFmt = "#,##0"
         line = Series(Reference(ws, min_col=3, min_row=2, max_row=last), Reference(ws, min_col=2, min_row=2, max_row=last),
                       title=tx("report.chart.frontier_series"))
         line.marker.symbol = "circle"
+        line.smooth = False  # straight segments between solved points: nothing is known in between
         chart.series.append(line)
         point = Series(Reference(ws, min_col=11, min_row=2, max_row=2), Reference(ws, min_col=10, min_row=2, max_row=2),
                        title=tx("report.col.this_scenario"))
         point.marker.symbol, point.marker.size = "diamond", 12
+        point.marker.graphicalProperties = GraphicalProperties(solidFill="C0392B")
+        point.marker.graphicalProperties.line.solidFill = "C0392B"
         point.graphicalProperties.line.noFill = True
         chart.series.append(point)
         chart.height, chart.width = 9, 18
+        _show_axes(chart)
         ws.add_chart(chart, f"I{5}")
     sheet.finish(filter_range=_range(1, 1, len(columns), last) if rows else None)
 
