@@ -1,0 +1,54 @@
+"""Small Playwright helpers for driving a Streamlit 1.67 app (used by the browser tests).
+
+Streamlit marks its root element `[data-testid="stApp"]` with `data-test-script-state`
+(`running`, `notRunning`, ...); waiting for `notRunning` after an interaction, then for the text
+the user expects, keeps the tests free of sleeps.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+TIMEOUT_MS = 90_000
+
+
+def wait_idle(page: Page, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until the script run triggered by the last action has finished."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_app(page: Page, url: str, path: str = "") -> None:
+    """Open the app (or one page by its url path, e.g. "data") and wait for the first run to end."""
+    page.goto(f"{url}/{path}", wait_until="domcontentloaded")
+    expect(sidebar(page)).to_be_visible(timeout=TIMEOUT_MS)
+    wait_idle(page)
+
+
+def sidebar(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar")
+
+
+def choose(page: Page, label: str, option: str, within: Locator | None = None) -> None:
+    """Pick `option` in the selectbox labelled `label` and wait for the rerun."""
+    scope = within if within is not None else page
+    scope.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def selected(page: Page, label: str, within: Locator | None = None) -> str:
+    """The text shown in the selectbox labelled `label`."""
+    scope = within if within is not None else page
+    return scope.get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def go_to(page: Page, title: str) -> None:
+    """Follow the sidebar navigation link with this page title (keeps the session and language)."""
+    sidebar(page).get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
+    wait_idle(page)
+
+
+def error_texts(page: Page) -> list[str]:
+    """Texts of error boxes and exception panels on the page (should be empty)."""
+    return [e.inner_text() for e in page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').all()]
