@@ -5,8 +5,8 @@ DuckDB does the joins and window functions; `analytics.evm`, `analytics.health`,
 
 Conventions shared by every query here:
 - planned_value, earned_value and actual_cost are cumulative to the report date, so a project's
-  position is its LATEST report in the snapshot (`row_number() ... ORDER BY report_date DESC = 1`),
-  as are rag, forecast_finish, open_risks and open_issues.
+  position is its LATEST report in the snapshot (`arg_max(..., report_date)`), as are rag,
+  forecast_finish, open_risks and open_issues.
 - milestones_due / milestones_met count the milestones that fell due in each reporting period and
   those met on time (the import contract, see `data.generate`), so the delivery rows carry their
   sums over every report to date (`milestones_due`, `milestones_met`) and
@@ -44,22 +44,26 @@ _REPORT_COLUMNS = (
 # named `wanted(snapshot_id)` that each query defines first. Only constants are spliced in.
 _DELIVERY_CTES = f"""
 latest AS (
-    SELECT r.snapshot_id, r.project_id, r.report_date, r.planned_value, r.earned_value, r.actual_cost,
-           r.percent_complete, r.rag, r.forecast_finish, r.open_risks, r.open_issues,
-           count(*) OVER whole AS report_count,
-           sum(r.milestones_due) OVER whole AS milestones_due,
-           sum(r.milestones_met) OVER whole AS milestones_met,
-           sum(greatest(coalesce(r.milestones_due, 0) - coalesce(r.milestones_met, 0), 0)) OVER recent
-               AS milestones_missed,
-           first_value(r.benefit_realized IGNORE NULLS) OVER newest_first AS benefit_realized
+    -- one GROUP BY pass: arg_max picks the latest report's values (report dates are unique per project)
+    SELECT r.snapshot_id, r.project_id, max(r.report_date) AS report_date,
+           arg_max(r.planned_value, r.report_date) AS planned_value,
+           arg_max(r.earned_value, r.report_date) AS earned_value,
+           arg_max(r.actual_cost, r.report_date) AS actual_cost,
+           arg_max(r.percent_complete, r.report_date) AS percent_complete,
+           arg_max(r.rag, r.report_date) AS rag,
+           arg_max(r.forecast_finish, r.report_date) AS forecast_finish,
+           arg_max(r.open_risks, r.report_date) AS open_risks,
+           arg_max(r.open_issues, r.report_date) AS open_issues,
+           count(*) AS report_count,
+           sum(r.milestones_due) AS milestones_due,
+           sum(r.milestones_met) AS milestones_met,
+           list_sum(list(greatest(coalesce(r.milestones_due, 0) - coalesce(r.milestones_met, 0), 0)
+                         ORDER BY r.report_date DESC)[1:{RECENT_REPORTS}]) AS milestones_missed,
+           arg_max(r.benefit_realized, r.report_date) FILTER (WHERE r.benefit_realized IS NOT NULL)
+               AS benefit_realized
     FROM status_reports r
     WHERE r.snapshot_id IN (SELECT snapshot_id FROM wanted)
-    WINDOW whole AS (PARTITION BY r.snapshot_id, r.project_id),
-           newest_first AS (PARTITION BY r.snapshot_id, r.project_id ORDER BY r.report_date DESC
-                            ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
-           recent AS (PARTITION BY r.snapshot_id, r.project_id ORDER BY r.report_date DESC
-                      ROWS BETWEEN CURRENT ROW AND {RECENT_REPORTS - 1} FOLLOWING)
-    QUALIFY row_number() OVER (PARTITION BY r.snapshot_id, r.project_id ORDER BY r.report_date DESC) = 1
+    GROUP BY r.snapshot_id, r.project_id
 ),
 delivery AS (
     SELECT p.snapshot_id, s.as_of, s.label, p.project_id, p.name, p.category, p.department, p.manager,
@@ -101,8 +105,9 @@ def report_history(con: duckdb.DuckDBPyConnection, snapshot_id: int, project_id:
 def portfolio_history(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> pd.DataFrame:
     """Portfolio PV, EV, AC per report month inside one snapshot (the portfolio S-curve).
 
-    Each project contributes its latest report up to the end of each month (carried forward by an
-    ASOF join, so a finished project keeps counting its final figures); projects not reporting yet
+    Each project contributes its latest report up to the end of each month (carried forward, so a
+    finished project keeps counting its final figures: the running sum of every project's
+    month-on-month change, by LAG and a cumulative SUM window); projects not reporting yet
     contribute nothing. Cancelled projects are left out. Columns: month, planned_value,
     earned_value, actual_cost, budget (BAC of the projects reporting by then), reporting_count.
     """
@@ -110,24 +115,37 @@ def portfolio_history(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> pd.Da
         """
         WITH monthly AS (
             SELECT r.project_id, CAST(date_trunc('month', r.report_date) AS DATE) AS month,
-                   r.planned_value, r.earned_value, r.actual_cost, p.budget
+                   arg_max(r.planned_value, r.report_date) AS planned_value,
+                   arg_max(r.earned_value, r.report_date) AS earned_value,
+                   arg_max(r.actual_cost, r.report_date) AS actual_cost, any_value(p.budget) AS budget
             FROM status_reports r
             JOIN projects p ON p.snapshot_id = r.snapshot_id AND p.project_id = r.project_id
             WHERE r.snapshot_id = ? AND p.status <> 'cancelled'
-            QUALIFY row_number() OVER (
-                PARTITION BY r.project_id, date_trunc('month', r.report_date) ORDER BY r.report_date DESC) = 1
+            GROUP BY r.project_id, month
         ),
-        grid AS (
-            SELECT m.month, p.project_id
-            FROM (SELECT DISTINCT month FROM monthly) m
-            CROSS JOIN (SELECT DISTINCT project_id FROM monthly) p
+        -- Cumulative figures carried forward = running sum of each project's month-on-month change.
+        changes AS (
+            SELECT month,
+                   planned_value - coalesce(lag(planned_value) OVER w, 0) AS planned_change,
+                   earned_value - coalesce(lag(earned_value) OVER w, 0) AS earned_change,
+                   actual_cost - coalesce(lag(actual_cost) OVER w, 0) AS cost_change,
+                   CASE WHEN lag(month) OVER w IS NULL THEN budget ELSE 0 END AS budget_change,
+                   CASE WHEN lag(month) OVER w IS NULL THEN 1 ELSE 0 END AS reporting_change
+            FROM monthly
+            WINDOW w AS (PARTITION BY project_id ORDER BY month)
+        ),
+        per_month AS (
+            SELECT month, sum(planned_change) AS planned_change, sum(earned_change) AS earned_change,
+                   sum(cost_change) AS cost_change, sum(budget_change) AS budget_change,
+                   sum(reporting_change) AS reporting_change
+            FROM changes GROUP BY month
         )
-        SELECT g.month, sum(r.planned_value) AS planned_value, sum(r.earned_value) AS earned_value,
-               sum(r.actual_cost) AS actual_cost, sum(r.budget) AS budget,
-               count(r.project_id) AS reporting_count
-        FROM grid g
-        ASOF LEFT JOIN monthly r ON g.project_id = r.project_id AND g.month >= r.month
-        GROUP BY g.month ORDER BY g.month
+        SELECT month, sum(planned_change) OVER m AS planned_value, sum(earned_change) OVER m AS earned_value,
+               sum(cost_change) OVER m AS actual_cost, sum(budget_change) OVER m AS budget,
+               CAST(sum(reporting_change) OVER m AS BIGINT) AS reporting_count
+        FROM per_month
+        WINDOW m AS (ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ORDER BY month
         """,
         [snapshot_id],
     ).df()
