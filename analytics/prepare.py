@@ -49,7 +49,7 @@ def month_index(value: Any) -> int:
         return value.year * 12 + value.month - 1
     match = _MONTH.match(str(value)[:7]) if value is not None else None
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidInput(f"not a month: {value!r}", key="analytics.invalid_month", value=str(value))
+        raise InvalidInput(f"not a month: {value!r}", key="explain.invalid_month", value=str(value))
     return int(match.group(1)) * 12 + int(match.group(2)) - 1
 
 
@@ -102,29 +102,25 @@ def validate_params(params: SelectionParams) -> None:
     """Guard clauses for every parameter; raises InvalidInput naming the first bad one."""
     month_index(params.horizon_start)
     checks = [
-        (params.horizon_months >= 1, "horizon_months must be at least 1"),
-        (params.horizon_months <= 240, "horizon_months must be at most 240"),
-        (params.objective in ("strategic_value", "benefit", "net_benefit"), "unknown objective"),
-        (params.budget is None or params.budget >= 0, "budget must not be negative"),
-        (all(v >= 0 for v in params.annual_budget_caps.values()), "annual caps must not be negative"),
-        (1 <= params.fiscal_year_start_month <= 12, "fiscal_year_start_month must be 1-12"),
-        (0 <= params.discount_per_month < 1, "discount_per_month must be in [0, 1)"),
-        (not set(params.force_in) & set(params.force_out), "a project cannot be forced both in and out"),
-        (all(0 <= v <= 1 for v in params.category_min_share.values()), "category shares must be in [0, 1]"),
-        (all(0 <= v <= 1 for v in params.category_max_share.values()), "category shares must be in [0, 1]"),
-        (params.max_high_risk is None or params.max_high_risk >= 0, "max_high_risk must not be negative"),
-        (params.time_limit_seconds > 0, "time_limit_seconds must be positive"),
-        (params.mip_gap >= 0, "mip_gap must not be negative"),
-        (params.solver in ("highs", "cbc"), "solver must be highs or cbc"),
-        (params.threads >= 1, "threads must be at least 1"),
+        ("horizon_months", 1 <= params.horizon_months <= 240),
+        ("objective", params.objective in ("strategic_value", "benefit", "net_benefit")),
+        ("budget", params.budget is None or params.budget >= 0),
+        ("annual_budget_caps", all(v >= 0 for v in params.annual_budget_caps.values())),
+        ("fiscal_year_start_month", 1 <= params.fiscal_year_start_month <= 12),
+        ("discount_per_month", 0 <= params.discount_per_month < 1),
+        ("force_in", not set(params.force_in) & set(params.force_out)),
+        ("category_min_share", all(0 <= v <= 1 for v in params.category_min_share.values())),
+        ("category_max_share", all(0 <= v <= 1 for v in params.category_max_share.values())),
+        ("category_min_share", all(low <= params.category_max_share.get(c, 1.0) for c, low in params.category_min_share.items())),
+        ("max_high_risk", params.max_high_risk is None or params.max_high_risk >= 0),
+        ("time_limit_seconds", params.time_limit_seconds > 0),
+        ("mip_gap", params.mip_gap >= 0),
+        ("solver", params.solver in ("highs", "cbc")),
+        ("threads", params.threads >= 1),
     ]
-    for ok, message in checks:
+    for name, ok in checks:
         if not ok:
-            raise InvalidInput(message)
-    for category, low in params.category_min_share.items():
-        high = params.category_max_share.get(category)
-        if high is not None and low > high:
-            raise InvalidInput(f"category {category}: min share above max share")
+            raise InvalidInput(f"invalid parameter {name}", key="explain.invalid_param", param=name)
 
 
 def prepare(data: PortfolioData, params: SelectionParams) -> Prepared:
@@ -132,7 +128,7 @@ def prepare(data: PortfolioData, params: SelectionParams) -> Prepared:
     validate_params(params)
     missing = [c for c in REQUIRED_PROJECT_COLUMNS if c not in data.projects.columns]
     if missing:
-        raise InvalidInput(f"projects lack columns {missing}")
+        raise InvalidInput(f"projects lack columns {missing}", key="explain.invalid_data", column=", ".join(missing))
     horizon_start = month_index(params.horizon_start)
     horizon = params.horizon_months
     projects = _classify(data, params, horizon_start, horizon)
@@ -176,18 +172,18 @@ def _classify(data: PortfolioData, params: SelectionParams, horizon_start: int, 
     """One row per project: kind, window of allowed starts (relative months) and per-run attributes."""
     raw = data.projects.copy()
     if raw["project_id"].duplicated().any():
-        raise InvalidInput("duplicate project_id in projects")
+        raise InvalidInput("duplicate project_id in projects", key="explain.invalid_data", column="project_id")
     frame = raw.set_index(raw["project_id"].astype(str))
     known = set(frame.index)
     unknown = [p for p in (*params.force_in, *params.force_out) if p not in known]
     if unknown:
-        raise InvalidInput(f"unknown project ids {unknown}", key="analytics.unknown_projects", ids=", ".join(unknown))
+        raise InvalidInput(f"unknown project ids {unknown}", key="explain.unknown_projects", ids=", ".join(unknown))
     frame["duration"] = pd.to_numeric(frame["duration_months"], errors="coerce")
     frame["budget"] = pd.to_numeric(frame["budget"], errors="coerce")
     if frame["duration"].isna().any() or (frame["duration"] < 1).any():
-        raise InvalidInput("every duration_months must be at least 1")
+        raise InvalidInput("every duration_months must be at least 1", key="explain.invalid_data", column="duration_months")
     if frame["budget"].isna().any() or (frame["budget"] < 0).any():
-        raise InvalidInput("every budget must be a number >= 0")
+        raise InvalidInput("every budget must be a number >= 0", key="explain.invalid_data", column="budget")
     frame["duration"] = frame["duration"].astype(int)
     frame["status"] = frame["status"].astype(str).str.strip().str.lower()
     frame["name"] = frame["name"].astype(str) if "name" in frame else frame.index.to_series()
@@ -288,7 +284,7 @@ def _demand(demand: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     frame["month_offset"] = pd.to_numeric(frame["month_offset"], errors="coerce")
     frame["fte"] = pd.to_numeric(frame["fte"], errors="coerce")
     if frame[["month_offset", "fte"]].isna().any().any() or (frame["fte"] < 0).any():
-        raise InvalidInput("demand needs numeric month_offset and fte >= 0")
+        raise InvalidInput("demand needs numeric month_offset and fte >= 0", key="explain.invalid_data", column="fte")
     frame["month_offset"] = frame["month_offset"].astype(int)
     frame = frame[frame["project_id"].isin(projects.index) & (frame["fte"] > 0)]
     return frame.groupby(["project_id", "role", "month_offset"], as_index=False)["fte"].sum()
@@ -304,7 +300,7 @@ def _capacity(capacity: pd.DataFrame, roles: tuple[str, ...], horizon_start: int
     frame["t"] = [month_index(m) - horizon_start for m in frame["month"]]
     frame["capacity_fte"] = pd.to_numeric(frame["capacity_fte"], errors="coerce")
     if frame["capacity_fte"].isna().any() or (frame["capacity_fte"] < 0).any():
-        raise InvalidInput("capacity_fte must be a number >= 0")
+        raise InvalidInput("capacity_fte must be a number >= 0", key="explain.invalid_data", column="capacity_fte")
     hire_col = frame["hire_cost_per_fte_month"] if "hire_cost_per_fte_month" in frame else pd.Series(np.nan, frame.index)
     frame["hire"] = pd.to_numeric(hire_col, errors="coerce")
     grouped = frame.groupby(["role", "t"], as_index=False).agg(capacity_fte=("capacity_fte", "sum"), hire=("hire", "min"))

@@ -28,6 +28,7 @@ import pandas as pd
 import pulp
 
 from analytics import solvers
+from analytics.errors import InvalidInput
 from analytics.prepare import COMMITTED_STATUSES, Prepared, month_label, prepare
 from analytics.selection_types import PortfolioData, SelectedProject, SelectionParams, SelectionResult
 
@@ -102,7 +103,7 @@ class _Rows:
             weight = (FORCE_SLACK_WEIGHT if kind in ("force", "mandatory") else 1.0) / max(1.0, abs(scale))
             bounds = [(pulp.LpConstraintLE, -1.0), (pulp.LpConstraintGE, 1.0)]
             directions = [d for s, d in bounds if sense in (s, pulp.LpConstraintEQ)]
-            slack_vars = [pulp.LpVariable(f"s{len(model.slacks)}_{i}", lowBound=0) for i in range(len(directions))]
+            slack_vars = [model.problem.add_variable(f"s{len(model.slacks)}_{i}", lowBound=0) for i in range(len(directions))]
             for var, direction in zip(slack_vars, directions, strict=True):
                 expr = expr + direction * var
                 model.problem.objective += weight * var
@@ -120,7 +121,7 @@ class _Rows:
 
     def _never(self) -> pulp.LpVariable:
         if self.never is None:
-            self.never = pulp.LpVariable("never", lowBound=0, upBound=0)
+            self.never = self.model.problem.add_variable("never", lowBound=0, upBound=0)
         return self.never
 
 
@@ -143,7 +144,7 @@ def build_model(data: PortfolioData, params: SelectionParams, *, elastic: bool =
     prep = prepare(data, params)
     sense = pulp.LpMinimize if elastic else pulp.LpMaximize
     problem = pulp.LpProblem("lodestar_selection", sense)
-    choose = [pulp.LpVariable(f"y{i}", cat=pulp.LpBinary) for i in range(len(prep.options))]
+    choose = [problem.add_variable(f"y{i}", 0, 1, cat=pulp.LpBinary) for i in range(len(prep.options))]
     model = SelectionModel(data=data, prep=prep, problem=problem, choose=choose, hires={}, elastic=elastic)
     problem.objective = pulp.LpAffineExpression()
     rows = _Rows(model)
@@ -170,7 +171,7 @@ def _add_hires(model: SelectionModel) -> None:
     for role, month in touched:
         r = prep.role_index(role)
         if np.isfinite(prep.capacity[r, month]) and np.isfinite(prep.hire_cost[r, month]):
-            model.hires[(r, int(month))] = pulp.LpVariable(f"hire_{r}_{int(month)}", lowBound=0)
+            model.hires[(r, int(month))] = model.problem.add_variable(f"hire_{r}_{int(month)}", lowBound=0)
 
 
 def _option_groups(prep: Prepared) -> dict[str, np.ndarray]:
@@ -194,7 +195,7 @@ def _one_start_rows(model: SelectionModel, rows: _Rows) -> None:
     for pid, opts in groups.items():
         if len(opts) < 2:
             continue
-        selected = model.selected_vars[pid] = pulp.LpVariable(f"x_{lp_name(pid)}", cat=pulp.LpBinary)
+        selected = model.selected_vars[pid] = model.problem.add_variable(f"x_{lp_name(pid)}", 0, 1, cat=pulp.LpBinary)
         expr = _expr(model.choose, opts, np.ones(len(opts)))
         expr.addInPlace(pulp.LpAffineExpression([(selected, -1.0)]))
         rows.add(f"one_start_{pid}", expr, pulp.LpConstraintEQ, 0, kind="one_start")
@@ -367,12 +368,16 @@ def _objective(model: SelectionModel) -> None:
 # --------------------------------------------------------------------------------------------- solve
 
 
-def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_start: np.ndarray | None = None) -> SelectionResult:
-    """Solve with the solver, time limit, gap and threads of `params` (default: the model's own)."""
+def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_start: np.ndarray | None = None,
+          diagnose: bool = True) -> SelectionResult:
+    """Solve with the solver, time limit, gap and threads of `params` (default: the model's own).
+
+    An infeasible model is diagnosed (`violated`) unless diagnose=False.
+    """
     params = params or model.params
     outcome = solvers.run(model.problem, solver_variables(model), params, warm_start=_full_start(model, warm_start))
     model.last = outcome
-    return _result(model, params, outcome)
+    return _result(model, params, outcome, diagnose=diagnose)
 
 
 def solver_variables(model: SelectionModel) -> list[pulp.LpVariable]:
@@ -397,22 +402,31 @@ def optimise(data: PortfolioData, params: SelectionParams) -> SelectionResult:
 
 def set_rhs(model: SelectionModel, name: str, user_value: float) -> None:
     """Set row `name` to the user's value (committed amounts are subtracted as when it was built)."""
-    constraint = model.problem.constraints[name]
+    constraint = _row(model, name)
     rhs = user_value - model.offsets.get(name, 0.0)
     constraint.changeRHS(rhs)
     outcome = model.last
-    if outcome is not None and outcome.highs is not None and constraint.index is not None:
+    index = getattr(constraint, "index", None)   # set by PuLP's HiGHS interface when it loads the row
+    if outcome is not None and outcome.highs is not None and index is not None:
         lower = rhs if constraint.sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -np.inf
         upper = rhs if constraint.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else np.inf
-        outcome.highs.changeRowBounds(constraint.index, lower, upper)
+        outcome.highs.changeRowBounds(index, lower, upper)
+
+
+def _row(model: SelectionModel, name: str) -> pulp.LpConstraint:
+    row = model.problem.get_constraint_by_name(name)
+    if row is None:
+        raise InvalidInput(f"the model has no row {name}", key="explain.no_row", row=name)
+    return row
 
 
 def row_rhs(model: SelectionModel, name: str) -> float:
     """The row's right-hand side in the user's terms (committed amounts added back)."""
-    return -model.problem.constraints[name].constant + model.offsets.get(name, 0.0)
+    return -_row(model, name).constant + model.offsets.get(name, 0.0)
 
 
-def resolve(model: SelectionModel, params: SelectionParams | None = None, *, warm_start: np.ndarray | None = None) -> SelectionResult:
+def resolve(model: SelectionModel, params: SelectionParams | None = None, *, warm_start: np.ndarray | None = None,
+            diagnose: bool = True) -> SelectionResult:
     """Re-optimise after `set_rhs`: HiGHS re-runs the model it holds; CBC re-solves the PuLP model."""
     params = params or model.params
     outcome = model.last
@@ -420,19 +434,19 @@ def resolve(model: SelectionModel, params: SelectionParams | None = None, *, war
         started = time.perf_counter()
         new = solvers.rerun_highs(outcome, model.problem.sense, _full_start(model, warm_start))
         model.last = dataclasses.replace(new, seconds=time.perf_counter() - started)
-        return _result(model, params, model.last, build_seconds=0.0)
-    return solve(model, params, warm_start=warm_start)
+        return _result(model, params, model.last, build_seconds=0.0, diagnose=diagnose)
+    return solve(model, params, warm_start=warm_start, diagnose=diagnose)
 
 
 # -------------------------------------------------------------------------------------------- result
 
 
 def _result(model: SelectionModel, params: SelectionParams, outcome: solvers.SolverOutcome,
-            build_seconds: float | None = None) -> SelectionResult:
+            build_seconds: float | None = None, diagnose: bool = True) -> SelectionResult:
     build = model.build_seconds if build_seconds is None else build_seconds
     if outcome.status not in ("optimal", "feasible") or outcome.values is None:
         violated: tuple[str, ...] = ()
-        if outcome.status == "infeasible" and not model.elastic:
+        if outcome.status == "infeasible" and diagnose and not model.elastic:
             violated = explain_infeasibility(model, params)
         return empty_result(model.prep, outcome.status, build, outcome.seconds, outcome.solver,
                             outcome.message, violated)
@@ -563,4 +577,10 @@ def explain_infeasibility(model: SelectionModel, params: SelectionParams) -> tup
 
 
 def _elastic_copy(model: SelectionModel) -> SelectionModel:
-    return build_model(model.data, model.params, elastic=True)
+    """The elastic twin, with every right-hand side changed since the build (set_rhs) carried over."""
+    elastic = build_model(model.data, model.params, elastic=True)
+    for row in model.problem.constraints():
+        twin = elastic.problem.get_constraint_by_name(row.name)
+        if twin is not None:
+            twin.changeRHS(-row.constant)
+    return elastic

@@ -68,7 +68,7 @@ def run(
         return _run_highs(problem, variables, params, relax, warm_start)
     if params.solver == _CBC_NAME:
         return _run_cbc(problem, variables, params, relax, warm_start)
-    raise OptimizationError(f"unknown solver {params.solver}", key="analytics.unknown_solver", solver=params.solver)
+    raise OptimizationError(f"unknown solver {params.solver}", key="explain.invalid_param", param="solver")
 
 
 def _run_highs(
@@ -91,7 +91,7 @@ def _run_highs(
             _set_start(problem.solverModel, col_index, warm_start)
         solver.callSolver(problem)
     except (pulp.PulpSolverError, AttributeError) as e:
-        raise OptimizationError(str(e), key="analytics.solver_failed", solver=_HIGHS_NAME) from e
+        raise OptimizationError(str(e), key="explain.solver_failed", solver=_HIGHS_NAME) from e
     return _highs_outcome(problem.solverModel, col_index, problem.sense, time.perf_counter() - started)
 
 
@@ -108,7 +108,7 @@ def rerun_highs(outcome: SolverOutcome, sense: int, warm_start: np.ndarray | Non
     """Re-optimise the highspy model of `outcome` (row bounds already changed), optionally warm-started."""
     highs = outcome.highs
     if highs is None or outcome.col_index is None:
-        raise OptimizationError("no HiGHS model to re-solve", key="analytics.solver_failed", solver=_HIGHS_NAME)
+        raise OptimizationError("no HiGHS model to re-solve", key="explain.solver_failed", solver=_HIGHS_NAME)
     if warm_start is not None:
         _set_start(highs, outcome.col_index, warm_start)
     started = time.perf_counter()
@@ -157,19 +157,19 @@ def _run_cbc(
             var.setInitialValue(round(float(value)))
     handle, log_path = tempfile.mkstemp(prefix="lodestar_cbc_", suffix=".log")
     os.close(handle)
-    solver = pulp.PULP_CBC_CMD(
-        mip=not relax, msg=False, timeLimit=params.time_limit_seconds, gapRel=params.mip_gap,
-        threads=params.threads, logPath=log_path, warmStart=warm_start is not None,
-    )
     started = time.perf_counter()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # PuLP 3.3 marks PULP_CBC_CMD deprecated; it still works
+            solver = pulp.PULP_CBC_CMD(
+                mip=not relax, msg=False, timeLimit=params.time_limit_seconds, gapRel=params.mip_gap,
+                threads=params.threads, logPath=log_path, warmStart=warm_start is not None,
+            )
             problem.solve(solver)
         log = _read_and_remove(log_path)
     except pulp.PulpSolverError as e:
         _read_and_remove(log_path)
-        raise OptimizationError(str(e), key="analytics.solver_failed", solver=_CBC_NAME) from e
+        raise OptimizationError(str(e), key="explain.solver_failed", solver=_CBC_NAME) from e
     seconds = time.perf_counter() - started
     return _cbc_outcome(problem, variables, log, seconds, relax)
 

@@ -1,0 +1,145 @@
+"""The marginal value of capacity and budget: what one more FTE of a role, or one more unit of
+budget, would be worth to the portfolio.
+
+Two methods, each labelled in its result:
+- `resolve` (exact for the step taken): the model is built once and solved; then, per role, every
+  capacity row of that role is raised by one FTE (one more person over the whole horizon) and the
+  model is re-optimised from the current portfolio (still feasible), and the gain in objective is
+  the value. Budget is raised by a step (default 5 % of the budget, since a single unit rarely
+  changes a yes/no portfolio) and the gain is divided by the step. A re-solve stopped by the time
+  limit is reported with its gap in the note.
+- `lp_dual` (indicative only): the shadow prices of the same rows in the LP relaxation (solved by
+  HiGHS), summed over the role's months. For yes/no decisions these prices can be far from what one
+  more FTE is really worth, either way; they are free to compute and show where the pressure is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from analytics import selection, solvers
+from analytics.errors import InvalidInput
+from analytics.selection_types import PortfolioData, SelectionParams, SelectionResult
+
+Method = Literal["resolve", "lp_dual", "both"]
+DEFAULT_BUDGET_STEP_SHARE = 0.05
+_TEXTS = {
+    "explain.marginal.exact": "exact for a step of {step}",
+    "explain.marginal.approximate": "re-solve stopped at a gap of {gap}; value approximate (step {step})",
+    "explain.marginal.lp_dual": "LP relaxation price; only indicative for yes/no decisions",
+    "explain.marginal.no_budget": "budget not constrained in this run",
+    "explain.marginal.no_solution": "re-solve found no solution",
+}
+
+
+@dataclass(frozen=True)
+class MarginalValue:
+    resource: str                          # role name, or "budget"
+    kind: Literal["role", "budget"]
+    value_per_unit: float | None           # objective gained per FTE (every month) or per unit of money
+    method: Literal["resolve", "lp_dual"]
+    note: str                              # English; `note_key` / `note_params` translate it
+    step: float = 1.0                      # size of the change tried (FTE, or money)
+    note_key: str = ""
+    note_params: dict[str, Any] = field(default_factory=dict)
+
+
+def _value(resource: str, kind: str, per_unit: float | None, method: str, key: str, amount: float = 1.0,
+           **params: Any) -> MarginalValue:
+    return MarginalValue(resource, kind, per_unit, method, _TEXTS[key].format(**params), amount, key, dict(params))
+
+
+def marginal_values(data: PortfolioData, params: SelectionParams, result: SelectionResult, *,
+                    method: Method = "both", budget_step: float | None = None) -> tuple[MarginalValue, ...]:
+    """Marginal value of one more FTE per constrained role and of budget (see module docstring)."""
+    if not result.has_solution:
+        raise InvalidInput("the run has no solution to value", key="explain.no_solution")
+    if method not in ("resolve", "lp_dual", "both"):
+        raise InvalidInput(f"unknown method {method}", key="explain.invalid_param", param="method")
+    if budget_step is not None and budget_step <= 0:
+        raise InvalidInput("budget_step must be positive", key="explain.invalid_param", param="budget_step")
+    out: list[MarginalValue] = []
+    if method in ("resolve", "both"):
+        out += _by_resolve(data, params, budget_step)
+    if method in ("lp_dual", "both"):
+        out += _by_lp_duals(data, params)
+    return tuple(out)
+
+
+def _roles_with_rows(model: selection.SelectionModel) -> list[str]:
+    return [role for role in model.prep.roles if model.capacity_rows(role)]
+
+
+def _by_resolve(data: PortfolioData, params: SelectionParams, budget_step: float | None) -> list[MarginalValue]:
+    model = selection.build_model(data, params)
+    base = selection.solve(model)
+    if not base.has_solution or base.objective is None:
+        return []
+    start = _choice(model)
+    out = []
+    for role in _roles_with_rows(model):
+        rows = model.capacity_rows(role)
+        original = {name: selection.row_rhs(model, name) for name in rows}
+        for name, value in original.items():
+            selection.set_rhs(model, name, value + 1.0)
+        out.append(_gain(model, base.objective, start, role, "role", 1.0))
+        for name, value in original.items():
+            selection.set_rhs(model, name, value)
+    if params.budget is None:
+        out.append(_value("budget", "budget", 0.0, "resolve", "explain.marginal.no_budget"))
+        return out
+    step = budget_step or max(params.budget * DEFAULT_BUDGET_STEP_SHARE, 1.0)
+    selection.set_rhs(model, "budget_total", params.budget + step)
+    out.append(_gain(model, base.objective, start, "budget", "budget", step))
+    selection.set_rhs(model, "budget_total", params.budget)
+    return out
+
+
+def _choice(model: selection.SelectionModel) -> np.ndarray | None:
+    outcome = model.last
+    if outcome is None or outcome.values is None:
+        return None
+    return (outcome.values[:len(model.choose)] > 0.5).astype(float)
+
+
+def _gain(model: selection.SelectionModel, base: float, start: np.ndarray | None, resource: str, kind: str,
+          step: float) -> MarginalValue:
+    rerun = selection.resolve(model, warm_start=start)
+    if not rerun.has_solution or rerun.objective is None:
+        return _value(resource, kind, None, "resolve", "explain.marginal.no_solution", step)
+    # the warm start is feasible for the larger resource, so the gain is never negative but for the gap
+    per_unit = max(rerun.objective - base, 0.0) / step
+    if rerun.status == "optimal":
+        return _value(resource, kind, per_unit, "resolve", "explain.marginal.exact", step, step=_fmt(step))
+    return _value(resource, kind, per_unit, "resolve", "explain.marginal.approximate", step,
+                  gap=f"{(rerun.gap or 0.0) * 100:.2f}%", step=_fmt(step))
+
+
+def _by_lp_duals(data: PortfolioData, params: SelectionParams) -> list[MarginalValue]:
+    model = selection.build_model(data, params)
+    outcome = solvers.run(model.problem, selection.solver_variables(model), _highs(params), relax=True)
+    if outcome.highs is None or outcome.values is None:
+        return []
+    duals = np.asarray(outcome.highs.getSolution().row_dual)
+    # HiGHS minimises -objective: the price of relaxing a <= row of the max problem is -dual
+    price = {
+        row.name: -float(duals[row.index]) for row in model.problem.constraints() if getattr(row, "index", None) is not None
+    }
+    out = [
+        _value(role, "role", sum(price.get(n, 0.0) for n in model.capacity_rows(role)), "lp_dual", "explain.marginal.lp_dual")
+        for role in _roles_with_rows(model)
+    ]
+    if "budget_total" in price:
+        out.append(_value("budget", "budget", price["budget_total"], "lp_dual", "explain.marginal.lp_dual"))
+    return out
+
+
+def _highs(params: SelectionParams) -> SelectionParams:
+    return replace(params, solver="highs")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.4g}"
