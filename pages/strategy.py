@@ -50,7 +50,7 @@ def direct_editor() -> dict[str, float] | None:
         column_config={
             "objective_id": st.column_config.TextColumn(t("strategy.col.objective_id")),
             "name": st.column_config.TextColumn(t("strategy.col.objective")),
-            "weight": st.column_config.NumberColumn(t("strategy.col.weight_input"), min_value=0.0, step=1.0,
+            "weight": st.column_config.NumberColumn(t("strategy.col.weight_input"), min_value=0.0, step=0.01,
                                                     format="%.2f"),
         },
     )
@@ -164,7 +164,7 @@ weight_sets_section()
 
 # ---------------------------------------------------------------- 2. ranking
 st.header(t("strategy.rank.header"))
-c1, c2, c3, c4 = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 statuses = c1.multiselect(t("strategy.rank.status"), DATA.statuses(),
                           default=[s for s in DATA.statuses() if s not in strat.CLOSED_STATUSES],
                           format_func={s: t(f"strategy.status.{s}") if s in strat.STATUSES else s
@@ -174,7 +174,7 @@ categories = c2.multiselect(t("strategy.rank.category"), DATA.categories(), key=
                             placeholder=t("strategy.rank.all_categories"))
 risk_penalty = c3.slider(t("strategy.rank.risk_penalty"), 0.0, 1.0, 0.0, 0.05, key="strategy.risk_penalty",
                          help=t("strategy.rank.risk_penalty_help"))
-preview = c4.toggle(t("strategy.rank.preview"), key="strategy.preview", disabled=not draft,
+preview = st.toggle(t("strategy.rank.preview"), key="strategy.preview", disabled=not draft,
                     help=t("strategy.rank.preview_help"))
 IN_USE = draft if preview and draft else DATA.active_weights
 st.caption(t("strategy.rank.using_draft") if preview and draft else active_caption())
@@ -191,8 +191,8 @@ if RANKED.empty:
 incomplete = int((RANKED["missing"] != "").sum())
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("strategy.rank.projects"), len(RANKED))
-m2.metric(t("strategy.rank.best"), f"{RANKED['risk_adjusted_score'].iloc[0]:.1f}", RANKED["project_id"].iloc[0],
-          delta_color="off")
+m2.metric(t("strategy.rank.best", project=RANKED["project_id"].iloc[0]),
+          f"{RANKED['risk_adjusted_score'].iloc[0]:.1f}")
 m3.metric(t("strategy.rank.median"), f"{RANKED['risk_adjusted_score'].median():.1f}")
 m4.metric(t("strategy.rank.incomplete"), incomplete)
 if incomplete:

@@ -149,16 +149,15 @@ def init_judgements(data: StrategyData) -> None:
 
 
 def judgement_label(option: str, left: str, right: str) -> str:
-    """'Growth is strongly more important than Cost (5)' in the user's language."""
+    """'Growth: strongly more important (5)' in the user's language; the pair is in the widget label."""
     if option == "":
         return t("strategy.ahp.not_judged")
     value = Fraction(option)
     if value == 1:
-        return t("strategy.ahp.option_equal", a=left, b=right)
+        return t("strategy.ahp.option_equal")
     if value > 1:
-        return t("strategy.ahp.option_more", a=left, b=right, verbal=t(f"strategy.scale.{int(value)}"), value=option)
-    return t("strategy.ahp.option_more", a=right, b=left, verbal=t(f"strategy.scale.{int(1 / value)}"),
-             value=str(int(1 / value)))
+        return t("strategy.ahp.option_more", a=left, verbal=t(f"strategy.scale.{int(value)}"), value=option)
+    return t("strategy.ahp.option_more", a=right, verbal=t(f"strategy.scale.{int(1 / value)}"), value=str(int(1 / value)))
 
 
 def draft_matrix(data: StrategyData) -> tuple[tuple[float | None, ...], ...]:
@@ -361,9 +360,10 @@ def tornado_figure(ranges: Sequence[WeightRange], names: Mapping[str, str], k: i
     fig.add_scatter(y=labels, x=[100 * r.weight for r in ordered], mode="markers", name=t("strategy.fig.current"),
                     marker={"symbol": "diamond", "size": 12, "color": "black"},
                     hovertemplate="%{y}: %{x:.1f}%<extra></extra>")
-    fig.update_layout(barmode="group", height=100 + 60 * len(ordered), margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    fig.update_layout(barmode="group", height=160 + 60 * len(ordered), margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       xaxis={"range": [0, 100], "title": t("strategy.fig.weight_pct")},
-                      yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": 1.08})
+                      yaxis={"autorange": "reversed"},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
     return fig
 
 
