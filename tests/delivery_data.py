@@ -158,3 +158,14 @@ def rerun(at: AppTest, snapshot_id: int) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def latest_snapshot(path) -> int:
+    """The latest snapshot id of a database file (opened and closed again)."""
+    from store import db
+
+    con = db.connect(path)
+    try:
+        return int(snapshots.latest_snapshot_id(con))
+    finally:
+        con.close()

@@ -104,3 +104,11 @@ def test_snapshot_without_reports(db_file, monkeypatch):
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert at.info[0].value == "本快照中没有处于交付阶段的项目，也没有状态报告。"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_the_sample_bundle(sample_db_file, monkeypatch, lang):
+    monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))
+    at = delivery_data.open_page(PAGE, lang, delivery_data.latest_snapshot(sample_db_file))
+    assert not at.error, [e.value for e in at.error]
+    assert at.get("plotly_chart")
