@@ -1,0 +1,206 @@
+"""`python cli.py optimize`: choose the proposals and their start months that maximise value.
+
+    python cli.py optimize --db PATH [--snapshot ID] [--objective strategic_value|benefit|net_benefit]
+        [--budget X] [--horizon-start YYYY-MM] [--horizon-months N] [--force-in IDS] [--force-out IDS]
+        [--time-limit S] [--gap G] [--solver highs|cbc] [--save-as NAME] [--json]
+        [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
+        [--discount D] [--threads N] [--weight-set ID] [--explain] [--actor NAME] [--lang en|zh]
+
+The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
+`--budget` spend is not limited. IDS are comma-separated project ids. Every solve is appended to the
+decision log ("optimize"); `--save-as NAME` also stores a scenario (with the greedy baseline and the
+explanations) and reports its id. `--json` prints one object: status, objective, bound, gap,
+selected [{project_id, start_month}], greedy_objective, build_seconds, solve_seconds, solver,
+total_cost, violated, log_id and, with --save-as, scenario_id. Exit status: 0 a portfolio was found,
+1 none (infeasible, time limit without a solution, solver or database failure), 2 refused input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from analytics import explain, greedy, selection
+from analytics.errors import AnalyticsError
+from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
+from i18n import LANGUAGES, translate
+from store import db, snapshots
+from store.errors import StoreError
+from store.portfolio import load_portfolio
+from store.scenarios import log_solve, save_scenario
+from store.weights import active_weights
+
+_IDS = re.compile(r"[,;，；、\s]+")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    cmd = subparsers.add_parser("optimize", help="select and schedule proposals (MILP) and explain the result")
+    cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    cmd.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
+    cmd.add_argument("--objective", choices=("strategic_value", "benefit", "net_benefit"), default="strategic_value")
+    cmd.add_argument("--budget", type=float, default=None, help="total spend allowed inside the horizon")
+    cmd.add_argument("--horizon-start", default=None, help="first month YYYY-MM (default: the snapshot's as-of month)")
+    cmd.add_argument("--horizon-months", type=int, default=24)
+    cmd.add_argument("--force-in", default="", help="project ids that must be selected (comma-separated)")
+    cmd.add_argument("--force-out", default="", help="project ids that must not be selected")
+    cmd.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    cmd.add_argument("--gap", type=float, default=1e-4, help="relative optimality gap to stop at (default 1e-4)")
+    cmd.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    cmd.add_argument("--threads", type=int, default=1)
+    cmd.add_argument("--annual-cap", action="append", default=[], metavar="YEAR=X", help="cap per fiscal year")
+    cmd.add_argument("--allow-hiring", action="store_true", help="buy extra FTE at hire_cost_per_fte_month")
+    cmd.add_argument("--allow-cancel-committed", action="store_true", help="let the model cancel or defer approved/active work")
+    cmd.add_argument("--max-high-risk", type=int, default=None, help="at most N selected projects with risk >= 4")
+    cmd.add_argument("--discount", type=float, default=0.0, help="value lost per month of later start (0-1)")
+    cmd.add_argument("--weight-set", type=int, default=None, help="weight set id (default: the active one)")
+    cmd.add_argument("--save-as", default=None, help="store the run as a scenario with this name")
+    cmd.add_argument("--explain", action="store_true", help="also explain every proposal left out")
+    cmd.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    cmd.add_argument("--actor", default=None, help="name recorded in the decision log")
+    cmd.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
+    cmd.set_defaults(func=run_optimize)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for p in _IDS.split(text or "") if p))
+
+
+def _annual_caps(values: list[str], lang: str) -> dict[int, float] | None:
+    caps: dict[int, float] = {}
+    for value in values:
+        year, _, amount = value.partition("=")
+        try:
+            caps[int(year)] = float(amount)
+        except ValueError:
+            _err(translate(lang, "explain.cli.bad_annual_cap", value=value))
+            return None
+    return caps
+
+
+def _params(args: argparse.Namespace, as_of: str, weight_set_id: int | None, lang: str) -> SelectionParams | None:
+    start = args.horizon_start or as_of
+    if not _MONTH.match(start):
+        _err(translate(lang, "explain.cli.bad_month", value=start))
+        return None
+    caps = _annual_caps(args.annual_cap, lang)
+    if caps is None:
+        return None
+    return SelectionParams(
+        horizon_start=start, horizon_months=args.horizon_months, objective=args.objective, budget=args.budget,
+        annual_budget_caps=caps, discount_per_month=args.discount, force_in=_ids(args.force_in),
+        force_out=_ids(args.force_out), max_high_risk=args.max_high_risk, allow_hiring=args.allow_hiring,
+        allow_cancel_committed=args.allow_cancel_committed, time_limit_seconds=args.time_limit, mip_gap=args.gap,
+        solver=args.solver, threads=args.threads, weight_set_id=weight_set_id,
+    )
+
+
+def run_optimize(args: argparse.Namespace) -> int:
+    lang = args.lang
+    try:
+        con = db.connect(args.db)
+    except StoreError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 1
+    try:
+        return _run(con, args, lang)
+    except AnalyticsError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 2
+    except StoreError as e:
+        _err(translate(lang, e.key, **e.params))
+        return 1
+    finally:
+        con.close()
+
+
+def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
+    snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
+    if snapshot_id is None:
+        _err(translate(lang, "explain.cli.no_snapshot"))
+        return 2
+    weight_set_id = args.weight_set if args.weight_set is not None else active_weights(con, snapshot_id)[0]
+    data = load_portfolio(con, snapshot_id, args.weight_set)
+    params = _params(args, data.as_of, weight_set_id, lang)
+    if params is None:
+        return 2
+    result = selection.optimise(data, params)
+    log_id = log_solve(con, snapshot_id=snapshot_id, params=params, result=result, actor=args.actor)
+    greedy_objective = _greedy_objective(data, params) if result.has_solution else None
+    explanations: tuple[LeftOut, ...] = ()
+    if result.has_solution and (args.explain or args.save_as):
+        explanations = explain.explain_left_out(data, params, result)
+    scenario_id = None
+    if args.save_as:
+        payload = {"result": result.to_dict(), "greedy_objective": greedy_objective,
+                   "explanations": explanations_to_dict(explanations), "frontier": [], "marginal_values": []}
+        scenario_id = save_scenario(con, snapshot_id=snapshot_id, name=args.save_as, params=params, payload=payload,
+                                    actor=args.actor)
+    summary = _summary(result, snapshot_id, params, greedy_objective, log_id, scenario_id)
+    if args.json:
+        if args.explain:
+            summary["explanations"] = explanations_to_dict(explanations)
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_text(summary, explanations, lang)
+    return 0 if result.has_solution else 1
+
+
+def _greedy_objective(data: Any, params: SelectionParams) -> float | None:
+    try:
+        return greedy.greedy_baseline(data, params).objective
+    except AnalyticsError:
+        return None   # the greedy rule cannot place required work: no baseline to compare with
+
+
+def _summary(result: SelectionResult, snapshot_id: int, params: SelectionParams, greedy_objective: float | None,
+             log_id: int, scenario_id: int | None) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "snapshot_id": snapshot_id, "status": result.status, "objective": result.objective, "bound": result.bound,
+        "gap": result.gap, "objective_kind": params.objective, "total_cost": result.total_cost if result.has_solution else None,
+        "hire_cost": result.hire_cost,
+        "selected": [
+            {"project_id": p.project_id, "start_month": p.start_month, "end_month": p.end_month, "value": p.value,
+             "cost": p.cost, "committed": p.committed}
+            for p in result.selected
+        ],
+        "greedy_objective": greedy_objective, "build_seconds": result.build_seconds,
+        "solve_seconds": result.solve_seconds, "solver": result.solver, "violated": list(result.violated),
+        "message": result.message, "params_hash": params.params_hash(), "log_id": log_id,
+    }
+    if scenario_id is not None:
+        summary["scenario_id"] = scenario_id
+    return summary
+
+
+def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang: str) -> None:
+    status = translate(lang, f"explain.status.{summary['status']}")
+    if summary["objective"] is None:
+        print(translate(lang, "explain.cli.no_portfolio", status=status, solver=summary["solver"],
+                        seconds=f"{summary['solve_seconds']:.2f}"))
+        if summary["violated"]:
+            print(translate(lang, "explain.cli.violated", rows=", ".join(summary["violated"])))
+        return
+    print(translate(lang, "explain.cli.result", status=status, objective=f"{summary['objective']:,.2f}",
+                    gap=f"{(summary['gap'] or 0.0) * 100:.3f}%", cost=f"{summary['total_cost']:,.2f}",
+                    solver=summary["solver"], build=f"{summary['build_seconds']:.2f}",
+                    solve=f"{summary['solve_seconds']:.2f}"))
+    if summary["greedy_objective"] is not None:
+        print(translate(lang, "explain.cli.greedy", greedy=f"{summary['greedy_objective']:,.2f}",
+                        uplift=f"{summary['objective'] - summary['greedy_objective']:,.2f}"))
+    for p in summary["selected"]:
+        kind = translate(lang, "explain.cli.committed" if p["committed"] else "explain.cli.new")
+        print(f"  {p['project_id']}  {p['start_month']} → {p['end_month']}  {kind}")
+    for item in explanations:
+        reasons = " ".join(translate(lang, f"explain.{r.code}", **dict(r.params)) for r in item.reasons)
+        print(translate(lang, "explain.cli.left_out", project=item.project_id, reasons=reasons))
+    if "scenario_id" in summary:
+        print(translate(lang, "explain.cli.saved", scenario_id=summary["scenario_id"]))
