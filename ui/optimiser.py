@@ -428,9 +428,10 @@ def left_out_frame(explanations: Sequence[LeftOut]) -> pd.DataFrame:
                 t("optimiser.col.name"): item.name,
                 t("optimiser.col.value"): round(item.value, 2),
                 t("optimiser.col.cost"): round(item.cost, 2),
-                t("optimiser.col.reasons"): "；".join(reason_text(r.code, r.params) for r in item.reasons)
-                if lang() == "zh"
-                else "; ".join(reason_text(r.code, r.params) for r in item.reasons),
+                # each reason is a sentence ending in its own full stop
+                t("optimiser.col.reasons"): ("" if lang() == "zh" else " ").join(
+                    reason_text(r.code, r.params) for r in item.reasons
+                ),
                 t("optimiser.col.price_of_forcing"): price,
             }
         )

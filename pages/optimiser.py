@@ -1,0 +1,272 @@
+"""Optimiser (组合优化): choose proposals and start months under budget and capacity, and explain why."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.errors import AnalyticsError
+from store.errors import StoreError
+from ui import optimiser as opt
+from ui.session import show_error, snapshot_id, t
+
+st.title(t("optimiser.title"))
+st.caption(t("optimiser.intro"))
+
+SNAPSHOT = snapshot_id()
+if SNAPSHOT is None:
+    st.info(t("optimiser.no_snapshot"))
+    st.stop()
+try:
+    DATA, WEIGHT_SET = opt.portfolio(SNAPSHOT)
+except (StoreError, AnalyticsError) as e:
+    show_error(e)
+    st.stop()
+
+PARAMS = opt.current_params(DATA, WEIGHT_SET)
+NONCE = st.session_state.get(opt.NONCE_KEY, 0)
+
+
+def key(name: str) -> str:
+    return f"opt.{name}.{NONCE}"
+
+
+# format_func gets dicts built in this run: AppTest may call it outside the session's language.
+def parameters_form() -> None:
+    months = opt.month_options(DATA.as_of)
+    if PARAMS.horizon_start not in months:
+        months = sorted({*months, PARAMS.horizon_start})
+    proposals = opt.project_labels(DATA, decisions_only=True)
+    everything = opt.project_labels(DATA)
+    with st.form(key("form")):
+        st.subheader(t("optimiser.form.title"))
+        c1, c2, c3, c4 = st.columns(4)
+        objective = c1.selectbox(
+            t("optimiser.form.objective"), opt.OBJECTIVES, index=opt.OBJECTIVES.index(PARAMS.objective),
+            format_func={o: t(f"optimiser.objective.{o}") for o in opt.OBJECTIVES}.__getitem__, key=key("objective"),
+        )
+        budget = c2.number_input(
+            t("optimiser.form.budget"), min_value=0.0, value=PARAMS.budget, step=100.0,
+            placeholder=t("optimiser.form.no_limit"), help=t("optimiser.form.budget_help"), key=key("budget"),
+        )
+        horizon_start = c3.selectbox(
+            t("optimiser.form.horizon_start"), months, index=months.index(PARAMS.horizon_start), key=key("start")
+        )
+        horizon_months = c4.number_input(
+            t("optimiser.form.horizon_months"), min_value=1, max_value=120, value=int(PARAMS.horizon_months),
+            step=1, key=key("months"),
+        )
+        c1, c2 = st.columns(2)
+        force_in = c1.multiselect(
+            t("optimiser.form.force_in"), list(proposals), default=[p for p in PARAMS.force_in if p in proposals],
+            format_func=proposals.get, placeholder=t("optimiser.form.search"), key=key("force_in"),
+        )
+        force_out = c2.multiselect(
+            t("optimiser.form.force_out"), list(everything), default=[p for p in PARAMS.force_out if p in everything],
+            format_func=everything.get, placeholder=t("optimiser.form.search"), key=key("force_out"),
+        )
+        c1, c2 = st.columns(2)
+        with c1:
+            st.markdown(t("optimiser.form.annual_caps"))
+            caps = st.data_editor(
+                opt.caps_frame(PARAMS), num_rows="dynamic", hide_index=True, key=key("caps"),
+                column_config={
+                    "fiscal_year": st.column_config.NumberColumn(t("optimiser.form.fiscal_year"), min_value=2000, max_value=2100, step=1, format="%d"),
+                    "cap": st.column_config.NumberColumn(t("optimiser.form.cap"), min_value=0.0),
+                },
+            )
+            fiscal_start = st.selectbox(
+                t("optimiser.form.fiscal_start"), list(range(1, 13)), index=PARAMS.fiscal_year_start_month - 1,
+                key=key("fiscal_start"),
+            )
+        with c2:
+            st.markdown(t("optimiser.form.balance"))
+            shares = st.data_editor(
+                opt.shares_frame(PARAMS, opt.categories(DATA)), hide_index=True, key=key("shares"), disabled=["category"],
+                column_config={
+                    "category": st.column_config.TextColumn(t("optimiser.form.category")),
+                    "min_pct": st.column_config.NumberColumn(t("optimiser.form.min_pct"), min_value=0.0, max_value=100.0),
+                    "max_pct": st.column_config.NumberColumn(t("optimiser.form.max_pct"), min_value=0.0, max_value=100.0),
+                },
+            )
+        c1, c2, c3, c4 = st.columns(4)
+        max_high_risk = c1.number_input(
+            t("optimiser.form.max_high_risk"), min_value=0, value=PARAMS.max_high_risk, step=1,
+            placeholder=t("optimiser.form.no_limit"), key=key("max_high_risk"),
+        )
+        threshold = c2.number_input(
+            t("optimiser.form.risk_threshold"), min_value=0.0, value=float(PARAMS.high_risk_threshold), step=0.5,
+            key=key("threshold"),
+        )
+        discount = c3.number_input(
+            t("optimiser.form.discount"), min_value=0.0, max_value=20.0, value=100.0 * PARAMS.discount_per_month,
+            step=0.1, format="%.2f", key=key("discount"),
+        )
+        with c4:
+            hiring = st.checkbox(t("optimiser.form.allow_hiring"), value=PARAMS.allow_hiring, key=key("hiring"))
+            cancel = st.checkbox(
+                t("optimiser.form.allow_cancel"), value=PARAMS.allow_cancel_committed, key=key("cancel")
+            )
+        c1, c2, c3 = st.columns(3)
+        solver = c1.selectbox(
+            t("optimiser.form.solver"), opt.SOLVERS, index=opt.SOLVERS.index(PARAMS.solver),
+            format_func={s: t(f"optimiser.solver.{s}") for s in opt.SOLVERS}.__getitem__, key=key("solver"),
+        )
+        time_limit = c2.number_input(
+            t("optimiser.form.time_limit"), min_value=1.0, max_value=3600.0, value=float(PARAMS.time_limit_seconds),
+            step=5.0, key=key("time_limit"),
+        )
+        gap = c3.number_input(
+            t("optimiser.form.gap"), min_value=0.0, max_value=50.0, value=100.0 * PARAMS.mip_gap, step=0.01,
+            format="%.3f", key=key("gap"),
+        )
+        submitted = st.form_submit_button(t("optimiser.form.run"), type="primary", key="opt.submit")
+    if not submitted:
+        return
+    try:
+        params = opt.build_params(
+            horizon_start=horizon_start, horizon_months=horizon_months, objective=objective, budget=budget,
+            annual_caps=caps, fiscal_year_start_month=fiscal_start, discount_pct=discount, force_in=force_in,
+            force_out=force_out, category_shares=shares, max_high_risk=max_high_risk,
+            high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
+            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=WEIGHT_SET,
+        )
+        st.session_state[opt.RUN_KEY] = opt.run_optimiser(DATA, params, SNAPSHOT)
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+
+
+def kpi_tiles(run: opt.OptimiserRun) -> None:
+    k = opt.kpis(run)
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric(t("optimiser.kpi.value"), opt.fmt_number(k.value), border=True)
+    c2.metric(
+        t("optimiser.kpi.cost"), opt.fmt_number(k.cost), border=True,
+        help=t("optimiser.kpi.budget", budget=opt.fmt_number(k.budget)) if k.budget is not None else t("optimiser.kpi.no_budget"),
+    )
+    c3.metric(t("optimiser.kpi.gap"), opt.fmt_pct(k.gap), border=True, help=status_line(run))
+    c4.metric(
+        t("optimiser.kpi.projects"), f"{k.n_new + k.n_committed}", border=True,
+        help=t("optimiser.kpi.projects_help", new=k.n_new, committed=k.n_committed),
+    )
+    c5.metric(
+        t("optimiser.kpi.uplift"), opt.fmt_number(k.uplift), delta=opt.fmt_pct(k.uplift_pct, 1) if k.uplift_pct is not None else None,
+        border=True, help=t("optimiser.kpi.greedy", greedy=opt.fmt_number(k.greedy_objective)),
+    )
+
+
+def status_line(run: opt.OptimiserRun) -> str:
+    r = run.result
+    return t(
+        "optimiser.status_line", status=opt.status_label(r.status), solver=r.solver,
+        build=f"{r.build_seconds:.2f}", solve=f"{r.solve_seconds:.2f}",
+    )
+
+
+def left_out_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
+    if not run.explanations:
+        st.info(t("optimiser.left_out.none"))
+        return run
+    labels = {i.project_id: f"{i.project_id} · {i.name}" for i in run.explanations}
+    with st.form(key("forcing")):
+        chosen = st.multiselect(
+            t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
+            placeholder=t("optimiser.form.search"), key=key("forcing_ids"),
+        )
+        price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price")
+    if price and chosen:
+        run = opt.force_prices(DATA, run, chosen)
+        st.session_state[opt.RUN_KEY] = run
+    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True, key="opt.left_out")
+    st.caption(t("optimiser.left_out.caption"))
+    return run
+
+
+def marginal_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
+    if st.button(t("optimiser.marginal.run"), key="opt.marginal"):
+        run = opt.run_marginal_values(DATA, run)
+        st.session_state[opt.RUN_KEY] = run
+    if run.marginal_values:
+        st.dataframe(opt.marginal_frame(run.marginal_values), hide_index=True, key="opt.marginal_table")
+        st.caption(t("optimiser.marginal.caption"))
+    else:
+        st.info(t("optimiser.marginal.none"))
+    return run
+
+
+def frontier_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
+    c1, c2 = st.columns([1, 3])
+    points = c1.number_input(t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points")
+    if c2.button(t("optimiser.frontier.run"), key="opt.frontier"):
+        run = opt.run_frontier(DATA, run, int(points))
+        st.session_state[opt.RUN_KEY] = run
+    if run.frontier:
+        names = opt.project_names(DATA)
+        opt.chart(opt.frontier_figure(run.frontier, run.result, names), key="opt.frontier_chart")
+        st.dataframe(opt.frontier_frame(run.frontier, names), hide_index=True, key="opt.frontier_table")
+    else:
+        st.info(t("optimiser.frontier.none"))
+    return run
+
+
+def save_form(run: opt.OptimiserRun) -> None:
+    with st.form("opt.save_form"):
+        st.subheader(t("optimiser.save.title"))
+        name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
+        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save"):
+            return
+    try:
+        saved = opt.save_run(run, name)
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+        return
+    st.session_state[opt.RUN_KEY] = saved
+    st.success(t("optimiser.save.done", name=saved.scenario_name, scenario_id=saved.scenario_id))
+
+
+def results(run: opt.OptimiserRun) -> None:
+    st.divider()
+    if run.scenario_name:
+        st.subheader(t("optimiser.results.scenario", name=run.scenario_name, scenario_id=run.scenario_id))
+    else:
+        st.subheader(t("optimiser.results.title"))
+    if not run.result.has_solution:
+        st.error(t("optimiser.results.no_solution", status=opt.status_label(run.result.status)))
+        if run.result.violated:
+            st.markdown(t("optimiser.results.violated"))
+            st.dataframe({t("optimiser.col.constraint"): list(run.result.violated)}, hide_index=True)
+        if run.result.message:
+            st.caption(run.result.message)
+        return
+    kpi_tiles(run)
+    st.caption(status_line(run))
+    tabs = st.tabs([t(f"optimiser.tab.{name}") for name in ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")])
+    with tabs[0]:
+        opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
+        st.dataframe(opt.selected_frame(run.result), hide_index=True, key="opt.selected")
+    with tabs[1]:
+        opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
+        st.caption(t("optimiser.capacity.caption"))
+    try:
+        with tabs[2]:
+            run = left_out_tab(run)
+        with tabs[3]:
+            run = marginal_tab(run)
+        with tabs[4]:
+            run = frontier_tab(run)
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+    with tabs[5]:
+        c1, c2 = st.columns(2)
+        with c1:
+            opt.chart(opt.spend_month_figure(run.result, run.params), key="opt.spend_month")
+        with c2:
+            opt.chart(opt.spend_category_figure(run.result), key="opt.spend_category")
+    save_form(run)
+
+
+parameters_form()
+RUN = opt.current_run(SNAPSHOT)
+if RUN is None:
+    st.info(t("optimiser.no_run"))
+else:
+    results(RUN)

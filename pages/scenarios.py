@@ -1,0 +1,107 @@
+"""Scenarios (情景对比): saved optimiser scenarios of the snapshot, side by side, and the recommended one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.errors import AnalyticsError
+from store.errors import StoreError
+from ui import optimiser as opt
+from ui import scenarios as sc
+from ui.session import show_error, snapshot_id, t
+
+st.title(t("scenarios.title"))
+st.caption(t("scenarios.intro"))
+
+SNAPSHOT = snapshot_id()
+if SNAPSHOT is None:
+    st.info(t("scenarios.no_snapshot"))
+    st.stop()
+
+
+def act(action, *args) -> None:
+    """Run one write; rerun on success so every part of the page shows it, else show why not."""
+    try:
+        action(*args)
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+        return
+    st.rerun()
+
+
+def recommendation_banner() -> None:
+    chosen = sc.recommended(SNAPSHOT)
+    if chosen is None:
+        st.info(t("scenarios.recommended.none"))
+        return
+    st.success(t("scenarios.recommended.banner", name=sc.label(chosen), rationale=chosen.rationale or ""))
+    if st.button(t("scenarios.recommended.withdraw"), key="scen.withdraw"):
+        act(sc.withdraw_recommendation, SNAPSHOT)
+
+
+def manage(rows, labels: dict[int, str]) -> None:
+    st.subheader(t("scenarios.manage.title"))
+    chosen = st.selectbox(t("scenarios.manage.pick"), list(labels), format_func=labels.get, key="scen.pick")
+    current = rows.loc[rows["scenario_id"] == chosen].iloc[0]
+    c1, c2 = st.columns(2)
+    with c1, st.form("scen.rename_form"):
+        new_name = st.text_input(t("scenarios.manage.new_name"), value=current["name"], max_chars=120, key=f"scen.new_name.{chosen}")
+        if st.form_submit_button(t("scenarios.manage.rename"), key="scen.rename"):
+            act(sc.rename, chosen, new_name)
+    with c2, st.form("scen.recommend_form"):
+        rationale = st.text_area(
+            t("scenarios.manage.rationale"), value=sc.text_or_empty(current["rationale"]), key=f"scen.rationale.{chosen}",
+            placeholder=t("scenarios.manage.rationale_hint"),
+        )
+        if st.form_submit_button(t("scenarios.manage.recommend"), type="primary", key="scen.recommend"):
+            act(sc.recommend, chosen, rationale)
+    c1, c2, _ = st.columns([1, 1, 2])
+    if c1.button(t("scenarios.manage.load"), key="scen.load"):
+        sc.load_into_optimiser(chosen)
+    if c2.button(t("scenarios.manage.delete"), key="scen.delete"):
+        st.session_state[sc.CONFIRM_DELETE_KEY] = chosen
+    if st.session_state.get(sc.CONFIRM_DELETE_KEY) == chosen:
+        st.warning(t("scenarios.manage.confirm_text", name=labels[chosen]))
+        c1, c2, _ = st.columns([1, 1, 2])
+        if c1.button(t("scenarios.manage.confirm"), type="primary", key="scen.confirm_delete"):
+            st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
+            act(sc.delete, chosen)
+        if c2.button(t("scenarios.manage.cancel"), key="scen.cancel_delete"):
+            st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
+            st.rerun()
+
+
+def comparison(labels: dict[int, str]) -> None:
+    st.subheader(t("scenarios.compare.title"))
+    picked = st.multiselect(
+        t("scenarios.compare.pick"), list(labels), default=list(labels)[: min(2, len(labels))],
+        format_func=labels.get, max_selections=4, key="scen.compare",
+    )
+    if not picked:
+        st.info(t("scenarios.compare.none"))
+        return
+    result = sc.compare(picked)
+    st.dataframe(sc.comparison_table(result), key="scen.comparison")
+    st.caption(t("scenarios.compare.legend"))
+    st.markdown(t("scenarios.compare.projects"))
+    st.dataframe(sc.membership_table(result), hide_index=True, key="scen.members")
+    lines = sc.differences(result)
+    if lines:
+        st.markdown("\n".join(f"- {line}" for line in lines))
+    elif len(picked) > 1:
+        st.caption(t("scenarios.compare.same_projects"))
+
+
+try:
+    recommendation_banner()
+    ROWS = sc.listing(SNAPSHOT)
+    if ROWS.empty:
+        st.info(t("scenarios.empty"))
+        st.stop()
+    st.dataframe(sc.listing_frame(ROWS), hide_index=True, key="scen.listing")
+    opt.chart(sc.value_cost_figure(ROWS), key="scen.value_cost")
+    LABELS = {int(r.scenario_id): sc.label(r) for r in ROWS.itertuples()}
+    manage(ROWS, LABELS)
+    comparison(LABELS)
+except (StoreError, AnalyticsError) as e:
+    show_error(e)

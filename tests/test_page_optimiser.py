@@ -1,0 +1,183 @@
+"""Optimiser page (组合优化): run from the form, KPI tiles, explanations, on-demand work, save, recommend.
+
+The portfolio of `tests/optimiser_pages_data.py` has a hand-worked optimum: with a budget of 520 the
+model keeps C1 and takes P2, P3, P5 and P6 for a value of 340 at a cost of 510.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analytics.errors import InvalidInput
+from store import db, decision_log, scenarios
+from tests import optimiser_pages_data
+from tests.optimiser_pages_data import open_page, rerun, tables
+from ui import optimiser as opt
+
+PAGE = "pages/optimiser.py"
+
+
+@pytest.fixture
+def snapshot(db_file):
+    con = db.connect(db_file)
+    sid = optimiser_pages_data.create(con)
+    con.close()
+    return db_file, sid
+
+
+def _optimise(at, budget: float | None = optimiser_pages_data.BUDGET):
+    at.number_input(key="opt.budget.0").set_value(budget)
+    at.button(key="opt.submit").click()
+    return rerun(at)
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize(("language", "labels", "title"), [
+    ("en", ("Value", "Cost", "Optimality gap", "Projects"), "Portfolio optimiser"),
+    ("zh", ("总价值", "总成本", "最优性间隙", "项目数"), "组合优化"),
+])
+def test_run_shows_hand_worked_optimum_and_saves(monkeypatch, snapshot, language, labels, title):
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, language, sid)
+    assert at.title[0].value == title
+    assert not at.metric  # nothing solved yet
+    _optimise(at)
+    tiles = _metrics(at)
+    value, cost, gap, projects = labels
+    assert tiles[value] == "340.0"
+    assert tiles[cost] == "510.0"
+    assert tiles[gap] == "0.00%"
+    assert tiles[projects] == "5"
+    schedule = tables(at)[0]
+    starts = dict(zip(schedule.iloc[:, 0], schedule.iloc[:, 3], strict=True))
+    assert sorted(starts) == list(optimiser_pages_data.HAND_OPTIMUM_IDS)
+    # the only schedule that fits dev: P5 before P2, P2 from June, P6 once P2 has finished
+    assert (starts["C1"], starts["P5"], starts["P2"], starts["P6"]) == ("2026-03", "2026-03", "2026-06", "2026-12")
+    left_out = tables(at)[1]
+    assert sorted(left_out.iloc[:, 0]) == ["P1", "P4", "P7"]
+    reasons = dict(zip(left_out.iloc[:, 0], left_out.iloc[:, 4], strict=True))
+    assert all(text and not text.startswith("explain.") for text in reasons.values())
+    # every solve is logged
+    con = db.connect(db_file)
+    try:
+        log = decision_log.entries(con, actions=["optimize"], snapshot_id=sid)
+        assert len(log) == 1
+        details = json.loads(log.loc[0, "details"])
+        assert details["status"] == "optimal" and details["objective"] == pytest.approx(340.0)
+    finally:
+        con.close()
+    # save as a scenario, then find it on the Scenarios page and recommend it
+    at.text_input(key="opt.save_name").set_value("Budget 520")
+    at.button(key="opt.save").click()
+    rerun(at)
+    assert "Budget 520" in at.success[0].value
+    at.switch_page("pages/scenarios.py")
+    rerun(at)
+    listing = tables(at)[0]
+    assert list(listing.iloc[:, 1]) == ["Budget 520"]
+    assert list(listing.iloc[:, 5]) == [340.0]
+    at.text_area(key=f"scen.rationale.{int(listing.iloc[0, 0])}").set_value("最优且不超预算")
+    at.button(key="scen.recommend").click()
+    rerun(at)
+    assert "最优且不超预算" in at.success[0].value
+
+
+def test_without_budget_p7_comes_in(monkeypatch, snapshot):
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, "en", sid)
+    _optimise(at, None)
+    tiles = _metrics(at)
+    assert tiles["Value"] == "360.0" and tiles["Cost"] == "660.0" and tiles["Projects"] == "6"
+
+
+def test_forcing_marginal_values_and_frontier(monkeypatch, snapshot):
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, "en", sid)
+    _optimise(at)
+    # price of forcing P1 in: re-solve with P1 forced; it must cost value (P1 displaces P2 + P6)
+    at.multiselect(key="opt.forcing_ids.0").set_value(["P1"])
+    at.button(key="opt.price").click()
+    rerun(at)
+    run = at.session_state[opt.RUN_KEY]
+    priced = {i.project_id: i for i in run.explanations}
+    assert priced["P1"].price_of_forcing is not None and priced["P1"].price_of_forcing > 0
+    assert priced["P4"].price_of_forcing is None
+    at.button(key="opt.marginal").click()
+    rerun(at)
+    run = at.session_state[opt.RUN_KEY]
+    assert {m["kind"] for m in run.marginal_values} >= {"role", "budget"}
+    at.number_input(key="opt.points").set_value(4)
+    at.button(key="opt.frontier").click()
+    rerun(at)
+    run = at.session_state[opt.RUN_KEY]
+    assert len(run.frontier) == 4
+    values = [p.objective for p in run.frontier if p.objective is not None]
+    assert values == sorted(values)  # more budget never loses value
+    # the saved scenario keeps what was computed on demand
+    at.text_input(key="opt.save_name").set_value("With frontier")
+    at.button(key="opt.save").click()
+    rerun(at)
+    con = db.connect(db_file)
+    try:
+        stored = scenarios.get_scenario(con, at.session_state[opt.RUN_KEY].scenario_id)
+        assert len(stored.payload["frontier"]) == 4 and stored.payload["marginal_values"]
+        assert any(e["price_of_forcing"] for e in stored.payload["explanations"])
+    finally:
+        con.close()
+
+
+def test_forced_in_and_out_at_once_is_refused(monkeypatch, snapshot):
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, "zh", sid)
+    at.multiselect(key="opt.force_in.0").set_value(["P1"])
+    at.multiselect(key="opt.force_out.0").set_value(["P1"])
+    at.button(key="opt.submit").click()
+    rerun(at)
+    assert at.error[0].value == "同一项目不能既强制纳入又强制排除：P1。"
+    assert not at.metric
+
+
+def test_build_params_converts_percentages_and_tables():
+    caps = pd.DataFrame({"fiscal_year": pd.array([2026, None], dtype="Int64"), "cap": [300.0, 50.0]})
+    shares = pd.DataFrame({"category": ["IT", "Growth", "Ops"], "min_pct": [10.0, None, 0.0],
+                           "max_pct": [60.0, 100.0, None]})
+    params = opt.build_params(
+        horizon_start="2026-03", horizon_months=12, objective="benefit", budget=500.0, annual_caps=caps,
+        fiscal_year_start_month=4, discount_pct=0.5, force_in=["P1"], force_out=[], category_shares=shares,
+        max_high_risk=2, high_risk_threshold=4.0, allow_hiring=True, allow_cancel_committed=False,
+        solver="cbc", time_limit_seconds=30.0, gap_pct=0.1, weight_set_id=None,
+    )
+    assert params.annual_budget_caps == {2026: 300.0}  # the half-filled row is not a cap
+    assert params.category_min_share == {"IT": 0.1}      # 0 % is no bound
+    assert params.category_max_share == {"IT": 0.6}      # 100 % is no bound
+    assert params.discount_per_month == pytest.approx(0.005) and params.mip_gap == pytest.approx(0.001)
+    assert params.force_in == ("P1",) and params.solver == "cbc" and params.fiscal_year_start_month == 4
+
+
+@pytest.mark.parametrize("bad", [
+    {"budget": -1.0},
+    {"force_in": ["P1"], "force_out": ["P1"]},
+    {"annual_caps": pd.DataFrame({"fiscal_year": [2026], "cap": [-5.0]})},
+    {"category_shares": pd.DataFrame({"category": ["IT"], "min_pct": [70.0], "max_pct": [50.0]})},
+    {"category_shares": pd.DataFrame({"category": ["IT"], "min_pct": [120.0], "max_pct": [None]})},
+])
+def test_build_params_refuses_bad_values(bad):
+    values = dict(
+        horizon_start="2026-03", horizon_months=12, objective="strategic_value", budget=None, annual_caps=None,
+        fiscal_year_start_month=1, discount_pct=0.0, force_in=[], force_out=[], category_shares=None,
+        max_high_risk=None, high_risk_threshold=4.0, allow_hiring=False, allow_cancel_committed=False,
+        solver="highs", time_limit_seconds=30.0, gap_pct=0.01, weight_set_id=None,
+    )
+    with pytest.raises(InvalidInput):
+        opt.build_params(**{**values, **bad})
+
+
+def test_add_months():
+    assert opt.add_months("2026-11", 3) == "2027-02"
+    assert opt.add_months("2026-01", -1) == "2025-12"
