@@ -1,0 +1,76 @@
+"""Small hand-solvable portfolios for the optimiser tests (not a test module itself).
+
+`project(...)` makes one project row with sensible defaults, `portfolio(...)` assembles PortfolioData,
+`flat_demand(pid, role, fte, months)` spreads a constant FTE over the first `months` offsets, and
+`capacity(role, fte, months)` gives a role the same capacity in each month of a range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analytics.selection_types import PortfolioData, SelectionParams
+
+START = "2026-01"
+ORLIB_DIR = Path(__file__).resolve().parent / "resources" / "orlib"
+
+
+def month(offset: int, start: str = START) -> str:
+    index = int(start[:4]) * 12 + int(start[5:]) - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def project(pid: str, *, start: int = 0, latest: int | None = None, duration: int = 1, budget: float = 0.0,
+            benefit: float | None = None, status: str = "proposed", category: str | None = "core",
+            risk: float | None = 1.0, mandatory: bool = False, depends_on: Iterable[str] = (),
+            group: str | None = None) -> dict[str, Any]:
+    return {
+        "project_id": pid, "name": f"Project {pid}", "category": category, "status": status,
+        "start_month": month(start), "latest_start_month": None if latest is None else month(latest),
+        "duration_months": duration, "budget": float(budget), "expected_benefit": benefit, "risk_score": risk,
+        "mandatory": mandatory, "depends_on": list(depends_on), "exclusive_group": group,
+    }
+
+
+def flat_demand(pid: str, role: str, fte: float, months: int) -> list[dict[str, Any]]:
+    return [{"project_id": pid, "role": role, "month_offset": m, "fte": float(fte)} for m in range(months)]
+
+
+def capacity(role: str, fte: float, months: int = 12, hire_cost: float | None = None) -> list[dict[str, Any]]:
+    return [{"role": role, "month": month(m), "capacity_fte": float(fte), "hire_cost_per_fte_month": hire_cost}
+            for m in range(months)]
+
+
+def portfolio(projects: list[dict[str, Any]], values: Mapping[str, float] | None = None,
+              demand: list[dict[str, Any]] | None = None, capacity_rows: list[dict[str, Any]] | None = None,
+              as_of: str = START) -> PortfolioData:
+    demand_frame = pd.DataFrame(demand or [], columns=["project_id", "role", "month_offset", "fte"])
+    capacity_frame = pd.DataFrame(capacity_rows or [], columns=["role", "month", "capacity_fte", "hire_cost_per_fte_month"])
+    return PortfolioData(pd.DataFrame(projects), dict(values or {}), demand_frame, capacity_frame, as_of)
+
+
+def params(**changes: Any) -> SelectionParams:
+    base: dict[str, Any] = {"horizon_start": START, "horizon_months": 12, "time_limit_seconds": 30.0}
+    base.update(changes)
+    return SelectionParams(**base)
+
+
+def knapsack_by_budget() -> PortfolioData:
+    """A(6 for 3), B(8 for 5), C(8 for 5): value per cost ranks A first, yet with budget 10 the best is B + C."""
+    return portfolio(
+        [project("A", budget=3), project("B", budget=5), project("C", budget=5)],
+        values={"A": 6, "B": 8, "C": 8},
+    )
+
+
+def category_case() -> PortfolioData:
+    """D1 (10 for 10) and D2 (9 for 10) in 数字化转型, O1 (3 for 10) in ops."""
+    return portfolio(
+        [project("D1", budget=10, category="数字化转型"), project("D2", budget=10, category="数字化转型"),
+         project("O1", budget=10, category="ops")],
+        values={"D1": 10, "D2": 9, "O1": 3},
+    )
