@@ -166,7 +166,7 @@ class FitState:
                 found.append(Violation("dependency", {"predecessor": dep.predecessor, "state": "unavailable"}))
             elif dep.kind == "committed" and start <= dep.predecessor_end:
                 found.append(Violation("dependency", {"predecessor": dep.predecessor, "state": "finishes_late",
-                                                      "finish": self._label(dep.predecessor_end)}))
+                                                      "finish": self._label(int(dep.predecessor_end))}))
             elif dep.kind == "candidate":
                 pred_start = self.start.get(dep.predecessor)
                 if pred_start is None:

@@ -1,0 +1,67 @@
+"""Marginal values of capacity and budget: exact re-solves and LP-relaxation prices on hand-solved cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics import marginal, selection
+from analytics.errors import InvalidInput
+from tests.selection_cases import capacity, flat_demand, knapsack_by_budget, params, portfolio, project
+
+
+def by_key(values):
+    return {(v.resource, v.method): v for v in values}
+
+
+def capacity_case():
+    """dev holds 1.5 FTE in January: A (10) fits, B (6) does not; with 2.5 FTE both fit."""
+    return portfolio([project("A"), project("B")], values={"A": 10, "B": 6},
+                     demand=flat_demand("A", "dev", 1, 1) + flat_demand("B", "dev", 1, 1),
+                     capacity_rows=capacity("dev", 1.5))
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_one_more_fte_by_resolve_is_exact(solver):
+    data, run = capacity_case(), params(solver=solver)
+    result = selection.optimise(data, run)
+    assert result.objective == pytest.approx(10)
+    values = by_key(marginal.marginal_values(data, run, result, method="resolve"))
+    dev = values[("dev", "resolve")]
+    assert dev.kind == "role" and dev.value_per_unit == pytest.approx(6) and dev.step == 1.0
+    assert dev.note_key == "explain.marginal.exact"
+    budget = values[("budget", "resolve")]
+    assert budget.value_per_unit == 0.0 and budget.note_key == "explain.marginal.no_budget"
+
+
+def test_lp_dual_price_of_capacity():
+    # LP relaxation: A = 1, B = 0.5, so one more FTE in January is worth B's 6 in the relaxation too.
+    data, run = capacity_case(), params()
+    values = by_key(marginal.marginal_values(data, run, selection.optimise(data, run), method="lp_dual"))
+    dev = values[("dev", "lp_dual")]
+    assert dev.value_per_unit == pytest.approx(6)
+    assert dev.method == "lp_dual" and dev.note_key == "explain.marginal.lp_dual"
+
+
+def test_budget_step_and_per_unit_value():
+    data, run = knapsack_by_budget(), params(budget=10)
+    result = selection.optimise(data, run)
+    values = by_key(marginal.marginal_values(data, run, result, method="both", budget_step=3))
+    # budget 13 funds A + B + C = 22 instead of 16: 6 over a step of 3 = 2 per unit
+    assert values[("budget", "resolve")].value_per_unit == pytest.approx(2)
+    assert values[("budget", "resolve")].step == 3
+    # LP: the relaxation funds A (2 per unit) and B fully, then 2/5 of C: the last unit buys C's 1.6
+    assert values[("budget", "lp_dual")].value_per_unit == pytest.approx(1.6)
+    default = by_key(marginal.marginal_values(data, run, result, method="resolve"))
+    assert default[("budget", "resolve")].step == pytest.approx(1.0)   # 5 % of 10 is below one unit
+
+
+def test_refusals():
+    data, run = capacity_case(), params()
+    result = selection.optimise(data, run)
+    with pytest.raises(InvalidInput):
+        marginal.marginal_values(data, run, result, method="guess")
+    with pytest.raises(InvalidInput):
+        marginal.marginal_values(data, run, result, budget_step=0)
+    failed = selection.optimise(portfolio([project("M", mandatory=True, budget=5)], values={"M": 1}), params(budget=1))
+    with pytest.raises(InvalidInput):
+        marginal.marginal_values(data, run, failed)
