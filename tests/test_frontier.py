@@ -1,0 +1,78 @@
+"""The efficient frontier: exact values at each budget, monotone, entered/left lists, progress, one model."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics import frontier, selection
+from analytics.errors import InvalidInput
+from analytics.prepare import prepare
+from tests.selection_cases import capacity, flat_demand, knapsack_by_budget, params, portfolio, project
+
+# best value of A(6 for 3), B(8 for 5), C(8 for 5) at budgets 0..13, worked by hand
+EXPECTED = [0, 0, 0, 6, 6, 8, 8, 8, 14, 14, 16, 16, 16, 22]
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_frontier_values_entries_and_progress(solver):
+    calls = []
+    points = frontier.efficient_frontier(knapsack_by_budget(), params(solver=solver), points=14,
+                                         progress=lambda i, n: calls.append((i, n)))
+    assert [p.budget for p in points] == pytest.approx(list(range(14)))
+    assert [p.objective for p in points] == pytest.approx(EXPECTED)
+    assert calls == [(i, 14) for i in range(1, 15)]
+    by_budget = {round(p.budget): p for p in points}
+    assert by_budget[3].entered == ("A",) and by_budget[3].left == ()
+    assert by_budget[5].entered == ("B",) and by_budget[5].left == ("A",)
+    assert by_budget[10].selected_ids == ("B", "C") and by_budget[10].left == ("A",)
+    assert by_budget[13].entered == ("A",) and by_budget[13].cost == pytest.approx(13)
+    assert all(p.status == "optimal" for p in points)
+
+
+def test_frontier_is_monotone_and_matches_independent_solves():
+    data = portfolio(
+        [project(f"P{i}", budget=b, start=0, latest=2, duration=2) for i, b in enumerate([4, 7, 3, 9, 5, 6])],
+        values={"P0": 5, "P1": 9, "P2": 2, "P3": 12, "P4": 6, "P5": 6.5},
+    )
+    points = frontier.efficient_frontier(data, params(), points=8)
+    values = [p.objective for p in points]
+    assert values == sorted(values)
+    for point in points:
+        alone = selection.optimise(data, params(budget=point.budget))
+        assert point.objective == pytest.approx(alone.objective)
+
+
+def test_budget_range_counts_committed_and_mandatory_work():
+    data = portfolio(
+        [project("C", start=-1, duration=2, budget=20, status="active"), project("M", start=0, latest=11, duration=2,
+                                                                                 budget=8, mandatory=True),
+         project("P", start=11, duration=4, budget=40)],
+        values={"C": 1, "M": 1, "P": 1},
+    )
+    low, high = frontier.budget_range(prepare(data, params()))
+    # committed: 10 inside the horizon; M at its cheapest start (month 11, half inside): 4; P: 10 inside
+    assert low == pytest.approx(14)
+    assert high == pytest.approx(10 + 8 + 10)
+    points = frontier.efficient_frontier(data, params(), points=3)
+    assert [p.budget for p in points] == pytest.approx([14, 21, 28])
+    assert points[0].objective == pytest.approx(2) and points[-1].objective == pytest.approx(3)
+
+
+def test_infeasible_levels_have_no_values():
+    # M (dev in its first month) is cheapest at month 11, half its spend inside the horizon, but committed
+    # work holds dev then, so the lowest level (5) cannot be met; at 10 M starts in month 10.
+    data = portfolio(
+        [project("C", start=11, duration=1, status="approved"), project("M", start=10, latest=11, duration=2,
+                                                                        budget=10, mandatory=True)],
+        values={"M": 1},
+        demand=flat_demand("C", "dev", 1, 1) + flat_demand("M", "dev", 1, 1), capacity_rows=capacity("dev", 1),
+    )
+    points = frontier.efficient_frontier(data, params(), points=2)
+    assert [p.budget for p in points] == pytest.approx([5, 10])
+    assert points[0].status == "infeasible" and points[0].objective is None and points[0].selected_ids == ()
+    assert points[1].objective == pytest.approx(1) and points[1].entered == ("C", "M")
+
+
+def test_too_few_points_is_refused():
+    with pytest.raises(InvalidInput):
+        frontier.efficient_frontier(knapsack_by_budget(), params(), points=1)
