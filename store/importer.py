@@ -132,11 +132,16 @@ def problem_line(problem: Problem, lang: str) -> str:
 # --- reading -------------------------------------------------------------------------------------------
 
 
-def _sort_key(order: dict[str | None, int]):
+def _sort_key(infos: list[FileInfo]):
+    """Errors first; then file order, row, and the column's position in the file."""
+    file_order = {info.name: i for i, info in enumerate(infos)}
+    column_order = {(info.name, header): i for info in infos for i, (header, _) in enumerate(info.columns)}
+
     def key(p: Problem) -> tuple:
-        # File-level problems first, then by row; a "… and N more" line after the rows it continues.
+        # File-level problems before the rows; a "… and N more" line after the rows it continues.
         row = p.row if p.row is not None else (float("inf") if p.code == "more_rows" else 0)
-        return (p.severity != ERROR, order.get(p.file, len(order)), row, p.column or "", p.code)
+        column = column_order.get((p.file, p.column), -1 if p.column is None else len(column_order))
+        return (p.severity != ERROR, file_order.get(p.file, len(file_order)), row, column, p.code)
 
     return key
 
@@ -210,8 +215,7 @@ def _check(
         parsed[one.kind.name] = one
     resolved = as_of or latest_date(parsed)
     collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
-    order = {info.name: i for i, info in enumerate(infos)}
-    return infos, parsed, sorted(collector.problems, key=_sort_key(order)), resolved
+    return infos, parsed, sorted(collector.problems, key=_sort_key(infos)), resolved
 
 
 def _frames(parsed: dict[str, ParsedFile]) -> dict[str, pd.DataFrame]:

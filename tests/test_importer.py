@@ -181,6 +181,8 @@ def test_every_kind_of_error_at_once_and_nothing_written(con):
     # errors first, then by file and row
     severities = [p.severity for p in report.problems]
     assert severities == sorted(severities, key=lambda s: s != "error")
+    row_four = [p.column for p in report.problems if p.file == "projects.csv" and p.row == 4]
+    assert row_four == ["status", "start_month", "duration_months", "budget", "risk_score", "mandatory", "depends_on"]
     cycle = next(p for p in report.problems if p.code == "dependency_cycle")
     assert cycle.value == "P6 → P7 → P6"
     duplicate = next(p for p in report.problems if p.code == "duplicate_id")
