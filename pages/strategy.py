@@ -197,10 +197,12 @@ m3.metric(t("strategy.rank.median"), f"{RANKED['risk_adjusted_score'].median():.
 m4.metric(t("strategy.rank.incomplete"), incomplete)
 if incomplete:
     st.warning(t("strategy.rank.incomplete_warning", n=incomplete))
+STATUS_LABELS = {s: t(f"strategy.status.{s}") for s in strat.STATUSES}
 st.dataframe(
-    RANKED, hide_index=True, key="strategy.ranked",
+    RANKED.assign(status_label=RANKED["status"].map(lambda s: STATUS_LABELS.get(s, s))),
+    hide_index=True, key="strategy.ranked",
     column_order=["rank", "project_id", "name", "strategic_score", "risk_adjusted_score", "category", "budget",
-                  "status", "risk_score", "missing"],
+                  "status_label", "risk_score", "missing"],
     column_config={
         "rank": st.column_config.NumberColumn(t("strategy.col.rank"), format="%d"),
         "project_id": t("strategy.col.project_id"), "name": t("strategy.col.project"),
@@ -209,7 +211,7 @@ st.dataframe(
         "risk_adjusted_score": st.column_config.NumberColumn(t("strategy.col.risk_adjusted"), format="%.1f"),
         "category": t("strategy.col.category"),
         "budget": st.column_config.NumberColumn(t("strategy.col.budget", unit=DATA.currency_unit), format="%,.0f"),
-        "status": t("strategy.col.status"),
+        "status_label": t("strategy.col.status"),
         "risk_score": st.column_config.NumberColumn(t("strategy.col.risk"), format="%.1f"),
         "missing": t("strategy.col.missing"),
     },

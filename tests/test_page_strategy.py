@@ -213,3 +213,22 @@ def test_filters_and_draft_preview(strategy_db):
         assert value == pytest.approx(20 * growth.get(project_id, 0.0))
     # Nothing was saved by previewing.
     assert list_weight_sets(db.shared_connection(path).cursor(), snapshot_id).empty
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_on_the_bundled_sample(sample_db_file, monkeypatch, lang):
+    # The sample bundle imported by the real importer: the latest snapshot renders end to end.
+    from store.snapshots import latest_snapshot_id
+
+    con = db.connect(sample_db_file)
+    snapshot_id = latest_snapshot_id(con)
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))
+    at = _open(lang, snapshot_id)
+    ranked = _frame_with(at, "strategic_score")
+    assert len(ranked) > 10 and ranked["strategic_score"].between(0, 100).all()
+    assert ranked["rank"].iloc[0] == 1
+    if lang == "zh":
+        assert set(ranked["status_label"]) <= {"提议", "已批准", "进行中", "暂停"}
+    assert len(_frame_with(at, "top_k_below")) >= 2
+    db.close_shared(sample_db_file)
