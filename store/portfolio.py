@@ -53,14 +53,19 @@ def _weights(con: duckdb.DuckDBPyConnection, snapshot_id: int, weight_set_id: in
 
 
 def _projects(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    out["start_month"] = [_month(m) for m in out["start_month"]]
-    out["latest_start_month"] = [_month(m) for m in out["latest_start_month"]]
-    out["depends_on"] = [_ids(v) for v in out["depends_on"]]
+    out = frame.reset_index(drop=True)
+
+    def column(values: list[Any]) -> pd.Series:
+        # object dtype keeps None as None (a string dtype would turn it into NaN)
+        return pd.Series(values, index=out.index, dtype=object)
+
+    out["start_month"] = column([_month(m) for m in out["start_month"]])
+    out["latest_start_month"] = column([_month(m) for m in out["latest_start_month"]])
+    out["depends_on"] = column([_ids(v) for v in out["depends_on"]])
     out["mandatory"] = out["mandatory"].fillna(False).astype(bool)
-    out["exclusive_group"] = [None if _blank(g) else str(g) for g in out["exclusive_group"]]
-    out["category"] = [None if _blank(c) else str(c) for c in out["category"]]
-    return out.reset_index(drop=True)
+    out["exclusive_group"] = column([None if _blank(g) else str(g) for g in out["exclusive_group"]])
+    out["category"] = column([None if _blank(c) else str(c) for c in out["category"]])
+    return out
 
 
 def _month(value: Any) -> str | None:

@@ -74,3 +74,43 @@ def category_case() -> PortfolioData:
          project("O1", budget=10, category="ops")],
         values={"D1": 10, "D2": 9, "O1": 3},
     )
+
+
+def store_small_portfolio(con: Any, label: str = "2026-04") -> int:
+    """A snapshot in DuckDB (typed frames) whose optimum is worked out in tests/test_cli_optimize.py."""
+    import datetime as dt
+
+    from store.snapshots import create_snapshot
+
+    def m(text: str) -> dt.date:
+        return dt.date(int(text[:4]), int(text[5:]), 1)
+
+    rows = [
+        ("C1", "active", "2026-02", None, 4, 40.0, 0.0, None, [], None),
+        ("P1", "proposed", "2026-04", "2026-06", 3, 30.0, 50.0, "数字化转型", [], None),
+        ("P2", "proposed", "2026-04", "2026-12", 2, 20.0, 20.0, "ops", ["P1"], None),
+        ("P3", "proposed", "2026-05", None, 1, 25.0, 40.0, "ops", [], "G"),
+        ("P4", "proposed", "2026-04", None, 1, 10.0, 5.0, "ops", [], "G"),
+        ("X1", "completed", "2025-01", None, 3, 9.0, 1.0, "ops", [], None),
+    ]
+    projects = pd.DataFrame([
+        {"project_id": pid, "name": f"项目 {pid}", "category": cat, "status": status, "start_month": m(start),
+         "latest_start_month": None if latest is None else m(latest), "duration_months": duration, "budget": budget,
+         "expected_benefit": benefit, "risk_score": 2.0, "mandatory": False, "depends_on": deps, "exclusive_group": group}
+        for pid, status, start, latest, duration, budget, benefit, cat, deps, group in rows
+    ])
+    demand = pd.DataFrame(
+        [{"project_id": "C1", "role": "dev", "month_offset": k, "fte": 1.0} for k in range(4)]
+        + [{"project_id": "P1", "role": "dev", "month_offset": k, "fte": 1.0} for k in range(3)]
+        + [{"project_id": "P2", "role": "dev", "month_offset": k, "fte": 1.0} for k in range(2)]
+        + [{"project_id": "P3", "role": "dev", "month_offset": 0, "fte": 1.0}]
+    )
+    capacity_frame = pd.DataFrame([{"role": "dev", "month": m(month(k, "2026-04")), "capacity_fte": 2.0,
+                                    "hire_cost_per_fte_month": 3.0} for k in range(12)])
+    objectives = pd.DataFrame({"objective_id": ["growth", "efficiency"], "name": ["Growth", "Efficiency"],
+                               "weight": [3.0, 1.0]})
+    scores = pd.DataFrame({"project_id": ["P1", "P1", "P2"], "objective_id": ["growth", "efficiency", "growth"],
+                           "score": [4.0, 2.0, 5.0]})
+    frames = {"projects": projects, "demand": demand, "capacity": capacity_frame, "objectives": objectives,
+              "project_scores": scores}
+    return create_snapshot(con, label=label, as_of=dt.date(2026, 4, 30), frames=frames, files=[])

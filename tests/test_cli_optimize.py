@@ -1,0 +1,116 @@
+"""`python cli.py optimize` on a real DuckDB file: JSON answer, decision log, scenarios, exit codes.
+
+The stored portfolio (tests/selection_cases.store_small_portfolio), objective "benefit", dev capacity 2:
+C1 (committed) holds one dev until May; P3 (40, group G) can only start in May; P1 (50, 3 months)
+therefore starts in June; P2 (20) follows P1. Optimum 50 + 40 + 20 = 110. The greedy rule takes P1
+first at its earliest start (April), which shuts P3 out: 50 + 20 + P4's 5 = 75.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import cli
+from store import db, decision_log
+from store.scenarios import get_scenario
+from tests.selection_cases import store_small_portfolio
+
+
+@pytest.fixture
+def stored(db_file):
+    con = db.connect(db_file)
+    snapshot_id = store_small_portfolio(con)
+    con.close()
+    return db_file, snapshot_id
+
+
+def run_json(capsys, *args: str) -> tuple[int, dict]:
+    code = cli.main(["optimize", *args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_json_answer(stored, capsys, solver):
+    db_file, snapshot_id = stored
+    code, answer = run_json(capsys, "--db", str(db_file), "--objective", "benefit", "--solver", solver,
+                            "--horizon-months", "12")
+    assert code == 0
+    assert answer["status"] == "optimal" and answer["solver"] == solver
+    assert answer["objective"] == pytest.approx(110) and answer["bound"] == pytest.approx(110)
+    assert answer["gap"] == pytest.approx(0)
+    assert answer["greedy_objective"] == pytest.approx(75)
+    starts = {p["project_id"]: p["start_month"] for p in answer["selected"]}
+    assert set(starts) == {"C1", "P1", "P2", "P3"}
+    assert starts["P1"] == "2026-06" and starts["P3"] == "2026-05" and starts["C1"] == "2026-02"
+    assert starts["P2"] >= "2026-09"
+    assert answer["build_seconds"] >= 0 and answer["solve_seconds"] >= 0 and answer["snapshot_id"] == snapshot_id
+    assert "scenario_id" not in answer
+
+
+def test_budget_force_and_the_decision_log(stored, capsys):
+    db_file, snapshot_id = stored
+    # committed C1 spends 20 inside the horizon; 40 more buys P1 (50) + P4 (5)
+    code, answer = run_json(capsys, "--db", str(db_file), "--objective", "benefit", "--budget", "60")
+    assert code == 0 and answer["objective"] == pytest.approx(55) and answer["total_cost"] == pytest.approx(60)
+    code, forced = run_json(capsys, "--db", str(db_file), "--objective", "benefit", "--budget", "60",
+                            "--force-in", "P3", "--force-out", "P1")
+    assert {p["project_id"] for p in forced["selected"]} == {"C1", "P3"}
+    con = db.connect(db_file)
+    log = decision_log.entries(con, actions=["optimize"])
+    con.close()
+    assert len(log) == 2
+    details = json.loads(log.iloc[0]["details"])
+    assert details["objective"] == pytest.approx(40) and details["solver"] == "highs"
+    assert details["params"]["force_in"] == ["P3"] and details["params"]["budget"] == 60
+    assert log.iloc[0]["snapshot_id"] == snapshot_id
+
+
+def test_save_as_stores_a_scenario_with_explanations(stored, capsys):
+    db_file, snapshot_id = stored
+    code, answer = run_json(capsys, "--db", str(db_file), "--objective", "benefit", "--budget", "60",
+                            "--save-as", "预算 60", "--actor", "tester")
+    assert code == 0
+    con = db.connect(db_file)
+    scenario = get_scenario(con, answer["scenario_id"])
+    con.close()
+    assert scenario.name == "预算 60" and scenario.snapshot_id == snapshot_id and scenario.created_by == "tester"
+    assert scenario.result.objective == pytest.approx(55)
+    assert scenario.payload["greedy_objective"] == pytest.approx(55)
+    left_out = {item["project_id"] for item in scenario.payload["explanations"]}
+    assert left_out == {"P2", "P3"}
+    assert scenario.params.budget == 60
+
+
+def test_infeasible_run_names_the_constraint_and_exits_1(stored, capsys):
+    db_file, _ = stored
+    code, answer = run_json(capsys, "--db", str(db_file), "--budget", "10")
+    assert code == 1
+    assert answer["status"] == "infeasible" and answer["objective"] is None and answer["selected"] == []
+    assert answer["violated"] == ["budget_total"]
+
+
+def test_refused_input_exits_2(stored, capsys):
+    db_file, _ = stored
+    assert cli.main(["optimize", "--db", str(db_file), "--force-in", "NOPE"]) == 2
+    assert "NOPE" in capsys.readouterr().err
+    assert cli.main(["optimize", "--db", str(db_file), "--horizon-start", "2026/04"]) == 2
+    assert cli.main(["optimize", "--db", str(db_file), "--annual-cap", "2026:5"]) == 2
+    assert cli.main(["optimize", "--db", str(db_file), "--snapshot", "99"]) == 1
+
+
+def test_text_output_in_chinese(stored, capsys):
+    db_file, _ = stored
+    code = cli.main(["optimize", "--db", str(db_file), "--objective", "benefit", "--budget", "60", "--explain",
+                     "--lang", "zh"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("最优：价值 55.00")
+    assert "贪心排序法可达 55.00" in out
+    assert "未入选 P3：互斥组 G 已选了 P4。" in out
+
+
+def test_empty_database_exits_2(db_file, capsys):
+    assert cli.main(["optimize", "--db", str(db_file)]) == 2
+    assert "import data first" in capsys.readouterr().err
