@@ -163,13 +163,14 @@ def score_portfolio(
             if "risk_score" in projects.columns else pd.Series(np.nan, index=ids))
     adjusted = value * risk_multipliers(risk, risk_penalty).reindex(ids).to_numpy()
     weighted = [o for o, w in normalised.items() if w > 0]
-    present = score_matrix(scores, weighted, ids).notna()
+    present = score_matrix(scores, weighted, ids).notna().to_numpy()
+    weighted_ids = np.array(weighted, dtype=object)
     table = pd.DataFrame({
         "project_id": ids,
         "strategic_score": value.to_numpy(),
         "risk_adjusted_score": adjusted.to_numpy(),
         "rank": rank_descending(adjusted).to_numpy(),
-        "missing_objectives": [tuple(o for o in weighted if not present.at[p, o]) for p in ids],
+        "missing_objectives": [tuple(weighted_ids[~row]) for row in present],
         "risk_missing": pd.to_numeric(risk, errors="coerce").reindex(ids).isna().to_numpy(),
     })
     table = table.sort_values(["rank", "project_id"], kind="stable").reset_index(drop=True)
