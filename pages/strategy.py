@@ -113,13 +113,13 @@ def weight_sets_section() -> None:
     if listing.empty:
         st.caption(t("strategy.sets.none"))
         return
-    shown = listing.assign(method=listing["method"].map(lambda m: t(f"strategy.method.{m}")))
     st.dataframe(
-        shown, hide_index=True, key="strategy.sets_table",
-        column_order=["is_active", "name", "method", "consistency_ratio", "created_by", "created_at"],
+        strat.sets_table(DATA), hide_index=True, key="strategy.sets_table",
+        column_order=["is_active", "name", "method", "weights", "consistency_ratio", "created_by", "created_at"],
         column_config={
             "is_active": st.column_config.CheckboxColumn(t("strategy.col.active")),
             "name": t("strategy.col.set_name"), "method": t("strategy.col.method"),
+            "weights": t("strategy.col.weights"),
             "consistency_ratio": st.column_config.NumberColumn(t("strategy.col.cr"), format="%.3f"),
             "created_by": t("strategy.col.created_by"),
             "created_at": st.column_config.DatetimeColumn(t("strategy.col.created_at"), format="YYYY-MM-DD HH:mm"),

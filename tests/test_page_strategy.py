@@ -232,3 +232,15 @@ def test_page_on_the_bundled_sample(sample_db_file, monkeypatch, lang):
         assert set(ranked["status_label"]) <= {"提议", "已批准", "进行中", "暂停"}
     assert len(_frame_with(at, "top_k_below")) >= 2
     db.close_shared(sample_db_file)
+
+
+def test_saved_sets_list_shows_weights_and_active_flag(strategy_db):
+    path, snapshot_id = strategy_db
+    con = db.shared_connection(path).cursor()
+    save_weight_set(con, snapshot_id=snapshot_id, name="Two objectives", method="direct",
+                    weights={"OBJ-GROW": 3.0, "OBJ-EFF": 1.0}, activate=True)
+    at = _open("en")
+    sets = _frame_with(at, "consistency_ratio")
+    assert list(sets["name"]) == ["Two objectives"] and bool(sets["is_active"].iloc[0])
+    assert sets["weights"].iloc[0] == "Revenue growth 75% · Operational efficiency 25%"
+    assert sets["method"].iloc[0] == "direct"

@@ -8,6 +8,7 @@ Monte Carlo. Writes go through `store.weights` and then clear the weight-set cac
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -230,6 +231,19 @@ def delete_weight_set(data: StrategyData, weight_set_id: int) -> None:
     weights.delete_weight_set(cursor(), weight_set_id, actor=actor())
     clear_weight_caches()
     reset_judgements(data.snapshot_id)
+
+
+def sets_table(data: StrategyData) -> pd.DataFrame:
+    """The saved sets for display: translated method and the weights as "Growth 40% · Cost 25% ..."."""
+    names = data.objective_names
+
+    def summary(text: str) -> str:
+        pairs = sorted(json.loads(text).items(), key=lambda kv: -kv[1])
+        return " · ".join(f"{names.get(o, o)} {100 * w:.0f}%" for o, w in pairs)
+
+    listing = data.weight_sets
+    return listing.assign(method=listing["method"].map(lambda m: t(f"strategy.method.{m}")),
+                          weights=listing["weights"].map(summary))
 
 
 # ---------------------------------------------------------------- scoring and sensitivity
