@@ -81,10 +81,12 @@ def pairwise_editor(method: str):
     worst = result.most_inconsistent
     if result.consistency_ratio > CR_THRESHOLD:
         st.warning(t("strategy.ahp.cr_high", cr=f"{result.consistency_ratio:.3f}"))
-        if worst is not None:
+        suggested = "" if worst is None else strat.scale_option(worst.suggested_value)
+        if worst is None or suggested == strat.scale_option(worst.value):
+            st.markdown(t("strategy.ahp.fix_spread"))
+        else:
             ids = DATA.objective_ids
             left, right = ids[worst.i], ids[worst.j]
-            suggested = strat.scale_option(worst.suggested_value)
             st.markdown(t("strategy.ahp.fix", pair=t("strategy.ahp.pair", a=NAMES[left], b=NAMES[right]),
                           current=strat.judgement_label(strat.scale_option(worst.value), NAMES[left], NAMES[right]),
                           suggested=strat.judgement_label(suggested, NAMES[left], NAMES[right]),
