@@ -157,8 +157,8 @@ def _recommendation_slide(prs: Presentation, pack: RecommendationPack, tx: Repor
     lines = []
     if pack.rationale:
         lines.append(tx("report.deck.rationale", rationale=pack.rationale))
-    lines.append(tx("report.deck.committed_line", count=s.committed_count, cost=tx.money(s.committed_cost, unit),
-                    total=tx.money(s.total_cost, unit)))
+    lines.append(tx("report.deck.committed_line", count=s.committed_count, cost=tx.money(s.committed_spend, unit),
+                    total=tx.money(s.total_cost, unit), start=s.horizon_start, end=s.horizon_end))
     if s.budget is not None:
         lines.append(tx("report.deck.budget_line", budget=tx.money(s.budget, unit), headroom=tx.money(s.budget_headroom, unit)))
     _textbox(slide, MARGIN, Inches(5.1), WIDTH - 2 * MARGIN, Inches(1.8), lines, size=14)
@@ -208,7 +208,7 @@ def _portfolio_slides(prs: Presentation, pack: RecommendationPack, tx: ReportTex
     headers = [tx("report.col.name"), tx("report.col.category"), tx("report.col.start_month"),
                tx("report.col.end_month"), tx("report.col.cost", unit=unit), tx("report.col.strategic_value"),
                tx("report.col.risk")]
-    widths = [4.2, 1.9, 1.2, 1.2, 1.5, 1.0, 1.0]
+    widths = [3.7, 1.7, 1.15, 1.15, 1.5, 1.45, 1.25]
     chunks = [new[i:i + ROWS_PER_TABLE_SLIDE] for i in range(0, len(new), ROWS_PER_TABLE_SLIDE)] or [[]]
     shown = chunks[:MAX_TABLE_SLIDES]
     for number, chunk in enumerate(shown, start=1):

@@ -48,6 +48,7 @@ from store.errors import NotFound
 TIGHT_UTILISATION = 0.95   # a role this loaded in any month is named as a capacity risk
 TIGHT_BUDGET_SHARE = 0.95  # spending this share of the budget leaves no room for surprises
 CLOSE_CALLS = 3            # left-out proposals with the lowest price of forcing, shown as decisions
+MAX_ROLE_FINDINGS = 3      # roles named one by one among the risks; the rest are counted
 _EPS = 1e-9
 NO_CATEGORY = "-"          # the optimiser's key for projects without a category (analytics.selection)
 HIRES_AND_OTHER = "+"      # spend of a fiscal year not attributable to one project's category (hired staff)
@@ -197,9 +198,11 @@ class PackSummary:
     selected_count: int                     # new proposals chosen
     committed_count: int                    # active/approved work kept
     left_out_count: int
-    total_cost: float                       # spend of everything in the scenario
-    new_cost: float
-    committed_cost: float
+    total_cost: float                       # spend inside the horizon: projects kept and chosen, and hires
+    new_cost: float                         # full budgets of the new proposals (what is approved)
+    committed_cost: float                   # full budgets of the committed projects kept
+    new_spend: float                        # spend of the new proposals inside the horizon
+    committed_spend: float                  # spend of committed work inside the horizon
     budget: float | None
     budget_headroom: float | None
     strategic_value_selected: float         # sum over the chosen proposals
@@ -616,6 +619,7 @@ def _summary(
 ) -> PackSummary:
     result, params = inputs.result, inputs.params
     new = [p for p in selected if not p.committed]
+    months = set(result.spend_by_month)
     greedy = _number(inputs.payload.get("greedy_objective"))
     objective = _number(result.objective)
     uplift = (objective - greedy) / abs(greedy) if objective is not None and greedy else None
@@ -637,6 +641,8 @@ def _summary(
         total_cost=float(result.total_cost),
         new_cost=sum(p.cost for p in new),
         committed_cost=sum(p.cost for p in selected if p.committed),
+        new_spend=sum(sum(_spread(p, months).values()) for p in new),
+        committed_spend=sum(sum(_spread(p, months).values()) for p in selected if p.committed),
         budget=budget,
         budget_headroom=None if budget is None else budget - float(result.total_cost),
         strategic_value_selected=sv_selected,
@@ -672,13 +678,17 @@ def _risks(
     found: list[Finding] = []
     if summary.status != "optimal" and summary.gap is not None:
         found.append(Finding("not_proven_optimal", {"gap": summary.gap}))
+    capacity: list[Finding] = []
     for role in roles:
         if role.months_over_capacity:
-            found.append(Finding("over_capacity", {"role": role.role, "months": role.months_over_capacity,
-                                                   "peak": role.peak_utilisation, "month": role.peak_month}))
+            capacity.append(Finding("over_capacity", {"role": role.role, "months": role.months_over_capacity,
+                                                      "peak": role.peak_utilisation, "month": role.peak_month}))
         elif role.peak_utilisation is not None and role.peak_utilisation >= TIGHT_UTILISATION:
-            found.append(Finding("capacity_tight", {"role": role.role, "peak": role.peak_utilisation,
-                                                    "month": role.peak_month}))
+            capacity.append(Finding("capacity_tight", {"role": role.role, "peak": role.peak_utilisation,
+                                                       "month": role.peak_month}))
+    found.extend(capacity[:MAX_ROLE_FINDINGS])  # roles come most loaded first
+    if len(capacity) > MAX_ROLE_FINDINGS:
+        found.append(Finding("capacity_more", {"count": len(capacity) - MAX_ROLE_FINDINGS}))
     risky = [p for p in selected if p.risk_score is not None and p.risk_score >= params.high_risk_threshold]
     if risky:
         found.append(Finding("high_risk", {"count": len(risky), "threshold": params.high_risk_threshold,

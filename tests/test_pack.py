@@ -40,6 +40,7 @@ def test_summary_figures(con, scenario):
     assert s.uplift_over_greedy == pytest.approx(0.10)                       # (220 - 200) / 200
     assert (s.selected_count, s.committed_count, s.left_out_count) == (2, 1, 2)
     assert (s.total_cost, s.new_cost, s.committed_cost) == (800.0, 500.0, 300.0)
+    assert (s.new_spend, s.committed_spend) == pytest.approx((500.0, 300.0))  # all inside the horizon here
     assert (s.budget, s.budget_headroom) == (1000.0, 200.0)
     assert s.strategic_value_selected == pytest.approx(92 + 48)
     assert s.strategic_value_available == pytest.approx(92 + 48 + 76 + 12)
@@ -171,3 +172,28 @@ def test_month_helpers():
     assert fiscal_year("2026-12") == 2026
     with pytest.raises(InvalidInput):
         month_index("March")
+
+
+def test_spend_inside_the_horizon_counts_only_its_months(con, scenario):
+    inputs = read_pack_inputs(con, scenario[1])
+    result = h.result()
+    # horizon Feb 2026 - Jan 2027: P3 (committed, Jan-Mar at 100 a month) spends 200 inside it
+    spend = {m: v for m, v in result.spend_by_month.items() if m != "2026-01"} | {"2027-01": 0.0}
+    inputs = dataclasses.replace(inputs, params=h.params(horizon_start="2026-02"),
+                                 result=dataclasses.replace(result, spend_by_month=spend, total_cost=700.0))
+    s = assemble_pack(inputs, generated_on=DAY).summary
+    assert (s.new_spend, s.committed_spend, s.total_cost) == pytest.approx((500.0, 200.0, 700.0))
+    assert (s.new_cost, s.committed_cost) == (500.0, 300.0)  # budgets are whole
+    assert (s.horizon_start, s.horizon_end) == ("2026-02", "2027-01")
+
+
+def test_many_loaded_roles_are_named_three_at_a_time(con, scenario):
+    inputs = read_pack_inputs(con, scenario[1])
+    result = h.result()
+    roles = {f"角色{i}": {"2026-01": 1.0 - i / 100} for i in range(5)}  # 100 %, 99 %, ... 96 %
+    capacity = {r: {"2026-01": 1.0} for r in roles}
+    inputs = dataclasses.replace(inputs, result=dataclasses.replace(result, load=roles, capacity=capacity, hires={}))
+    risks = assemble_pack(inputs, generated_on=DAY).risks
+    assert [(f.code, f.params.get("role")) for f in risks[:4]] == [
+        ("capacity_tight", "角色0"), ("capacity_tight", "角色1"), ("capacity_tight", "角色2"), ("capacity_more", None)]
+    assert dict(risks[3].params) == {"count": 2}
