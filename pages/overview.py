@@ -8,8 +8,9 @@ from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import overview as ov
 from ui.exports import pack_downloads
-from ui.session import show_error, snapshot_id, t
+from ui.session import ensure_router, show_error, snapshot_id, t
 
+ensure_router()
 st.title(t("overview.title"))
 
 SNAPSHOT = snapshot_id()
