@@ -174,3 +174,14 @@ def test_no_snapshot_yet(monkeypatch, db_file):
     assert at.title[0].value == "组合总览"
     assert "还没有数据：请在“数据”页导入快照（或加载示例数据）。" in [i.value for i in at.info]
     assert not at.metric
+
+
+def test_open_proposals_are_proposed_or_on_hold_like_the_optimiser_candidates():
+    from ui import overview as ov
+
+    projects = h.snapshot_frames()["projects"]
+    projects.loc[projects["project_id"] == "P4", "status"] = "on_hold"
+    projects.loc[projects["project_id"] == "P5", "status"] = "completed"
+    frame = ov._proposals(projects, {"P1": 92.0, "P4": 76.0}, None)
+    assert list(frame["project_id"]) == ["P1", "P2", "P4"]
+    assert list(frame["strategic_value"]) == [92.0, 0.0, 76.0] and not frame["in_plan"].any()

@@ -9,7 +9,7 @@ One cached loader gathers every tile's figures from the modules that own them:
 - capacity hot spots: committed demand against capacity (`analytics.resource_load`) over the six
   months from the snapshot's as-of month, roles with any month above 100 %;
 - maturity: `analytics.maturity` (organisation level = the weakest area, and the average);
-- the proposals bubble chart: strategic value (under the recommended scenario's weights, else the
+- the proposals bubble chart (open proposals: proposed or on hold, the optimiser's candidates): strategic value (under the recommended scenario's weights, else the
   active ones) against budget, size = expected benefit, colour = in or out of the recommendation.
 
 The loader is keyed on the database path, snapshot, the recommended scenario's id and version and
@@ -40,6 +40,8 @@ from ui.session import db_path, lang, t
 ROOT = Path(__file__).resolve().parent.parent
 HOT_SPOT_MONTHS = 6
 STATUS_ORDER = ("active", "approved", "proposed", "on_hold", "completed", "cancelled")
+# Decided work; everything else (proposed, on hold) is an open proposal, as the optimiser treats it.
+DECIDED_STATUSES = ("active", "approved", "completed", "cancelled")
 IN_PLAN_COLOUR, OUT_COLOUR, NEUTRAL_COLOUR = "#2b6cb0", "#a0aec0", "#718096"
 CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
 MAX_DECISIONS = 6
@@ -214,7 +216,7 @@ def _hot_spots(demand: pd.DataFrame, capacity: pd.DataFrame, months: tuple[str, 
 
 
 def _proposals(projects: pd.DataFrame, values: dict[str, float], recommendation: Recommendation | None) -> pd.DataFrame:
-    open_ = projects[projects["status"] == "proposed"]
+    open_ = projects[~projects["status"].isin(DECIDED_STATUSES)]
     frame = pd.DataFrame({
         "project_id": open_["project_id"].astype(str),
         "name": open_["name"].astype(str),
