@@ -176,8 +176,14 @@ def left_out_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
     if price and chosen:
         run = opt.force_prices(DATA, run, chosen)
         st.session_state[opt.RUN_KEY] = run
-    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True, key="opt.left_out")
+    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True)
     st.caption(t("optimiser.left_out.caption"))
+    shown = st.selectbox(
+        t("optimiser.left_out.read"), list(labels), index=None, format_func=labels.get,
+        placeholder=t("optimiser.form.search"), key=key("left_out_detail"),
+    )
+    if shown is not None:
+        st.markdown(opt.left_out_detail(next(i for i in run.explanations if i.project_id == shown)))
     return run
 
 

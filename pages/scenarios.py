@@ -81,10 +81,13 @@ def comparison(labels: dict[int, str]) -> None:
         st.info(t("scenarios.compare.none"))
         return
     result = sc.compare(picked)
-    st.dataframe(sc.comparison_table(result), key="scen.comparison")
+    st.dataframe(sc.comparison_table(result), height=sc.table_height(len(result.rows), 40), key="scen.comparison")
     st.caption(t("scenarios.compare.legend"))
-    st.markdown(t("scenarios.compare.projects"))
-    st.dataframe(sc.membership_table(result), hide_index=True, key="scen.members")
+    c1, c2 = st.columns([3, 1])
+    c1.markdown(t("scenarios.compare.projects"))
+    only_differences = c2.toggle(t("scenarios.compare.only_differences"), value=len(picked) > 1, key="scen.only_diff")
+    members = sc.membership_table(result, only_differences)
+    st.dataframe(members, hide_index=True, height=sc.table_height(len(members.data)), key="scen.members")
     lines = sc.differences(result)
     if lines:
         st.markdown("\n".join(f"- {line}" for line in lines))

@@ -100,14 +100,21 @@ def test_forcing_marginal_values_and_frontier(monkeypatch, snapshot):
     db_file, sid = snapshot
     at = open_page(monkeypatch, db_file, PAGE, "en", sid)
     _optimise(at)
-    # price of forcing P1 in: re-solve with P1 forced; it must cost value (P1 displaces P2 + P6)
+    # price of forcing P1 in: P1 and P2 cannot share the dev left beside C1, so P2 and P6 (150) go
+    # and P7 (20) comes in: C1 + P1 + P3 + P5 + P7 = 80 + 80 + 40 + 70 + 20 = 290, 50 below 340
     at.multiselect(key="opt.forcing_ids.0").set_value(["P1"])
     at.button(key="opt.price").click()
     rerun(at)
     run = at.session_state[opt.RUN_KEY]
     priced = {i.project_id: i for i in run.explanations}
-    assert priced["P1"].price_of_forcing is not None and priced["P1"].price_of_forcing > 0
+    assert priced["P1"].price_of_forcing == pytest.approx(50.0)
     assert priced["P4"].price_of_forcing is None
+    at.selectbox(key="opt.left_out_detail.0").set_value("P1")
+    rerun(at)
+    detail = [m.value for m in at.markdown if m.value.startswith("**P1 · 移动应用**")][0]
+    assert "— value 80.00, cost 100.00" in detail
+    assert f"Price of forcing it in: **{priced['P1'].price_of_forcing:,.2f}**" in detail
+    assert detail.count("\n- ") == len(priced["P1"].reasons)
     at.button(key="opt.marginal").click()
     rerun(at)
     run = at.session_state[opt.RUN_KEY]

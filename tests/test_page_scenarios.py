@@ -60,6 +60,7 @@ def test_listing_and_comparison(monkeypatch, prepared, language, title, diff_lin
     listing = tables(at)[0]
     assert list(listing.iloc[:, 1]) == ["Growth", "Lean"]  # newest first
     assert list(listing.iloc[:, 5]) == [250.0, 150.0]
+    assert list(listing.iloc[:, 7]) == ["300.00", "300.00"]
     # the comparison defaults to the first two scenarios: Growth then Lean
     compared = tables(at)[1]
     assert list(compared.columns) == [f"Growth (#{ids['Growth']})", f"Lean (#{ids['Lean']})"]
@@ -67,9 +68,13 @@ def test_listing_and_comparison(monkeypatch, prepared, language, title, diff_lin
     assert list(compared.iloc[1]) == ["400.00", "200.00"]          # cost
     peak = [i for i in compared.index if "dev" in i and ("Peak" in i or "峰值" in i)][0]
     assert list(compared.loc[peak]) == ["125.0%", "75.0%"]
-    members = tables(at)[2]
-    assert list(members.iloc[:, 0]) == ["C1", "P2", "P5"]
-    assert list(members.iloc[1, 3:]) == ["2026-04", "—"]
+    members = tables(at)[2]  # only the differences by default: C1 is in both, from the same month
+    assert list(members.iloc[:, 0]) == ["P2", "P5"]
+    assert list(members.iloc[0, 3:]) == ["2026-04", "—"]
+    assert list(members.iloc[1, 3:]) == ["2026-04", "2026-03"]
+    at.toggle(key="scen.only_diff").set_value(False)
+    rerun(at)
+    assert list(tables(at)[2].iloc[:, 0]) == ["C1", "P2", "P5"]
     assert any(diff_line in m.value for m in at.markdown)
 
 

@@ -413,15 +413,26 @@ def reason_text(code: str, params: Mapping[str, Any]) -> str:
         return code
 
 
+def _price_text(item: LeftOut) -> str:
+    if item.forcing_infeasible:
+        return t("optimiser.forcing.infeasible")
+    return "" if item.price_of_forcing is None else fmt_number(item.price_of_forcing, 2)
+
+
+def left_out_detail(item: LeftOut) -> str:
+    """Markdown with every reason of one left-out proposal in full, and its price of forcing."""
+    lines = [t("optimiser.left_out.detail_title", project=f"{item.project_id} · {item.name}",
+               value=fmt_number(item.value, 2), cost=fmt_number(item.cost, 2))]
+    lines += [f"- {reason_text(r.code, r.params)}" for r in item.reasons]
+    if item.forcing_infeasible or item.price_of_forcing is not None:
+        lines.append(t("optimiser.left_out.detail_price", price=_price_text(item)))
+    return "\n".join(lines)
+
+
 def left_out_frame(explanations: Sequence[LeftOut]) -> pd.DataFrame:
     rows = []
     for item in sorted(explanations, key=lambda i: -i.value):
-        if item.forcing_infeasible:
-            price = t("optimiser.forcing.infeasible")
-        elif item.price_of_forcing is None:
-            price = ""
-        else:
-            price = fmt_number(item.price_of_forcing, 2)
+        price = _price_text(item)
         rows.append(
             {
                 t("optimiser.col.project_id"): item.project_id,

@@ -48,7 +48,9 @@ def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
             t("scenarios.col.status"): [opt.status_label(s) for s in rows["status"]],
             t("scenarios.col.value"): rows["objective"].round(2),
             t("scenarios.col.cost"): rows["total_cost"].round(2),
-            t("scenarios.col.budget"): rows["budget"].round(2),
+            t("scenarios.col.budget"): [
+                t("optimiser.form.no_limit") if pd.isna(b) else opt.fmt_number(float(b), 2) for b in rows["budget"]
+            ],
             t("scenarios.col.projects"): rows["n_selected"].astype(int),
             t("scenarios.col.gap"): [opt.fmt_pct(None if pd.isna(g) else float(g)) for g in rows["gap"]],
             t("scenarios.col.solver"): rows["solver"],
@@ -141,27 +143,34 @@ def comparison_table(comparison: ScenarioComparison) -> Styler:
     return frame.style.apply(styles, axis=None)
 
 
-def membership_table(comparison: ScenarioComparison) -> Styler:
-    """One row per project selected anywhere: its start month per scenario, "—" where left out."""
+def membership_table(comparison: ScenarioComparison, only_differences: bool = False) -> Styler:
+    """One row per project selected anywhere: its start month per scenario, "—" where left out.
+
+    Rows where the scenarios differ (selected in some only, or starting in different months) are
+    shaded; with `only_differences` the others are left out.
+    """
+    members = [m for m in comparison.membership if m.differs or not only_differences]
     frame = pd.DataFrame(
         {
-            t("scenarios.col.project_id"): [m.project_id for m in comparison.membership],
-            t("scenarios.col.project"): [m.name for m in comparison.membership],
+            t("scenarios.col.project_id"): [m.project_id for m in members],
+            t("scenarios.col.project"): [m.name for m in members],
             t("scenarios.col.kind"): [
-                t("optimiser.kind.committed" if m.committed else "optimiser.kind.new") for m in comparison.membership
+                t("optimiser.kind.committed" if m.committed else "optimiser.kind.new") for m in members
             ],
-            **{
-                label_: [m.start_months[j] or "—" for m in comparison.membership]
-                for j, label_ in enumerate(comparison.labels)
-            },
+            **{label_: [m.start_months[j] or "—" for m in members] for j, label_ in enumerate(comparison.labels)},
         }
     )
-    differs = [m.differs for m in comparison.membership]
+    differs = [m.differs for m in members]
 
     def shade(row: pd.Series) -> list[str]:
         return [_DIFF_BACKGROUND if differs[row.name] else ""] * len(row)
 
     return frame.style.apply(shade, axis=1)
+
+
+def table_height(rows: int, limit: int = 24) -> int:
+    """Pixels for a st.dataframe showing up to `limit` rows without an inner scroll bar."""
+    return 35 * (min(rows, limit) + 1) + 3
 
 
 def differences(comparison: ScenarioComparison) -> list[str]:
