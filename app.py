@@ -12,9 +12,10 @@ from store.errors import StoreError
 from ui.session import (
     ACTOR_KEY,
     LANG_KEY,
-    PENDING_SNAPSHOT_KEY,
     SNAPSHOT_KEY,
+    WIDGET_PREFIX,
     cursor,
+    ensure_router,
     init_defaults,
     show_error,
     t,
@@ -36,6 +37,18 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 
+def _copy_widget(state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[WIDGET_PREFIX + state_key]
+
+
+def _bind(state_key: str) -> dict:
+    """Keyword arguments that bind a sidebar widget to the plain session key `state_key`."""
+    widget_key = WIDGET_PREFIX + state_key
+    if st.session_state.get(widget_key) != st.session_state.get(state_key):
+        st.session_state[widget_key] = st.session_state.get(state_key)
+    return {"key": widget_key, "on_change": _copy_widget, "args": (state_key,)}
+
+
 def _sidebar() -> None:
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
@@ -43,7 +56,7 @@ def _sidebar() -> None:
             t("app.language"),
             options=list(LANGUAGES),
             format_func=lambda code: LANGUAGE_NAMES[code],
-            key=LANG_KEY,
+            **_bind(LANG_KEY),
         )
         try:
             listing = snapshots.list_snapshots(cursor())
@@ -59,18 +72,16 @@ def _sidebar() -> None:
                 int(r.snapshot_id): t("app.snapshot_option", label=r.label, as_of=r.as_of.date() if hasattr(r.as_of, "date") else r.as_of, snapshot_id=int(r.snapshot_id))
                 for r in listing.itertuples()
             }
-            pending = st.session_state.pop(PENDING_SNAPSHOT_KEY, None)
-            if pending in ids:
-                st.session_state[SNAPSHOT_KEY] = pending
             if st.session_state.get(SNAPSHOT_KEY) not in ids:
                 st.session_state[SNAPSHOT_KEY] = ids[0]
-            st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, key=SNAPSHOT_KEY)
+            st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, **_bind(SNAPSHOT_KEY))
             unit = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY], "currency_unit"].iloc[0]
             st.caption(t("app.currency", unit=unit))
-        st.text_input(t("app.user"), key=ACTOR_KEY)
+        st.text_input(t("app.user"), **_bind(ACTOR_KEY))
 
 
 def main() -> None:
+    ensure_router()  # a fresh server's first run must not nest our navigation in the legacy one
     st.set_page_config(page_title="Lodestar", page_icon=":material/explore:", layout="wide")
     init_defaults()
     _sidebar()

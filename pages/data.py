@@ -7,7 +7,9 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import data as view
-from ui.session import show_error, t
+from ui.session import ensure_router, show_error, t
+
+ensure_router()
 
 st.title(t("data.title"))
 st.caption(t("data.intro"))

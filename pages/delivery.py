@@ -9,7 +9,9 @@ from analytics.evm import EAC_METHODS
 from analytics.health import HealthThresholds
 from store.errors import StoreError
 from ui import delivery as dv
-from ui.session import db_path, show_error, snapshot_id, t
+from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+
+ensure_router()
 
 st.title(t("delivery.title"))
 st.caption(t("delivery.intro"))

@@ -9,7 +9,9 @@ from analytics.maturity import DEFAULT_THRESHOLD
 from analytics.process_kpis import KPI_COLUMNS
 from store.errors import StoreError
 from ui import maturity as mt
-from ui.session import db_path, show_error, snapshot_id, t
+from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+
+ensure_router()
 
 st.title(t("maturity.title"))
 st.caption(t("maturity.intro"))

@@ -7,7 +7,9 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import resources as rs
-from ui.session import db_path, show_error, snapshot_id, t
+from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+
+ensure_router()
 
 st.title(t("resources.title"))
 st.caption(t("resources.intro"))

@@ -8,7 +8,9 @@ from analytics.ahp import CR_THRESHOLD
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import strategy as strat
-from ui.session import db_path, show_error, snapshot_id, t
+from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+
+ensure_router()
 
 st.title(t("strategy.title"))
 st.caption(t("strategy.intro"))

@@ -106,25 +106,25 @@ def test_snapshot_picker_lists_newest_first(app, db_file, lang):
     assert len(at.sidebar.info) == 0
 
 
-def test_a_pending_choice_selects_that_snapshot_once(db_file, monkeypatch):
+def test_a_chosen_snapshot_is_kept_and_shown(db_file, monkeypatch):
     first, second = _load_two_snapshots(db_file)
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = "en"
-    at.session_state["snapshot_id_pending"] = first  # what the Data page leaves after an import
+    at.session_state["snapshot_id"] = first  # what ui.session.select_snapshot leaves after an import
     at.run()
     assert not at.exception
     assert at.session_state["snapshot_id"] == first  # not the newest, which is the default
-    assert "snapshot_id_pending" not in at.session_state
+    assert at.sidebar.selectbox[1].value == first
     assert [c.value for c in at.sidebar.caption] == ["Amounts in 万元"]
     db.close_shared(db_file)
 
 
-def test_an_unknown_pending_choice_is_ignored(db_file, monkeypatch):
+def test_an_unknown_snapshot_choice_falls_back_to_the_newest(db_file, monkeypatch):
     _, second = _load_two_snapshots(db_file)
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["snapshot_id_pending"] = 999
+    at.session_state["snapshot_id"] = 999
     at.run()
     assert at.session_state["snapshot_id"] == second
     db.close_shared(db_file)

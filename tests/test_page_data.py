@@ -78,10 +78,10 @@ def test_empty_page_offers_templates_and_upload(app, lang):
     at = app(lang)
     text = TEXT[lang]
     assert [x.value for x in at.title] == [text["title"]]
-    assert [x.value for x in at.info] == [text["empty_upload"], text["no_snapshots"]]
+    assert [x.value for x in at.main.info] == [text["empty_upload"], text["no_snapshots"]]
     downloads = at.get("download_button")
     assert len(downloads) == 4
-    contract = at.dataframe[0].value
+    contract = at.main.dataframe[0].value
     assert len(contract) == 16 and list(contract.iloc[:, 0])[:2] == ["project_id", "name"]
     assert list(contract.iloc[:, 1])[:2] == ["项目编号", "项目名称"]
     assert at.file_uploader[0].accept_multiple_files
@@ -93,19 +93,19 @@ def test_upload_check_and_import(app, db_file, lang):
     text = TEXT[lang]
     at.file_uploader[0].set_value(_files(VALID)).run()
     assert not at.exception
-    assert [m.value for m in at.metric] == ["8", "48", "0", "0"]
-    assert [s.value for s in at.success] == [text["clean"]]
-    recognised = at.dataframe[1].value
+    assert [m.value for m in at.main.metric] == ["8", "48", "0", "0"]
+    assert [s.value for s in at.main.success] == [text["clean"]]
+    recognised = at.main.dataframe[1].value
     assert len(recognised) == 8 and text["kind_projects"] in set(recognised.iloc[:, 1])
     assert _snapshot_count(db_file) == 0  # the preview writes nothing
     at.button(key="data_import").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [text["imported"]]
+    assert [s.value for s in at.main.success] == [text["imported"]]
     assert _snapshot_count(db_file) == 1
-    assert at.session_state["snapshot_id_pending"] == 1  # the sidebar shows it on its next run
-    listing = at.dataframe[-1].value
+    assert at.session_state["snapshot_id"] == 1  # the new snapshot becomes the current one
+    listing = at.main.dataframe[-1].value
     assert list(listing.iloc[:, 1]) == ["2026-03"] and int(listing.iloc[0, 6]) == 4  # label, projects rows
-    assert text["empty_upload"] in [x.value for x in at.info]  # the uploader was emptied
+    assert text["empty_upload"] in [x.value for x in at.main.info]  # the uploader was emptied
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -114,9 +114,9 @@ def test_bad_files_show_every_problem_and_write_nothing(app, db_file, lang):
     text = TEXT[lang]
     at.file_uploader[0].set_value(_files(RESOURCES / "every_error")).run()
     assert not at.exception
-    assert [m.value for m in at.metric][2:] == ["33", "14"]
-    assert [e.value for e in at.error] == [text["errors"]]
-    report = at.dataframe[2].value
+    assert [m.value for m in at.main.metric][2:] == ["33", "14"]
+    assert [e.value for e in at.main.error] == [text["errors"]]
+    report = at.main.dataframe[2].value
     assert len(report) == 47
     assert set(report.iloc[:33, 0]) == {text["error"]}  # errors first
     budget = report[(report.iloc[:, 1] == "projects.csv") & (report.iloc[:, 4] == "abc")]
@@ -133,7 +133,7 @@ def test_duplicate_upload_is_named(app, db_file, lang):
     at = app(lang, snapshot_id=1)
     at.file_uploader[0].set_value(("bundle.zip", (RESOURCES / "valid_bundle.zip").read_bytes(), "application/zip")).run()
     assert not at.exception
-    assert [w.value for w in at.warning] == [TEXT[lang]["duplicate"]]
+    assert [w.value for w in at.main.warning] == [TEXT[lang]["duplicate"]]
     assert at.button(key="data_import").disabled
 
 
@@ -145,15 +145,15 @@ def test_rename_then_delete_after_confirmation(app, db_file, lang):
     at = app(lang, snapshot_id=1)
     at.text_input(key="data_new_label_1").set_value("Q1 close")
     at.button(key="data_rename").click().run()
-    assert [s.value for s in at.success] == [TEXT[lang]["renamed"]]
+    assert [s.value for s in at.main.success] == [TEXT[lang]["renamed"]]
     assert snapshots.get_snapshot(db.cursor(db_file), 1).label == "Q1 close"
     at.button(key="data_delete").click().run()
-    assert len(at.warning) == 1 and "Q1 close" in at.warning[0].value  # asks first
+    assert len(at.main.warning) == 1 and "Q1 close" in at.main.warning[0].value  # asks first
     assert _snapshot_count(db_file) == 1
     at.button(key="data_delete_no").click().run()
-    assert len(at.warning) == 0 and _snapshot_count(db_file) == 1
+    assert len(at.main.warning) == 0 and _snapshot_count(db_file) == 1
     at.button(key="data_delete").click().run()
     at.button(key="data_delete_yes").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [TEXT[lang]["deleted"]]
+    assert [s.value for s in at.main.success] == [TEXT[lang]["deleted"]]
     assert _snapshot_count(db_file) == 0

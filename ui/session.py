@@ -21,7 +21,10 @@ LOG = logging.getLogger("lodestar")
 LANG_KEY = "lang"
 SNAPSHOT_KEY = "snapshot_id"
 ACTOR_KEY = "actor"
-PENDING_SNAPSHOT_KEY = "snapshot_id_pending"  # picked up by the sidebar on the next run
+# The sidebar widgets use their own keys (WIDGET_PREFIX + key), synced from the plain keys above on
+# every run: Streamlit drops a widget's state when a run ends without drawing it (a page switch that
+# is interrupted, a deep link), and plain keys are never dropped.
+WIDGET_PREFIX = "_widget_"
 
 
 def init_defaults() -> None:
@@ -50,12 +53,28 @@ def snapshot_id() -> int | None:
 
 
 def select_snapshot(snapshot_id: int) -> None:
-    """Show this snapshot in the sidebar from the next run on (e.g. after an import).
+    """Make this snapshot the current one (e.g. after an import); the sidebar follows on its next draw."""
+    st.session_state[SNAPSHOT_KEY] = snapshot_id
 
-    The sidebar's selectbox has already been drawn in this run, so its value cannot change now;
-    app.py applies the request before drawing it again.
+
+def ensure_router() -> None:
+    """Call first in every page: make sure the page runs inside app.py's st.navigation.
+
+    Streamlit decides on the first run of a fresh server whether the app uses the legacy `pages/`
+    folder discovery; until app.py has called st.navigation once, a deep link such as /data runs the
+    page file alone, without the shared sidebar, language or snapshot. Here we switch the process to
+    st.navigation and rerun, so the same URL is served through the router.
     """
-    st.session_state[PENDING_SNAPSHOT_KEY] = snapshot_id
+    from streamlit import config
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # AppTest resets this flag before every run (it renders the chosen page alone by design); a rerun
+    # there would replay the run without its button clicks. Servers decide it once per process.
+    if config.get_option("global.appTest"):
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def actor() -> str | None:
