@@ -7,8 +7,9 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import optimiser as opt
-from ui.session import show_error, snapshot_id, t
+from ui.session import ensure_router, show_error, snapshot_id, t
 
+ensure_router()
 st.title(t("optimiser.title"))
 st.caption(t("optimiser.intro"))
 

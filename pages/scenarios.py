@@ -8,8 +8,9 @@ from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import optimiser as opt
 from ui import scenarios as sc
-from ui.session import show_error, snapshot_id, t
+from ui.session import ensure_router, show_error, snapshot_id, t
 
+ensure_router()
 st.title(t("scenarios.title"))
 st.caption(t("scenarios.intro"))
 

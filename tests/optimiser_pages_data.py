@@ -33,7 +33,6 @@ from streamlit.testing.v1 import AppTest
 from store import snapshots
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-_SNAPSHOT_CHOICE: dict[int, int] = {}
 
 D = dt.date
 BUDGET = 520.0   # 400 for new work + C1's 120 spent inside the horizon
@@ -89,19 +88,13 @@ def open_page(monkeypatch, db_file, page: str, language: str, snapshot: int) -> 
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = language
-    _SNAPSHOT_CHOICE[id(at)] = snapshot
+    at.session_state["snapshot_id"] = snapshot  # the sidebar's choice, as a user would have made it
     at.switch_page(page)  # straight to the page: the landing page is not under test
     return rerun(at)
 
 
 def rerun(at: AppTest) -> AppTest:
-    """Run keeping the sidebar's snapshot choice, and fail on any uncaught exception.
-
-    Streamlit 1.67's AppTest drops the sidebar of an st.navigation app from its element tree after
-    the first run, so the snapshot selectbox's value is lost on later runs; the test carries the
-    choice in session state as the browser would.
-    """
-    at.session_state["snapshot_id"] = _SNAPSHOT_CHOICE[id(at)]
+    """Run once more (after setting widgets) and fail on any uncaught exception."""
     at.run()
     assert not at.exception, at.exception
     return at

@@ -118,7 +118,14 @@ def test_forcing_marginal_values_and_frontier(monkeypatch, snapshot):
     at.button(key="opt.marginal").click()
     rerun(at)
     run = at.session_state[opt.RUN_KEY]
-    assert {m["kind"] for m in run.marginal_values} >= {"role", "budget"}
+    # by hand: one more dev still cannot run P1 beside P2 and C1 (6 > 5 FTE), one more analyst frees
+    # nothing, and 5 % more budget (26) buys no further project: every exact re-solve gains 0
+    exact = {m["resource"]: m["value_per_unit"] for m in run.marginal_values if m["method"] == "resolve"}
+    assert exact == {"dev": 0.0, "analyst": 0.0, "budget": 0.0}
+    shown = tables(at)[2]
+    resolved = shown[shown["Method"] == "re-solve"]
+    assert sorted(resolved["Resource"]) == ["Budget (one unit of currency)", "analyst", "dev"]
+    assert "exact for a step of 26" in list(resolved["Note"])
     at.number_input(key="opt.points").set_value(4)
     at.button(key="opt.frontier").click()
     rerun(at)

@@ -457,11 +457,22 @@ def marginal_frame(values: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             t("optimiser.col.method"): t(f"optimiser.method.{v.get('method')}")
             if v.get("method") in ("resolve", "lp_dual")
             else v.get("method"),
-            t("optimiser.col.note"): v.get("note") or "",
+            t("optimiser.col.note"): _marginal_note(v),
         }
         for v in values
     ]
     return pd.DataFrame(rows)
+
+
+def _marginal_note(value: Mapping[str, Any]) -> str:
+    """The engine's note in the user's language (its English `note` when no key is given)."""
+    key = value.get("note_key")
+    if key:
+        try:
+            return t(key, **dict(value.get("note_params") or {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(value.get("note") or "")
 
 
 def frontier_frame(points: Sequence[FrontierPoint], names: Mapping[str, str]) -> pd.DataFrame:
