@@ -13,6 +13,7 @@ CBC is PuLP's bundled binary; its best bound is not returned by PuLP, so it is r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import tempfile
@@ -53,6 +54,7 @@ class SolverOutcome:
     message: str = ""
     highs: Any = None             # the highspy.Highs holding the model (HiGHS only), for re-solves
     col_index: np.ndarray | None = None  # HiGHS column of each variable
+    load_seconds: float = 0.0     # part of `seconds` spent handing the model to the solver
 
 
 def run(
@@ -86,13 +88,15 @@ def _run_highs(
     try:
         solver.createAndConfigureSolver(problem)
         solver.buildSolverModel(problem)
+        loaded = time.perf_counter() - started
         col_index = np.fromiter((v.index for v in variables), dtype=np.int64, count=len(variables))
         if warm_start is not None and not relax:
             _set_start(problem.solverModel, col_index, warm_start)
         solver.callSolver(problem)
     except (pulp.PulpSolverError, AttributeError) as e:
         raise OptimizationError(str(e), key="explain.solver_failed", solver=_HIGHS_NAME) from e
-    return _highs_outcome(problem.solverModel, col_index, problem.sense, time.perf_counter() - started)
+    outcome = _highs_outcome(problem.solverModel, col_index, problem.sense, time.perf_counter() - started)
+    return dataclasses.replace(outcome, load_seconds=loaded)
 
 
 def _set_start(highs: Any, col_index: np.ndarray, values: np.ndarray) -> None:

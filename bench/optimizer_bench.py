@@ -1,0 +1,284 @@
+"""Optimiser benchmark (not a test): correctness on OR-Library, speed at scale, the frontier's reuse.
+
+    .venv/bin/python bench/optimizer_bench.py                 # all three parts, ~12 minutes on 1 core
+    .venv/bin/python bench/optimizer_bench.py --parts 2 --sizes 200,1000
+
+1. The first ten `mknapcb1` problems (100 items x 5 constraints) written as CSV files by the import
+   recipe of issue 4 (duration 1, budget 0, start = latest start, demand on several roles at month
+   offset 0, capacity = the right-hand sides, expected_benefit = profit), imported through
+   `store.importer.import_paths` and solved through `python cli.py optimize --objective benefit --gap 0`
+   with each solver: value against the best known (Chu & Beasley), solver seconds and wall seconds.
+2. Generated portfolios (seeded, `generate_portfolio`) of 200, 1,000 and 3,000 proposals over 36
+   months and 10 roles with start windows of 1-6 months, 10 % committed work, dependencies and
+   exclusive pairs: build seconds, solve seconds, status and gap with the default solver (HiGHS), and
+   the ratio of our end-to-end time to HiGHS alone reading the same model from an MPS file and solving
+   it with the same options. CBC is run on the 200 portfolio for the solver choice.
+3. The frontier with 12 budget levels on the 200 portfolio (one model, right-hand side changed in
+   place, warm starts) against 12 independent build-and-solve runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from analytics import frontier, orlib, selection  # noqa: E402
+from analytics.selection_types import PortfolioData, SelectionParams  # noqa: E402
+from store import db  # noqa: E402
+from store.importer import import_paths  # noqa: E402
+
+ORLIB_DIR = Path(os.environ.get("LODESTAR_ORLIB_DIR", ROOT.parent / "shared" / "benchmarks" / "orlib-mknap"))
+HORIZON_START = "2026-01"
+
+
+# ------------------------------------------------------------------------------------------ generator
+
+
+def _month(offset: int, start: str = HORIZON_START) -> str:
+    index = int(start[:4]) * 12 + int(start[5:]) - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def generate_portfolio(proposals: int, months: int = 36, roles: int = 10, max_window: int = 6,
+                       seed: int = 2026) -> PortfolioData:
+    """A seeded portfolio shaped like a PMO's: see the module docstring (part 2)."""
+    rng = np.random.default_rng(seed)
+    role_names = [f"role_{r:02d}" for r in range(roles)]
+    committed = max(1, proposals // 10)
+    rows, demand = [], []
+    for i in range(proposals + committed):
+        is_committed = i >= proposals
+        pid = f"C{i - proposals:04d}" if is_committed else f"P{i:04d}"
+        duration = int(rng.integers(3, 13))
+        start = int(rng.integers(-duration + 1, 6)) if is_committed else int(rng.integers(0, months - 3))
+        window = int(rng.integers(0, max_window))
+        budget = float(rng.integers(20, 400))
+        rows.append({
+            "project_id": pid, "name": f"Project {pid}", "category": f"cat_{int(rng.integers(0, 4))}",
+            "status": "active" if is_committed else "proposed", "start_month": _month(start),
+            "latest_start_month": None if is_committed else _month(min(start + window, months - 1)),
+            "duration_months": duration, "budget": budget, "expected_benefit": budget * float(rng.uniform(0.5, 3.0)),
+            "risk_score": float(rng.integers(1, 6)), "mandatory": False, "depends_on": [], "exclusive_group": None,
+        })
+        for r in rng.choice(roles, size=int(rng.integers(1, 4)), replace=False):
+            fte = float(rng.choice([0.5, 1.0, 1.5, 2.0]))
+            demand += [(pid, role_names[r], k, fte) for k in range(duration)]
+    projects = pd.DataFrame(rows)
+    _link(projects, rng, proposals)
+    demand_frame = pd.DataFrame(demand, columns=["project_id", "role", "month_offset", "fte"])
+    capacity = _capacity(projects, demand_frame, role_names, months)
+    values = {pid: float(rng.uniform(10, 100)) for pid in projects["project_id"]}
+    return PortfolioData(projects, values, demand_frame, capacity, HORIZON_START)
+
+
+def _link(projects: pd.DataFrame, rng: np.random.Generator, proposals: int) -> None:
+    """5 % of proposals depend on an earlier-starting proposal; 5 % come in exclusive pairs."""
+    for i in rng.choice(proposals, size=proposals // 20, replace=False):
+        j = int(rng.integers(0, proposals))
+        if projects.at[j, "start_month"] < projects.at[i, "start_month"]:
+            projects.at[i, "depends_on"] = [projects.at[j, "project_id"]]
+            projects.at[i, "latest_start_month"] = _month(35)   # it may wait for its predecessor
+    for k, i in enumerate(rng.choice(proposals, size=2 * (proposals // 40), replace=False)):
+        projects.at[i, "exclusive_group"] = f"alt_{k // 2}"
+
+
+def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str], months: int) -> pd.DataFrame:
+    """Committed load plus about half of the proposals' average load; never below the largest single need."""
+    starts = projects.set_index("project_id")["start_month"].map(lambda m: (int(m[:4]) - 2026) * 12 + int(m[5:]) - 1)
+    merged = demand.assign(month=demand["project_id"].map(starts) + demand["month_offset"])
+    committed = merged[merged["project_id"].str.startswith("C")]
+    committed_load = committed.groupby(["role", "month"])["fte"].sum()
+    proposal_load = merged[merged["project_id"].str.startswith("P")].groupby("role")["fte"].sum() / months
+    biggest = demand.groupby("role")["fte"].max()
+    rows = []
+    for role in role_names:
+        for t in range(months):
+            base = float(committed_load.get((role, t), 0.0)) + 0.5 * float(proposal_load.get(role, 0.0))
+            rows.append({"role": role, "month": _month(t), "capacity_fte": round(max(base, float(biggest.get(role, 1.0))), 1),
+                         "hire_cost_per_fte_month": 5.0})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------- part 1
+
+
+def part_mknapcb1(count: int, time_limit: float, solvers: list[str]) -> None:
+    print(f"\n== 1. mknapcb1 problems 0-{count - 1}: CSV -> import_paths -> cli.py optimize --gap 0 (limit {time_limit:g} s)")
+    problems = orlib.read_problems(ORLIB_DIR / "mknapcb1.txt")[:count]
+    best = orlib.read_best_known(ORLIB_DIR / "best_known.csv")
+    print(f"{'problem':<12}{'best known':>11}" + "".join(f"{s + ' value':>13}{s + ' solve s':>12}{s + ' wall s':>11}" for s in solvers))
+    totals = {s: [0.0, 0] for s in solvers}
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "mknapcb1.duckdb"
+        for k, problem in enumerate(problems):
+            snapshot_id = _import_problem(problem, Path(tmp) / f"p{k:02d}", database)
+            line = f"{problem.name:<12}{best[problem.name]:>11,.0f}"
+            for solver in solvers:
+                answer, wall = _cli_solve(database, snapshot_id, solver, time_limit)
+                ok = answer["objective"] is not None and abs(answer["objective"] - best[problem.name]) < 1e-6
+                totals[solver][0] += answer["solve_seconds"]
+                totals[solver][1] += int(ok)
+                line += f"{answer['objective'] or float('nan'):>12,.0f}{'=' if ok else '!'}{answer['solve_seconds']:>12.2f}{wall:>11.2f}"
+            print(line, flush=True)
+    for solver, (seconds, hits) in totals.items():
+        print(f"{solver}: {hits}/{count} at the best-known value, {seconds:.1f} s of solver time in all")
+
+
+def _import_problem(problem: orlib.KnapsackProblem, folder: Path, database: Path) -> int:
+    folder.mkdir(parents=True)
+    frames = orlib.to_frames(problem, HORIZON_START)
+    frames["projects"] = frames["projects"].assign(depends_on="", exclusive_group="")
+    for name, frame in frames.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    con = db.connect(database)
+    try:
+        report = import_paths(con, [folder], label=problem.name, as_of=dt.date(2026, 1, 1))
+    finally:
+        con.close()
+    if report.snapshot_id is None:
+        raise SystemExit(f"import of {problem.name} refused: {report.texts('en')}")
+    return int(report.snapshot_id)
+
+
+def _cli_solve(database: Path, snapshot_id: int, solver: str, time_limit: float) -> tuple[dict, float]:
+    command = [sys.executable, str(ROOT / "cli.py"), "optimize", "--db", str(database), "--snapshot", str(snapshot_id),
+               "--objective", "benefit", "--horizon-start", HORIZON_START, "--horizon-months", "1", "--gap", "0",
+               "--time-limit", str(time_limit), "--solver", solver, "--json"]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"cli failed: {done.stderr}")
+    return json.loads(done.stdout), wall
+
+
+# ------------------------------------------------------------------------------------------- part 2
+
+
+def part_scale(sizes: list[int], limits: dict[int, float]) -> None:
+    print("\n== 2. generated portfolios, 36 months x 10 roles, windows 1-6 months (HiGHS, 1 thread, gap 1e-4)")
+    print("(solve s includes handing the model to HiGHS, shown as 'load s'; ours/alone = our build + solve over")
+    print(" HiGHS reading the MPS file and solving it with the same options; objectives differ by the committed value)")
+    print(f"{'proposals':>9}{'vars':>8}{'rows':>7}{'limit s':>8}{'build s':>9}{'load s':>8}{'solve s':>9}{'status':>10}{'gap':>9}"
+          f"{'objective':>11}{'build share':>12}{'HiGHS-alone s':>14}{'alone gap':>10}{'ours/alone':>11}")
+    for size in sizes:
+        data = generate_portfolio(size)
+        params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
+                                 time_limit_seconds=limits[size])
+        started = time.perf_counter()
+        model = selection.build_model(data, params)
+        result = selection.solve(model)
+        end_to_end = time.perf_counter() - started
+        alone_seconds, alone_gap, alone_objective = _highs_alone(model, params)
+        print(f"{size:>9}{len(model.problem.variables()):>8}{len(model.problem.constraints()):>7}{limits[size]:>8.0f}"
+              f"{result.build_seconds:>9.2f}{model.last.load_seconds:>8.2f}{result.solve_seconds:>9.2f}{result.status:>10}{(result.gap or 0) * 100:>8.3f}%"
+              f"{result.objective or float('nan'):>11,.1f}{result.build_seconds / end_to_end * 100:>11.1f}%"
+              f"{alone_seconds:>14.2f}{alone_gap * 100:>9.3f}%{end_to_end / alone_seconds:>11.2f}", flush=True)
+        if alone_objective is not None and result.objective is not None:
+            ours = result.objective - model.prep.committed_value
+            print(f"{'':>9}  objective without committed work: ours {ours:,.1f}, HiGHS alone {alone_objective:,.1f}")
+
+
+def _half_budget(data: PortfolioData) -> float:
+    """Half of what every proposal would cost: the budget binds alongside capacity."""
+    proposals = data.projects[data.projects["status"] == "proposed"]
+    return float(proposals["budget"].sum()) * 0.5
+
+
+def _highs_alone(model: selection.SelectionModel, params: SelectionParams) -> tuple[float, float, float | None]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.mps"
+        model.problem.writeMPS(str(path), with_objsense=True)
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", params.threads)
+        highs.setOptionValue("time_limit", params.time_limit_seconds)
+        highs.setOptionValue("mip_rel_gap", params.mip_gap)
+        started = time.perf_counter()
+        highs.readModel(str(path))
+        highs.run()
+        seconds = time.perf_counter() - started
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2
+    return seconds, float(info.mip_gap) if has_solution else float("nan"), info.objective_function_value if has_solution else None
+
+
+def part_solver_choice(size: int, limit: float) -> None:
+    print(f"\n== 2b. solver choice on the {size}-proposal portfolio (limit {limit:g} s, gap 1e-4, 1 thread)")
+    data = generate_portfolio(size)
+    for solver in ("highs", "cbc"):
+        params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
+                                 time_limit_seconds=limit, solver=solver)
+        result = selection.optimise(data, params)
+        print(f"{solver:>6}: {result.status:<9} objective {result.objective or float('nan'):>10,.1f}  bound "
+              f"{result.bound or float('nan'):>10,.1f}  gap {(result.gap or 0) * 100:6.3f}%  solve {result.solve_seconds:6.2f} s",
+              flush=True)
+
+
+# ------------------------------------------------------------------------------------------- part 3
+
+
+def part_frontier(size: int, points: int, limit: float) -> None:
+    print(f"\n== 3. frontier, {points} budget levels, {size} proposals (limit {limit:g} s per level)")
+    data = generate_portfolio(size)
+    params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, time_limit_seconds=limit)
+    started = time.perf_counter()
+    curve = frontier.efficient_frontier(data, params, points=points)
+    reused = time.perf_counter() - started
+    started = time.perf_counter()
+    independent = []
+    for point in curve:
+        independent.append(selection.optimise(data, dataclasses.replace(params, budget=point.budget)))
+    separate = time.perf_counter() - started
+    print(f"{'budget':>10}{'frontier value':>15}{'status':>10}{'independent':>13}{'status':>10}{'entered':>9}{'left':>6}")
+    for point, alone in zip(curve, independent, strict=True):
+        print(f"{point.budget:>10,.0f}{point.objective or float('nan'):>15,.1f}{point.status:>10}"
+              f"{alone.objective or float('nan'):>13,.1f}{alone.status:>10}{len(point.entered):>9}{len(point.left):>6}")
+    values = [p.objective for p in curve if p.objective is not None]
+    print(f"frontier (one model, warm starts): {reused:.1f} s; 12 independent solves: {separate:.1f} s; "
+          f"ratio {separate / reused:.2f}x; monotone: {values == sorted(values)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parts", default="1,2,3")
+    parser.add_argument("--cb-count", type=int, default=10)
+    parser.add_argument("--cb-limit", type=float, default=60.0)
+    parser.add_argument("--cb-solvers", default="highs,cbc")
+    parser.add_argument("--sizes", default="200,1000,3000")
+    parser.add_argument("--limits", default="30,60,90", help="time limit per size, seconds")
+    parser.add_argument("--frontier-limit", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
+    started = time.perf_counter()
+    if "1" in parts:
+        part_mknapcb1(args.cb_count, args.cb_limit, args.cb_solvers.split(","))
+    if "2" in parts:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        limits = dict(zip(sizes, [float(v) for v in args.limits.split(",")], strict=False))
+        part_scale(sizes, limits)
+        part_solver_choice(sizes[0], limits[sizes[0]])
+    if "3" in parts:
+        part_frontier(200, 12, args.frontier_limit)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
