@@ -3,7 +3,7 @@ Playwright in Debian's Chromium (never a downloaded browser).
 
 - `app_url`: the app on a private copy of the sample database (six snapshots), one per test module.
 - `empty_app_url`: the app on a fresh, empty database, one per test.
-- `start_app(db_path)`: a context manager for any other database (yields the URL).
+- `start_app(db_path, warm=True)`: a context manager for any other database (yields the URL).
 - `page`: a fresh browser context and page per test (English locale, 1400x1000, 60 s timeouts).
 
 Tests here are marked `@pytest.mark.browser`. Without Chromium they skip with a clear message,
@@ -22,7 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -124,14 +124,36 @@ def run_app(db_path: Path, log_dir: Path) -> Iterator[str]:
             _stop(process)
 
 
+def warm_up(browser, url: str) -> None:
+    """Open the app once in a throwaway session and let its first run finish.
+
+    The first run of a fresh server pays for imports and Streamlit's legacy `pages/` check (see
+    `ui.session.ensure_router`); tests about something else start after it, and
+    test_first_session_after_start_* covers the cold path on purpose (warm=False).
+    """
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded", timeout=STARTUP_TIMEOUT_S * 1000)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                               timeout=STARTUP_TIMEOUT_S * 1000)
+        page.get_by_test_id("stSidebarNavLink").first.wait_for(timeout=STARTUP_TIMEOUT_S * 1000)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
-def start_app(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], contextlib.AbstractContextManager[str]]:
-    """`with start_app(db_path) as url:` runs the app on that database for the block."""
+def start_app(browser, tmp_path_factory: pytest.TempPathFactory):
+    """`with start_app(db_path) as url:` runs the app on that database for the block
+    (warmed up unless `warm=False`)."""
     log_dir = tmp_path_factory.mktemp("streamlit_logs")
 
-    def start(db_path: Path) -> contextlib.AbstractContextManager[str]:
-        require_browser()
-        return run_app(db_path, log_dir)
+    @contextlib.contextmanager
+    def start(db_path: Path, *, warm: bool = True) -> Iterator[str]:
+        with run_app(db_path, log_dir) as url:
+            if warm:
+                warm_up(browser, url)
+            yield url
 
     return start
 

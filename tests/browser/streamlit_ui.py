@@ -7,6 +7,8 @@ the user expects, keeps the tests free of sleeps.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -43,9 +45,19 @@ def selected(page: Page, label: str, within: Locator | None = None) -> str:
     return scope.get_by_role("combobox", name=label, exact=True).input_value()
 
 
+def expect_selected(page: Page, label: str, starts_with: str, within: Locator | None = None) -> None:
+    """Wait until the selectbox labelled `label` shows a text starting with `starts_with`."""
+    scope = within if within is not None else page
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    expect(box).to_have_value(re.compile("^" + re.escape(starts_with)), timeout=TIMEOUT_MS)
+
+
 def go_to(page: Page, title: str) -> None:
     """Follow the sidebar navigation link with this page title (keeps the session and language)."""
-    sidebar(page).get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
+    link = sidebar(page).get_by_test_id("stSidebarNavLink").filter(
+        has=page.get_by_text(title, exact=True)).first
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page", timeout=TIMEOUT_MS)
     wait_idle(page)
 
 
