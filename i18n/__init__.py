@@ -47,3 +47,27 @@ def language_from_locale(locale: str | None) -> str:
         return DEFAULT_LANGUAGE
     primary = locale.replace("_", "-").split("-")[0].lower()
     return primary if primary in LANGUAGES else ("en" if primary else DEFAULT_LANGUAGE)
+
+
+class TranslatableError(Exception):
+    """Base of every domain error: `key` is a message key, `params` fills its placeholders.
+
+    `params` always has `message` (the English developer text), so a generic message can show it.
+    """
+
+    key = "app.error"
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: object) -> None:
+        super().__init__(message or self.__class__.__name__)
+        if key is not None:
+            self.key = key
+        params.setdefault("message", message or self.__class__.__name__)
+        self.params = params
+
+
+def error_text(lang: str, error: TranslatableError) -> str:
+    """The error's message in `lang`; the generic message when its key or a placeholder is missing."""
+    try:
+        return translate(lang, error.key, **error.params)
+    except (KeyError, IndexError):
+        return translate(lang, "app.error", message=str(error))

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from i18n import TranslatableError
 
-class StoreError(Exception):
-    """Base class: `key` is an i18n message key, `params` fills its placeholders."""
+
+class StoreError(TranslatableError):
+    """Base class of this layer's errors (see i18n.TranslatableError for `key` and `params`)."""
 
     key = "store.error"
-
-    def __init__(self, message: str = "", *, key: str | None = None, **params: object) -> None:
-        super().__init__(message or self.__class__.__name__)
-        if key is not None:
-            self.key = key
-        params.setdefault("message", message or self.__class__.__name__)
-        self.params = params
 
 
 class DatabaseLockedError(StoreError):

@@ -100,7 +100,7 @@ def test_snapshot_picker_lists_newest_first(app, db_file, lang):
         assert picker.options == [f"April · 2026-04-30 (#{second})", f"三月 · 2026-03-31 (#{first})"]
         assert [c.value for c in at.sidebar.caption] == ["Amounts in 元"]
     else:
-        assert picker.options == [f"April · 2026-04-30（#{second}）", f"三月 · 2026-03-31（#{first}）"]
+        assert picker.options == [f"April · 2026-04-30 (#{second})", f"三月 · 2026-03-31 (#{first})"]
         assert [c.value for c in at.sidebar.caption] == ["金额单位：元"]
     assert at.session_state["snapshot_id"] == second
     assert len(at.sidebar.info) == 0

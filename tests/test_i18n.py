@@ -36,3 +36,14 @@ def test_translate_formats_and_missing_key_raises():
 @pytest.mark.parametrize(("locale", "lang"), [("en-US", "en"), ("zh-CN", "zh"), ("zh_TW", "zh"), (None, "zh"), ("de-DE", "en")])
 def test_language_from_locale(locale, lang):
     assert language_from_locale(locale) == lang
+
+
+def test_domain_errors_translate_and_fall_back():
+    from analytics.errors import InvalidInput
+    from i18n import error_text
+    from store.errors import SnapshotNotFound
+
+    assert error_text("zh", SnapshotNotFound("gone", snapshot_id=3)) == "数据快照 3 不存在。"
+    assert error_text("en", InvalidInput("weights must be positive")) == "Invalid input: weights must be positive"
+    unknown = InvalidInput("odd", key="no.such.key")
+    assert error_text("en", unknown) == "Something went wrong: odd"

@@ -11,10 +11,8 @@ import logging
 import duckdb
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, language_from_locale, translate
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, error_text, language_from_locale, translate
 from store import db
-from store.errors import StoreError
 
 LOG = logging.getLogger("lodestar")
 
@@ -98,13 +96,8 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 def show_error(error: Exception) -> None:
     """Show a domain error translated; anything else as a generic message, logged with its traceback."""
-    if isinstance(error, StoreError | AnalyticsError):
-        try:
-            st.error(t(error.key, **error.params))
-            return
-        except (KeyError, IndexError):
-            pass
-        st.error(t("app.error", message=str(error)))
+    if isinstance(error, TranslatableError):
+        st.error(error_text(lang(), error))
         return
     LOG.exception("unexpected error", exc_info=error)
     st.error(t("app.error", message=type(error).__name__))
