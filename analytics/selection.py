@@ -487,7 +487,7 @@ def result_from_choice(prep: Prepared, chosen: np.ndarray, hire_values: np.ndarr
     gap = 0.0 if bound is None else max(0.0, bound - objective) / max(abs(objective), 1e-9)
     spend_month = _spend_by_month(prep, options["option"].to_numpy()) + hire_spend
     return SelectionResult(
-        status=outcome.status, objective=objective, bound=bound, gap=gap if outcome.status == "feasible" or gap > 1e-12 else 0.0,
+        status=outcome.status, objective=objective, bound=bound, gap=gap,
         selected=_selected(prep, options), total_cost=float(spend_month.sum()),
         spend_by_month={m: float(v) for m, v in zip(prep.months, spend_month, strict=True)},
         spend_by_category=_spend_by_category(prep, options), load=_load(prep, options["option"].to_numpy()),

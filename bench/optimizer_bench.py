@@ -122,7 +122,7 @@ def part_mknapcb1(count: int, time_limit: float, solvers: list[str]) -> None:
     print(f"\n== 1. mknapcb1 problems 0-{count - 1}: CSV -> import_paths -> cli.py optimize --gap 0 (limit {time_limit:g} s)")
     problems = orlib.read_problems(ORLIB_DIR / "mknapcb1.txt")[:count]
     best = orlib.read_best_known(ORLIB_DIR / "best_known.csv")
-    print(f"{'problem':<12}{'best known':>11}" + "".join(f"{s + ' value':>13}{s + ' solve s':>12}{s + ' wall s':>11}" for s in solvers))
+    print(f"{'problem':<12}{'best known':>11}" + "".join(f"{s + ' value':>14}{s + ' solve s':>15}{s + ' wall s':>14}" for s in solvers))
     totals = {s: [0.0, 0] for s in solvers}
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "mknapcb1.duckdb"
@@ -134,7 +134,7 @@ def part_mknapcb1(count: int, time_limit: float, solvers: list[str]) -> None:
                 ok = answer["objective"] is not None and abs(answer["objective"] - best[problem.name]) < 1e-6
                 totals[solver][0] += answer["solve_seconds"]
                 totals[solver][1] += int(ok)
-                line += f"{answer['objective'] or float('nan'):>12,.0f}{'=' if ok else '!'}{answer['solve_seconds']:>12.2f}{wall:>11.2f}"
+                line += f"{answer['objective'] or float('nan'):>13,.0f}{'=' if ok else '!'}{answer['solve_seconds']:>15.2f}{wall:>14.2f}"
             print(line, flush=True)
     for solver, (seconds, hits) in totals.items():
         print(f"{solver}: {hits}/{count} at the best-known value, {seconds:.1f} s of solver time in all")
