@@ -56,8 +56,10 @@ def efficient_frontier(data: PortfolioData, params: SelectionParams, points: int
     out: list[FrontierPoint] = []
     previous: SelectionResult | None = None
     start: np.ndarray | None = None
+    has_budget_row = model.problem.get_constraint_by_name("budget_total") is not None
     for i, level in enumerate(levels):
-        selection.set_rhs(model, "budget_total", float(level))
+        if has_budget_row:   # no row: nothing spends money, every level has the same answer
+            selection.set_rhs(model, "budget_total", float(level))
         point_params = dataclasses.replace(params, budget=float(level))
         if i == 0:
             result = selection.solve(model, point_params, diagnose=False)

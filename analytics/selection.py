@@ -375,7 +375,11 @@ def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_
     An infeasible model is diagnosed (`violated`) unless diagnose=False.
     """
     params = params or model.params
-    outcome = solvers.run(model.problem, solver_variables(model), params, warm_start=_full_start(model, warm_start))
+    if not solver_variables(model) and not model.problem.constraints():
+        # nothing to decide (every proposal outside the horizon, say): solvers call an empty model an error
+        outcome = solvers.SolverOutcome("optimal", np.zeros(0), 0.0, 0.0, 0.0, params.solver, "nothing to decide")
+    else:
+        outcome = solvers.run(model.problem, solver_variables(model), params, warm_start=_full_start(model, warm_start))
     model.last = outcome
     return _result(model, params, outcome, diagnose=diagnose)
 

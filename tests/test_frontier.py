@@ -73,6 +73,14 @@ def test_infeasible_levels_have_no_values():
     assert points[1].objective == pytest.approx(1) and points[1].entered == ("C", "M")
 
 
+def test_a_portfolio_without_choices_gives_flat_points():
+    data = portfolio([project("C", duration=2, budget=10, status="active"), project("F", start=30, budget=5)],
+                     values={"C": 3, "F": 9})
+    points = frontier.efficient_frontier(data, params(), points=3)
+    assert [p.objective for p in points] == pytest.approx([3])   # low == high: one level
+    assert points[0].selected_ids == ("C",)
+
+
 def test_too_few_points_is_refused():
     with pytest.raises(InvalidInput):
         frontier.efficient_frontier(knapsack_by_budget(), params(), points=1)

@@ -188,6 +188,17 @@ def test_on_hold_work_may_resume_at_the_horizon_start_and_outside_work_is_skippe
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
+def test_nothing_to_decide_is_optimal_with_committed_work(solver):
+    data = portfolio([project("C", duration=2, budget=10, status="active"), project("F", start=30, budget=5)],
+                     values={"C": 3, "F": 9})
+    result = selection.optimise(data, params(solver=solver, budget=50))
+    assert result.status == "optimal" and result.objective == pytest.approx(3)
+    assert starts(result) == {"C": "2026-01"} and result.total_cost == pytest.approx(10)
+    short = selection.optimise(data, params(solver=solver, budget=5))   # committed work alone costs 10
+    assert short.status == "infeasible" and short.violated == ("budget_total",)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
 def test_infeasible_budget_is_explained_and_no_values_are_read(solver):
     data = portfolio([project("M", budget=5, mandatory=True)], values={"M": 1})
     result = selection.optimise(data, params(budget=3, solver=solver))
