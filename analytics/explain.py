@@ -55,12 +55,12 @@ def explain_left_out(data: PortfolioData, params: SelectionParams, result: Selec
     prep = prepare(data, params)
     chosen = chosen_options(prep, result)
     state = FitState(prep, chosen)
-    densities = _chosen_densities(prep, state, chosen)
+    context = _Context(prep, state, FitState(prep), _chosen_densities(prep, state, chosen), result)
     selected = {p.project_id for p in result.selected}
     out = []
     for pid in prep.candidates().index:
         if pid not in selected:
-            out.append(_left_out(prep, state, densities, pid, result))
+            out.append(_left_out(context, pid))
     return tuple(sorted(out, key=lambda item: -item.value))
 
 
@@ -76,19 +76,29 @@ def chosen_options(prep: Prepared, result: SelectionResult) -> list[int]:
     return chosen
 
 
-def _left_out(prep: Prepared, state: FitState, densities: dict[str, pd.Series], pid: str,
-              result: SelectionResult) -> LeftOut:
-    row = prep.projects.loc[pid]
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    """What every left-out project is compared with (built once per explanation run)."""
+
+    prep: Prepared
+    state: FitState            # committed work + the chosen portfolio
+    empty: FitState            # committed work only
+    densities: dict[str, pd.Series]
+    result: SelectionResult
+
+
+def _left_out(context: _Context, pid: str) -> LeftOut:
+    row = context.prep.projects.loc[pid]
     return LeftOut(project_id=pid, name=str(row["name"]), value=round(float(row["value"]), 4),
-                   cost=float(row["budget"]), reasons=tuple(_reasons(prep, state, densities, pid, result)))
+                   cost=float(row["budget"]), reasons=tuple(_reasons(context, pid)))
 
 
-def _reasons(prep: Prepared, state: FitState, densities: dict[str, pd.Series], pid: str,
-             result: SelectionResult) -> list[Reason]:
+def _reasons(context: _Context, pid: str) -> list[Reason]:
+    prep, state, result = context.prep, context.state, context.result
     row = prep.projects.loc[pid]
     if row["forced_out"]:
         return [Reason("forced_out")]
-    options = prep.options.index[prep.options["project_id"] == pid].to_numpy()
+    options = np.asarray(state.options_of(pid))
     if len(options) == 0:
         return [_outside(prep, row)]
     per_start = [state.violations(int(o)) for o in options]
@@ -96,17 +106,16 @@ def _reasons(prep: Prepared, state: FitState, densities: dict[str, pd.Series], p
         if row["value"] <= 0:
             return [Reason("not_worth_it", {"value": round(float(row["value"]), 2)})]
         return [Reason("solver_gap", {"gap": f"{(result.gap or 0.0) * 100:.2f}%"})]
-    alone = _alone(prep, options)
+    alone = _alone(context.empty, options)
     if alone:
         return [r for r in _merge(per_start) if r.code not in RESOURCE_CODES] + alone
     reasons = _merge(per_start)
-    density = _density_reason(prep, state, densities, pid, int(options[0]), reasons)
+    density = _density_reason(prep, state, context.densities, int(options[0]), reasons)
     return reasons + ([density] if density is not None else [])
 
 
-def _alone(prep: Prepared, options: np.ndarray) -> list[Reason]:
+def _alone(empty: FitState, options: np.ndarray) -> list[Reason]:
     """Resource limits the project breaks at every start even with no other new work: `*_alone` reasons."""
-    empty = FitState(prep)
     per_start = [[v for v in empty.violations(int(o)) if v.code in RESOURCE_CODES] for o in options]
     if not all(per_start):
         return []
@@ -165,7 +174,7 @@ def _chosen_densities(prep: Prepared, state: FitState, chosen: Iterable[int]) ->
     return out
 
 
-def _density_reason(prep: Prepared, state: FitState, densities: dict[str, pd.Series], pid: str, option: int,
+def _density_reason(prep: Prepared, state: FitState, densities: dict[str, pd.Series], option: int,
                     reasons: list[Reason]) -> Reason | None:
     """Compare value per unit of the binding resource with the chosen projects' (median and minimum)."""
     resource_reasons = [r for r in reasons if r.code in RESOURCE_CODES]
@@ -206,8 +215,10 @@ def price_of_forcing(data: PortfolioData, params: SelectionParams, result: Selec
         force_in=tuple(dict.fromkeys((*params.force_in, project_id))),
         force_out=tuple(p for p in params.force_out if p != project_id),
     )
-    state = FitState(prep, chosen_options(prep, result))
-    reasons = tuple(_reasons(prep, state, _chosen_densities(prep, state, chosen_options(prep, result)), project_id, result))
+    chosen = chosen_options(prep, result)
+    state = FitState(prep, chosen)
+    context = _Context(prep, state, FitState(prep), _chosen_densities(prep, state, chosen), result)
+    reasons = tuple(_reasons(context, project_id))
     row = prep.projects.loc[project_id]
     base = LeftOut(project_id=project_id, name=str(row["name"]), value=round(float(row["value"]), 4),
                    cost=float(row["budget"]), reasons=reasons)

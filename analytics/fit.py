@@ -62,6 +62,9 @@ class FitState:
         self._option_spend = prep.options["spend"].to_numpy(dtype=float)
         self._project = prep.projects[["exclusive_group", "high_risk", "category", "forced_out", "risk_score",
                                        "duration"]].to_dict("index")
+        self._options_of: dict[str, list[int]] = {}
+        for option, pid in enumerate(self._option_project):
+            self._options_of.setdefault(pid, []).append(option)
         self._deps: dict[str, list[Any]] = {}
         for dep in prep.dependencies.itertuples():
             self._deps.setdefault(dep.project_id, []).append(dep)
@@ -78,6 +81,10 @@ class FitState:
     def _add_category(self, category: Any, spend: float) -> None:
         key = "-" if category is None or (isinstance(category, float) and np.isnan(category)) else str(category)
         self.category_spend[key] = self.category_spend.get(key, 0.0) + spend
+
+    def options_of(self, pid: str) -> list[int]:
+        """The option indices (allowed starts) of a candidate, earliest first."""
+        return self._options_of.get(pid, [])
 
     def option_load(self, option: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = self._option_rows[option]
