@@ -35,7 +35,7 @@ import pandas as pd
 from analytics import selection
 from analytics.errors import InvalidInput
 from analytics.fit import FitState, Violation
-from analytics.prepare import Prepared, month_index, month_label, prepare
+from analytics.prepare import Prepared, month_label, prepare
 from analytics.selection_types import LeftOut, PortfolioData, Reason, SelectionParams, SelectionResult
 
 REASON_CODES: tuple[str, ...] = (
@@ -53,7 +53,7 @@ def explain_left_out(data: PortfolioData, params: SelectionParams, result: Selec
     if not result.has_solution:
         return ()
     prep = prepare(data, params)
-    chosen = chosen_options(prep, result)
+    chosen = selection.chosen_options(prep, result)
     state = FitState(prep, chosen)
     context = _Context(prep, state, FitState(prep), _chosen_densities(prep, state, chosen), result)
     selected = {p.project_id for p in result.selected}
@@ -62,18 +62,6 @@ def explain_left_out(data: PortfolioData, params: SelectionParams, result: Selec
         if pid not in selected:
             out.append(_left_out(context, pid))
     return tuple(sorted(out, key=lambda item: -item.value))
-
-
-def chosen_options(prep: Prepared, result: SelectionResult) -> list[int]:
-    """Option indices of the result's new (non-committed) selections."""
-    options = prep.options
-    lookup = {(pid, int(t)): int(o) for pid, t, o in zip(options["project_id"], options["t"], options["option"], strict=True)}
-    chosen = []
-    for project in result.selected:
-        key = (project.project_id, month_index(project.start_month) - prep.horizon_start)
-        if key in lookup:
-            chosen.append(lookup[key])
-    return chosen
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,7 +203,7 @@ def price_of_forcing(data: PortfolioData, params: SelectionParams, result: Selec
         force_in=tuple(dict.fromkeys((*params.force_in, project_id))),
         force_out=tuple(p for p in params.force_out if p != project_id),
     )
-    chosen = chosen_options(prep, result)
+    chosen = selection.chosen_options(prep, result)
     state = FitState(prep, chosen)
     context = _Context(prep, state, FitState(prep), _chosen_densities(prep, state, chosen), result)
     reasons = tuple(_reasons(context, project_id))

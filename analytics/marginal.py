@@ -53,17 +53,26 @@ def _value(resource: str, kind: str, per_unit: float | None, method: str, key: s
 
 
 def marginal_values(data: PortfolioData, params: SelectionParams, result: SelectionResult, *,
-                    method: Method = "both", budget_step: float | None = None) -> tuple[MarginalValue, ...]:
-    """Marginal value of one more FTE per constrained role and of budget (see module docstring)."""
+                    method: Method = "both", budget_step: float | None = None,
+                    resolve_time_limit: float | None = None) -> tuple[MarginalValue, ...]:
+    """Marginal value of one more FTE per constrained role and of budget (see module docstring).
+
+    Each re-solve is limited to `resolve_time_limit` seconds, by default a quarter of the run's limit
+    (at least 5 s, never more than the run's): there is one per role, and each starts from a good
+    portfolio, so a short limit usually suffices; a stopped re-solve is flagged approximate.
+    """
     if not result.has_solution:
         raise InvalidInput("the run has no solution to value", key="explain.no_solution")
     if method not in ("resolve", "lp_dual", "both"):
         raise InvalidInput(f"unknown method {method}", key="explain.invalid_param", param="method")
     if budget_step is not None and budget_step <= 0:
         raise InvalidInput("budget_step must be positive", key="explain.invalid_param", param="budget_step")
+    if resolve_time_limit is not None and resolve_time_limit <= 0:
+        raise InvalidInput("resolve_time_limit must be positive", key="explain.invalid_param", param="resolve_time_limit")
+    limit = resolve_time_limit or min(params.time_limit_seconds, max(5.0, params.time_limit_seconds / 4))
     out: list[MarginalValue] = []
     if method in ("resolve", "both"):
-        out += _by_resolve(data, params, budget_step)
+        out += _by_resolve(data, replace(params, time_limit_seconds=limit), result, budget_step)
     if method in ("lp_dual", "both"):
         out += _by_lp_duals(data, params)
     return tuple(out)
@@ -73,9 +82,10 @@ def _roles_with_rows(model: selection.SelectionModel) -> list[str]:
     return [role for role in model.prep.roles if model.capacity_rows(role)]
 
 
-def _by_resolve(data: PortfolioData, params: SelectionParams, budget_step: float | None) -> list[MarginalValue]:
+def _by_resolve(data: PortfolioData, params: SelectionParams, result: SelectionResult,
+                budget_step: float | None) -> list[MarginalValue]:
     model = selection.build_model(data, params)
-    base = selection.solve(model)
+    base = selection.solve(model, warm_start=selection.choice_vector(model.prep, result))
     if not base.has_solution or base.objective is None:
         return []
     start = _choice(model)

@@ -29,7 +29,7 @@ import pulp
 
 from analytics import solvers
 from analytics.errors import InvalidInput
-from analytics.prepare import COMMITTED_STATUSES, Prepared, month_label, prepare
+from analytics.prepare import COMMITTED_STATUSES, Prepared, month_index, month_label, prepare
 from analytics.selection_types import PortfolioData, SelectedProject, SelectionParams, SelectionResult
 
 MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
@@ -387,6 +387,25 @@ def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_
 def solver_variables(model: SelectionModel) -> list[pulp.LpVariable]:
     """The columns whose values a solve returns, in order: options, project binaries, hires."""
     return model.choose + list(model.selected_vars.values()) + list(model.hires.values())
+
+
+def chosen_options(prep: Prepared, result: SelectionResult) -> list[int]:
+    """Option indices of a result's selections that are decisions of this run (committed work kept is not)."""
+    options = prep.options
+    lookup = {(pid, int(t)): int(o) for pid, t, o in zip(options["project_id"], options["t"], options["option"], strict=True)}
+    chosen = []
+    for project in result.selected:
+        key = (project.project_id, month_index(project.start_month) - prep.horizon_start)
+        if key in lookup:
+            chosen.append(lookup[key])
+    return chosen
+
+
+def choice_vector(prep: Prepared, result: SelectionResult) -> np.ndarray:
+    """0/1 per option: a warm start reproducing `result`."""
+    vector = np.zeros(len(prep.options))
+    vector[chosen_options(prep, result)] = 1.0
+    return vector
 
 
 def _full_start(model: SelectionModel, warm_start: np.ndarray | None) -> np.ndarray | None:

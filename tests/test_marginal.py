@@ -62,6 +62,8 @@ def test_refusals():
         marginal.marginal_values(data, run, result, method="guess")
     with pytest.raises(InvalidInput):
         marginal.marginal_values(data, run, result, budget_step=0)
+    with pytest.raises(InvalidInput):
+        marginal.marginal_values(data, run, result, resolve_time_limit=-1)
     failed = selection.optimise(portfolio([project("M", mandatory=True, budget=5)], values={"M": 1}), params(budget=1))
     with pytest.raises(InvalidInput):
         marginal.marginal_values(data, run, failed)
