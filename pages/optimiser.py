@@ -23,7 +23,7 @@ except (StoreError, AnalyticsError) as e:
     show_error(e)
     st.stop()
 
-PARAMS = opt.current_params(DATA, WEIGHT_SET)
+PARAMS = opt.current_params(SNAPSHOT, DATA, WEIGHT_SET)
 NONCE = st.session_state.get(opt.NONCE_KEY, 0)
 
 
@@ -246,7 +246,9 @@ def results(run: opt.OptimiserRun) -> None:
         return
     kpi_tiles(run)
     st.caption(status_line(run))
-    tabs = st.tabs([t(f"optimiser.tab.{name}") for name in ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")])
+    tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")
+    # keyed, so the tab stays open when one of its buttons reruns the page
+    tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
     with tabs[0]:
         opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
         st.dataframe(opt.selected_frame(run.result), hide_index=True, key="opt.selected")

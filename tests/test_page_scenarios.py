@@ -140,7 +140,11 @@ def test_load_into_optimiser_sets_session(monkeypatch, prepared):
     rerun(at)
     run = at.session_state["optimiser.run"]
     assert run.scenario_id == ids["Growth"] and run.result.objective == 250.0
-    assert at.session_state["optimiser.params"]["budget"] == 300.0
+    assert at.session_state["optimiser.params"] == {"snapshot_id": sid, "params": run.params.to_dict()}
+    assert run.params.budget == 300.0
+    # and the optimiser page shows it without solving again, its form prefilled
+    assert at.number_input(key="opt.budget.1").value == 300.0
+    assert at.metric[0].value == "250.0"
 
 
 def test_empty_snapshot_says_so(monkeypatch, db_file):

@@ -103,12 +103,16 @@ def default_params(data: PortfolioData, weight_set_id: int | None) -> SelectionP
     return SelectionParams(horizon_start=data.as_of, weight_set_id=weight_set_id)
 
 
-def current_params(data: PortfolioData, weight_set_id: int | None) -> SelectionParams:
-    """The parameters to prefill the form with: the last run's or loaded scenario's, else defaults."""
+def current_params(snapshot_id: int, data: PortfolioData, weight_set_id: int | None) -> SelectionParams:
+    """The form's values: the last run's or loaded scenario's on this snapshot, else the defaults."""
     stored = st.session_state.get(PARAMS_KEY)
-    if stored is None:
+    if not stored or stored.get("snapshot_id") != snapshot_id:
         return default_params(data, weight_set_id)
-    return replace(SelectionParams.from_dict(stored), weight_set_id=weight_set_id)
+    return replace(SelectionParams.from_dict(stored["params"]), weight_set_id=weight_set_id)
+
+
+def remember_params(snapshot_id: int, params: SelectionParams) -> None:
+    st.session_state[PARAMS_KEY] = {"snapshot_id": snapshot_id, "params": params.to_dict()}
 
 
 def project_labels(data: PortfolioData, *, decisions_only: bool = False) -> dict[str, str]:
@@ -239,7 +243,7 @@ def run_optimiser(data: PortfolioData, params: SelectionParams, snapshot_id: int
         status.write(t("optimiser.progress.solving", solver=params.solver))
         result = selection.optimise(data, params)
         scenarios.log_solve(cursor(), snapshot_id=snapshot_id, params=params, result=result, actor=actor())
-        st.session_state[PARAMS_KEY] = params.to_dict()
+        remember_params(snapshot_id, params)
         if not result.has_solution:
             status.update(label=t("optimiser.progress.no_solution", status=status_label(result.status)), state="error")
             return OptimiserRun(snapshot_id, params, result, seconds=time.perf_counter() - started)
@@ -329,7 +333,7 @@ def run_from_scenario(scenario: scenarios.Scenario) -> OptimiserRun:
 def load_into_optimiser(scenario: scenarios.Scenario) -> None:
     """Make the scenario the optimiser's current run and prefill the form with its parameters."""
     st.session_state[RUN_KEY] = run_from_scenario(scenario)
-    st.session_state[PARAMS_KEY] = scenario.params.to_dict()
+    remember_params(scenario.snapshot_id, scenario.params)
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1  # fresh widgets show the new values
 
 
