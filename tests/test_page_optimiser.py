@@ -195,3 +195,40 @@ def test_build_params_refuses_bad_values(bad):
 def test_add_months():
     assert opt.add_months("2026-11", 3) == "2027-02"
     assert opt.add_months("2026-01", -1) == "2025-12"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_sample_bundle_two_runs_saved_and_compared(monkeypatch, sample_db_file, language):
+    """On the bundled sample: the tiles show what the engine finds, two saved runs compare side by side."""
+    from analytics import greedy, selection
+    from store import snapshots
+    from store.portfolio import load_portfolio
+
+    con = db.connect(sample_db_file)
+    try:
+        sid = snapshots.latest_snapshot_id(con)
+        data = load_portfolio(con, sid)
+    finally:
+        con.close()
+    at = open_page(monkeypatch, sample_db_file, PAGE, language, sid)
+    expected = {}
+    for name, budget in (("open", None), ("tight", 5200.0)):
+        _optimise(at, budget)
+        params = at.session_state[opt.RUN_KEY].params
+        engine = selection.optimise(data, params)
+        baseline = greedy.greedy_baseline(data, params)
+        tiles = [m.value for m in at.metric]
+        assert tiles[0] == f"{engine.objective:,.1f}" and tiles[1] == f"{engine.total_cost:,.1f}"
+        assert tiles[3] == str(len(engine.selected))
+        assert tiles[4] == f"{engine.objective - baseline.objective:,.1f}"
+        assert len(at.get("plotly_chart")) == 4  # Gantt, heat map, spend by month and by category
+        at.text_input(key="opt.save_name").set_value(name)
+        at.button(key="opt.save").click()
+        rerun(at)
+        expected[name] = engine.objective
+    at.switch_page("pages/scenarios.py")
+    rerun(at)
+    compared = tables(at)[1]
+    assert [c.split(" (#")[0] for c in compared.columns] == ["tight", "open"]  # newest first
+    assert list(compared.iloc[0]) == [f"{expected['tight']:,.2f}", f"{expected['open']:,.2f}"]
+    assert expected["tight"] <= expected["open"]
