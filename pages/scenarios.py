@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.errors import AnalyticsError
+from analytics.selection_types import SOLUTION_STATUSES
 from store.errors import StoreError
 from ui import optimiser as opt
 from ui import scenarios as sc
+from ui.exports import pack_downloads
 from ui.session import ensure_router, show_error, snapshot_id, t
 
 ensure_router()
@@ -70,6 +72,9 @@ def manage(rows, labels: dict[int, str]) -> None:
         if c2.button(t("scenarios.manage.cancel"), key="scen.cancel_delete"):
             st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
             st.rerun()
+    if current["status"] in SOLUTION_STATUSES:
+        st.caption(t("scenarios.manage.pack", name=labels[chosen]))
+        pack_downloads(chosen, current["updated_at"], key=f"scen.pack.{chosen}")
 
 
 def comparison(labels: dict[int, str]) -> None:

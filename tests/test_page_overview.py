@@ -22,18 +22,18 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """The files the page offers for download, by file name (recorded as Streamlit stores them)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    """The files the page offers for download, by file name: the deferred callables Streamlit
+    registers are called here, as Streamlit does when the user clicks."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
     offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    original = MediaFileManager.add_deferred
 
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        if isinstance(path_or_data, bytes) and filename:
-            offered[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable()
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
     return offered
 
 
