@@ -84,3 +84,22 @@ def test_a_portfolio_without_choices_gives_flat_points():
 def test_too_few_points_is_refused():
     with pytest.raises(InvalidInput):
         frontier.efficient_frontier(knapsack_by_budget(), params(), points=1)
+
+
+def test_each_level_gets_a_share_of_the_run_time_limit():
+    # 60 s over 12 levels = 5 s each; 600 s over 12 = 50 s; a 3 s run never gives a level more than 3 s
+    assert frontier.point_time_limit(params(time_limit_seconds=60.0), 12) == pytest.approx(5.0)
+    assert frontier.point_time_limit(params(time_limit_seconds=600.0), 12) == pytest.approx(50.0)
+    assert frontier.point_time_limit(params(time_limit_seconds=30.0), 12) == pytest.approx(5.0)
+    assert frontier.point_time_limit(params(time_limit_seconds=3.0), 12) == pytest.approx(3.0)
+
+
+def test_small_frontier_stays_exact_with_a_short_limit_per_level():
+    points = frontier.efficient_frontier(knapsack_by_budget(), params(), points=14, time_limit_per_point=1.0)
+    assert [p.objective for p in points] == pytest.approx(EXPECTED)
+    assert {p.status for p in points} == {"optimal"}
+
+
+def test_non_positive_limit_per_level_is_refused():
+    with pytest.raises(InvalidInput):
+        frontier.efficient_frontier(knapsack_by_budget(), params(), points=3, time_limit_per_point=0.0)
