@@ -40,6 +40,22 @@ NO_CATEGORY = "-"
 FORCE_SLACK_WEIGHT = 100.0
 
 
+@dataclass(frozen=True)
+class Strengthening:
+    """Formulation choices that change how fast the solver proves the optimum, never which value is optimal.
+
+    Each one is valid for every portfolio (tests/test_selection_speed_reductions.py solves random small
+    portfolios with and without it, on both solvers, and compares the optima); docs/optimiser.md gives
+    the measured effect of each.
+    """
+
+    cumulative_dependencies: bool = True   # "p started by s" <= "q finished by s" instead of per start
+
+
+DEFAULT_STRENGTHENING = Strengthening()
+NO_STRENGTHENING = Strengthening(cumulative_dependencies=False)
+
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -72,6 +88,7 @@ class SelectionModel:
     # the gap far faster on HiGHS than branching on individual start months (measured, see docs).
     selected_vars: dict[str, pulp.LpVariable] = field(default_factory=dict)
     elastic: bool = False
+    strengthening: Strengthening = field(default_factory=lambda: DEFAULT_STRENGTHENING)
     build_seconds: float = 0.0
     last: solvers.SolverOutcome | None = None           # the last solver outcome (HiGHS keeps the model)
 
@@ -138,14 +155,19 @@ def _expr(variables: list[pulp.LpVariable], options: np.ndarray, coefficients: n
     return pulp.LpAffineExpression(zip([variables[i] for i in options], coefficients.tolist(), strict=True))
 
 
-def build_model(data: PortfolioData, params: SelectionParams, *, elastic: bool = False) -> SelectionModel:
-    """Build the named MILP for one run (elastic=True: the slack version used to explain infeasibility)."""
+def build_model(data: PortfolioData, params: SelectionParams, *, elastic: bool = False,
+                strengthening: Strengthening = DEFAULT_STRENGTHENING) -> SelectionModel:
+    """Build the named MILP for one run (elastic=True: the slack version used to explain infeasibility).
+
+    `strengthening` picks the tighter-but-equivalent formulations (default: all on; tests turn them off).
+    """
     started = time.perf_counter()
     prep = prepare(data, params)
     sense = pulp.LpMinimize if elastic else pulp.LpMaximize
     problem = pulp.LpProblem("lodestar_selection", sense)
     choose = [problem.add_variable(f"y{i}", 0, 1, cat=pulp.LpBinary) for i in range(len(prep.options))]
-    model = SelectionModel(data=data, prep=prep, problem=problem, choose=choose, hires={}, elastic=elastic)
+    model = SelectionModel(data=data, prep=prep, problem=problem, choose=choose, hires={}, elastic=elastic,
+                           strengthening=strengthening)
     problem.objective = pulp.LpAffineExpression()
     rows = _Rows(model)
     _add_hires(model)
@@ -276,25 +298,35 @@ def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
 
 
 def _dependency_rows(model: SelectionModel, rows: _Rows) -> None:
-    """y[p,s] <= sum of y[q,s'] with s' + duration(q) <= s: start only after the predecessor finishes."""
+    """Start only after the predecessor finishes.
+
+    Cumulative form (default): for each start s of p, "p started by s" <= "q finished by s", i.e.
+    sum_{s'' <= s} y[p,s''] <= sum_{s' + duration(q) <= s} y[q,s']. It allows exactly the same integer
+    portfolios as the per-start rows y[p,s] <= sum_{s' + duration(q) <= s} y[q,s'] (with at most one
+    start each, the left side is 0 or the one chosen start) but its LP relaxation is tighter: one unit
+    of a finished predecessor can no longer back several fractional starts of p.
+    """
     prep = model.prep
     groups = model.option_groups
-    options = prep.options
-    starts = options["t"].to_numpy(dtype=int)
+    starts = prep.options["t"].to_numpy(dtype=int)
+    cumulative = model.strengthening.cumulative_dependencies
     for dep in prep.dependencies.itertuples():
         if dep.kind == "satisfied" or dep.project_id not in groups:
             continue
         label = f"dep_{dep.project_id}_{dep.predecessor}"
         pred_opts = groups.get(dep.predecessor, np.array([], dtype=int))
-        pred_finish = starts[pred_opts] + int(model.prep.projects.loc[dep.predecessor, "duration"]) if dep.kind == "candidate" else None
-        for opt in groups[dep.project_id]:
+        pred_finish = starts[pred_opts] + int(prep.projects.loc[dep.predecessor, "duration"]) if dep.kind == "candidate" else None
+        own = groups[dep.project_id]
+        own = own[np.argsort(starts[own], kind="stable")]
+        for position, opt in enumerate(own):
             s = int(starts[opt])
-            expr = pulp.LpAffineExpression([(model.choose[opt], 1.0)])
+            if dep.kind == "committed" and s > dep.predecessor_end:
+                continue
+            started = own[:position + 1] if cumulative and dep.kind == "candidate" else own[position:position + 1]
+            expr = _expr(model.choose, started, np.ones(len(started)))
             if dep.kind == "candidate":
                 ready = pred_opts[pred_finish <= s]
                 expr.addInPlace(_expr(model.choose, ready, -np.ones(len(ready))))
-            elif dep.kind == "committed" and s > dep.predecessor_end:
-                continue
             rows.add(f"{label}_{month_key(month_label(prep.horizon_start + s))}", expr, pulp.LpConstraintLE, 0,
                      kind="dependency", group=label)
 
@@ -601,7 +633,7 @@ def explain_infeasibility(model: SelectionModel, params: SelectionParams) -> tup
 
 def _elastic_copy(model: SelectionModel) -> SelectionModel:
     """The elastic twin, with every right-hand side changed since the build (set_rhs) carried over."""
-    elastic = build_model(model.data, model.params, elastic=True)
+    elastic = build_model(model.data, model.params, elastic=True, strengthening=model.strengthening)
     for row in model.problem.constraints():
         twin = elastic.problem.get_constraint_by_name(row.name)
         if twin is not None:
