@@ -18,12 +18,12 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
-from store import db, snapshots
+from store import snapshots
 from store.errors import StoreError
 from store.importer import (
     ImportRefused,
@@ -66,9 +66,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
 
 
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
 
 def report_to_dict(report: ImportReport, lang: str) -> dict[str, Any]:
     """The report as plain JSON-ready data, each problem with its text in `lang`."""
@@ -90,7 +87,7 @@ def _parse_as_of(text: str | None, lang: str) -> tuple[dt.date | None, bool]:
     try:
         return dt.date.fromisoformat(text), True
     except ValueError:
-        _err(translate(lang, "data.cli.bad_as_of", value=text))
+        say(translate(lang, "data.cli.bad_as_of", value=text))
         return None, False
 
 
@@ -100,65 +97,52 @@ def run_import(args: argparse.Namespace) -> int:
     if not ok:
         return 2
     if not args.check and not (args.label or "").strip():
-        _err(translate(lang, "data.problem.missing_label"))
+        say(translate(lang, "data.problem.missing_label"))
         return 2
-    try:
-        con = db.connect(args.db)
-    except StoreError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 1
-    try:
-        if args.check:
-            report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang)
-        else:
-            report = import_paths(con, args.paths, label=args.label, as_of=as_of,
-                                  currency_unit=args.currency_unit, actor=args.actor, lang=lang)
-    except StoreError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 1
-    finally:
-        con.close()
+    with database(args.db, lang) as con:
+        try:
+            if args.check:
+                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang)
+            else:
+                report = import_paths(con, args.paths, label=args.label, as_of=as_of,
+                                      currency_unit=args.currency_unit, actor=args.actor, lang=lang)
+        except StoreError as e:
+            report_error(lang, e)
+            return 1
     return _print_import(report, args, lang)
 
 
 def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> int:
     for line in report.texts(lang):
-        _err(line)
+        say(line)
     if args.json:
         print(json.dumps(report_to_dict(report, lang), ensure_ascii=False, default=str, indent=2))
     files = len([f for f in report.files if f.kind])
     rows = sum(report.rows.values())
     if report.duplicate_of is not None:
-        _err(translate(lang, "store.duplicate_snapshot", snapshot_id=report.duplicate_of))
+        say(translate(lang, "store.duplicate_snapshot", snapshot_id=report.duplicate_of))
         return 2
     if report.errors:
-        _err(translate(lang, "data.cli.refused", errors=len(report.errors), warnings=len(report.warnings)))
+        say(translate(lang, "data.cli.refused", errors=len(report.errors), warnings=len(report.warnings)))
         return 2
     if args.check:
-        _err(translate(lang, "data.cli.checked", rows=rows, files=files, warnings=len(report.warnings)))
+        say(translate(lang, "data.cli.checked", rows=rows, files=files, warnings=len(report.warnings)))
         return 0
     if not args.json:
         print(report.snapshot_id)
-    _err(translate(lang, "data.cli.imported", snapshot_id=report.snapshot_id, rows=rows, files=files))
+    say(translate(lang, "data.cli.imported", snapshot_id=report.snapshot_id, rows=rows, files=files))
     return 0
 
 
 def run_snapshots(args: argparse.Namespace) -> int:
-    try:
-        con = db.connect(args.db)
-    except StoreError as e:
-        _err(translate(args.lang, e.key, **e.params))
-        return 1
-    try:
+    with database(args.db, args.lang) as con:
         listing = snapshots.list_snapshots(con)
-    finally:
-        con.close()
     records = [_plain_record(row) for row in listing.astype(object).where(listing.notna(), None).to_dict("records")]
     if args.json:
         print(json.dumps(records, ensure_ascii=False, default=str, indent=2))
         return 0
     if not records:
-        _err(translate(args.lang, "data.cli.no_snapshots"))
+        say(translate(args.lang, "data.cli.no_snapshots"))
         return 0
     columns = ["snapshot_id", "as_of", *snapshots.DATA_TABLES, "label"]
     print("  ".join(columns))
@@ -184,32 +168,26 @@ def run_sample(args: argparse.Namespace) -> int:
     lang = args.lang
     folders = sample_folders(args.dir)
     if not folders:
-        _err(translate(lang, "data.cli.sample_missing", path=args.dir or "data/sample"))
+        say(translate(lang, "data.cli.sample_missing", path=args.dir or "data/sample"))
         return 0
-    try:
-        con = db.connect(args.db)
-    except StoreError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 1
-    try:
-        empty = snapshots.snapshot_count(con) == 0
-        created = load_sample(con, args.dir, if_empty=args.if_empty)
-    except ImportRefused as e:
-        for line in e.report.texts(lang):
-            _err(line)
-        _err(translate(lang, e.key, **e.params))
-        return 2
-    except StoreError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 1
-    finally:
-        con.close()
+    with database(args.db, lang) as con:
+        try:
+            empty = snapshots.snapshot_count(con) == 0
+            created = load_sample(con, args.dir, if_empty=args.if_empty)
+        except ImportRefused as e:
+            for line in e.report.texts(lang):
+                say(line)
+            report_error(lang, e)
+            return 2
+        except StoreError as e:
+            report_error(lang, e)
+            return 1
     if created:
         print(translate(lang, "data.cli.sample_loaded", count=len(created), ids=", ".join(map(str, created))))
     elif args.if_empty and not empty:
-        _err(translate(lang, "data.cli.sample_skipped"))
+        say(translate(lang, "data.cli.sample_skipped"))
     else:
-        _err(translate(lang, "data.cli.sample_none_new"))
+        say(translate(lang, "data.cli.sample_none_new"))
     return 0
 
 

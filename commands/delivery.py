@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,9 @@ from analytics.errors import AnalyticsError
 from analytics.evm import EAC_METHODS, portfolio_evm
 from analytics.health import HEALTH_LEVELS, assess_projects
 from analytics.trends import milestone_hit_rate
+from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
-from store import db, delivery, snapshots
+from store import delivery, snapshots
 from store.errors import StoreError
 
 
@@ -108,25 +108,16 @@ def _print_table(report: dict[str, Any], lang: str) -> None:
 
 def run_kpis(args: argparse.Namespace) -> int:
     lang = args.lang
-    if not args.db.exists():
-        print(translate(lang, "delivery.cli.no_db", path=str(args.db)), file=sys.stderr)
-        return 2
-    try:
-        con = db.connect(args.db)
-    except StoreError as e:
-        print(translate(lang, e.key, **e.params), file=sys.stderr)
-        return 2
-    try:
-        snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
-        if snapshot_id is None:
-            print(translate(lang, "delivery.cli.no_snapshot"), file=sys.stderr)
+    with database(args.db, lang, must_exist=True) as con:
+        try:
+            snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
+            if snapshot_id is None:
+                say(translate(lang, "delivery.cli.no_snapshot"))
+                return 2
+            report = kpi_report(con, snapshot_id, args.eac_method)
+        except (StoreError, AnalyticsError) as e:
+            report_error(lang, e)
             return 2
-        report = kpi_report(con, snapshot_id, args.eac_method)
-    except (StoreError, AnalyticsError) as e:
-        print(translate(lang, e.key, **e.params), file=sys.stderr)
-        return 2
-    finally:
-        con.close()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

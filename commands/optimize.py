@@ -20,15 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from analytics import explain, greedy, selection
 from analytics.errors import AnalyticsError
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
+from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
-from store import db, snapshots
+from store import snapshots
 from store.errors import StoreError
 from store.portfolio import load_portfolio
 from store.scenarios import log_solve, save_scenario
@@ -66,9 +66,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.set_defaults(func=run_optimize)
 
 
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
 
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in _IDS.split(text or "") if p))
@@ -81,7 +78,7 @@ def _annual_caps(values: list[str], lang: str) -> dict[int, float] | None:
         try:
             caps[int(year)] = float(amount)
         except ValueError:
-            _err(translate(lang, "explain.cli.bad_annual_cap", value=value))
+            say(translate(lang, "explain.cli.bad_annual_cap", value=value))
             return None
     return caps
 
@@ -89,7 +86,7 @@ def _annual_caps(values: list[str], lang: str) -> dict[int, float] | None:
 def _params(args: argparse.Namespace, as_of: str, weight_set_id: int | None, lang: str) -> SelectionParams | None:
     start = args.horizon_start or as_of
     if not _MONTH.match(start):
-        _err(translate(lang, "explain.cli.bad_month", value=start))
+        say(translate(lang, "explain.cli.bad_month", value=start))
         return None
     caps = _annual_caps(args.annual_cap, lang)
     if caps is None:
@@ -105,27 +102,21 @@ def _params(args: argparse.Namespace, as_of: str, weight_set_id: int | None, lan
 
 def run_optimize(args: argparse.Namespace) -> int:
     lang = args.lang
-    try:
-        con = db.connect(args.db)
-    except StoreError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 1
-    try:
-        return _run(con, args, lang)
-    except AnalyticsError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 2
-    except StoreError as e:
-        _err(translate(lang, e.key, **e.params))
-        return 1
-    finally:
-        con.close()
+    with database(args.db, lang) as con:
+        try:
+            return _run(con, args, lang)
+        except AnalyticsError as e:
+            report_error(lang, e)
+            return 2
+        except StoreError as e:
+            report_error(lang, e)
+            return 1
 
 
 def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
     snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
     if snapshot_id is None:
-        _err(translate(lang, "explain.cli.no_snapshot"))
+        say(translate(lang, "explain.cli.no_snapshot"))
         return 2
     weight_set_id = args.weight_set if args.weight_set is not None else active_weights(con, snapshot_id)[0]
     data = load_portfolio(con, snapshot_id, args.weight_set)

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from analytics.errors import AnalyticsError
+from commands._shared import database, report_error
 from i18n import LANGUAGES, translate
 from reports import FORMATS, export_scenario
-from store import db
 from store.errors import StoreError
 
 
@@ -36,21 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     lang = args.lang
-    if not args.db.exists():
-        print(translate(lang, "report.cli.no_db", path=str(args.db)), file=sys.stderr)
-        return 2
-    try:
-        con = db.connect(args.db)
-    except StoreError as e:
-        print(translate(lang, e.key, **e.params), file=sys.stderr)
-        return 2
-    try:
-        export = export_scenario(con, args.scenario, args.fmt, lang, generated_on=args.date)
-    except (StoreError, AnalyticsError) as e:
-        print(_message(lang, e), file=sys.stderr)
-        return 2
-    finally:
-        con.close()
+    with database(args.db, lang, must_exist=True) as con:
+        try:
+            export = export_scenario(con, args.scenario, args.fmt, lang, generated_on=args.date)
+        except (StoreError, AnalyticsError) as e:
+            report_error(lang, e)
+            return 2
     target = args.out / export.file_name if args.out.is_dir() else args.out
     try:
         target.write_bytes(export.data)
@@ -60,9 +51,3 @@ def run_report(args: argparse.Namespace) -> int:
     print(target)
     return 0
 
-
-def _message(lang: str, error: StoreError | AnalyticsError) -> str:
-    try:
-        return translate(lang, error.key, **error.params)
-    except (KeyError, IndexError):
-        return translate(lang, "report.cli.failed", message=str(error))

@@ -1,0 +1,56 @@
+"""What every CLI command shares: opening the database and printing translated errors.
+
+Exit statuses (see cli.py): 0 ok, 2 refused input (bad arguments, missing database or snapshot,
+invalid data), 1 any other failure (database locked or not upgradable, a file not writable).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from i18n import TranslatableError, error_text, translate
+from store import db
+from store.errors import StoreError
+
+
+class CommandFailed(Exception):
+    """Stop a command with this exit status; the message has already been printed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def say(text: str) -> None:
+    """A message for the user (stderr, so stdout stays machine-readable)."""
+    print(text, file=sys.stderr)
+
+
+def report_error(lang: str, error: TranslatableError) -> None:
+    say(error_text(lang, error))
+
+
+@contextlib.contextmanager
+def database(path: Path | None, lang: str, *, must_exist: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The migrated database at `path` (default $LODESTAR_DB), closed afterwards.
+
+    With `must_exist`, a missing file is refused (status 2) instead of being created empty.
+    """
+    target = db.db_path(path)
+    if must_exist and not target.exists():
+        say(translate(lang, "app.cli.no_db", path=str(target)))
+        raise CommandFailed(2)
+    try:
+        con = db.connect(target)
+    except StoreError as e:
+        report_error(lang, e)
+        raise CommandFailed(1) from e
+    try:
+        yield con
+    finally:
+        con.close()
