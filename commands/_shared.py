@@ -11,8 +11,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
 from i18n import TranslatableError, error_text, translate
 from store import db
 from store.errors import StoreError
@@ -36,7 +34,7 @@ def report_error(lang: str, error: TranslatableError) -> None:
 
 
 @contextlib.contextmanager
-def database(path: Path | None, lang: str, *, must_exist: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def database(path: Path | None, lang: str, *, must_exist: bool = False) -> Iterator[db.Connection]:
     """The migrated database at `path` (default $LODESTAR_DB), closed afterwards.
 
     With `must_exist`, a missing file is refused (status 2) instead of being created empty.

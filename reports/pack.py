@@ -41,8 +41,8 @@ from analytics.selection_types import (
     explanations_from_dict,
     frontier_from_dict,
 )
+from store import db, snapshots, weights
 from store import scenarios as scenario_store
-from store import snapshots, weights
 from store.errors import NotFound
 
 TIGHT_UTILISATION = 0.95   # a role this loaded in any month is named as a capacity risk
@@ -52,8 +52,8 @@ MAX_ROLE_FINDINGS = 3      # roles named one by one among the risks; the rest ar
 _EPS = 1e-9
 NO_CATEGORY = "-"          # the optimiser's key for projects without a category (analytics.selection)
 HIRES_AND_OTHER = "+"      # spend of a fiscal year not attributable to one project's category (hired staff)
-# A DuckDB connection or cursor; only store/ imports duckdb, so the type is named, not imported.
-Connection = Any
+# A DuckDB connection or cursor (only store/ imports duckdb; it names the type for the rest).
+Connection = db.Connection
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "lodestar.du
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
+# The connection type, for annotations outside the store (which never imports duckdb itself).
+Connection = duckdb.DuckDBPyConnection
+
 _lock = threading.Lock()
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 
