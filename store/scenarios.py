@@ -379,6 +379,30 @@ def log_solve(
     return decision_log.append(con, "optimize", actor=actor, snapshot_id=snapshot_id, summary=summary, details=details)
 
 
+ANALYSES = ("price_of_forcing", "marginal_values", "frontier")
+
+
+def log_analysis(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    *,
+    snapshot_id: int,
+    params: SelectionParams,
+    summary: str,
+    details: Mapping[str, Any],
+    seconds: float,
+    actor: str | None = None,
+) -> int:
+    """Append one entry for the re-solves behind a follow-up analysis of a run (`ANALYSES`).
+
+    Keyed by the run's params_hash, so the log ties each analysis to the solve it questions.
+    """
+    if kind not in ANALYSES:
+        raise ValueError(f"unknown analysis {kind!r}")
+    entry = {"params_hash": params.params_hash(), "solver": params.solver, "seconds": round(float(seconds), 4), **details}
+    return decision_log.append(con, kind, actor=actor, snapshot_id=snapshot_id, summary=summary, details=entry)
+
+
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.6g}"
 

@@ -142,6 +142,13 @@ def test_forcing_marginal_values_and_frontier(monkeypatch, snapshot):
         stored = scenarios.get_scenario(con, at.session_state[opt.RUN_KEY].scenario_id)
         assert len(stored.payload["frontier"]) == 4 and stored.payload["marginal_values"]
         assert any(e["price_of_forcing"] for e in stored.payload["explanations"])
+        # every re-solve behind an analysis is in the decision log, tied to the run by its params hash
+        log = decision_log.entries(con, actions=["price_of_forcing", "marginal_values", "frontier"])
+        assert sorted(log["action"]) == ["frontier", "marginal_values", "price_of_forcing"]
+        hashes = {json.loads(d)["params_hash"] for d in log["details"]}
+        assert hashes == {stored.params.params_hash()}
+        price = json.loads(log.loc[log["action"] == "price_of_forcing", "details"].iloc[0])
+        assert price["prices"]["P1"] == pytest.approx(50.0)
     finally:
         con.close()
 

@@ -215,3 +215,18 @@ def test_log_solve_records_contract_details(con):
     scenarios.log_solve(con, snapshot_id=sid, params=PARAMS, result=_result("infeasible", None))
     failed = json.loads(decision_log.entries(con, actions=["optimize"]).loc[0, "details"])
     assert failed["status"] == "infeasible" and failed["objective"] is None and failed["gap"] is None
+
+
+def test_log_analysis_ties_re_solves_to_the_run(con):
+    params = SelectionParams(horizon_start="2026-03", budget=300.0)
+    log_id = scenarios.log_analysis(
+        con, "frontier", snapshot_id=1, params=params, summary="2 points",
+        details={"points": [{"budget": 100.0}, {"budget": 200.0}]}, seconds=1.23456, actor="王敏",
+    )
+    entry = decision_log.entries(con, actions=["frontier"])
+    assert list(entry["log_id"]) == [log_id] and list(entry["actor"]) == ["王敏"]
+    details = json.loads(entry["details"].iloc[0])
+    assert details == {"params_hash": params.params_hash(), "solver": "highs", "seconds": 1.2346,
+                       "points": [{"budget": 100.0}, {"budget": 200.0}]}
+    with pytest.raises(ValueError):
+        scenarios.log_analysis(con, "guess", snapshot_id=1, params=params, summary="", details={}, seconds=0)

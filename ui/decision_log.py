@@ -25,7 +25,7 @@ from ui.session import cursor, lang, t
 # Every action the store writes today, in the order a reader thinks of them.
 KNOWN_ACTIONS: tuple[str, ...] = (
     "import", "snapshot_rename", "snapshot_delete", "weights_save", "weights_activate", "weights_delete",
-    "optimize", "scenario_save", "scenario_rename", "scenario_delete", "recommend",
+    "optimize", "price_of_forcing", "marginal_values", "frontier", "scenario_save", "scenario_rename", "scenario_delete", "recommend",
 )
 MAX_ROWS = 5_000  # newest first; older entries stay in the database and appear when filtered
 

@@ -269,13 +269,25 @@ def force_prices(data: PortfolioData, run: OptimiserRun, project_ids: Sequence[s
     from analytics import explain
 
     priced: dict[str, LeftOut] = {}
+    started = time.perf_counter()
     with st.status(t("optimiser.progress.forcing", n=len(project_ids)), expanded=True) as status:
         for i, project_id in enumerate(project_ids, start=1):
             status.write(t("optimiser.progress.forcing_one", i=i, n=len(project_ids), project=project_id))
             priced[project_id] = explain.price_of_forcing(data, run.params, run.result, project_id)
         status.update(label=t("optimiser.progress.forcing_done", n=len(project_ids)), state="complete", expanded=False)
+    scenarios.log_analysis(
+        cursor(), "price_of_forcing", snapshot_id=run.snapshot_id, params=run.params, actor=actor(),
+        summary=", ".join(f"{p}={_fmt_log(v.price_of_forcing)}" for p, v in priced.items()),
+        details={"prices": {p: v.price_of_forcing for p, v in priced.items()},
+                 "infeasible": [p for p, v in priced.items() if v.forcing_infeasible]},
+        seconds=time.perf_counter() - started,
+    )
     merged = tuple(_with_price(item, priced.get(item.project_id)) for item in run.explanations)
     return replace(run, explanations=merged)
+
+
+def _fmt_log(value: float | None) -> str:
+    return "-" if value is None else f"{value:.6g}"
 
 
 def _with_price(item: LeftOut, priced: LeftOut | None) -> LeftOut:
@@ -287,9 +299,17 @@ def _with_price(item: LeftOut, priced: LeftOut | None) -> LeftOut:
 def run_marginal_values(data: PortfolioData, run: OptimiserRun) -> OptimiserRun:
     from analytics import marginal
 
+    started = time.perf_counter()
     with st.status(t("optimiser.progress.marginal"), expanded=True) as status:
         values = marginal.marginal_values(data, run.params, run.result)
         status.update(label=t("optimiser.progress.marginal_done", n=len(values)), state="complete", expanded=False)
+    scenarios.log_analysis(
+        cursor(), "marginal_values", snapshot_id=run.snapshot_id, params=run.params, actor=actor(),
+        summary=", ".join(f"{v.resource}={_fmt_log(v.value_per_unit)}" for v in values),
+        details={"values": [{"resource": v.resource, "kind": v.kind, "value_per_unit": v.value_per_unit,
+                             "method": v.method} for v in values]},
+        seconds=time.perf_counter() - started,
+    )
     return replace(run, marginal_values=tuple(asdict(v) for v in values))
 
 
@@ -301,8 +321,16 @@ def run_frontier(data: PortfolioData, run: OptimiserRun, points: int) -> Optimis
     def progress(i: int, n: int) -> None:
         bar.progress(min(1.0, i / max(n, 1)), text=t("optimiser.progress.frontier", i=i, n=n))
 
+    started = time.perf_counter()
     curve = frontier.efficient_frontier(data, run.params, points=points, progress=progress)
     bar.empty()
+    scenarios.log_analysis(
+        cursor(), "frontier", snapshot_id=run.snapshot_id, params=run.params, actor=actor(),
+        summary=f"{len(curve)} points",
+        details={"points": [{"budget": p.budget, "status": p.status, "objective": p.objective, "cost": p.cost}
+                            for p in curve]},
+        seconds=time.perf_counter() - started,
+    )
     return replace(run, frontier=tuple(curve))
 
 
