@@ -50,10 +50,11 @@ class Strengthening:
     """
 
     cumulative_dependencies: bool = True   # "p started by s" <= "q finished by s" instead of per start
+    project_terms: bool = True             # write the start-independent part of a row on x[p] (see _row_expr)
 
 
 DEFAULT_STRENGTHENING = Strengthening()
-NO_STRENGTHENING = Strengthening(cumulative_dependencies=False)
+NO_STRENGTHENING = Strengthening(cumulative_dependencies=False, project_terms=False)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -87,6 +88,10 @@ class SelectionModel:
     # x[p] = sum_s y[p,s] for projects with several starts: branching on "is p in?" first closes
     # the gap far faster on HiGHS than branching on individual start months (measured, see docs).
     selected_vars: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    # per option: its project's code; per project code: number of options and x[p] (None: one start)
+    option_project: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    project_option_count: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    project_vars: list[pulp.LpVariable | None] = field(default_factory=list)
     elastic: bool = False
     strengthening: Strengthening = field(default_factory=lambda: DEFAULT_STRENGTHENING)
     build_seconds: float = 0.0
@@ -155,6 +160,33 @@ def _expr(variables: list[pulp.LpVariable], options: np.ndarray, coefficients: n
     return pulp.LpAffineExpression(zip([variables[i] for i in options], coefficients.tolist(), strict=True))
 
 
+def _row_expr(model: SelectionModel, options: np.ndarray, coefficients: np.ndarray) -> pulp.LpAffineExpression:
+    """sum_o c_o y_o, with the part every start of a project shares written on its x[p].
+
+    For a project p with several starts whose options all appear with coefficients c_s, the terms
+    sum_s c_s y[p,s] equal m x[p] + sum_s (c_s - m) y[p,s] with m = min_s c_s, because x[p] = sum_s y[p,s]
+    (row one_start_p). Same row, same LP, same integer points; but a month that every start of p
+    covers now reads m x[p] alone, so the solver's knapsack-cover and clique reasoning works on "is p
+    in?" instead of on each start separately, and the rows get sparser.
+    """
+    options = np.asarray(options, dtype=np.int64)
+    coefficients = np.asarray(coefficients, dtype=float)
+    if not model.strengthening.project_terms or not model.selected_vars or not len(options):
+        return _expr(model.choose, options, coefficients)
+    codes = model.option_project[options]
+    order = np.argsort(codes, kind="stable")
+    codes, options, coefficients = codes[order], options[order], coefficients[order]
+    unique, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    shared = np.minimum.reduceat(coefficients, first)
+    whole = (counts == model.project_option_count[unique]) & (counts > 1) & (shared != 0)
+    shared_per_term = np.repeat(np.where(whole, shared, 0.0), counts)
+    rest = coefficients - shared_per_term
+    keep = rest != 0
+    terms = [(model.project_vars[int(c)], float(m)) for c, m in zip(unique[whole], shared[whole], strict=True)]
+    terms += [(model.choose[int(o)], float(c)) for o, c in zip(options[keep], rest[keep], strict=True)]
+    return pulp.LpAffineExpression(terms)
+
+
 def build_model(data: PortfolioData, params: SelectionParams, *, elastic: bool = False,
                 strengthening: Strengthening = DEFAULT_STRENGTHENING) -> SelectionModel:
     """Build the named MILP for one run (elastic=True: the slack version used to explain infeasibility).
@@ -214,10 +246,16 @@ def _project_sum(model: SelectionModel, groups: dict[str, np.ndarray], pid: str)
 def _one_start_rows(model: SelectionModel, rows: _Rows) -> None:
     """sum_s y[p,s] - x[p] = 0 with x[p] binary: at most one start, and a project-level decision."""
     groups = model.option_groups = _option_groups(model.prep)
-    for pid, opts in groups.items():
+    model.option_project = np.zeros(len(model.choose), dtype=np.int64)
+    model.project_option_count = np.array([len(opts) for opts in groups.values()], dtype=np.int64)
+    model.project_vars = []
+    for code, (pid, opts) in enumerate(groups.items()):
+        model.option_project[opts] = code
         if len(opts) < 2:
+            model.project_vars.append(None)
             continue
         selected = model.selected_vars[pid] = model.problem.add_variable(f"x_{lp_name(pid)}", 0, 1, cat=pulp.LpBinary)
+        model.project_vars.append(selected)
         expr = _expr(model.choose, opts, np.ones(len(opts)))
         expr.addInPlace(pulp.LpAffineExpression([(selected, -1.0)]))
         rows.add(f"one_start_{pid}", expr, pulp.LpConstraintEQ, 0, kind="one_start")
@@ -248,7 +286,7 @@ def _budget_rows(model: SelectionModel, rows: _Rows) -> None:
     prep, params = model.prep, model.prep.params
     if params.budget is not None:
         options = prep.options
-        expr = _expr(model.choose, options["option"].to_numpy(), options["spend"].to_numpy(dtype=float))
+        expr = _row_expr(model, options["option"].to_numpy(), options["spend"].to_numpy(dtype=float))
         expr.addInPlace(pulp.LpAffineExpression(_hire_terms(model)))
         committed = float(prep.committed_spend.sum())
         rows.add("budget_total", expr, pulp.LpConstraintLE, params.budget - committed, kind="budget",
@@ -262,7 +300,7 @@ def _budget_rows(model: SelectionModel, rows: _Rows) -> None:
         if not months:
             continue
         part = per_year[per_year["fy"] == year]
-        expr = _expr(model.choose, part["option"].to_numpy(), part["spend"].to_numpy(dtype=float))
+        expr = _row_expr(model, part["option"].to_numpy(), part["spend"].to_numpy(dtype=float))
         expr.addInPlace(pulp.LpAffineExpression(_hire_terms(model, months)))
         committed = float(prep.committed_spend[sorted(months)].sum())
         rows.add(f"budget_fy{year}", expr, pulp.LpConstraintLE, cap - committed, kind="budget", offset=committed, scale=cap)
@@ -289,7 +327,7 @@ def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
         rhs = capacity - float(prep.committed_load[r, m])
         if keep_committed_fixed:
             rhs = max(rhs, 0.0)
-        expr = _expr(model.choose, options[lo:hi], fte[lo:hi])
+        expr = _row_expr(model, options[lo:hi], fte[lo:hi])
         hire = model.hires.get((r, m))
         if hire is not None:
             expr.addInPlace(pulp.LpAffineExpression([(hire, -1.0)]))
@@ -361,7 +399,7 @@ def _category_rows(model: SelectionModel, rows: _Rows) -> None:
             committed_cat = float(_committed_in_horizon(prep, in_cat).sum())
             coef = ((category == cat).astype(float) - share) * spend
             nonzero = np.flatnonzero(coef)
-            rows.add(f"{prefix}_{cat}", _expr(model.choose, options["option"].to_numpy()[nonzero], coef[nonzero]),
+            rows.add(f"{prefix}_{cat}", _row_expr(model, options["option"].to_numpy()[nonzero], coef[nonzero]),
                      sense, share * committed_total - committed_cat, kind="category",
                      scale=max(committed_total, float(spend.sum())) * max(share, 0.01))
 
@@ -389,7 +427,7 @@ def _risk_row(model: SelectionModel, rows: _Rows) -> None:
 def _objective(model: SelectionModel) -> None:
     prep = model.prep
     values = prep.options["value"].to_numpy(dtype=float)
-    objective = _expr(model.choose, prep.options["option"].to_numpy(), values)
+    objective = _row_expr(model, prep.options["option"].to_numpy(), values)
     money = prep.params.objective in MONEY_OBJECTIVES
     objective.addInPlace(pulp.LpAffineExpression(
         [(var, -(cost if money else SCORE_HIRE_PENALTY)) for var, cost in _hire_terms(model)]

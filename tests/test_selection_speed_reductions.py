@@ -80,7 +80,7 @@ def random_portfolio(seed: int) -> tuple[PortfolioData, float]:
         depends = [f"P{int(rng.integers(0, i))}"] if i >= 2 and rng.random() < 0.4 else []
         rows.append(project(pid, start=start, latest=start + window, duration=duration,
                             budget=float(rng.integers(1, 10)), depends_on=depends,
-                            group="alt" if i in (5, 6) else None))
+                            group="alt" if i in (5, 6) else None, category="core" if i % 2 else "ops"))
         for role in rng.choice(["dev", "ops"], size=int(rng.integers(1, 3)), replace=False):
             demand += flat_demand(pid, str(role), float(rng.choice([0.5, 1.0, 1.5])), duration)
     rows.append(project("C", start=0, duration=3, budget=4, status="active"))
@@ -110,3 +110,49 @@ def test_random_portfolios_have_dependencies_that_bind():
         moved += _optimum(free, ON, **changes) > _optimum(data, ON, **changes) + 1e-6
     assert moved >= 1
 
+
+
+def shifting_case():
+    """A (2 FTE for 3 months, starts 0-1) and B (2 FTE for 3 months, starts 0-2) against 3 FTE of dev.
+
+    Months 1-2 are covered by every start of A, month 2 by every start of B: both can never run
+    together (optimum: B alone, 9), and those capacity rows read 2 x_A (+ 2 x_B) once written on x.
+    """
+    return portfolio([project("A", start=0, latest=1, duration=3), project("B", start=0, latest=2, duration=3)],
+                     values={"A": 5, "B": 9},
+                     demand=flat_demand("A", "dev", 2, 3) + flat_demand("B", "dev", 2, 3),
+                     capacity_rows=capacity("dev", 3, 12))
+
+
+def _row_terms(model: selection.SelectionModel, name: str) -> dict[str, float]:
+    return {var.name: coef for var, coef in model.problem.constraints[name].items()}
+
+
+def test_project_terms_write_shared_months_on_the_project_binary():
+    on = selection.build_model(shifting_case(), params(), strengthening=ON)
+    off = selection.build_model(shifting_case(), params(), strengthening=OFF)
+    # month 2 (2026-03): every start of A and of B covers it
+    assert _row_terms(on, "capacity_dev_2026_03") == {"x_A": 2.0, "x_B": 2.0}
+    assert sorted(_row_terms(off, "capacity_dev_2026_03").values()) == [2.0] * 5
+    # month 0: only A's and B's first starts cover it; nothing is shared, the rows agree
+    assert _row_terms(on, "capacity_dev_2026_01") == _row_terms(off, "capacity_dev_2026_01")
+    # the objective: every start of A is worth 5, so it reads 5 x_A + 9 x_B
+    assert {v.name: c for v, c in on.problem.objective.items()} == {"x_A": 5.0, "x_B": 9.0}
+
+
+def test_project_terms_keep_the_relaxation_and_the_optimum():
+    data = shifting_case()
+    assert _lp_bound(data, ON) == pytest.approx(_lp_bound(data, OFF))
+    assert _optimum(data, ON) == pytest.approx(9.0)
+    assert _optimum(data, OFF) == pytest.approx(9.0)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_project_terms_with_discount_budget_and_categories(solver):
+    # a discount makes later starts worth less: the shared part is the last start's value
+    data, budget = random_portfolio(3)
+    changes = {"budget": budget, "horizon_months": 8, "solver": solver, "mip_gap": 0.0, "discount_per_month": 0.05,
+               "category_max_share": {"ops": 0.4}, "annual_budget_caps": {2026: budget * 0.8}}
+    expected = _optimum(data, OFF, **changes)
+    assert expected is not None and expected > 0
+    assert _optimum(data, ON, **changes) == pytest.approx(expected, abs=1e-6)
