@@ -13,10 +13,12 @@ from ui.session import (
     ACTOR_KEY,
     LANG_KEY,
     SNAPSHOT_KEY,
+    WIDGET_GENERATION_KEY,
     WIDGET_PREFIX,
     cursor,
     ensure_router,
     init_defaults,
+    set_choice,
     show_error,
     t,
 )
@@ -37,16 +39,16 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 
-def _copy_widget(state_key: str) -> None:
-    st.session_state[state_key] = st.session_state[WIDGET_PREFIX + state_key]
+def _copy_widget(state_key: str, widget_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
 
 
-def _bind(state_key: str) -> dict:
-    """Keyword arguments that bind a sidebar widget to the plain session key `state_key`."""
-    widget_key = WIDGET_PREFIX + state_key
-    if st.session_state.get(widget_key) != st.session_state.get(state_key):
-        st.session_state[widget_key] = st.session_state.get(state_key)
-    return {"key": widget_key, "on_change": _copy_widget, "args": (state_key,)}
+def _bind(state_key: str, options: list | None = None) -> dict:
+    """Keyword arguments that make a sidebar widget show, and set, the plain session key `state_key`."""
+    widget_key = f"{WIDGET_PREFIX}{state_key}.{st.session_state.get(WIDGET_GENERATION_KEY, 0)}"
+    current = st.session_state.get(state_key)
+    shown = {"index": options.index(current)} if options is not None else {"value": current or ""}
+    return {"key": widget_key, "on_change": _copy_widget, "args": (state_key, widget_key), **shown}
 
 
 def _sidebar() -> None:
@@ -56,7 +58,7 @@ def _sidebar() -> None:
             t("app.language"),
             options=list(LANGUAGES),
             format_func=lambda code: LANGUAGE_NAMES[code],
-            **_bind(LANG_KEY),
+            **_bind(LANG_KEY, list(LANGUAGES)),
         )
         try:
             listing = snapshots.list_snapshots(cursor())
@@ -72,9 +74,9 @@ def _sidebar() -> None:
                 int(r.snapshot_id): t("app.snapshot_option", label=r.label, as_of=r.as_of.date() if hasattr(r.as_of, "date") else r.as_of, snapshot_id=int(r.snapshot_id))
                 for r in listing.itertuples()
             }
-            if st.session_state.get(SNAPSHOT_KEY) not in ids:
-                st.session_state[SNAPSHOT_KEY] = ids[0]
-            st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, **_bind(SNAPSHOT_KEY))
+            if st.session_state.get(SNAPSHOT_KEY) not in ids:  # first visit, or the snapshot was deleted
+                set_choice(SNAPSHOT_KEY, ids[0])
+            st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, **_bind(SNAPSHOT_KEY, ids))
             unit = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY], "currency_unit"].iloc[0]
             st.caption(t("app.currency", unit=unit))
         st.text_input(t("app.user"), **_bind(ACTOR_KEY))

@@ -19,10 +19,13 @@ LOG = logging.getLogger("lodestar")
 LANG_KEY = "lang"
 SNAPSHOT_KEY = "snapshot_id"
 ACTOR_KEY = "actor"
-# The sidebar widgets use their own keys (WIDGET_PREFIX + key), synced from the plain keys above on
-# every run: Streamlit drops a widget's state when a run ends without drawing it (a page switch that
-# is interrupted, a deep link), and plain keys are never dropped.
+# The sidebar widgets mirror the plain keys above, which are the truth: Streamlit drops a widget's
+# state when a run ends without drawing it, and when a widget's identity changes the browser shows
+# its default and may send that back as a choice. So each widget takes its index/value from the
+# plain key, is never written through the Session State API, and gets a new key (a new generation)
+# whenever code, not the user, changes the choice.
 WIDGET_PREFIX = "_widget_"
+WIDGET_GENERATION_KEY = "_widget_generation"
 
 
 def init_defaults() -> None:
@@ -50,9 +53,15 @@ def snapshot_id() -> int | None:
     return st.session_state.get(SNAPSHOT_KEY)
 
 
+def set_choice(state_key: str, value: object) -> None:
+    """Change a sidebar choice from code; the sidebar's widget is redrawn showing it."""
+    st.session_state[state_key] = value
+    st.session_state[WIDGET_GENERATION_KEY] = st.session_state.get(WIDGET_GENERATION_KEY, 0) + 1
+
+
 def select_snapshot(snapshot_id: int) -> None:
     """Make this snapshot the current one (e.g. after an import); the sidebar follows on its next draw."""
-    st.session_state[SNAPSHOT_KEY] = snapshot_id
+    set_choice(SNAPSHOT_KEY, snapshot_id)
 
 
 def ensure_router() -> None:
