@@ -51,10 +51,14 @@ class Strengthening:
 
     cumulative_dependencies: bool = True   # "p started by s" <= "q finished by s" instead of per start
     project_terms: bool = True             # write the start-independent part of a row on x[p] (see _row_expr)
+    # large models only (>= LP_START_MIN_OPTIONS options): hand the solver the LP relaxation rounded
+    # greedily as a first portfolio (analytics.start_heuristic); small models find one at once anyway
+    lp_guided_start: bool = True
 
 
 DEFAULT_STRENGTHENING = Strengthening()
-NO_STRENGTHENING = Strengthening(cumulative_dependencies=False, project_terms=False)
+NO_STRENGTHENING = Strengthening(cumulative_dependencies=False, project_terms=False, lp_guided_start=False)
+LP_START_MIN_OPTIONS = 2000
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -449,9 +453,21 @@ def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_
         # nothing to decide (every proposal outside the horizon, say): solvers call an empty model an error
         outcome = solvers.SolverOutcome("optimal", np.zeros(0), 0.0, 0.0, 0.0, params.solver, "nothing to decide")
     else:
-        outcome = solvers.run(model.problem, solver_variables(model), params, warm_start=_full_start(model, warm_start))
+        started = time.perf_counter()
+        if warm_start is None and _wants_lp_start(model):
+            from analytics.start_heuristic import lp_guided_start  # it builds on this module
+
+            warm_start = lp_guided_start(model)
+        spent = time.perf_counter() - started   # the heuristic's seconds come out of the run's time limit
+        run_params = dataclasses.replace(params, time_limit_seconds=max(1.0, params.time_limit_seconds - spent))
+        outcome = solvers.run(model.problem, solver_variables(model), run_params, warm_start=_full_start(model, warm_start))
+        outcome = dataclasses.replace(outcome, seconds=outcome.seconds + spent)
     model.last = outcome
     return _result(model, params, outcome, diagnose=diagnose)
+
+
+def _wants_lp_start(model: SelectionModel) -> bool:
+    return model.strengthening.lp_guided_start and not model.elastic and len(model.choose) >= LP_START_MIN_OPTIONS
 
 
 def solver_variables(model: SelectionModel) -> list[pulp.LpVariable]:
