@@ -1,7 +1,7 @@
 """Optimiser benchmark (not a test): correctness on OR-Library, speed at scale, the frontier's reuse.
 
-    .venv/bin/python bench/optimizer_bench.py                 # all three parts, ~12 minutes on 1 core
-    .venv/bin/python bench/optimizer_bench.py --parts 2 --sizes 200,1000
+    .venv/bin/python bench/optimizer_bench.py                 # all four parts, ~25 minutes on 1 core
+    .venv/bin/python bench/optimizer_bench.py --parts 2 --sizes 200,1000 --cases tight --no-alone
 
 1. The first ten `mknapcb1` problems (100 items x 5 constraints) written as CSV files by the import
    recipe of issue 4 (duration 1, budget 0, start = latest start, demand on several roles at month
@@ -12,9 +12,13 @@
    months and 10 roles with start windows of 1-6 months, 10 % committed work, dependencies and
    exclusive pairs: build seconds, solve seconds, status and gap with the default solver (HiGHS), and
    the ratio of our end-to-end time to HiGHS alone reading the same model from an MPS file and solving
-   it with the same options. CBC is run on the 200 portfolio for the solver choice.
+   it with the same options. CBC is run on the 200 portfolio for the solver choice. Two cases
+   (`--cases`): "tight", the original generator (flat demand on 1-3 roles for the whole duration,
+   capacity = committed load + half the proposals' average load), and "pmo" (a lead role ramping up
+   and down plus specialists in the build phase, capacity + 60 %); see `generate_portfolio`.
 3. The frontier with 12 budget levels on the 200 portfolio (one model, right-hand side changed in
-   place, warm starts) against 12 independent build-and-solve runs.
+   place, warm starts) against 12 independent build-and-solve runs, both with the same limit per level.
+4. Time to a proven optimum (gap 1e-4) of the 200-proposal portfolios of each case (`--prove-limit`).
 """
 
 from __future__ import annotations
@@ -38,13 +42,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics import frontier, orlib, selection  # noqa: E402
+from analytics import frontier, orlib, selection, solvers  # noqa: E402
 from analytics.selection_types import PortfolioData, SelectionParams  # noqa: E402
 from store import db  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 
 ORLIB_DIR = Path(os.environ.get("LODESTAR_ORLIB_DIR", ROOT.parent / "shared" / "benchmarks" / "orlib-mknap"))
 HORIZON_START = "2026-01"
+CASES = ("tight", "pmo")
 
 
 # ------------------------------------------------------------------------------------------ generator
@@ -56,8 +61,17 @@ def _month(offset: int, start: str = HORIZON_START) -> str:
 
 
 def generate_portfolio(proposals: int, months: int = 36, roles: int = 10, max_window: int = 6,
-                       seed: int = 2026) -> PortfolioData:
-    """A seeded portfolio shaped like a PMO's: see the module docstring (part 2)."""
+                       seed: int = 2026, case: str = "tight") -> PortfolioData:
+    """A seeded portfolio shaped like a PMO's: see the module docstring (part 2).
+
+    case "tight" (the original bench case, unchanged stream of random numbers): 1-3 roles per
+    project, each at a flat 0.5-2 FTE for the whole duration; capacity = committed load + half the
+    proposals' average load. case "pmo": a lead role for the whole duration ramping up and down
+    (half FTE in the first and last month), 1-2 specialist roles only in the build phase (the middle
+    of the project), FTE in quarters; capacity = committed load + 60 % of the proposals' average load.
+    """
+    if case not in CASES:
+        raise SystemExit(f"unknown case {case}; choose from {CASES}")
     rng = np.random.default_rng(seed)
     role_names = [f"role_{r:02d}" for r in range(roles)]
     committed = max(1, proposals // 10)
@@ -76,15 +90,33 @@ def generate_portfolio(proposals: int, months: int = 36, roles: int = 10, max_wi
             "duration_months": duration, "budget": budget, "expected_benefit": budget * float(rng.uniform(0.5, 3.0)),
             "risk_score": float(rng.integers(1, 6)), "mandatory": False, "depends_on": [], "exclusive_group": None,
         })
-        for r in rng.choice(roles, size=int(rng.integers(1, 4)), replace=False):
-            fte = float(rng.choice([0.5, 1.0, 1.5, 2.0]))
-            demand += [(pid, role_names[r], k, fte) for k in range(duration)]
+        demand += (_flat_demand if case == "tight" else _ramped_demand)(pid, duration, rng, role_names)
     projects = pd.DataFrame(rows)
     _link(projects, rng, proposals)
     demand_frame = pd.DataFrame(demand, columns=["project_id", "role", "month_offset", "fte"])
-    capacity = _capacity(projects, demand_frame, role_names, months)
+    capacity = _capacity(projects, demand_frame, role_names, months, share=0.5 if case == "tight" else 0.6)
     values = {pid: float(rng.uniform(10, 100)) for pid in projects["project_id"]}
     return PortfolioData(projects, values, demand_frame, capacity, HORIZON_START)
+
+
+def _flat_demand(pid: str, duration: int, rng: np.random.Generator, role_names: list[str]) -> list[tuple]:
+    out = []
+    for r in rng.choice(len(role_names), size=int(rng.integers(1, 4)), replace=False):
+        fte = float(rng.choice([0.5, 1.0, 1.5, 2.0]))
+        out += [(pid, role_names[r], k, fte) for k in range(duration)]
+    return out
+
+
+def _ramped_demand(pid: str, duration: int, rng: np.random.Generator, role_names: list[str]) -> list[tuple]:
+    """A lead role all along (half FTE in the first and last month), specialists in the build phase."""
+    picked = rng.choice(len(role_names), size=int(rng.integers(2, 4)), replace=False)
+    lead = float(rng.choice([0.5, 1.0, 1.5]))
+    out = [(pid, role_names[picked[0]], k, lead / 2 if k in (0, duration - 1) else lead) for k in range(duration)]
+    build_from, build_to = duration // 4, max(duration // 4 + 1, (3 * duration) // 4)
+    for r in picked[1:]:
+        fte = float(rng.choice([0.25, 0.5, 0.75, 1.0, 1.5, 2.0]))
+        out += [(pid, role_names[r], k, fte) for k in range(build_from, build_to)]
+    return out
 
 
 def _link(projects: pd.DataFrame, rng: np.random.Generator, proposals: int) -> None:
@@ -98,8 +130,9 @@ def _link(projects: pd.DataFrame, rng: np.random.Generator, proposals: int) -> N
         projects.at[i, "exclusive_group"] = f"alt_{k // 2}"
 
 
-def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str], months: int) -> pd.DataFrame:
-    """Committed load plus about half of the proposals' average load; never below the largest single need."""
+def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str], months: int,
+              share: float = 0.5) -> pd.DataFrame:
+    """Committed load plus `share` of the proposals' average load; never below the largest single need."""
     starts = projects.set_index("project_id")["start_month"].map(lambda m: (int(m[:4]) - 2026) * 12 + int(m[5:]) - 1)
     merged = demand.assign(month=demand["project_id"].map(starts) + demand["month_offset"])
     committed = merged[merged["project_id"].str.startswith("C")]
@@ -109,7 +142,7 @@ def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str
     rows = []
     for role in role_names:
         for t in range(months):
-            base = float(committed_load.get((role, t), 0.0)) + 0.5 * float(proposal_load.get(role, 0.0))
+            base = float(committed_load.get((role, t), 0.0)) + share * float(proposal_load.get(role, 0.0))
             rows.append({"role": role, "month": _month(t), "capacity_fte": round(max(base, float(biggest.get(role, 1.0))), 1),
                          "hire_cost_per_fte_month": 5.0})
     return pd.DataFrame(rows)
@@ -171,28 +204,32 @@ def _cli_solve(database: Path, snapshot_id: int, solver: str, time_limit: float)
 # ------------------------------------------------------------------------------------------- part 2
 
 
-def part_scale(sizes: list[int], limits: dict[int, float]) -> None:
-    print("\n== 2. generated portfolios, 36 months x 10 roles, windows 1-6 months (HiGHS, 1 thread, gap 1e-4)")
+def part_scale(sizes: list[int], limits: dict[int, float], case: str = "tight", alone: bool = True) -> None:
+    print(f"\n== 2. generated portfolios, case '{case}', 36 months x 10 roles, windows 1-6 months (HiGHS, 1 thread, gap 1e-4)")
     print("(solve s includes handing the model to HiGHS, shown as 'load s'; ours/alone = our build + solve over")
-    print(" HiGHS reading the MPS file and solving it with the same options; objectives differ by the committed value)")
+    print(" HiGHS reading the MPS file and solving it with the same options; 'LP' = the LP relaxation's bound and")
+    print(" 'new value' / 'bound' the objective without the committed work's constant, so the three compare)")
     print(f"{'proposals':>9}{'vars':>8}{'rows':>7}{'limit s':>8}{'build s':>9}{'load s':>8}{'solve s':>9}{'status':>10}{'gap':>9}"
-          f"{'objective':>11}{'build share':>12}{'HiGHS-alone s':>14}{'alone gap':>10}{'ours/alone':>11}")
+          f"{'LP':>10}{'new value':>11}{'bound':>10}{'build share':>12}{'HiGHS-alone s':>14}{'alone gap':>10}{'ours/alone':>11}")
     for size in sizes:
-        data = generate_portfolio(size)
+        data = generate_portfolio(size, case=case)
         params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
                                  time_limit_seconds=limits[size])
         started = time.perf_counter()
         model = selection.build_model(data, params)
         result = selection.solve(model)
         end_to_end = time.perf_counter() - started
-        alone_seconds, alone_gap, alone_objective = _highs_alone(model, params)
+        relaxed = solvers.run(model.problem, selection.solver_variables(model), params, relax=True).objective
+        committed = model.prep.committed_value
+        alone_seconds, alone_gap, alone_objective = _highs_alone(model, params) if alone else (float("nan"),) * 3
         print(f"{size:>9}{len(model.problem.variables()):>8}{len(model.problem.constraints()):>7}{limits[size]:>8.0f}"
               f"{result.build_seconds:>9.2f}{model.last.load_seconds:>8.2f}{result.solve_seconds:>9.2f}{result.status:>10}{(result.gap or 0) * 100:>8.3f}%"
-              f"{result.objective or float('nan'):>11,.1f}{result.build_seconds / end_to_end * 100:>11.1f}%"
+              f"{relaxed or float('nan'):>10,.1f}{(result.objective or float('nan')) - committed:>11,.1f}"
+              f"{(result.bound or float('nan')) - committed:>10,.1f}{result.build_seconds / end_to_end * 100:>11.1f}%"
               f"{alone_seconds:>14.2f}{alone_gap * 100:>9.3f}%{end_to_end / alone_seconds:>11.2f}", flush=True)
-        if alone_objective is not None and result.objective is not None:
-            ours = result.objective - model.prep.committed_value
-            print(f"{'':>9}  objective without committed work: ours {ours:,.1f}, HiGHS alone {alone_objective:,.1f}")
+        if alone and alone_objective is not None and result.objective is not None:
+            print(f"{'':>9}  objective without committed work: ours {result.objective - committed:,.1f}, "
+                  f"HiGHS alone {alone_objective:,.1f}")
 
 
 def _half_budget(data: PortfolioData) -> float:
@@ -239,7 +276,7 @@ def part_frontier(size: int, points: int, limit: float) -> None:
     data = generate_portfolio(size)
     params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, time_limit_seconds=limit)
     started = time.perf_counter()
-    curve = frontier.efficient_frontier(data, params, points=points)
+    curve = frontier.efficient_frontier(data, params, points=points, time_limit_per_point=limit)
     reused = time.perf_counter() - started
     started = time.perf_counter()
     independent = []
@@ -255,15 +292,32 @@ def part_frontier(size: int, points: int, limit: float) -> None:
           f"ratio {separate / reused:.2f}x; monotone: {values == sorted(values)}")
 
 
+def part_prove(size: int, cases: list[str], limit: float) -> None:
+    print(f"\n== 4. time to a proven optimum, {size} proposals (HiGHS, 1 thread, gap 1e-4, limit {limit:g} s)")
+    for case in cases:
+        data = generate_portfolio(size, case=case)
+        params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
+                                 time_limit_seconds=limit)
+        model = selection.build_model(data, params)
+        result = selection.solve(model)
+        committed = model.prep.committed_value
+        print(f"{case:>6}: {result.status:<9} new value {(result.objective or float('nan')) - committed:>10,.2f}  bound "
+              f"{(result.bound or float('nan')) - committed:>10,.2f}  gap {(result.gap or 0) * 100:6.3f}%  "
+              f"build {result.build_seconds:5.2f} s  solve {result.solve_seconds:7.2f} s", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", default="1,2,3")
+    parser.add_argument("--parts", default="1,2,3,4")
     parser.add_argument("--cb-count", type=int, default=10)
     parser.add_argument("--cb-limit", type=float, default=60.0)
     parser.add_argument("--cb-solvers", default="highs,cbc")
     parser.add_argument("--sizes", default="200,1000,3000")
     parser.add_argument("--limits", default="30,60,90", help="time limit per size, seconds")
     parser.add_argument("--frontier-limit", type=float, default=10.0)
+    parser.add_argument("--cases", default="tight,pmo", help=f"generated cases of part 2, from {CASES}")
+    parser.add_argument("--no-alone", action="store_true", help="skip HiGHS alone on the MPS file (halves part 2)")
+    parser.add_argument("--prove-limit", type=float, default=300.0, help="time limit of part 4, seconds")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     started = time.perf_counter()
@@ -272,10 +326,13 @@ def main(argv: list[str] | None = None) -> int:
     if "2" in parts:
         sizes = [int(s) for s in args.sizes.split(",")]
         limits = dict(zip(sizes, [float(v) for v in args.limits.split(",")], strict=False))
-        part_scale(sizes, limits)
+        for case in args.cases.split(","):
+            part_scale(sizes, limits, case, alone=not args.no_alone)
         part_solver_choice(sizes[0], limits[sizes[0]])
     if "3" in parts:
         part_frontier(200, 12, args.frontier_limit)
+    if "4" in parts:
+        part_prove(200, args.cases.split(","), args.prove_limit)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0
 
