@@ -73,19 +73,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from store.snapshots import DATA_TABLES
+
 DEFAULT_END_MONTH = "2026-10"
 CURRENCY_UNIT = "万元"
 NEVER = 10**6  # a month index meaning "never" (no approval, hold or cancellation)
-TABLES: tuple[str, ...] = (
-    "projects",
-    "objectives",
-    "project_scores",
-    "capacity",
-    "demand",
-    "status_reports",
-    "maturity",
-    "process_kpis",
-)
+TABLES: tuple[str, ...] = DATA_TABLES  # the import contract's tables, in writing order
 
 # ---------------------------------------------------------------------------------------------
 # Reference data: the organisation the portfolio belongs to
