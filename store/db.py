@@ -9,9 +9,11 @@ a newer one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -35,6 +37,18 @@ def db_path(path: str | os.PathLike[str] | None = None) -> Path:
         return Path(path)
     env = os.environ.get("LODESTAR_DB")
     return Path(env) if env else DEFAULT_DB_PATH
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Everything in the block commits together, or (on any exception) nothing does."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -63,13 +77,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, file in migrations():
         if version in done:
             continue
-        con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(file.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
+            with transaction(con):
+                con.execute(file.read_text(encoding="utf-8"))
+                con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
         except duckdb.Error as e:
-            con.execute("ROLLBACK")
             raise MigrationError(f"migration {name} failed: {e}", file=name) from e
         applied.append(version)
     return applied

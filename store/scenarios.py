@@ -29,6 +29,7 @@ import pandas as pd
 
 from analytics.selection_types import SelectionParams, SelectionResult
 from store import decision_log
+from store.db import transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
 
@@ -113,14 +114,8 @@ def _validate_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> Any:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        value = work()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return value
+    with transaction(con):
+        return work()
 
 
 def save_scenario(

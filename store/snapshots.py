@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from store.db import transaction
 from store.errors import DuplicateSnapshot, SnapshotNotFound
 
 # The data tables of the import contract, in the order they are written and deleted.
@@ -93,8 +94,7 @@ def create_snapshot(
     existing = find_by_content(con, files) if files else None
     if existing is not None:
         raise DuplicateSnapshot(f"already imported as snapshot {existing}", snapshot_id=existing)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         snapshot_id = con.execute(
             "INSERT INTO snapshots (label, as_of, imported_by, currency_unit, content_hash)"
             " VALUES (?, ?, ?, ?, ?) RETURNING snapshot_id",
@@ -119,10 +119,6 @@ def create_snapshot(
                 json.dumps({"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()}}),
             ],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return int(snapshot_id)
 
 
@@ -173,25 +169,19 @@ def snapshot_count(con: duckdb.DuckDBPyConnection) -> int:
 
 def rename_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, label: str, actor: str | None = None) -> None:
     old = get_snapshot(con, snapshot_id)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("UPDATE snapshots SET label = ? WHERE snapshot_id = ?", [label, snapshot_id])
         con.execute(
             "INSERT INTO decision_log (actor, action, snapshot_id, summary, details)"
             " VALUES (?, 'snapshot_rename', ?, ?, ?)",
             [actor, snapshot_id, label, json.dumps({"from": old.label, "to": label})],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def delete_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str | None = None) -> None:
     """Delete a snapshot with its rows, weight sets and scenarios, in one transaction."""
     old = get_snapshot(con, snapshot_id)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in (*DATA_TABLES, *OWNED_TABLES, "snapshot_files"):
             con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
         con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
@@ -200,10 +190,6 @@ def delete_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str
             " VALUES (?, 'snapshot_delete', ?, ?, ?)",
             [actor, snapshot_id, old.label, json.dumps({"label": old.label, "as_of": str(old.as_of)})],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from store import decision_log
+from store.db import transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
 
@@ -186,8 +187,7 @@ def save_weight_set(
         if len(values) != len(ids) or any(len(row) != len(ids) for row in values):
             raise InvalidWeightSet("the matrix does not match the objectives", key="strategy.error.matrix_shape")
         matrix_json = json.dumps({"objective_ids": ids, "values": values})
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         set_id = con.execute(
             "INSERT INTO weight_sets (snapshot_id, name, method, weights, matrix, consistency_ratio, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING weight_set_id",
@@ -201,10 +201,6 @@ def save_weight_set(
         )
         if activate:
             _activate(con, int(set_id), snapshot_id, name.strip(), actor)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return int(set_id)
 
 
@@ -221,27 +217,17 @@ def _activate(con: duckdb.DuckDBPyConnection, set_id: int, snapshot_id: int, nam
 def activate_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor: str | None = None) -> None:
     """Make this set the only active one of its snapshot."""
     target = get_weight_set(con, weight_set_id)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _activate(con, weight_set_id, target.snapshot_id, target.name, actor)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def delete_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor: str | None = None) -> None:
     """Delete a set; deleting the active one leaves the snapshot on its file weights."""
     target = get_weight_set(con, weight_set_id)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM weight_sets WHERE weight_set_id = ?", [weight_set_id])
         decision_log.append(
             con, "weights_delete", actor=actor, snapshot_id=target.snapshot_id,
             summary=f"weight set {weight_set_id} '{target.name}' deleted",
             details={"weight_set_id": weight_set_id, "name": target.name, "was_active": target.is_active},
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

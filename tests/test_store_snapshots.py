@@ -80,3 +80,12 @@ def test_rename_and_delete(con):
         snapshots.get_snapshot(con, sid)
     assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 0
     assert set(decision_log.entries(con)["action"]) == {"import", "snapshot_rename", "snapshot_delete"}
+
+
+def test_transaction_commits_together_or_not_at_all(con):
+    with db.transaction(con):
+        con.execute("INSERT INTO decision_log (action, summary) VALUES ('import', 'kept')")
+    with pytest.raises(RuntimeError), db.transaction(con):
+        con.execute("INSERT INTO decision_log (action, summary) VALUES ('import', 'dropped')")
+        raise RuntimeError("stop half way")
+    assert list(decision_log.entries(con)["summary"]) == ["kept"]
