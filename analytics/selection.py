@@ -7,6 +7,8 @@ candidate p and allowed start month s; committed work enters as constants. Every
 `high_risk_cap`, `one_start_P01`); names are sanitised for LP files (non-ASCII becomes `uXXXX`)
 and `SelectionModel.labels` maps each back to a readable label such as `cat_min_数字化转型`.
 Rows are built from grouped numpy/pandas arrays into `LpAffineExpression`s, never by `+=` loops.
+`Strengthening` picks formulations that prove the optimum faster without changing it (project terms
+on x[p], cumulative dependency rows, an LP-guided MIP start on large models; docs/optimiser.md).
 
 `solve(model, params)` runs HiGHS or CBC and returns a `SelectionResult`; values are read only when
 the solver holds a solution. An infeasible model is explained by re-solving an elastic copy in which
