@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from store import snapshots
+from store import db, snapshots
 
 D = dt.date
 
@@ -167,5 +167,18 @@ def latest_snapshot(path) -> int:
     con = db.connect(path)
     try:
         return int(snapshots.latest_snapshot_id(con))
+    finally:
+        con.close()
+
+
+def bare_snapshot(db_file, status: str) -> int:
+    """A snapshot holding one project (X, in `status`) and nothing else: the pages' empty states."""
+    con = db.connect(db_file)
+    try:
+        projects = pd.DataFrame({"project_id": ["X"], "name": ["x"], "status": [status],
+                                 "start_month": [dt.date(2026, 5, 1)], "duration_months": [3], "budget": [10.0],
+                                 "depends_on": [[]]})
+        return snapshots.create_snapshot(con, label="bare", as_of=dt.date(2026, 4, 30),
+                                         frames={"projects": projects}, files=[])
     finally:
         con.close()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import db, snapshots
+from store import db
 from tests import delivery_data
-from tests.delivery_data import rerun
+from tests.delivery_data import bare_snapshot, rerun
 
 PAGE = "pages/delivery.py"
 
@@ -95,12 +93,7 @@ def test_inconsistent_thresholds_show_a_translated_error(snapshot):
 
 
 def test_snapshot_without_reports(db_file, monkeypatch):
-    con = db.connect(db_file)
-    projects = pd.DataFrame({"project_id": ["X"], "name": ["x"], "status": ["proposed"],
-                             "start_month": [dt.date(2026, 5, 1)], "duration_months": [3], "budget": [10.0],
-                             "depends_on": [[]]})
-    sid = snapshots.create_snapshot(con, label="only", as_of=dt.date(2026, 4, 30), frames={"projects": projects}, files=[])
-    con.close()
+    sid = bare_snapshot(db_file, "proposed")
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert at.info[0].value == "本快照中没有处于交付阶段的项目，也没有状态报告。"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import db, snapshots
+from store import db
 from tests import delivery_data
-from tests.delivery_data import rerun
+from tests.delivery_data import bare_snapshot, rerun
 
 PAGE = "pages/maturity.py"
 
@@ -80,12 +78,7 @@ def test_noise_is_not_a_change_english(snapshot):
 
 
 def test_snapshot_without_maturity_or_kpis(db_file, monkeypatch):
-    con = db.connect(db_file)
-    projects = pd.DataFrame({"project_id": ["X"], "name": ["x"], "status": ["active"],
-                             "start_month": [dt.date(2026, 5, 1)], "duration_months": [3], "budget": [10.0],
-                             "depends_on": [[]]})
-    sid = snapshots.create_snapshot(con, label="bare", as_of=dt.date(2026, 4, 30), frames={"projects": projects}, files=[])
-    con.close()
+    sid = bare_snapshot(db_file, "active")
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert [i.value for i in at.info] == ["本快照没有成熟度评估数据。", "本快照没有流程指标数据。"]

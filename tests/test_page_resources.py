@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.selection_types import SelectedProject, SelectionParams, SelectionResult
-from store import db, scenarios, snapshots
+from store import db, scenarios
 from tests import delivery_data
-from tests.delivery_data import rerun
+from tests.delivery_data import bare_snapshot, rerun
 
 PAGE = "pages/resources.py"
 
@@ -85,12 +83,7 @@ def test_scenario_view_chinese(prepared):
 
 
 def test_snapshot_without_capacity(db_file, monkeypatch):
-    con = db.connect(db_file)
-    projects = pd.DataFrame({"project_id": ["X"], "name": ["x"], "status": ["active"],
-                             "start_month": [dt.date(2026, 5, 1)], "duration_months": [3], "budget": [10.0],
-                             "depends_on": [[]]})
-    sid = snapshots.create_snapshot(con, label="bare", as_of=dt.date(2026, 4, 30), frames={"projects": projects}, files=[])
-    con.close()
+    sid = bare_snapshot(db_file, "active")
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("en", sid)
     assert at.info[0].value.startswith("This snapshot has no capacity plan")
