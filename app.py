@@ -23,8 +23,6 @@ from ui.session import (
     t,
 )
 
-ROOT = Path(__file__).resolve().parent
-
 # (section key, page file, title key, icon); the first page is the landing page.
 PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.portfolio", "pages/overview.py", "page.overview", ":material/dashboard:"),
@@ -89,8 +87,6 @@ def main() -> None:
     _sidebar()
     sections: dict[str, list[st.Page]] = {}
     for section, file, title_key, icon in PAGES:
-        if not (ROOT / file).exists():  # pages appear when they are built
-            continue
         sections.setdefault(t(section), []).append(
             st.Page(file, title=t(title_key), icon=icon, url_path=Path(file).stem)
         )

@@ -16,8 +16,7 @@ st.title(t("overview.title"))
 SNAPSHOT = snapshot_id()
 if SNAPSHOT is None:
     st.info(t("overview.no_snapshot"))
-    if ov.page_exists("pages/data.py"):
-        st.page_link("pages/data.py", label=t("overview.link.data"), icon=":material/upload_file:")
+    st.page_link("pages/data.py", label=t("overview.link.data"), icon=":material/upload_file:")
     st.stop()
 
 try:
@@ -31,8 +30,7 @@ st.caption(t("overview.caption", label=DATA.label, as_of=DATA.as_of.isoformat(),
 
 
 def link(page: str, label_key: str, icon: str) -> None:
-    if ov.page_exists(page):
-        st.page_link(page, label=t(label_key), icon=icon)
+    st.page_link(page, label=t(label_key), icon=icon)
 
 
 def portfolio_tile() -> None:
@@ -116,7 +114,7 @@ with decisions:
     st.subheader(t("overview.decide.title"))
     for line, page in ov.decision_lines(DATA):
         st.markdown(f"- {line}")
-        if page and ov.page_exists(page):
+        if page:
             st.page_link(page, label=t("overview.decide.open"), icon=":material/arrow_forward:")
 
 if DATA.recommendation is not None:

@@ -128,3 +128,15 @@ def test_an_unknown_snapshot_choice_falls_back_to_the_newest(db_file, monkeypatc
     at.run()
     assert at.session_state["snapshot_id"] == second
     db.close_shared(db_file)
+
+
+def test_every_routed_page_file_exists():
+    """app.py routes a fixed list; a missing page file must fail here, not vanish from the menu."""
+    import ast
+
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = next(ast.literal_eval(node.value) for node in tree.body
+                 if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PAGES")
+    assert len(pages) == 9
+    for _, file, _, _ in pages:
+        assert (ROOT / file).is_file(), file

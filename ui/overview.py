@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -37,7 +36,6 @@ from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
 from ui.session import db_path, lang, t
 
-ROOT = Path(__file__).resolve().parent.parent
 HOT_SPOT_MONTHS = 6
 STATUS_ORDER = ("active", "approved", "proposed", "on_hold", "completed", "cancelled")
 # Decided work; everything else (proposed, on hold) is an open proposal, as the optimiser treats it.
@@ -112,11 +110,6 @@ class OverviewData:
         if self.recommendation is None:
             return len(self.proposals)
         return int((~self.proposals["in_plan"].astype(bool)).sum())
-
-
-def page_exists(page: str) -> bool:
-    """Pages appear as they are built (see app.py); a link to a missing page would fail."""
-    return (ROOT / page).exists()
 
 
 def recommended_key(snapshot_id: int) -> tuple[int, str] | None:
