@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-import duckdb
 import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, error_text, language_from_locale, translate
@@ -89,18 +88,13 @@ def actor() -> str | None:
     return name or None
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.shared_connection(path)
-
-
 def db_path() -> str:
     return str(db.db_path())
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A new cursor on the process's cached connection, for this run's work."""
-    return _connection(db_path()).cursor()
+def cursor() -> db.Connection:
+    """A new cursor on the process's one connection (store.db keeps it), for this run's work."""
+    return db.cursor(db_path())
 
 
 def show_error(error: Exception) -> None:
