@@ -370,7 +370,7 @@ def log_solve(
         "violated": list(result.violated),
         "params": params.to_dict(),
     }
-    summary = f"{result.status} {params.objective}={_fmt(objective)} gap={_fmt(details['gap'])} solver={result.solver}"
+    summary = f"{result.status} {params.objective}={log_number(objective)} gap={log_number(details['gap'])} solver={result.solver}"
     return decision_log.append(con, "optimize", actor=actor, snapshot_id=snapshot_id, summary=summary, details=details)
 
 
@@ -398,7 +398,8 @@ def log_analysis(
     return decision_log.append(con, kind, actor=actor, snapshot_id=snapshot_id, summary=summary, details=entry)
 
 
-def _fmt(value: float | None) -> str:
+def log_number(value: float | None) -> str:
+    """A number as the decision log's one-line summaries write it ('-' when undefined)."""
     return "-" if value is None else f"{value:.6g}"
 
 

@@ -277,7 +277,7 @@ def force_prices(data: PortfolioData, run: OptimiserRun, project_ids: Sequence[s
         status.update(label=t("optimiser.progress.forcing_done", n=len(project_ids)), state="complete", expanded=False)
     scenarios.log_analysis(
         cursor(), "price_of_forcing", snapshot_id=run.snapshot_id, params=run.params, actor=actor(),
-        summary=", ".join(f"{p}={_fmt_log(v.price_of_forcing)}" for p, v in priced.items()),
+        summary=", ".join(f"{p}={scenarios.log_number(v.price_of_forcing)}" for p, v in priced.items()),
         details={"prices": {p: v.price_of_forcing for p, v in priced.items()},
                  "infeasible": [p for p, v in priced.items() if v.forcing_infeasible]},
         seconds=time.perf_counter() - started,
@@ -285,9 +285,6 @@ def force_prices(data: PortfolioData, run: OptimiserRun, project_ids: Sequence[s
     merged = tuple(_with_price(item, priced.get(item.project_id)) for item in run.explanations)
     return replace(run, explanations=merged)
 
-
-def _fmt_log(value: float | None) -> str:
-    return "-" if value is None else f"{value:.6g}"
 
 
 def _with_price(item: LeftOut, priced: LeftOut | None) -> LeftOut:
@@ -305,7 +302,7 @@ def run_marginal_values(data: PortfolioData, run: OptimiserRun) -> OptimiserRun:
         status.update(label=t("optimiser.progress.marginal_done", n=len(values)), state="complete", expanded=False)
     scenarios.log_analysis(
         cursor(), "marginal_values", snapshot_id=run.snapshot_id, params=run.params, actor=actor(),
-        summary=", ".join(f"{v.resource}={_fmt_log(v.value_per_unit)}" for v in values),
+        summary=", ".join(f"{v.resource}={scenarios.log_number(v.value_per_unit)}" for v in values),
         details={"values": [{"resource": v.resource, "kind": v.kind, "value_per_unit": v.value_per_unit,
                              "method": v.method} for v in values]},
         seconds=time.perf_counter() - started,
