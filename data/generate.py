@@ -4,7 +4,7 @@ What it makes
 -------------
 One "truth" timeline of a PMO's portfolio, observed at month ends as snapshots. Projects enter the
 pipeline as proposals, get approved, start, slip, pause, grow in scope and finish; new proposals
-appear; a few are cancelled. Each snapshot holds the eight tables of the import contract (issue 2)
+appear; a few are cancelled. Each snapshot holds the nine tables of the import contract (issue 2)
 as they stood at its as-of date, so trends (CPI/SPI, forecast slip, scope creep, maturity) show
 across snapshots, and history is consistent: a status report dated in March is the same row in
 every snapshot that contains it.
@@ -30,6 +30,11 @@ Conventions of the generated data
   that reporting month and those met on time. `benefit_realized` is set on the completion report
   only (benefit measured at hand-over). `forecast_finish` extrapolates the pace so far.
 - `error_rate` is a fraction (0.035 = 3.5 %); `unit_cost` is 万元 per case.
+- Spend profiles (`spend_profile`, optional in the contract) for a handful of projects that do not
+  spend evenly: most open infrastructure projects buy hardware up front (30-50 % of the budget in
+  their first month, the rest evenly), and some digital and customer-experience proposals roll out
+  in waves that grow towards go-live (the last month 2.5-4 times the first). Amounts are in 万元 and
+  add up to the budget of each snapshot (scope creep rescales them); everyone else spends evenly.
 - Two processes (立项审批 from 8 months before the end, 需求变更审批 from 4 months before) improve
   after a process change (a PDCA step); the other processes are stationary noise.
 - Capacity is a steady in-house headcount per role plus contractors (外包, priced by
@@ -52,7 +57,7 @@ Benchmark files (10,000 projects, 1,000,000 status rows)
 `--all-reporting` gives the benchmark shape: every project is in delivery for the whole window
 (active, a tenth on hold), so status_reports has exactly projects x months rows. On the two-core
 build machine this takes about 3 s to generate and 12 s to write (76 MB), 0.6 GB peak memory.
-Drop `--tables` to build all eight tables (demand then has about nine million rows and memory
+Drop `--tables` to build all nine tables (demand then has about nine million rows and memory
 peaks near 1.4 GB). Without `--all-reporting` the same sizes give a realistic lifecycle mix with
 far fewer status rows (about 100,000 for 10,000 projects over 24 months).
 """
@@ -274,6 +279,12 @@ PROCESSES: tuple[Process, ...] = (
     Process("项目收尾验收", 20.0, 1.0, 0.07, 3.0),
 )
 KPI_HISTORY_MONTHS = 24
+
+# Spend profiles: who spends unevenly, and how (see the module docstring).
+FRONT_LOADED_FIRST_MONTH = (0.3, 0.5)  # share of the budget an infrastructure project spends in month 0
+FRONT_LOADED_CHANCE = 0.6              # of open infrastructure projects of 4 months or more
+BACK_LOADED_RAMP = (1.5, 3.0)          # a rollout's last month spends 1 + ramp times its first
+BACK_LOADED_CHANCE = 0.25              # of digital and customer-experience proposals of 4 months or more
 
 # Lifecycle archetypes of lifecycle mode and their share of the portfolio.
 KINDS = ("done_before", "done_in_window", "active", "starts_in_window", "on_hold", "approved", "proposal",
@@ -925,12 +936,13 @@ class _World:
     capacity: tuple[int, int, np.ndarray] | None
     maturity_seed: int
     kpis: pd.DataFrame
+    spend_shapes: dict[int, np.ndarray] = field(default_factory=dict)  # project -> share of budget per month
 
 
 def _build_world(projects: int, first: int, last: int, seed: int, all_reporting: bool,
                  snapshot_months: Sequence[int], tables: Sequence[str] = TABLES) -> _World:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
-    plan_rng, names_rng, demand_rng, money_rng, score_rng, evm_rng, kpi_rng, _ = streams
+    plan_rng, names_rng, demand_rng, money_rng, score_rng, evm_rng, kpi_rng, profile_rng = streams
     planner = _plan_all_reporting if all_reporting else _plan_lifecycle
     plan = planner(plan_rng, projects, first, last)
     plan.reorder(np.lexsort((plan_rng.random(projects), plan.created)))  # ids follow creation order
@@ -949,7 +961,31 @@ def _build_world(projects: int, first: int, last: int, seed: int, all_reporting:
     kpi_low = min(first, last - KPI_HISTORY_MONTHS + 1)
     return _World(first, last, plan, np.array(_project_ids(plan.created), dtype=object), names, departments,
                   sponsors, managers, demand, money, _scores(score_rng, plan), finish, reports, capacity,
-                  int(kpi_rng.integers(2**31)), _kpi_truth(kpi_rng, kpi_low, last))
+                  int(kpi_rng.integers(2**31)), _kpi_truth(kpi_rng, kpi_low, last),
+                  spend_shapes=_spend_shapes(profile_rng, plan))
+
+
+def _spend_shapes(rng: np.random.Generator, plan: _Plan) -> dict[int, np.ndarray]:
+    """Share of the budget per month of the projects that do not spend evenly (front- or back-loaded).
+
+    Drawn from a stream of its own, so adding profiles left every other table of the sample unchanged.
+    """
+    draws = rng.random(plan.n)
+    first_month = rng.uniform(*FRONT_LOADED_FIRST_MONTH, plan.n)
+    ramp = rng.uniform(*BACK_LOADED_RAMP, plan.n)
+    eligible = ~np.isin(plan.kind, (K_DONE_BEFORE, K_CANCELLED)) & (plan.duration >= 4)
+    front = eligible & (plan.category == INFRA) & (draws < FRONT_LOADED_CHANCE)
+    back = eligible & np.isin(plan.category, (DIGITAL, CX)) & (plan.kind == K_PROPOSAL) & (draws < BACK_LOADED_CHANCE)
+    shapes: dict[int, np.ndarray] = {}
+    for index in np.flatnonzero(front | back).tolist():
+        months = int(plan.duration[index])
+        if front[index]:
+            weights = np.full(months, (1.0 - first_month[index]) / (months - 1))
+            weights[0] = first_month[index]
+        else:
+            weights = 1.0 + ramp[index] * np.arange(months) / (months - 1)
+        shapes[index] = weights / weights.sum()
+    return shapes
 
 
 def _projects_frame(world: _World, month: int, present: np.ndarray) -> pd.DataFrame:
@@ -1026,11 +1062,27 @@ def _snapshot(world: _World, month: int, position: int, snapshots: int, tables: 
         "maturity": lambda: _maturity_frame(np.random.default_rng(world.maturity_seed),
                                             (month - world.first) / max(world.last - world.first, 1)),
         "process_kpis": lambda: _kpi_frame(world, month),
+        "spend_profile": lambda: _spend_profile_frame(world, month),
     }
     frames = {table: builders[table]() for table in TABLES if table in set(tables)}
     as_of = month_end(month)
     label = f"{as_of.year}-{as_of.month:02d} 月度快照 Monthly snapshot"
     return GeneratedSnapshot(label=label, as_of=as_of, frames=frames)
+
+
+def _spend_profile_frame(world: _World, month: int) -> pd.DataFrame:
+    """Planned spend per month of the profiled projects present at `month`, adding up to that month's budget."""
+    chosen = np.array([i for i in sorted(world.spend_shapes) if world.plan.created[i] <= month], dtype=np.int64)
+    budgets = world.money.budget_at(chosen, month) if len(chosen) else np.array([])
+    ids, offsets, amounts = [], [], []
+    for index, budget in zip(chosen.tolist(), budgets.tolist(), strict=True):
+        planned = np.round(budget * world.spend_shapes[index], 2)
+        planned[-1] = round(budget - planned[:-1].sum(), 2)  # rounding never moves the total off the budget
+        ids += [world.ids[index]] * len(planned)
+        offsets += list(range(len(planned)))
+        amounts += planned.tolist()
+    return pd.DataFrame({"project_id": pd.Series(ids, dtype=object), "month_offset": np.array(offsets, dtype=np.int64),
+                         "planned_spend": np.array(amounts, dtype=float)})
 
 
 def _scores_frame(world: _World, present: np.ndarray) -> pd.DataFrame:
@@ -1071,7 +1123,7 @@ def generate(
 ) -> list[GeneratedSnapshot]:
     """Generate `snapshots` monthly snapshots (default min(months, 6)) ending at `end_month`.
 
-    The same arguments always give the same frames. `tables` limits which of the eight tables
+    The same arguments always give the same frames. `tables` limits which of the nine tables
     are built (all by default); `all_reporting` is the benchmark shape described in the module.
     """
     if projects < 10:
@@ -1128,6 +1180,8 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "process_kpis": (("process", "流程", "text"), ("month", "月份", "month"),
                      ("cycle_time_days", "周期（天）", "number"), ("unit_cost", "单位成本", "number"),
                      ("error_rate", "差错率", "fraction"), ("volume", "业务量", "int")),
+    "spend_profile": (("project_id", "项目编号", "text"), ("month_offset", "相对月份", "int"),
+                      ("planned_spend", "月度支出", "money")),
 }
 STATUS_ZH = {"proposed": "提议", "approved": "已批准", "active": "进行中", "on_hold": "暂停",
              "completed": "已完成", "cancelled": "已取消"}
@@ -1168,6 +1222,7 @@ MIXED_STYLES: dict[str, tuple[FileStyle, ...]] = {
     "status_reports": (PLAIN, EXCEL_BOM, EXCEL_ZH, SEMICOLON, WPS_ZH, EXCEL_BOM),
     "maturity": (PLAIN, EXCEL_ZH, TSV_ZH, WPS_ZH, EXCEL_ZH, EXCEL_ZH),
     "process_kpis": (PLAIN, WPS_ZH, SEMICOLON, EXCEL_BOM, EXCEL_ZH, TSV_ZH),
+    "spend_profile": (PLAIN, EXCEL_ZH, EXCEL_BOM, TSV_ZH, WPS_ZH, EXCEL_ZH),
 }
 _BUNDLE_DIR = re.compile(r"^\d{2,}_\d{4}-\d{2}$")
 

@@ -1,4 +1,4 @@
-"""The import data contract, as data: the eight file kinds and every column of each.
+"""The import data contract, as data: the nine file kinds and every column of each.
 
 One `Column` per column: canonical English snake_case name, the Chinese header accepted as an alias,
 its value type, whether it is required, its range or allowed values. The reader (header matching),
@@ -225,6 +225,20 @@ KINDS: dict[str, Kind] = {
             ),
             key=("process", "month"),
         ),
+        # Optional: how a project's budget falls over its months. Month k of a project spends
+        # budget x planned_spend_k / sum(planned_spend); the budget stays the one total, so the
+        # profile may be typed as amounts or as percentages (see docs/optimiser.md, "Spend").
+        Kind(
+            "spend_profile",
+            "支出计划",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("month_offset", "相对月份", "int", required=True, minimum=0, maximum=600),
+                _C("planned_spend", "月度支出", "number", required=True, minimum=0, percent="points", money=True),
+            ),
+            key=("project_id", "month_offset"),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
     )
 }
 KIND_ORDER: tuple[str, ...] = tuple(KINDS)
@@ -239,6 +253,8 @@ _KIND_FILE_ALIASES: dict[str, tuple[str, ...]] = {
     "status_reports": ("status", "status_report", "状态", "周报", "月报"),
     "maturity": ("成熟度", "maturity_assessment"),
     "process_kpis": ("kpis", "kpi", "process_kpi", "流程kpi"),
+    "spend_profile": ("spend_profiles", "spending_profile", "spend_plan", "月度支出", "月度支出计划", "用款计划",
+                      "资金计划"),
 }
 
 _SEPARATORS = re.compile(r"[\s_\-./·]+")
@@ -362,14 +378,14 @@ def contract_markdown() -> str:
         "<!-- Generated from store/contract.py by `python -m store.contract > docs/data-contract.md`;"
         " tests/test_contract.py checks it is current. -->",
         "",
-        "A snapshot is one to eight CSV files, one per kind below, uploaded one by one, several at once or as",
+        "A snapshot is one to nine CSV files, one per kind below, uploaded one by one, several at once or as",
         "a `.zip`. Each file's kind is recognised from its headers: the English name or the Chinese header,",
         "in any case, with any spacing, in any order. Money columns are in the snapshot's currency unit",
         "(default 万元). An import is all-or-nothing: every problem is listed (file, row as the spreadsheet",
         "shows it, column, value, what was expected) and nothing is written while any error remains.",
         "Warnings (suspicious but usable, e.g. an open project without demand rows) do not block.",
         "",
-        "一个数据快照由一至八个 CSV 文件组成（每类一个），可逐个上传、一次上传多个或打包为 `.zip`。系统根据表头识别",
+        "一个数据快照由一至九个 CSV 文件组成（每类一个），可逐个上传、一次上传多个或打包为 `.zip`。系统根据表头识别",
         "文件类型：英文列名或中文表头均可，大小写、空格和列顺序不限。金额列使用快照的货币单位（默认万元）。导入要么",
         "全部成功，要么完全不写入：所有问题（文件、表格中的行号、列、值、期望的格式）会一次列出，只要还有错误就不会写入。",
         "警告（可疑但可用，例如未结束的项目没有人力需求行）不会阻止导入。",
@@ -393,8 +409,28 @@ def contract_markdown() -> str:
             name = f"**{col.name}**" if col.required else col.name
             lines.append(f"| {name} | {col.zh} | {kind_type} | {required} | {column_rule(col, 'en')} | {column_rule(col, 'zh')} |")
         lines.append("")
+    lines += _spend_profile_notes()
     lines += _cross_checks_notes()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _spend_profile_notes() -> list[str]:
+    return [
+        "## Spend profile rule · 支出计划规则",
+        "",
+        "`spend_profile` is optional. Without it, a project's budget is spread evenly over its",
+        "`duration_months`. With it, the project spends in its k-th month (k = `month_offset`, 0-based from",
+        "its start, as in `demand`) budget × `planned_spend`ₖ / Σ `planned_spend`: the budget stays the one",
+        "total and the profile only says how it falls over the months, so it may be typed as amounts",
+        "(e.g. `1,200`) or as percentages (`40%`, read as 40). Months missing from a profiled project's",
+        "rows spend nothing.",
+        "",
+        "支出计划为可选文件。没有它时，项目预算按工期（月）平均分摊；有它时，项目第 k 个月（k 即相对月份，从项目开始",
+        "月份起算，0 表示第一个月，与资源需求相同）的支出为 预算 × 该月计划支出 ÷ 全部计划支出之和。预算仍是唯一的",
+        "总额，支出计划只决定它在各月的分布，因此既可以填写金额（如 `1,200`），也可以填写百分比（`40%` 读作 40）。",
+        "已填写支出计划的项目，未列出的月份支出为 0。",
+        "",
+    ]
 
 
 def _cross_checks_notes() -> list[str]:
@@ -402,14 +438,17 @@ def _cross_checks_notes() -> list[str]:
         "## Checks across rows and files · 跨行与跨文件校验",
         "",
         "Errors · 错误: duplicate keys (e.g. the same project id twice, capacity for the same role and month",
-        "twice); scores, demand and status reports naming a project or objective that is not in the import",
-        "(the projects / objectives file must be imported with them); `depends_on` naming an unknown project",
-        "or the project itself; dependency cycles; `latest_start_month` before `start_month`.",
+        "twice); scores, demand, status reports and spend profiles naming a project or objective that is not in",
+        "the import (the projects / objectives file must be imported with them); `depends_on` naming an unknown",
+        "project or the project itself; dependency cycles; `latest_start_month` before `start_month`; a spend",
+        "profile month at or after the project's duration; a spend profile of only zeros for a project whose",
+        "budget is above 0.",
         "",
         "Warnings · 警告: an open project (proposed, approved, active, on hold) without demand rows or without",
         "scores; an objective nobody scored; demand after a project's last month; demand for a role without",
         "capacity; more milestones met than due; a status report dated after the as-of date; objectives",
-        "with missing or all-zero weights.",
+        "with missing or all-zero weights; a spend profile whose total differs from the project's budget by",
+        "more than 0.5 % (it is then used as shares of the budget).",
         "",
         "As-of date · 截止日期: given on import, else the latest `report_date`, else the last day of the latest",
         "process-KPI month, else today.",

@@ -2,10 +2,12 @@
 
 Errors: duplicate keys (a project id twice, capacity for the same role and month twice, ...),
 references to a project or objective that is not in the import, a file whose references need a
-file that is missing, unknown or self dependencies, dependency cycles, latest start before start.
-Warnings (suspicious but usable): an open project with no demand rows or no scores, an objective
-nobody scored, demand after a project's last month, demand for a role without capacity, more
-milestones met than due, status reports dated after the snapshot's as-of date, partial weights.
+file that is missing, unknown or self dependencies, dependency cycles, latest start before start,
+a spend-profile month at or after the project's duration, an all-zero spend profile for a project
+with a budget. Warnings (suspicious but usable): an open project with no demand rows or no scores,
+an objective nobody scored, demand after a project's last month, demand for a role without capacity,
+more milestones met than due, status reports dated after the snapshot's as-of date, partial weights,
+a spend profile whose total differs from the budget by more than PROFILE_TOLERANCE (used as shares).
 
 Rows whose key cells were already unreadable are left out here (their cell problem is reported).
 """
@@ -26,6 +28,8 @@ from store.import_types import ERROR, WARNING, Problem
 
 ROW = "__row"  # the record number column carried next to the typed columns
 OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
+# A spend profile whose total is within this share of the budget is taken as the budget typed as amounts.
+PROFILE_TOLERANCE = 0.005
 
 
 @dataclass
@@ -358,6 +362,50 @@ def _weights(objectives: ParsedFile | None, out: Collector) -> None:
         out.file(objectives, "weights_zero", WARNING)
 
 
+def check_spend_profile(projects: ParsedFile, profile: ParsedFile, out: Collector) -> None:
+    """Months beyond the project's duration; per project, an all-zero profile (error when the budget is
+    above 0) or a total that is not the budget (warning: the profile is then used as shares).
+
+    Rows naming an unknown project, or whose cells were unreadable, are left out here (reported already).
+    """
+    needed = ("project_id", "month_offset", "planned_spend")
+    if not all(profile.has(c) for c in needed) or not all(projects.has(c) for c in ("project_id", "duration_months", "budget")):
+        return
+    known = {pid: (duration, budget) for pid, duration, budget in zip(
+        projects.table["project_id"].to_pylist(), projects.table["duration_months"].to_pylist(),
+        projects.table["budget"].to_pylist(), strict=True) if pid is not None}
+    ids = profile.table["project_id"].to_pylist()
+    offsets = profile.table["month_offset"].to_pylist()
+    duration = [known.get(pid, (None, None))[0] for pid in ids]
+    late = np.array([o is not None and d is not None and o >= d for o, d in zip(offsets, duration, strict=True)], dtype=bool)
+    if late.any():
+        # The message names each row's own duration, so rows are reported one duration at a time.
+        for months in sorted({d for d, bad in zip(duration, late, strict=True) if bad}):
+            mask = late & np.array([d == months for d in duration], dtype=bool)
+            out.rows(profile, mask, "month_offset", "profile_after_end", duration=months, last=months - 1)
+    frame = pd.DataFrame({"project_id": ids, "spend": profile.table["planned_spend"].to_pylist(),
+                          "position": np.arange(len(ids))})
+    frame = frame[frame["project_id"].isin(list(known)) & frame["spend"].notna() & ~late]
+    if frame.empty:
+        return
+    grouped = frame.groupby("project_id", sort=False).agg(total=("spend", "sum"), first=("position", "min"))
+    for pid, total, first in zip(grouped.index, grouped["total"], grouped["first"], strict=True):
+        budget = known[pid][1]
+        if budget is None:
+            continue
+        at = np.array([int(first)])
+        if total <= 0 and budget > 0:
+            out.rows(profile, at, "planned_spend", "profile_all_zero", project=pid, budget=_amount(budget))
+        elif total > 0 and abs(total - budget) > PROFILE_TOLERANCE * budget:
+            out.rows(profile, at, "planned_spend", "profile_total_differs", severity=WARNING, project=pid,
+                     total=_amount(total), budget=_amount(budget))
+
+
+def _amount(value: float) -> str:
+    """1200.0 -> '1,200'; 450.5 -> '450.5' (at most two decimals)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:
     """Every cross-row and cross-file problem of one import."""
     out = Collector(limit)
@@ -366,6 +414,8 @@ def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) ->
     check_references(files, out)
     if "projects" in files:
         check_dependencies(files["projects"], out)
+    if "projects" in files and "spend_profile" in files:
+        check_spend_profile(files["projects"], files["spend_profile"], out)
     check_warnings(files, as_of, out)
     return out.problems
 

@@ -30,6 +30,7 @@ DATA_TABLES: tuple[str, ...] = (
     "status_reports",
     "maturity",
     "process_kpis",
+    "spend_profile",  # optional (migration 030)
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
 OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios")

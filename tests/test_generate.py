@@ -49,7 +49,7 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path):
     write_bundle(generate(projects=30, months=3, seed=11), tmp_path / "b")
     write_bundle(generate(projects=30, months=3, seed=12), tmp_path / "c")
     first, second, other = _files(tmp_path / "a"), _files(tmp_path / "b"), _files(tmp_path / "c")
-    assert len(first) == 3 * 9  # three snapshots of eight CSV files and snapshot.json
+    assert len(first) == 3 * 10  # three snapshots of nine CSV files and snapshot.json
     assert first == second
     assert first["03_2026-10/projects.csv"] != other["03_2026-10/projects.csv"]
 
