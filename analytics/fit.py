@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from analytics.prepare import Prepared, month_label
+from analytics.prepare import Prepared, committed_in_horizon, month_label
 
 TOLERANCE = 1e-7
 
@@ -49,8 +49,8 @@ class FitState:
             str(g): pid for pid, g in committed["exclusive_group"].items() if g is not None
         }
         self.high_risk = int(committed["high_risk"].sum())
-        for row in committed.itertuples():
-            self._add_category(row.category, self._in_horizon(int(row.start_rel), int(row.duration)) * float(row.monthly_spend))
+        for pid, spend in committed_in_horizon(prep, committed.index).items():
+            self._add_category(committed.at[pid, "category"], float(spend))
         self._categories = projects["category"]
         self._option_rows = _index_rows(prep.option_load["option"].to_numpy(), len(prep.options))
         self._spend_rows = _index_rows(prep.option_spend_month["option"].to_numpy(), len(prep.options))
@@ -74,9 +74,6 @@ class FitState:
             self.add(int(option))
 
     # ------------------------------------------------------------------------------------ state
-
-    def _in_horizon(self, start: int, duration: int) -> int:
-        return max(0, min(start + duration, self.prep.horizon) - max(start, 0))
 
     def _add_category(self, category: Any, spend: float) -> None:
         key = "-" if category is None or (isinstance(category, float) and np.isnan(category)) else str(category)

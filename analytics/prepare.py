@@ -19,7 +19,9 @@ Rules decided here and documented in docs/optimiser.md:
 - with `allow_cancel_committed`, active work (or approved work whose start has passed) may only be
   kept at its actual start or cancelled; approved work not yet started may also be deferred inside
   its window;
-- spend is the budget spread evenly over the duration; only the months inside the horizon count.
+- spend: a project's k-th month spends budget x planned_spend_k / sum(planned_spend) when the
+  snapshot gives it a spend profile, else budget / duration (`project_month_spend`); only the months
+  inside the horizon count, for options, committed work and every figure built on them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,7 @@ from analytics.selection_types import PortfolioData, SelectionParams
 COMMITTED_STATUSES = frozenset({"active", "approved"})
 IGNORED_STATUSES = frozenset({"completed", "cancelled"})
 REQUIRED_PROJECT_COLUMNS = ("project_id", "status", "start_month", "duration_months", "budget")
+PROFILE_COLUMNS = ("project_id", "month_offset", "planned_spend")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -74,11 +77,13 @@ class Prepared:
     options: pd.DataFrame                # option, project_id, t (relative start), value, spend
     option_load: pd.DataFrame            # option, role, month (relative), fte  (all roles)
     option_spend_month: pd.DataFrame     # option, month (relative), spend     (inside the horizon)
+    project_spend: pd.DataFrame          # project_id, month_offset, spend: every month of every project
     roles: tuple[str, ...]               # every role seen in demand or capacity
     capacity: np.ndarray                 # roles x H, NaN where the role has no capacity data at all
     hire_cost: np.ndarray                # roles x H, NaN where hiring is not possible
     committed_load: np.ndarray           # roles x H
     committed_spend: np.ndarray          # H
+    committed_project_spend: pd.Series   # index project_id (committed work): its spend inside the horizon
     committed_value: float
     fiscal_years: np.ndarray             # H, fiscal year of each month
     dependencies: pd.DataFrame           # project_id, predecessor, kind, predecessor_end (relative)
@@ -132,25 +137,36 @@ def prepare(data: PortfolioData, params: SelectionParams) -> Prepared:
     horizon_start = month_index(params.horizon_start)
     horizon = params.horizon_months
     projects = _classify(data, params, horizon_start, horizon)
+    spend = project_month_spend(
+        pd.DataFrame({"project_id": projects.index, "duration_months": projects["duration"].to_numpy(),
+                      "budget": projects["budget"].to_numpy()}),
+        data.spend_profile,
+    )
     options = _options(projects, params)
+    option_spend_month = _option_spend_month(options, projects, spend, horizon)
+    options["spend"] = np.bincount(option_spend_month["option"].to_numpy(dtype=int),
+                                   weights=option_spend_month["spend"].to_numpy(dtype=float), minlength=len(options))
     demand = _demand(data.demand, projects)
     roles = tuple(sorted(set(demand["role"]) | set(data.capacity.get("role", pd.Series(dtype=str)))))
     capacity, hire_cost = _capacity(data.capacity, roles, horizon_start, horizon)
     option_load = _option_load(options, demand, horizon)
     committed_load = _committed_load(projects, demand, roles, horizon)
     committed = projects[projects["kind"] == "committed"]
+    committed_spend, committed_project_spend = _committed_spend(committed, spend, horizon)
     return Prepared(
         months=tuple(month_label(horizon_start + t) for t in range(horizon)),
         horizon_start=horizon_start,
         projects=projects,
         options=options,
         option_load=option_load,
-        option_spend_month=_option_spend_month(options, projects, horizon),
+        option_spend_month=option_spend_month,
+        project_spend=spend,
         roles=roles,
         capacity=capacity,
         hire_cost=hire_cost if params.allow_hiring else np.full_like(hire_cost, np.nan),
         committed_load=committed_load,
-        committed_spend=_committed_spend(committed, horizon),
+        committed_spend=committed_spend,
+        committed_project_spend=committed_project_spend,
         committed_value=float(committed["value"].sum()),
         fiscal_years=np.array([fiscal_year(horizon_start + t, params.fiscal_year_start_month) for t in range(horizon)]),
         dependencies=_dependencies(projects),
@@ -212,10 +228,9 @@ def _classify(data: PortfolioData, params: SelectionParams, horizon_start: int, 
         lasts.append(last)
     frame["kind"], frame["first_start"], frame["last_start"] = kinds, firsts, lasts
     frame["outside_horizon"] = (frame["kind"] == "candidate") & (frame["first_start"] > frame["last_start"])
-    frame["monthly_spend"] = frame["budget"] / frame["duration"]
     keep = ["name", "category", "status", "kind", "duration", "budget", "value", "risk_score", "high_risk",
             "mandatory", "forced_in", "forced_out", "depends_on", "exclusive_group", "start_rel", "latest_rel",
-            "first_start", "last_start", "outside_horizon", "monthly_spend"]
+            "first_start", "last_start", "outside_horizon"]
     out = frame[keep].copy()
     out.index.name = "project_id"
     return out
@@ -256,7 +271,7 @@ def _blank(value: Any) -> bool:
 
 
 def _options(projects: pd.DataFrame, params: SelectionParams) -> pd.DataFrame:
-    """One row per (candidate, allowed start): the decision variables of the model."""
+    """One row per (candidate, allowed start): the decision variables of the model (spend added by `prepare`)."""
     cands = projects[(projects["kind"] == "candidate") & ~projects["outside_horizon"]]
     counts = (cands["last_start"] - cands["first_start"] + 1).to_numpy(dtype=int)
     pids = np.repeat(cands.index.to_numpy(), counts)
@@ -266,12 +281,7 @@ def _options(projects: pd.DataFrame, params: SelectionParams) -> pd.DataFrame:
     value = np.repeat(cands["value"].to_numpy(dtype=float), counts)
     if params.discount_per_month:
         value = value * (1.0 - params.discount_per_month) ** within
-    duration = np.repeat(cands["duration"].to_numpy(dtype=int), counts)
-    monthly = np.repeat(cands["monthly_spend"].to_numpy(dtype=float), counts)
-    inside = np.clip(np.minimum(start + duration, params.horizon_months) - np.maximum(start, 0), 0, None)
-    return pd.DataFrame(
-        {"option": np.arange(len(pids)), "project_id": pids, "t": start, "value": value, "spend": monthly * inside}
-    )
+    return pd.DataFrame({"option": np.arange(len(pids)), "project_id": pids, "t": start, "value": value})
 
 
 def _demand(demand: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
@@ -326,15 +336,79 @@ def _option_load(options: pd.DataFrame, demand: pd.DataFrame, horizon: int) -> p
     return merged[["option", "role", "month", "fte"]].reset_index(drop=True)
 
 
-def _option_spend_month(options: pd.DataFrame, projects: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    duration = projects.loc[options["project_id"], "duration"].to_numpy(dtype=int)
-    monthly = projects.loc[options["project_id"], "monthly_spend"].to_numpy(dtype=float)
-    option = np.repeat(options["option"].to_numpy(), duration)
-    offset = np.arange(duration.sum()) - np.repeat(np.cumsum(duration) - duration, duration)
-    month = np.repeat(options["t"].to_numpy(dtype=int), duration) + offset
-    spend = np.repeat(monthly, duration)
-    keep = (month >= 0) & (month < horizon) & (spend > 0)
-    return pd.DataFrame({"option": option[keep], "month": month[keep], "spend": spend[keep]})
+def project_month_spend(projects: pd.DataFrame, spend_profile: pd.DataFrame | None) -> pd.DataFrame:
+    """Every month of every project and what it spends: project_id, month_offset, spend.
+
+    `projects` holds project_id, duration_months and budget. A project with rows in `spend_profile`
+    (project_id, month_offset, planned_spend) spends budget x planned_spend_k / sum(planned_spend) in
+    its k-th month (0 in months the profile leaves out); any other spends budget / duration each month.
+    Rows are ordered by project (as in `projects`) then month offset, `duration` rows per project, so
+    the offsets of the i-th project start at row sum(duration[:i]). Profile rows of projects not in
+    `projects` are ignored (as demand rows are); bad rows raise InvalidInput.
+    """
+    ids = projects["project_id"].astype(str).to_numpy()
+    duration = pd.to_numeric(projects["duration_months"], errors="coerce").to_numpy(dtype=float)
+    budget = pd.to_numeric(projects["budget"], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(duration).any() or (duration < 1).any() or np.isnan(budget).any():
+        raise InvalidInput("projects need a duration >= 1 and a budget", key="explain.invalid_data", column="duration_months")
+    duration = duration.astype(int)
+    first_row = np.cumsum(duration) - duration
+    project = np.repeat(np.arange(len(ids)), duration)
+    offset = np.arange(duration.sum()) - np.repeat(first_row, duration)
+    spend = np.repeat(budget / duration, duration)
+    profile = _profile_rows(spend_profile, ids, duration)
+    if not profile.empty:
+        position = profile["position"].to_numpy(dtype=int)
+        planned = np.zeros(len(spend))
+        planned[first_row[position] + profile["month_offset"].to_numpy(dtype=int)] = profile["planned_spend"].to_numpy(dtype=float)
+        total = np.bincount(position, weights=profile["planned_spend"].to_numpy(dtype=float), minlength=len(ids))
+        if ((total <= 0) & (budget > 0))[np.unique(position)].any():
+            raise InvalidInput("a spend profile of zeros for a project with a budget", key="explain.invalid_data",
+                               column="planned_spend")
+        profiled = np.isin(project, position)
+        share = np.divide(planned, total[project], out=np.zeros(len(spend)), where=total[project] > 0)
+        spend = np.where(profiled, budget[project] * share, spend)
+    return pd.DataFrame({"project_id": ids[project], "month_offset": offset, "spend": spend})
+
+
+def _profile_rows(spend_profile: pd.DataFrame | None, ids: np.ndarray, duration: np.ndarray) -> pd.DataFrame:
+    """The profile rows of known projects, checked, with each project's position in `ids`."""
+    if spend_profile is None or spend_profile.empty:
+        return pd.DataFrame({"position": [], "month_offset": [], "planned_spend": []})
+    missing = [c for c in PROFILE_COLUMNS if c not in spend_profile.columns]
+    if missing:
+        raise InvalidInput(f"spend_profile lacks columns {missing}", key="explain.invalid_data", column=", ".join(missing))
+    frame = pd.DataFrame({
+        "position": pd.Series(spend_profile["project_id"].astype(str).to_numpy()).map(
+            pd.Series(np.arange(len(ids)), index=ids)),
+        "month_offset": pd.to_numeric(spend_profile["month_offset"], errors="coerce").to_numpy(dtype=float),
+        "planned_spend": pd.to_numeric(spend_profile["planned_spend"], errors="coerce").to_numpy(dtype=float),
+    }).dropna(subset=["position"])
+    if frame["planned_spend"].isna().any() or (frame["planned_spend"] < 0).any():
+        raise InvalidInput("planned_spend must be a number >= 0", key="explain.invalid_data", column="planned_spend")
+    offsets = frame["month_offset"].to_numpy()
+    months = duration[frame["position"].to_numpy(dtype=int)]
+    if np.isnan(offsets).any() or (offsets != np.floor(offsets)).any() or (offsets < 0).any() or (offsets >= months).any():
+        raise InvalidInput("month_offset must be a whole month inside the project's duration",
+                           key="explain.invalid_data", column="month_offset")
+    if frame.duplicated(["position", "month_offset"]).any():
+        raise InvalidInput("a project's month appears twice in spend_profile", key="explain.invalid_data",
+                           column="month_offset")
+    return frame.astype({"position": int, "month_offset": int})
+
+
+def _option_spend_month(options: pd.DataFrame, projects: pd.DataFrame, spend: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """option, month (relative), spend: each option's project months that fall inside the horizon."""
+    position = pd.Series(np.arange(len(projects)), index=projects.index)[options["project_id"]].to_numpy(dtype=int)
+    duration = projects["duration"].to_numpy(dtype=int)
+    first_row = (np.cumsum(duration) - duration)[position]
+    length = duration[position]
+    option = np.repeat(options["option"].to_numpy(), length)
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    month = np.repeat(options["t"].to_numpy(dtype=int), length) + offset
+    amount = spend["spend"].to_numpy(dtype=float)[np.repeat(first_row, length) + offset]
+    keep = (month >= 0) & (month < horizon) & (amount > 0)
+    return pd.DataFrame({"option": option[keep], "month": month[keep], "spend": amount[keep]})
 
 
 def _committed_load(projects: pd.DataFrame, demand: pd.DataFrame, roles: tuple[str, ...], horizon: int) -> np.ndarray:
@@ -350,13 +424,21 @@ def _committed_load(projects: pd.DataFrame, demand: pd.DataFrame, roles: tuple[s
     return load
 
 
-def _committed_spend(committed: pd.DataFrame, horizon: int) -> np.ndarray:
-    spend = np.zeros(horizon)
-    for row in committed.itertuples():
-        lo, hi = max(int(row.start_rel), 0), min(int(row.start_rel) + int(row.duration), horizon)
-        if hi > lo:
-            spend[lo:hi] += row.monthly_spend
-    return spend
+def _committed_spend(committed: pd.DataFrame, spend: pd.DataFrame, horizon: int) -> tuple[np.ndarray, pd.Series]:
+    """Committed work's spend per horizon month, and per project, from its actual start (inside the horizon)."""
+    rows = spend[spend["project_id"].isin(committed.index)]
+    month = committed.loc[rows["project_id"], "start_rel"].to_numpy(dtype=int) + rows["month_offset"].to_numpy(dtype=int)
+    inside = (month >= 0) & (month < horizon)
+    amount = rows["spend"].to_numpy(dtype=float)[inside]
+    by_month = np.bincount(month[inside], weights=amount, minlength=horizon)[:horizon].astype(float)
+    by_project = pd.Series(amount, index=rows["project_id"].to_numpy()[inside]).groupby(level=0).sum()
+    return by_month, by_project.reindex(committed.index, fill_value=0.0).astype(float)
+
+
+def committed_in_horizon(prep: Prepared, ids: Iterable[str]) -> pd.Series:
+    """Spend inside the horizon of the given committed projects (index project_id), from their actual
+    start and by their spend profile (0 for ids that are not committed work of this run)."""
+    return prep.committed_project_spend.reindex(pd.Index(list(ids), name="project_id"), fill_value=0.0)
 
 
 def _dependencies(projects: pd.DataFrame) -> pd.DataFrame:

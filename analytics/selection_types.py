@@ -33,6 +33,9 @@ class PortfolioData:
     demand: project_id, role, month_offset, fte.
     capacity: role, month (YYYY-MM), capacity_fte, hire_cost_per_fte_month.
     as_of: "YYYY-MM" of the snapshot.
+    spend_profile: optional project_id, month_offset, planned_spend. A project with rows spends
+        budget x planned_spend_k / sum(planned_spend) in its k-th month; one without spends its budget
+        evenly over its duration (analytics.prepare.project_month_spend). None = every project even.
     """
 
     projects: pd.DataFrame
@@ -40,6 +43,7 @@ class PortfolioData:
     demand: pd.DataFrame
     capacity: pd.DataFrame
     as_of: str
+    spend_profile: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)

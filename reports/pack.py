@@ -13,8 +13,9 @@ Two steps, kept apart so the assembly can be tested on plain data:
   projects, budget by fiscal year and category, role load against capacity by month, risks and
   the decisions the committee is asked to take.
 
-Conventions: money is in the snapshot's currency unit; the spend of a project is spread evenly over
-its months (as the optimiser assumes) to split a fiscal year's spend by category; a fiscal year is
+Conventions: money is in the snapshot's currency unit; the spend of a project falls over its months
+as the optimiser assumes (by the snapshot's spend profile, else evenly:
+`analytics.prepare.project_month_spend`) to split a fiscal year's spend by category; a fiscal year is
 named by the calendar year in which it starts (with `fiscal_year_start_month` = 4, April 2026 to
 March 2027 is fiscal year 2026); utilisation = FTE demanded / (FTE available + FTE hired).
 """
@@ -31,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.prepare import project_month_spend
 from analytics.scoring import strategic_value as score_strategic_value
 from analytics.selection_types import (
     FrontierPoint,
@@ -89,6 +91,7 @@ class PackInputs:
     objective_names: Mapping[str, str]      # objective_id -> name
     weight_set: WeightSetInfo
     strategic_value: Mapping[str, float]    # project_id -> 0-100 under the scenario's weights
+    spend_profile: pd.DataFrame | None = None   # the snapshot's spend_profile table (None: every project even)
 
 
 @dataclass(frozen=True)
@@ -355,6 +358,7 @@ def read_pack_inputs(con: Connection, scenario_id: int) -> PackInputs:
         objective_names={str(r.objective_id): str(r.name) for r in objectives.itertuples()},
         weight_set=weight_set,
         strategic_value=values,
+        spend_profile=snapshots.read_table(con, "spend_profile", scenario.snapshot_id),
     )
 
 
@@ -400,9 +404,10 @@ def assemble_pack(inputs: PackInputs, generated_on: dt.date | None = None) -> Re
     left_out = _left_out(inputs, info)
     role_load = _role_load(result)
     role_summary = _role_summary(role_load)
-    budget_by_year = _budget_by_year(inputs.params, result, selected)
+    monthly = _monthly_spend(selected, inputs.spend_profile)
+    budget_by_year = _budget_by_year(inputs.params, result, selected, monthly)
     budget_by_category = _budget_by_category(inputs.params, result)
-    summary = _summary(inputs, selected, left_out, role_load, role_summary)
+    summary = _summary(inputs, selected, left_out, role_load, role_summary, monthly)
     weight_lines = tuple(
         sorted(
             (WeightLine(oid, inputs.objective_names.get(oid, oid), float(w)) for oid, w in inputs.weight_set.weights.items()),
@@ -544,15 +549,26 @@ def _role_summary(load: tuple[RoleMonthLoad, ...]) -> tuple[RoleSummary, ...]:
     return tuple(summaries)
 
 
-def _spread(project: PackProject, months: set[str]) -> dict[str, float]:
-    """The project's cost spread evenly over its months, keeping only the months given."""
-    first, last = month_index(project.start_month), month_index(project.end_month)
-    count = max(last - first + 1, 1)
-    share = project.cost / count
-    return {month_label(i): share for i in range(first, first + count) if month_label(i) in months}
+def _monthly_spend(selected: tuple[PackProject, ...], profile: pd.DataFrame | None) -> dict[str, list[float]]:
+    """project_id -> its spend in each of its months, first month first (profile shares, else even)."""
+    frame = pd.DataFrame({
+        "project_id": [p.project_id for p in selected],
+        "duration_months": [max(month_index(p.end_month) - month_index(p.start_month) + 1, 1) for p in selected],
+        "budget": [float(p.cost) for p in selected],
+    })
+    spend = project_month_spend(frame, profile)
+    return {str(pid): [float(v) for v in part] for pid, part in spend.groupby("project_id", sort=False)["spend"]}
 
 
-def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: tuple[PackProject, ...]) -> tuple[YearBudget, ...]:
+def _spread(project: PackProject, months: set[str], monthly: Mapping[str, list[float]]) -> dict[str, float]:
+    """The project's spend by month, keeping only the months given."""
+    first = month_index(project.start_month)
+    amounts = monthly.get(project.project_id, [])
+    return {month_label(first + k): amount for k, amount in enumerate(amounts) if month_label(first + k) in months}
+
+
+def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: tuple[PackProject, ...],
+                    monthly: Mapping[str, list[float]]) -> tuple[YearBudget, ...]:
     start = params.fiscal_year_start_month
     totals: dict[int, float] = defaultdict(float)
     for month, spend in result.spend_by_month.items():
@@ -560,7 +576,7 @@ def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: 
     months = set(result.spend_by_month)
     split: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for project in selected:
-        for month, spend in _spread(project, months).items():
+        for month, spend in _spread(project, months, monthly).items():
             split[fiscal_year(month, start)][project.category or NO_CATEGORY] += spend
     for year, total in totals.items():
         rest = total - sum(split.get(year, {}).values())
@@ -616,6 +632,7 @@ def _summary(
     left_out: tuple[PackLeftOut, ...],
     role_load: tuple[RoleMonthLoad, ...],
     role_summary: tuple[RoleSummary, ...],
+    monthly: Mapping[str, list[float]],
 ) -> PackSummary:
     result, params = inputs.result, inputs.params
     new = [p for p in selected if not p.committed]
@@ -641,8 +658,8 @@ def _summary(
         total_cost=float(result.total_cost),
         new_cost=sum(p.cost for p in new),
         committed_cost=sum(p.cost for p in selected if p.committed),
-        new_spend=sum(sum(_spread(p, months).values()) for p in new),
-        committed_spend=sum(sum(_spread(p, months).values()) for p in selected if p.committed),
+        new_spend=sum(sum(_spread(p, months, monthly).values()) for p in new),
+        committed_spend=sum(sum(_spread(p, months, monthly).values()) for p in selected if p.committed),
         budget=budget,
         budget_headroom=None if budget is None else budget - float(result.total_cost),
         strategic_value_selected=sv_selected,

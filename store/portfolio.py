@@ -4,7 +4,9 @@ Months become "YYYY-MM" strings, `depends_on` a list of ids, `mandatory` a bool.
 come from the strategy area: the weights of `weight_set_id` if given (it must belong to the
 snapshot), else the snapshot's active weight set or, without one, the objectives file's weights
 (`store.weights.active_weights`); then `analytics.scoring.strategic_value` (0-100, missing scores 0).
-A snapshot without objectives gives every project a strategic value of 0.
+A snapshot without objectives gives every project a strategic value of 0. The optional spend
+profile (project_id, month_offset, planned_spend) is passed on as it is, or None when the snapshot
+has no profile rows (every budget is then spread evenly).
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ def load_portfolio(con: duckdb.DuckDBPyConnection, snapshot_id: int, weight_set_
     if weights:
         scores = read_table(con, "project_scores", snapshot_id)[["project_id", "objective_id", "score"]]
         values = strategic_value(scores, weights, projects["project_id"]).astype(float).to_dict()
+    profile = read_table(con, "spend_profile", snapshot_id)[["project_id", "month_offset", "planned_spend"]]
     return PortfolioData(
         projects=projects, strategic_value=values, demand=demand.reset_index(drop=True),
         capacity=capacity.reset_index(drop=True), as_of=_month(snapshot.as_of),
+        spend_profile=None if profile.empty else profile.reset_index(drop=True),
     )
 
 
