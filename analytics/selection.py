@@ -31,7 +31,14 @@ import pulp
 
 from analytics import solvers
 from analytics.errors import InvalidInput
-from analytics.prepare import COMMITTED_STATUSES, Prepared, month_index, month_label, prepare
+from analytics.prepare import (
+    COMMITTED_STATUSES,
+    Prepared,
+    committed_in_horizon,
+    month_index,
+    month_label,
+    prepare,
+)
 from analytics.selection_types import PortfolioData, SelectedProject, SelectionParams, SelectionResult
 
 MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
@@ -397,24 +404,17 @@ def _category_rows(model: SelectionModel, rows: _Rows) -> None:
     category = prep.projects.loc[options["project_id"], "category"].fillna(NO_CATEGORY).to_numpy()
     spend = options["spend"].to_numpy(dtype=float)
     committed = prep.committed()
-    committed_total = float(_committed_in_horizon(prep, committed.index).sum())
+    committed_total = float(committed_in_horizon(prep, committed.index).sum())
     for limits, sense, prefix in ((params.category_min_share, pulp.LpConstraintGE, "cat_min"),
                                   (params.category_max_share, pulp.LpConstraintLE, "cat_max")):
         for cat, share in sorted(limits.items()):
             in_cat = committed.index[committed["category"].fillna(NO_CATEGORY) == cat]
-            committed_cat = float(_committed_in_horizon(prep, in_cat).sum())
+            committed_cat = float(committed_in_horizon(prep, in_cat).sum())
             coef = ((category == cat).astype(float) - share) * spend
             nonzero = np.flatnonzero(coef)
             rows.add(f"{prefix}_{cat}", _row_expr(model, options["option"].to_numpy()[nonzero], coef[nonzero]),
                      sense, share * committed_total - committed_cat, kind="category",
                      scale=max(committed_total, float(spend.sum())) * max(share, 0.01))
-
-
-def _committed_in_horizon(prep: Prepared, ids: pd.Index) -> pd.Series:
-    rows = prep.projects.loc[ids]
-    first = rows["start_rel"].clip(lower=0)
-    last = (rows["start_rel"] + rows["duration"]).clip(upper=prep.horizon)
-    return (last - first).clip(lower=0) * rows["monthly_spend"]
 
 
 def _risk_row(model: SelectionModel, rows: _Rows) -> None:
@@ -641,7 +641,7 @@ def _spend_by_category(prep: Prepared, options: pd.DataFrame) -> dict[str, float
     categories = prep.projects["category"].fillna(NO_CATEGORY)
     for pid, spend in zip(options["project_id"], options["spend"], strict=True):
         totals[categories[pid]] = totals.get(categories[pid], 0.0) + float(spend)
-    for pid, spend in _committed_in_horizon(prep, prep.committed().index).items():
+    for pid, spend in committed_in_horizon(prep, prep.committed().index).items():
         totals[categories[pid]] = totals.get(categories[pid], 0.0) + float(spend)
     return totals
 
