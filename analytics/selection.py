@@ -461,7 +461,9 @@ def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_
 
             warm_start = lp_guided_start(model)
         spent = time.perf_counter() - started   # the heuristic's seconds come out of the run's time limit
-        run_params = dataclasses.replace(params, time_limit_seconds=max(1.0, params.time_limit_seconds - spent))
+        # ... but the solver always keeps a second of its own (or the whole limit when that is shorter)
+        remaining = max(min(1.0, params.time_limit_seconds), params.time_limit_seconds - spent)
+        run_params = dataclasses.replace(params, time_limit_seconds=remaining)
         outcome = solvers.run(model.problem, solver_variables(model), run_params, warm_start=_full_start(model, warm_start))
         outcome = dataclasses.replace(outcome, seconds=outcome.seconds + spent)
     model.last = outcome

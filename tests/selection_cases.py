@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analytics.selection_types import PortfolioData, SelectionParams
@@ -114,3 +115,25 @@ def store_small_portfolio(con: Any, label: str = "2026-04") -> int:
     frames = {"projects": projects, "demand": demand, "capacity": capacity_frame, "objectives": objectives,
               "project_scores": scores}
     return create_snapshot(con, label=label, as_of=dt.date(2026, 4, 30), frames=frames, files=[])
+
+
+def random_portfolio(seed: int) -> tuple[PortfolioData, float]:
+    """7 proposals over 8 months, two roles, start windows of 1-4 months, chains of dependencies,
+    one exclusive pair, one committed project; capacity and budget both bind."""
+    rng = np.random.default_rng(seed)
+    rows, demand = [], []
+    for i in range(7):
+        pid = f"P{i}"
+        start, window, duration = int(rng.integers(0, 4)), int(rng.integers(0, 4)), int(rng.integers(1, 4))
+        depends = [f"P{int(rng.integers(0, i))}"] if i >= 2 and rng.random() < 0.4 else []
+        rows.append(project(pid, start=start, latest=start + window, duration=duration,
+                            budget=float(rng.integers(1, 10)), depends_on=depends,
+                            group="alt" if i in (5, 6) else None, category="core" if i % 2 else "ops"))
+        for role in rng.choice(["dev", "ops"], size=int(rng.integers(1, 3)), replace=False):
+            demand += flat_demand(pid, str(role), float(rng.choice([0.5, 1.0, 1.5])), duration)
+    rows.append(project("C", start=0, duration=3, budget=4, status="active"))
+    demand += flat_demand("C", "dev", 1.0, 3)
+    values = {r["project_id"]: float(rng.integers(1, 20)) for r in rows}
+    cap = capacity("dev", float(rng.choice([1.5, 2.0, 2.5])), 8) + capacity("ops", float(rng.choice([1.0, 1.5])), 8)
+    budget = float(sum(r["budget"] for r in rows) * 0.5)
+    return portfolio(rows, values=values, demand=demand, capacity_rows=cap), budget

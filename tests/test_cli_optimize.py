@@ -114,3 +114,24 @@ def test_text_output_in_chinese(stored, capsys):
 def test_empty_database_exits_2(db_file, capsys):
     assert cli.main(["optimize", "--db", str(db_file)]) == 2
     assert "import data first" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_time_limit_before_any_portfolio_exits_1_and_is_logged(stored, capsys, solver):
+    # a limit far below the solver's first check stops it before any portfolio; the zero portfolio is
+    # not feasible (P3 forced in), so neither solver can return it as a trivial solution
+    db_file, snapshot_id = stored
+    code, answer = run_json(capsys, "--db", str(db_file), "--objective", "benefit", "--solver", solver,
+                            "--time-limit", "1e-9", "--force-in", "P3")
+    assert code == 1
+    assert answer["status"] == "no_solution"
+    assert answer["objective"] is None and answer["bound"] is None and answer["gap"] is None
+    assert answer["selected"] == [] and answer["greedy_objective"] is None
+    con = db.connect(db_file)
+    try:
+        log = decision_log.entries(con, actions=["optimize"], snapshot_id=snapshot_id)
+    finally:
+        con.close()
+    assert len(log) == 1
+    details = json.loads(log.iloc[0]["details"])
+    assert details["status"] == "no_solution" and details["objective"] is None and details["solver"] == solver

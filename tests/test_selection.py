@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import selection
+from analytics import explain, selection
 from analytics.errors import InvalidInput
 from analytics.selection_types import SelectionResult
 from tests.selection_cases import (
@@ -15,6 +15,7 @@ from tests.selection_cases import (
     params,
     portfolio,
     project,
+    random_portfolio,
 )
 
 SOLVERS = ("highs", "cbc")
@@ -264,3 +265,16 @@ def test_bad_data_is_refused():
         selection.build_model(portfolio([project("A", duration=0)]), params())
     with pytest.raises(InvalidInput):
         selection.build_model(portfolio([project("A", budget=-1)]), params())
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_time_limit_before_any_solution_gives_no_solution_and_no_values(solver):
+    # P0 forced in, so the empty portfolio is not a solution the solver could report at once
+    data, budget = random_portfolio(0)
+    result = selection.optimise(data, params(budget=budget, horizon_months=8, solver=solver, time_limit_seconds=1e-9,
+                                             force_in=("P0",)))
+    assert result.status == "no_solution" and not result.has_solution
+    assert result.objective is None and result.bound is None and result.gap is None
+    assert result.selected == () and result.total_cost == 0 and result.hires == {}
+    assert result.violated == ()   # not infeasible: nothing to diagnose
+    assert explain.explain_left_out(data, params(budget=budget, horizon_months=8, solver=solver), result) == ()
