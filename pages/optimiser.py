@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.errors import AnalyticsError
+from analytics.selection_types import PortfolioData
 from store.errors import StoreError
 from ui import optimiser as opt
 from ui.session import ensure_router, show_error, snapshot_id, t
@@ -18,12 +19,17 @@ if SNAPSHOT is None:
     st.info(t("optimiser.no_snapshot"))
     st.stop()
 try:
-    DATA, WEIGHT_SET = opt.portfolio(SNAPSHOT)
+    # the snapshot's saved weight sets, default first; none at all: no picker, the file's weights
+    WEIGHT_CHOICES = opt.weight_choices(SNAPSHOT)
+    DATA = opt.portfolio(SNAPSHOT, WEIGHT_CHOICES[0].weight_set_id if WEIGHT_CHOICES else None)
 except (StoreError, AnalyticsError) as e:
     show_error(e)
     st.stop()
 
-PARAMS = opt.current_params(SNAPSHOT, DATA, WEIGHT_SET)
+PARAMS, WEIGHTS_NOTICE = opt.current_params(SNAPSHOT, DATA, WEIGHT_CHOICES)
+NOTICE = st.empty()  # a run from the form clears it: the new run's weights are the ones on offer
+if WEIGHTS_NOTICE:
+    NOTICE.warning(WEIGHTS_NOTICE)
 NONCE = st.session_state.get(opt.NONCE_KEY, 0)
 
 
@@ -45,6 +51,7 @@ def parameters_form() -> None:
             t("optimiser.form.objective"), opt.OBJECTIVES, index=opt.OBJECTIVES.index(PARAMS.objective),
             format_func={o: t(f"optimiser.objective.{o}") for o in opt.OBJECTIVES}.__getitem__, key=key("objective"),
         )
+        weight_set_id = weight_set_picker(c1)
         budget = c2.number_input(
             t("optimiser.form.budget"), min_value=0.0, value=PARAMS.budget, step=100.0,
             placeholder=t("optimiser.form.no_limit"), help=t("optimiser.form.budget_help"), key=key("budget"),
@@ -129,11 +136,29 @@ def parameters_form() -> None:
             annual_caps=caps, fiscal_year_start_month=fiscal_start, discount_pct=discount, force_in=force_in,
             force_out=force_out, category_shares=shares, max_high_risk=max_high_risk,
             high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
-            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=WEIGHT_SET,
+            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id,
         )
-        st.session_state[opt.RUN_KEY] = opt.run_optimiser(DATA, params, SNAPSHOT)
+        data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
+        st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
+        NOTICE.empty()
     except (StoreError, AnalyticsError) as e:
         show_error(e)
+
+
+def weight_set_picker(column) -> int | None:
+    """The weight set whose strategic values the run uses; no picker (file weights) without saved sets.
+
+    Shown whatever the objective: a form does not rerun when the objective changes, so the help text
+    says the other objectives ignore it, and the result names the weights and whether they were used.
+    """
+    if not WEIGHT_CHOICES:
+        return None
+    ids = [c.weight_set_id for c in WEIGHT_CHOICES]
+    labels = {c.weight_set_id: opt.choice_label(c) for c in WEIGHT_CHOICES}
+    return column.selectbox(
+        t("optimiser.form.weight_set"), ids, index=ids.index(PARAMS.weight_set_id) if PARAMS.weight_set_id in ids else 0,
+        format_func=labels.__getitem__, help=t("optimiser.form.weight_set_help"), key=key("weight_set"),
+    )
 
 
 def kpi_tiles(run: opt.OptimiserRun) -> None:
@@ -163,20 +188,23 @@ def status_line(run: opt.OptimiserRun) -> str:
     )
 
 
-def left_out_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
+def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
     if not run.explanations:
         st.info(t("optimiser.left_out.none"))
         return run
     labels = {i.project_id: f"{i.project_id} · {i.name}" for i in run.explanations}
-    with st.form(key("forcing")):
-        chosen = st.multiselect(
-            t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
-            placeholder=t("optimiser.form.search"), key=key("forcing_ids"),
-        )
-        price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price")
-    if price and chosen:
-        run = opt.force_prices(DATA, run, chosen)
-        st.session_state[opt.RUN_KEY] = run
+    if data is None:
+        st.info(t("optimiser.weights.no_resolve"))
+    else:
+        with st.form(key("forcing")):
+            chosen = st.multiselect(
+                t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
+                placeholder=t("optimiser.form.search"), key=key("forcing_ids"),
+            )
+            price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price")
+        if price and chosen:
+            run = opt.force_prices(data, run, chosen)
+            st.session_state[opt.RUN_KEY] = run
     st.dataframe(opt.left_out_frame(run.explanations), hide_index=True)
     st.caption(t("optimiser.left_out.caption"))
     shown = st.selectbox(
@@ -188,9 +216,11 @@ def left_out_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
     return run
 
 
-def marginal_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
-    if st.button(t("optimiser.marginal.run"), key="opt.marginal"):
-        run = opt.run_marginal_values(DATA, run)
+def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+    if data is None:
+        st.info(t("optimiser.weights.no_resolve"))
+    elif st.button(t("optimiser.marginal.run"), key="opt.marginal"):
+        run = opt.run_marginal_values(data, run)
         st.session_state[opt.RUN_KEY] = run
     if run.marginal_values:
         st.dataframe(opt.marginal_frame(run.marginal_values), hide_index=True, key="opt.marginal_table")
@@ -200,12 +230,17 @@ def marginal_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
     return run
 
 
-def frontier_tab(run: opt.OptimiserRun) -> opt.OptimiserRun:
-    c1, c2 = st.columns([1, 3])
-    points = c1.number_input(t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points")
-    if c2.button(t("optimiser.frontier.run"), key="opt.frontier"):
-        run = opt.run_frontier(DATA, run, int(points))
-        st.session_state[opt.RUN_KEY] = run
+def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+    if data is None:
+        st.info(t("optimiser.weights.no_resolve"))
+    else:
+        c1, c2 = st.columns([1, 3])
+        points = c1.number_input(
+            t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points"
+        )
+        if c2.button(t("optimiser.frontier.run"), key="opt.frontier"):
+            run = opt.run_frontier(data, run, int(points))
+            st.session_state[opt.RUN_KEY] = run
     if run.frontier:
         names = opt.project_names(DATA)
         opt.chart(opt.frontier_figure(run.frontier, run.result, names), key="opt.frontier_chart")
@@ -246,6 +281,8 @@ def results(run: opt.OptimiserRun) -> None:
         return
     kpi_tiles(run)
     st.caption(status_line(run))
+    if WEIGHT_CHOICES or run.params.weight_set_id is not None:  # no saved set ever: nothing to tell apart
+        st.caption(opt.run_weights_label(run))
     tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")
     # keyed, so the tab stays open when one of its buttons reruns the page
     tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
@@ -256,12 +293,13 @@ def results(run: opt.OptimiserRun) -> None:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))
     try:
+        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
         with tabs[2]:
-            run = left_out_tab(run)
+            run = left_out_tab(run, data)
         with tabs[3]:
-            run = marginal_tab(run)
+            run = marginal_tab(run, data)
         with tabs[4]:
-            run = frontier_tab(run)
+            run = frontier_tab(run, data)
     except (StoreError, AnalyticsError) as e:
         show_error(e)
     with tabs[5]:

@@ -86,8 +86,12 @@ def comparison(labels: dict[int, str]) -> None:
     if not picked:
         st.info(t("scenarios.compare.none"))
         return
-    result = sc.compare(picked)
-    st.dataframe(sc.comparison_table(result), height=sc.table_height(len(result.rows), 40), key="scen.comparison")
+    compared = sc.compare(picked)
+    result = compared.comparison
+    st.dataframe(
+        sc.comparison_table(result, compared.context),
+        height=sc.table_height(len(compared.context) + len(result.rows), 40), key="scen.comparison",
+    )
     st.caption(t("scenarios.compare.legend"))
     c1, c2 = st.columns([3, 1])
     c1.markdown(t("scenarios.compare.projects"))

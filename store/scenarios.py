@@ -11,6 +11,12 @@ Names are unique per snapshot, compared case-insensitively after trimming spaces
   same `--save-as` therefore keep every result instead of overwriting or failing.
 - `rename_scenario` refuses a taken name (`DuplicateScenarioName`): the user asked for that exact name.
 
+The strategic weights a solve used are part of its record: `params.weight_set_id` says which saved
+weight set gave the strategic values (None = the objectives file's weights, no set active), and
+`save_scenario` also keeps that set's name in the payload (`"weight_set": {"weight_set_id", "name"}`)
+so the scenario still names its weights after the set is deleted. The solve log and the save log carry
+`weight_set_id` and `weight_set_name` too.
+
 At most one scenario per snapshot is recommended; recommending one clears the flag on the others of
 its snapshot in the same transaction. Every write appends to the decision log in the same transaction
 (actions scenario_save, scenario_rename, scenario_delete, recommend; every solve: optimize).
@@ -32,6 +38,7 @@ from store import decision_log
 from store.db import transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
+from store.weights import get_weight_set
 
 MAX_NAME_LENGTH = 120
 
@@ -113,6 +120,20 @@ def _validate_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def weight_set_name(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -> str | None:
+    """The saved weight set's name, or None for the file weights (no id) and for a deleted set."""
+    if weight_set_id is None:
+        return None
+    try:
+        return get_weight_set(con, int(weight_set_id)).name
+    except NotFound:
+        return None
+
+
+def _weight_set_record(con: duckdb.DuckDBPyConnection, params: SelectionParams) -> dict[str, Any]:
+    return {"weight_set_id": params.weight_set_id, "name": weight_set_name(con, params.weight_set_id)}
+
+
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> Any:
     with transaction(con):
         return work()
@@ -130,6 +151,7 @@ def save_scenario(
     """Store a scenario and return its id; a taken name gets a " (n)" suffix (see module doc)."""
     get_snapshot(con, snapshot_id)  # raises SnapshotNotFound
     data = _validate_payload(payload)
+    data.setdefault("weight_set", _weight_set_record(con, params))  # the name outlives a deleted set
     result = data["result"]
 
     def work() -> int:
@@ -153,6 +175,8 @@ def save_scenario(
                 "objective": result.get("objective"),
                 "total_cost": result.get("total_cost"),
                 "selected": len(result.get("selected") or ()),
+                "weight_set_id": data["weight_set"].get("weight_set_id"),
+                "weight_set_name": data["weight_set"].get("name"),
             },
         )
         return int(scenario_id)
@@ -195,7 +219,9 @@ def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = Non
 
     Columns: scenario_id, snapshot_id, name, created_by, created_at, updated_at, is_recommended,
     rationale, objective_kind, budget, solver, status, objective, gap, total_cost, n_selected,
-    greedy_objective.
+    greedy_objective, weight_set_id (None = file weights), weight_set_name (the set's current name,
+    else the name saved with the scenario, else None) and weight_set_exists (False once the set is
+    deleted; True for file weights, which cannot be).
     """
     where, args = "", []
     if snapshot_id is not None:
@@ -210,8 +236,14 @@ def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = Non
         " TRY_CAST(json_extract(result, '$.result.gap') AS DOUBLE) AS gap,"
         " TRY_CAST(json_extract(result, '$.result.total_cost') AS DOUBLE) AS total_cost,"
         " CAST(coalesce(json_array_length(result, '$.result.selected'), 0) AS INTEGER) AS n_selected,"
-        " TRY_CAST(json_extract(result, '$.greedy_objective') AS DOUBLE) AS greedy_objective"
-        f" FROM scenarios {where} ORDER BY created_at DESC, scenario_id DESC",
+        " TRY_CAST(json_extract(result, '$.greedy_objective') AS DOUBLE) AS greedy_objective,"
+        " weight_set_id,"
+        " coalesce(current_name, json_extract_string(result, '$.weight_set.name')) AS weight_set_name,"
+        " weight_set_id IS NULL OR current_name IS NOT NULL AS weight_set_exists"
+        " FROM (SELECT *, (SELECT w.name FROM weight_sets w WHERE w.weight_set_id = used.weight_set_id) AS current_name"
+        "   FROM (SELECT *, TRY_CAST(json_extract(params, '$.weight_set_id') AS BIGINT) AS weight_set_id"
+        f"         FROM scenarios {where}) AS used)"
+        " ORDER BY created_at DESC, scenario_id DESC",
         args,
     ).df()
 
@@ -369,8 +401,12 @@ def log_solve(
         "objective_kind": params.objective,
         "violated": list(result.violated),
         "params": params.to_dict(),
+        "weight_set_id": params.weight_set_id,
+        "weight_set_name": weight_set_name(con, params.weight_set_id),
     }
     summary = f"{result.status} {params.objective}={log_number(objective)} gap={log_number(details['gap'])} solver={result.solver}"
+    if params.weight_set_id is not None:  # no id: the objectives file's weights, as before weight sets existed
+        summary += f" weights={details['weight_set_name'] or '?'} (#{params.weight_set_id})"
     return decision_log.append(con, "optimize", actor=actor, snapshot_id=snapshot_id, summary=summary, details=details)
 
 

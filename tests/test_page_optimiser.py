@@ -81,7 +81,7 @@ def test_run_shows_hand_worked_optimum_and_saves(monkeypatch, snapshot, language
     rerun(at)
     listing = tables(at)[0]
     assert list(listing.iloc[:, 1]) == ["Budget 520"]
-    assert list(listing.iloc[:, 5]) == [340.0]
+    assert list(listing.iloc[:, 6]) == [340.0]  # after the weight-set column
     at.text_area(key=f"scen.rationale.{int(listing.iloc[0, 0])}").set_value("最优且不超预算")
     at.button(key="scen.recommend").click()
     rerun(at)
@@ -237,5 +237,5 @@ def test_sample_bundle_two_runs_saved_and_compared(monkeypatch, sample_db_file, 
     rerun(at)
     compared = tables(at)[1]
     assert [c.split(" (#")[0] for c in compared.columns] == ["tight", "open"]  # newest first
-    assert list(compared.iloc[0]) == [f"{expected['tight']:,.2f}", f"{expected['open']:,.2f}"]
+    assert list(compared.iloc[2]) == [f"{expected['tight']:,.2f}", f"{expected['open']:,.2f}"]  # under objective, weights
     assert expected["tight"] <= expected["open"]

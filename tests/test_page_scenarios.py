@@ -51,23 +51,28 @@ def _app(monkeypatch, db_file, language: str, snapshot: int) -> AppTest:
     return open_page(monkeypatch, db_file, "pages/scenarios.py", language, snapshot)
 
 
-@pytest.mark.parametrize(("language", "title", "diff_line"), [
-    ("en", "Scenario comparison", "In Growth (#2), not in Lean (#1) (1): P2"),
-    ("zh", "情景对比", "Growth (#2) 有而 Lean (#1) 没有（1 个）：P2"),
+@pytest.mark.parametrize(("language", "title", "diff_line", "context"), [
+    ("en", "Scenario comparison", "In Growth (#2), not in Lean (#1) (1): P2",
+     (("Objective", "Strategic value"), ("Weight set", "Objectives file weights"))),
+    ("zh", "情景对比", "Growth (#2) 有而 Lean (#1) 没有（1 个）：P2",
+     (("优化目标", "战略价值"), ("权重方案", "目标文件中的权重"))),
 ])
-def test_listing_and_comparison(monkeypatch, prepared, language, title, diff_line):
+def test_listing_and_comparison(monkeypatch, prepared, language, title, diff_line, context):
     db_file, sid, ids = prepared
     at = _app(monkeypatch, db_file, language, sid)
     assert at.title[0].value == title
     listing = tables(at)[0]
     assert list(listing.iloc[:, 1]) == ["Growth", "Lean"]  # newest first
-    assert list(listing.iloc[:, 5]) == [250.0, 150.0]
-    assert list(listing.iloc[:, 7]) == ["300.00", "300.00"]
+    assert list(listing.iloc[:, 4]) == [context[1][1]] * 2  # no weight set saved: the file's weights
+    assert list(listing.iloc[:, 6]) == [250.0, 150.0]
+    assert list(listing.iloc[:, 8]) == ["300.00", "300.00"]
     # the comparison defaults to the first two scenarios: Growth then Lean
     compared = tables(at)[1]
     assert list(compared.columns) == [f"Growth (#{ids['Growth']})", f"Lean (#{ids['Lean']})"]
-    assert list(compared.iloc[0]) == ["250.00", "150.00"]          # value
-    assert list(compared.iloc[1]) == ["400.00", "200.00"]          # cost
+    for row, (label, text) in enumerate(context):                  # what each one optimised, first
+        assert compared.index[row] == label and list(compared.iloc[row]) == [text, text]
+    assert list(compared.iloc[2]) == ["250.00", "150.00"]          # value
+    assert list(compared.iloc[3]) == ["400.00", "200.00"]          # cost
     peak = [i for i in compared.index if "dev" in i and ("Peak" in i or "峰值" in i)][0]
     assert list(compared.loc[peak]) == ["125.0%", "75.0%"]
     members = tables(at)[2]  # only the differences by default: C1 is in both, from the same month
@@ -142,7 +147,8 @@ def test_load_into_optimiser_sets_session(monkeypatch, prepared):
     rerun(at)
     run = at.session_state["optimiser.run"]
     assert run.scenario_id == ids["Growth"] and run.result.objective == 250.0
-    assert at.session_state["optimiser.params"] == {"snapshot_id": sid, "params": run.params.to_dict()}
+    assert at.session_state["optimiser.params"] == {"snapshot_id": sid, "params": run.params.to_dict(),
+                                                    "weight_set_name": None}
     assert run.params.budget == 300.0
     # and the optimiser page shows it without solving again, its form prefilled
     assert at.number_input(key="opt.budget.1").value == 300.0

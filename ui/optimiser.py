@@ -6,6 +6,13 @@ functions below return. Follow-up work on the same run is on demand: `force_pric
 chosen proposals forced in), `run_marginal_values` and `run_frontier` (with `st.progress`). The run
 lives in `st.session_state[RUN_KEY]` so reruns of the page never re-solve; the Scenarios page puts a
 saved scenario there to "load it into the optimiser".
+
+Strategic weights: the form offers the snapshot's saved weight sets (`weight_choices`, the active one
+first; the objectives file's weights first instead when no set is active; nothing, and no picker, when
+the snapshot has no saved set). The portfolio is loaded per weight set (`portfolio`, cached on the set's
+id), the run's `params.weight_set_id` and `weight_set_name` say which weights gave its strategic values,
+and `current_params` falls back to the default weights with a notice when the set of the last run or of
+a loaded scenario has been deleted since.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from analytics.selection_types import (
     frontier_to_dict,
 )
 from store import db, scenarios, weights
+from store.errors import NotFound
 from ui.session import actor, cursor, db_path, lang, t
 
 RUN_KEY = "optimiser.run"
@@ -60,6 +68,10 @@ class OptimiserRun:
     scenario_id: int | None = None            # set when saved or loaded from a scenario
     scenario_name: str | None = None
     seconds: float = 0.0                       # wall time of solve + greedy + explanations
+    weight_set_name: str | None = None         # name of params.weight_set_id when the run was made
+
+    def weight_set(self) -> dict[str, Any]:
+        return {"weight_set_id": self.params.weight_set_id, "name": self.weight_set_name}
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -69,6 +81,7 @@ class OptimiserRun:
             "explanations": explanations_to_dict(self.explanations),
             "frontier": frontier_to_dict(self.frontier),
             "marginal_values": [dict(m) for m in self.marginal_values],
+            "weight_set": self.weight_set(),
         }
 
 
@@ -82,10 +95,57 @@ def _portfolio(path: str, snapshot_id: int, weight_set_id: int | None) -> Portfo
     return load_portfolio(db.cursor(path), snapshot_id, weight_set_id)
 
 
-def portfolio(snapshot_id: int) -> tuple[PortfolioData, int | None]:
-    """The snapshot's portfolio under its active weight set (cached on path, snapshot and weight set)."""
-    weight_set_id, _ = weights.active_weights(cursor(), snapshot_id)
-    return _portfolio(db_path(), snapshot_id, weight_set_id), weight_set_id
+def portfolio(snapshot_id: int, weight_set_id: int | None) -> PortfolioData:
+    """The snapshot's portfolio with strategic values under `weight_set_id` (None: the file's weights).
+
+    Cached on path, snapshot and weight set id: a saved set never changes, it can only be deleted.
+    """
+    return _portfolio(db_path(), snapshot_id, weight_set_id)
+
+
+@dataclass(frozen=True)
+class WeightChoice:
+    """One option of the form's weight-set picker."""
+
+    weight_set_id: int | None   # None: the objectives file's weights (offered only when no set is active)
+    name: str | None
+    is_active: bool
+
+
+def weight_choices(snapshot_id: int) -> tuple[WeightChoice, ...]:
+    """The picker's options, default first: the active set, then the others newest first.
+
+    Without an active set the objectives file's weights (what a solve uses then) come first. Empty
+    when the snapshot has no saved weight set: the page hides the picker and uses the file's weights.
+    """
+    rows = weights.list_weight_sets(cursor(), snapshot_id)
+    saved = [WeightChoice(int(r.weight_set_id), str(r.name), bool(r.is_active)) for r in rows.itertuples()]
+    if not saved:
+        return ()
+    saved.sort(key=lambda c: not c.is_active)  # stable: the rest stay newest first
+    if not saved[0].is_active:
+        saved.insert(0, WeightChoice(None, None, False))
+    return tuple(saved)
+
+
+def weight_label(weight_set_id: int | None, name: str | None, *, is_active: bool = False) -> str:
+    """How a weight set is named on screen: "name (#id)", "(active)" marked; None = the file's weights."""
+    if weight_set_id is None:
+        return t("optimiser.weights.file")
+    label = t("optimiser.weights.named", name=name or "?", weight_set_id=weight_set_id)
+    return t("optimiser.weights.active", label=label) if is_active else label
+
+
+def choice_label(choice: WeightChoice) -> str:
+    return weight_label(choice.weight_set_id, choice.name, is_active=choice.is_active)
+
+
+def run_weights_label(run: OptimiserRun) -> str:
+    """The weights a run used, for its result header; says so when its objective ignores them."""
+    label = weight_label(run.params.weight_set_id, run.weight_set_name)
+    if run.params.objective != "strategic_value":
+        return t("optimiser.weights.unused", label=label, objective=t(f"optimiser.objective.{run.params.objective}"))
+    return t("optimiser.weights.used", label=label)
 
 
 def add_months(month: str, n: int) -> str:
@@ -103,16 +163,32 @@ def default_params(data: PortfolioData, weight_set_id: int | None) -> SelectionP
     return SelectionParams(horizon_start=data.as_of, weight_set_id=weight_set_id)
 
 
-def current_params(snapshot_id: int, data: PortfolioData, weight_set_id: int | None) -> SelectionParams:
-    """The form's values: the last run's or loaded scenario's on this snapshot, else the defaults."""
+def current_params(
+    snapshot_id: int, data: PortfolioData, choices: Sequence[WeightChoice]
+) -> tuple[SelectionParams, str | None]:
+    """The form's values and a notice (or None).
+
+    The values are the last run's or loaded scenario's on this snapshot, else the defaults. Their
+    weight set is kept while it is still offered; when it has been deleted since (or file weights were
+    used and a set is active now) the default weights replace it and the notice says so.
+    """
+    default_id = choices[0].weight_set_id if choices else None
     stored = st.session_state.get(PARAMS_KEY)
     if not stored or stored.get("snapshot_id") != snapshot_id:
-        return default_params(data, weight_set_id)
-    return replace(SelectionParams.from_dict(stored["params"]), weight_set_id=weight_set_id)
+        return default_params(data, default_id), None
+    params = SelectionParams.from_dict(stored["params"])
+    if params.weight_set_id in {c.weight_set_id for c in choices} or (not choices and params.weight_set_id is None):
+        return params, None
+    lost = weight_label(params.weight_set_id, stored.get("weight_set_name"))
+    default = next((choice_label(c) for c in choices), weight_label(None, None))
+    notice = t("optimiser.weights.fallback", lost=lost, default=default)
+    return replace(params, weight_set_id=default_id), notice
 
 
-def remember_params(snapshot_id: int, params: SelectionParams) -> None:
-    st.session_state[PARAMS_KEY] = {"snapshot_id": snapshot_id, "params": params.to_dict()}
+def remember_params(snapshot_id: int, params: SelectionParams, weight_set_name: str | None = None) -> None:
+    st.session_state[PARAMS_KEY] = {
+        "snapshot_id": snapshot_id, "params": params.to_dict(), "weight_set_name": weight_set_name,
+    }
 
 
 def project_labels(data: PortfolioData, *, decisions_only: bool = False) -> dict[str, str]:
@@ -243,17 +319,32 @@ def run_optimiser(data: PortfolioData, params: SelectionParams, snapshot_id: int
         status.write(t("optimiser.progress.solving", solver=params.solver))
         result = selection.optimise(data, params)
         scenarios.log_solve(cursor(), snapshot_id=snapshot_id, params=params, result=result, actor=actor())
-        remember_params(snapshot_id, params)
+        weight_set_name = scenarios.weight_set_name(cursor(), params.weight_set_id)
+        remember_params(snapshot_id, params, weight_set_name)
         if not result.has_solution:
             status.update(label=t("optimiser.progress.no_solution", status=status_label(result.status)), state="error")
-            return OptimiserRun(snapshot_id, params, result, seconds=time.perf_counter() - started)
+            return OptimiserRun(snapshot_id, params, result, seconds=time.perf_counter() - started,
+                                weight_set_name=weight_set_name)
         status.write(t("optimiser.progress.greedy"))
         greedy_objective, greedy_cost = _greedy(greedy, data, params)
         status.write(t("optimiser.progress.explaining"))
         explanations = tuple(explain.explain_left_out(data, params, result))
         seconds = time.perf_counter() - started
         status.update(label=t("optimiser.progress.done", seconds=f"{seconds:.1f}"), state="complete", expanded=False)
-    return OptimiserRun(snapshot_id, params, result, greedy_objective, greedy_cost, explanations, seconds=seconds)
+    return OptimiserRun(snapshot_id, params, result, greedy_objective, greedy_cost, explanations, seconds=seconds,
+                        weight_set_name=weight_set_name)
+
+
+def run_portfolio(run: OptimiserRun) -> PortfolioData | None:
+    """The portfolio a run was solved on, for its follow-up re-solves; None once its weight set is deleted.
+
+    Re-solving a saved scenario under other weights would price forcing or trace a frontier of a
+    different problem than the one shown, so the page offers those only with the run's own weights.
+    """
+    try:
+        return portfolio(run.snapshot_id, run.params.weight_set_id)
+    except NotFound:
+        return None
 
 
 def _greedy(module: Any, data: PortfolioData, params: SelectionParams) -> tuple[float | None, float | None]:
@@ -352,13 +443,26 @@ def run_from_scenario(scenario: scenarios.Scenario) -> OptimiserRun:
         marginal_values=tuple(payload.get("marginal_values") or ()),
         scenario_id=scenario.scenario_id,
         scenario_name=scenario.name,
+        weight_set_name=_saved_weight_set_name(scenario),
     )
 
 
+def _saved_weight_set_name(scenario: scenarios.Scenario) -> str | None:
+    saved = scenario.payload.get("weight_set")
+    name = saved.get("name") if isinstance(saved, Mapping) else None
+    # scenarios saved before the name was kept in the payload: ask the store (None if deleted since)
+    return name or scenarios.weight_set_name(cursor(), scenario.params.weight_set_id)
+
+
 def load_into_optimiser(scenario: scenarios.Scenario) -> None:
-    """Make the scenario the optimiser's current run and prefill the form with its parameters."""
-    st.session_state[RUN_KEY] = run_from_scenario(scenario)
-    remember_params(scenario.snapshot_id, scenario.params)
+    """Make the scenario the optimiser's current run and prefill the form with its parameters.
+
+    The form gets the scenario's weight set back; `current_params` falls back (with a notice) when
+    that set has been deleted since.
+    """
+    run = run_from_scenario(scenario)
+    st.session_state[RUN_KEY] = run
+    remember_params(scenario.snapshot_id, scenario.params, run.weight_set_name)
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1  # fresh widgets show the new values
 
 

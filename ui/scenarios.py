@@ -2,14 +2,16 @@
 
 Actions write through `store.scenarios` with the current user as actor, then the page reruns; the
 comparison is computed by `analytics.scenario_compare` and rendered as styled tables where cells that
-differ between scenarios are shaded and the best value of a row is in bold.
+differ between scenarios are shaded and the best value of a row is in bold. Above the figures the
+comparison names what each scenario optimised: its objective and the weight set behind its strategic
+values, so two scenarios solved under different weights are never compared blind.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -37,6 +39,23 @@ def label(row_or_scenario) -> str:
     return f"{row_or_scenario.name} (#{int(row_or_scenario.scenario_id)})"
 
 
+def weights_text(weight_set_id: int | None, name: str | None, exists: bool, objective: str) -> str:
+    """A scenario's weight set as its cell shows it: deleted sets and unused weights are marked."""
+    text = opt.weight_label(weight_set_id, name)
+    if not exists:
+        text = t("scenarios.weights.deleted", label=text)
+    return text if objective == "strategic_value" else t("scenarios.weights.unused", label=text)
+
+
+def _listing_weights(rows: pd.DataFrame) -> list[str]:
+    return [
+        weights_text(None if pd.isna(r.weight_set_id) else int(r.weight_set_id),
+                     r.weight_set_name if isinstance(r.weight_set_name, str) else None,
+                     bool(r.weight_set_exists), r.objective_kind)
+        for r in rows.itertuples()
+    ]
+
+
 def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """The listing with translated headers and values, ready for st.dataframe."""
     return pd.DataFrame(
@@ -45,6 +64,7 @@ def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
             t("scenarios.col.name"): rows["name"],
             t("scenarios.col.recommended"): ["★" if r else "" for r in rows["is_recommended"]],
             t("scenarios.col.objective_kind"): [t(f"optimiser.objective.{o}") for o in rows["objective_kind"]],
+            t("scenarios.col.weight_set"): _listing_weights(rows),
             t("scenarios.col.status"): [opt.status_label(s) for s in rows["status"]],
             t("scenarios.col.value"): rows["objective"].round(2),
             t("scenarios.col.cost"): rows["total_cost"].round(2),
@@ -97,13 +117,35 @@ def load_into_optimiser(scenario_id: int) -> None:
     st.switch_page("pages/optimiser.py")
 
 
-def compare(scenario_ids: Sequence[int]) -> ScenarioComparison:
+@dataclass(frozen=True)
+class ComparedScenarios:
+    """The figures compared, and the text rows shown above them (what each scenario optimised)."""
+
+    comparison: ScenarioComparison
+    context: tuple[tuple[str, tuple[str, ...]], ...]  # (row label, one text per scenario)
+
+
+def compare(scenario_ids: Sequence[int]) -> ComparedScenarios:
     loaded = [get(i) for i in scenario_ids]
     threshold = loaded[0].params.high_risk_threshold if loaded else 4.0
-    return compare_scenarios(
+    comparison = compare_scenarios(
         [ScenarioInput(label(s), s.result, s.payload.get("greedy_objective")) for s in loaded],
         high_risk_threshold=threshold,
     )
+    context = (
+        (t("scenarios.metric.objective"), tuple(t(f"optimiser.objective.{s.params.objective}") for s in loaded)),
+        (t("scenarios.metric.weight_set"), tuple(_scenario_weights(s) for s in loaded)),
+    )
+    return ComparedScenarios(comparison, context)
+
+
+def _scenario_weights(scenario: scenarios.Scenario) -> str:
+    weight_set_id = scenario.params.weight_set_id
+    current = scenarios.weight_set_name(cursor(), weight_set_id)
+    saved = scenario.payload.get("weight_set")
+    saved_name = saved.get("name") if isinstance(saved, Mapping) else None
+    exists = weight_set_id is None or current is not None
+    return weights_text(weight_set_id, current or saved_name, exists, scenario.params.objective)
 
 
 def _metric_label(metric: str, subject: str | None) -> str:
@@ -121,18 +163,27 @@ def _format(metric: str, value: float | None) -> str:
     return opt.fmt_number(value, 2)
 
 
-def comparison_table(comparison: ScenarioComparison) -> Styler:
-    """Metrics down, scenarios across; rows that differ shaded, the best cell of a row in bold."""
+def comparison_table(
+    comparison: ScenarioComparison, context: Sequence[tuple[str, Sequence[str]]] = ()
+) -> Styler:
+    """Metrics down, scenarios across; rows that differ shaded, the best cell of a row in bold.
+
+    `context` rows (label, one text per scenario), e.g. objective and weight set, come first.
+    """
     frame = pd.DataFrame(
-        [[_format(r.metric, v) for v in r.values] for r in comparison.rows],
-        index=[_metric_label(r.metric, r.subject) for r in comparison.rows],
+        [list(texts) for _, texts in context] + [[_format(r.metric, v) for v in r.values] for r in comparison.rows],
+        index=[name for name, _ in context] + [_metric_label(r.metric, r.subject) for r in comparison.rows],
         columns=list(comparison.labels),
     )
     frame.index.name = t("scenarios.col.metric")
+    top = len(context)
 
     def styles(_: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for i, row in enumerate(comparison.rows):
+        for i, (_, texts) in enumerate(context):
+            if len(set(texts)) > 1:
+                out.iloc[i, :] = _DIFF_BACKGROUND
+        for i, row in enumerate(comparison.rows, start=top):
             for j in range(len(comparison.labels)):
                 cell = _DIFF_BACKGROUND if row.differs else ""
                 if row.best == j:
