@@ -230,3 +230,55 @@ def test_log_analysis_ties_re_solves_to_the_run(con):
                        "points": [{"budget": 100.0}, {"budget": 200.0}]}
     with pytest.raises(ValueError):
         scenarios.log_analysis(con, "guess", snapshot_id=1, params=params, summary="", details={}, seconds=0)
+
+
+def _snapshot_with_weight_sets(con) -> tuple[int, int, int]:
+    """A snapshot with two objectives and two saved weight sets: "Growth" (active) and "Efficiency"."""
+    from store import weights
+
+    projects = pd.DataFrame({"project_id": ["P1"], "name": ["项目1"], "status": ["proposed"],
+                             "start_month": [dt.date(2026, 3, 1)], "duration_months": [3], "budget": [10.0],
+                             "depends_on": [[]]})
+    objectives = pd.DataFrame({"objective_id": ["O1", "O2"], "name": ["增长", "效率"], "weight": [0.5, 0.5]})
+    files = [snapshots.SourceFile("projects.csv", "projects", "w" * 64, 1, "utf-8")]
+    sid = snapshots.create_snapshot(con, label="w", as_of=dt.date(2026, 3, 31),
+                                    frames={"projects": projects, "objectives": objectives}, files=files)
+    growth = weights.save_weight_set(con, snapshot_id=sid, name="Growth", method="direct",
+                                     weights={"O1": 3.0, "O2": 1.0}, activate=True)
+    efficiency = weights.save_weight_set(con, snapshot_id=sid, name="Efficiency", method="direct",
+                                         weights={"O1": 1.0, "O2": 9.0})
+    return sid, growth, efficiency
+
+
+def test_weight_set_is_recorded_by_save_log_and_listing_and_outlives_deletion(con):
+    from store import weights
+
+    sid, growth, efficiency = _snapshot_with_weight_sets(con)
+    assert scenarios.weight_set_name(con, efficiency) == "Efficiency"
+    assert scenarios.weight_set_name(con, None) is None and scenarios.weight_set_name(con, 999) is None
+    on_file = scenarios.save_scenario(con, snapshot_id=sid, name="File", params=PARAMS, payload=_payload())
+    chosen = SelectionParams(horizon_start="2026-03", weight_set_id=efficiency)
+    on_set = scenarios.save_scenario(con, snapshot_id=sid, name="Eff", params=chosen, payload=_payload())
+    assert scenarios.get_scenario(con, on_set).payload["weight_set"] == {"weight_set_id": efficiency, "name": "Efficiency"}
+    assert scenarios.get_scenario(con, on_file).payload["weight_set"] == {"weight_set_id": None, "name": None}
+    saves = [json.loads(d) for d in decision_log.entries(con, actions=["scenario_save"])["details"]]  # newest first
+    assert [(d["weight_set_id"], d["weight_set_name"]) for d in saves] == [(efficiency, "Efficiency"), (None, None)]
+    scenarios.log_solve(con, snapshot_id=sid, params=chosen, result=_result())
+    solve = decision_log.entries(con, actions=["optimize"])
+    assert solve.loc[0, "summary"] == f"optimal strategic_value=42.5 gap=0 solver=highs weights=Efficiency (#{efficiency})"
+    details = json.loads(solve.loc[0, "details"])
+    assert (details["weight_set_id"], details["weight_set_name"]) == (efficiency, "Efficiency")
+
+    def weight_columns() -> list[tuple]:
+        listing = scenarios.list_scenarios(con, sid).set_index("name")
+
+        def cell(name: str, column: str):
+            value = listing.loc[name, column]
+            return None if pd.isna(value) else value
+
+        return [(cell(n, "weight_set_id"), cell(n, "weight_set_name"), bool(listing.loc[n, "weight_set_exists"]))
+                for n in ("Eff", "File")]
+
+    assert weight_columns() == [(efficiency, "Efficiency", True), (None, None, True)]
+    weights.delete_weight_set(con, efficiency)
+    assert weight_columns() == [(efficiency, "Efficiency", False), (None, None, True)]  # the saved name remains
