@@ -12,13 +12,17 @@
    months and 10 roles with start windows of 1-6 months, 10 % committed work, dependencies and
    exclusive pairs: build seconds, solve seconds, status and gap with the default solver (HiGHS), and
    the ratio of our end-to-end time to HiGHS alone reading the same model from an MPS file and solving
-   it with the same options. CBC is run on the 200 portfolio for the solver choice. Two cases
+   it with the same options. CBC is run on the 200 portfolio for the solver choice. Three cases
    (`--cases`): "tight", the original generator (flat demand on 1-3 roles for the whole duration,
-   capacity = committed load + half the proposals' average load), and "pmo" (a lead role ramping up
-   and down plus specialists in the build phase, capacity + 60 %); see `generate_portfolio`.
+   capacity = committed load + half the proposals' average load: every role scarce in every month),
+   "pmo" (a lead role ramping up and down plus specialists in the build phase, capacity + 60 %, again
+   every role scarce) and "bottleneck" (demand as "pmo"; three scarce roles at + 60 %, the other seven
+   with half as much again as the proposals ask, as when a PMO's shortage is architects and data
+   engineers); see `generate_portfolio`.
 3. The frontier with 12 budget levels on the 200 portfolio (one model, right-hand side changed in
    place, warm starts) against 12 independent build-and-solve runs, both with the same limit per level.
-4. Time to a proven optimum (gap 1e-4) of the 200-proposal portfolios of each case (`--prove-limit`).
+4. Time to a proven optimum (gap 1e-4) of the 200-proposal portfolios of each case and seed
+   (`--prove-limit`, `--seeds`).
 """
 
 from __future__ import annotations
@@ -49,7 +53,8 @@ from store.importer import import_paths  # noqa: E402
 
 ORLIB_DIR = Path(os.environ.get("LODESTAR_ORLIB_DIR", ROOT.parent / "shared" / "benchmarks" / "orlib-mknap"))
 HORIZON_START = "2026-01"
-CASES = ("tight", "pmo")
+CASES = ("tight", "pmo", "bottleneck")
+BOTTLENECK_ROLES = 3
 
 
 # ------------------------------------------------------------------------------------------ generator
@@ -69,6 +74,7 @@ def generate_portfolio(proposals: int, months: int = 36, roles: int = 10, max_wi
     proposals' average load. case "pmo": a lead role for the whole duration ramping up and down
     (half FTE in the first and last month), 1-2 specialist roles only in the build phase (the middle
     of the project), FTE in quarters; capacity = committed load + 60 % of the proposals' average load.
+    case "bottleneck": demand as "pmo"; the first three roles at + 60 %, the others at + 150 %.
     """
     if case not in CASES:
         raise SystemExit(f"unknown case {case}; choose from {CASES}")
@@ -92,9 +98,13 @@ def generate_portfolio(proposals: int, months: int = 36, roles: int = 10, max_wi
         })
         demand += (_flat_demand if case == "tight" else _ramped_demand)(pid, duration, rng, role_names)
     projects = pd.DataFrame(rows)
-    _link(projects, rng, proposals)
+    _link(projects, rng, proposals, months)
     demand_frame = pd.DataFrame(demand, columns=["project_id", "role", "month_offset", "fte"])
-    capacity = _capacity(projects, demand_frame, role_names, months, share=0.5 if case == "tight" else 0.6)
+    if case == "bottleneck":   # three scarce roles; the other seven have half as much again as is asked of them
+        share: float | dict[str, float] = {r: 0.6 if k < BOTTLENECK_ROLES else 1.5 for k, r in enumerate(role_names)}
+    else:
+        share = 0.5 if case == "tight" else 0.6
+    capacity = _capacity(projects, demand_frame, role_names, months, share=share)
     values = {pid: float(rng.uniform(10, 100)) for pid in projects["project_id"]}
     return PortfolioData(projects, values, demand_frame, capacity, HORIZON_START)
 
@@ -119,20 +129,34 @@ def _ramped_demand(pid: str, duration: int, rng: np.random.Generator, role_names
     return out
 
 
-def _link(projects: pd.DataFrame, rng: np.random.Generator, proposals: int) -> None:
-    """5 % of proposals depend on an earlier-starting proposal; 5 % come in exclusive pairs."""
+def _offset(month: str, start: str = HORIZON_START) -> int:
+    return (int(month[:4]) - int(start[:4])) * 12 + int(month[5:]) - int(start[5:])
+
+
+def _link(projects: pd.DataFrame, rng: np.random.Generator, proposals: int, months: int = 36) -> None:
+    """5 % of proposals depend on an earlier-starting proposal; 5 % come in exclusive pairs.
+
+    A dependent's window keeps its width (at most `max_window` months, as for every proposal) and is
+    moved to open when its predecessor would finish if started at once, as a PMO plans a follow-on.
+    """
     for i in rng.choice(proposals, size=proposals // 20, replace=False):
         j = int(rng.integers(0, proposals))
         if projects.at[j, "start_month"] < projects.at[i, "start_month"]:
             projects.at[i, "depends_on"] = [projects.at[j, "project_id"]]
-            projects.at[i, "latest_start_month"] = _month(35)   # it may wait for its predecessor
+            first = _offset(projects.at[i, "start_month"])
+            width = _offset(projects.at[i, "latest_start_month"]) - first
+            ready = _offset(projects.at[j, "start_month"]) + int(projects.at[j, "duration_months"])
+            first = min(max(first, ready), months - 1)
+            projects.at[i, "start_month"] = _month(first)
+            projects.at[i, "latest_start_month"] = _month(min(first + width, months - 1))
     for k, i in enumerate(rng.choice(proposals, size=2 * (proposals // 40), replace=False)):
         projects.at[i, "exclusive_group"] = f"alt_{k // 2}"
 
 
 def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str], months: int,
-              share: float = 0.5) -> pd.DataFrame:
-    """Committed load plus `share` of the proposals' average load; never below the largest single need."""
+              share: float | dict[str, float] = 0.5) -> pd.DataFrame:
+    """Committed load plus `share` (one figure, or one per role) of the proposals' average load; never
+    below the largest single need."""
     starts = projects.set_index("project_id")["start_month"].map(lambda m: (int(m[:4]) - 2026) * 12 + int(m[5:]) - 1)
     merged = demand.assign(month=demand["project_id"].map(starts) + demand["month_offset"])
     committed = merged[merged["project_id"].str.startswith("C")]
@@ -142,7 +166,8 @@ def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str
     rows = []
     for role in role_names:
         for t in range(months):
-            base = float(committed_load.get((role, t), 0.0)) + share * float(proposal_load.get(role, 0.0))
+            role_share = share[role] if isinstance(share, dict) else share
+            base = float(committed_load.get((role, t), 0.0)) + role_share * float(proposal_load.get(role, 0.0))
             rows.append({"role": role, "month": _month(t), "capacity_fte": round(max(base, float(biggest.get(role, 1.0))), 1),
                          "hire_cost_per_fte_month": 5.0})
     return pd.DataFrame(rows)
@@ -292,18 +317,26 @@ def part_frontier(size: int, points: int, limit: float) -> None:
           f"ratio {separate / reused:.2f}x; monotone: {values == sorted(values)}")
 
 
-def part_prove(size: int, cases: list[str], limit: float) -> None:
-    print(f"\n== 4. time to a proven optimum, {size} proposals (HiGHS, 1 thread, gap 1e-4, limit {limit:g} s)")
+def part_prove(size: int, cases: list[str], limit: float, seeds: list[int]) -> None:
+    print(f"\n== 4. time to a proven optimum, {size} proposals (HiGHS, 1 thread, gap 1e-4, limit {limit:g} s), "
+          f"seeds {', '.join(map(str, seeds))}")
     for case in cases:
-        data = generate_portfolio(size, case=case)
-        params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
-                                 time_limit_seconds=limit)
-        model = selection.build_model(data, params)
-        result = selection.solve(model)
-        committed = model.prep.committed_value
-        print(f"{case:>6}: {result.status:<9} new value {(result.objective or float('nan')) - committed:>10,.2f}  bound "
-              f"{(result.bound or float('nan')) - committed:>10,.2f}  gap {(result.gap or 0) * 100:6.3f}%  "
-              f"build {result.build_seconds:5.2f} s  solve {result.solve_seconds:7.2f} s", flush=True)
+        times = []
+        for seed in seeds:
+            data = generate_portfolio(size, case=case, seed=seed)
+            params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
+                                     time_limit_seconds=limit)
+            model = selection.build_model(data, params)
+            result = selection.solve(model)
+            committed = model.prep.committed_value
+            times.append(result.solve_seconds if result.status == "optimal" else float("inf"))
+            print(f"{case:>10} seed {seed:>5}: {result.status:<9} new value "
+                  f"{(result.objective or float('nan')) - committed:>10,.2f}  bound "
+                  f"{(result.bound or float('nan')) - committed:>10,.2f}  gap {(result.gap or 0) * 100:6.3f}%  "
+                  f"build {result.build_seconds:5.2f} s  solve {result.solve_seconds:7.2f} s", flush=True)
+        proven = [t for t in times if np.isfinite(t)]
+        print(f"{case:>10}: proven {len(proven)} of {len(times)}; median "
+              f"{np.median(times):.1f} s; slowest {max(times):.1f} s (inf = not proven within {limit:g} s)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="200,1000,3000")
     parser.add_argument("--limits", default="30,60,90", help="time limit per size, seconds")
     parser.add_argument("--frontier-limit", type=float, default=10.0)
-    parser.add_argument("--cases", default="tight,pmo", help=f"generated cases of part 2, from {CASES}")
+    parser.add_argument("--cases", default=",".join(CASES), help=f"generated cases of parts 2 and 4, from {CASES}")
+    parser.add_argument("--seeds", default="2026,7,11", help="generator seeds of part 4")
     parser.add_argument("--no-alone", action="store_true", help="skip HiGHS alone on the MPS file (halves part 2)")
     parser.add_argument("--prove-limit", type=float, default=300.0, help="time limit of part 4, seconds")
     args = parser.parse_args(argv)
@@ -332,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     if "3" in parts:
         part_frontier(200, 12, args.frontier_limit)
     if "4" in parts:
-        part_prove(200, args.cases.split(","), args.prove_limit)
+        part_prove(200, args.cases.split(","), args.prove_limit, [int(v) for v in args.seeds.split(",")])
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0
 
