@@ -333,7 +333,8 @@ def read_pack_inputs(con: Connection, scenario_id: int) -> PackInputs:
     projects = snapshots.read_table(con, "projects", scenario.snapshot_id)
     objectives = snapshots.read_table(con, "objectives", scenario.snapshot_id)
     scores = snapshots.read_table(con, "project_scores", scenario.snapshot_id)
-    weight_set = _weight_set_used(con, scenario.snapshot_id, scenario.params.weight_set_id)
+    weight_set = _weight_set_used(con, scenario.snapshot_id, scenario.params.weight_set_id,
+                                  scenario.payload.get("weight_set") or {})
     values: dict[str, float] = {}
     if weight_set.weights and not projects.empty:
         series = score_strategic_value(
@@ -362,15 +363,24 @@ def read_pack_inputs(con: Connection, scenario_id: int) -> PackInputs:
     )
 
 
-def _weight_set_used(con: Connection, snapshot_id: int, weight_set_id: int | None) -> WeightSetInfo:
+def _weight_set_used(con: Connection, snapshot_id: int, weight_set_id: int | None,
+                     record: Mapping[str, Any]) -> WeightSetInfo:
     # A scenario without a weight set id was solved on the objectives file's weights (no set was active).
     if weight_set_id is None:
         return WeightSetInfo(None, None, "file", None, weights.file_weights(con, snapshot_id))
     try:
         saved = weights.get_weight_set(con, weight_set_id)
     except NotFound:
-        # The set was deleted after the solve: show the file weights, and say so.
-        return WeightSetInfo(weight_set_id, None, "file", None, weights.file_weights(con, snapshot_id), missing=True)
+        # Deleted after the solve: the scenario's own copy of the weights (kept after 0.1.0), else the
+        # file weights; either way the pack says the set is gone.
+        kept = record.get("weights")
+        if kept:
+            total = sum(kept.values()) or 1.0
+            return WeightSetInfo(weight_set_id, record.get("name"), str(record.get("method") or "direct"),
+                                 record.get("consistency_ratio"), {k: v / total for k, v in kept.items()},
+                                 missing=True)
+        return WeightSetInfo(weight_set_id, record.get("name"), "file", None, weights.file_weights(con, snapshot_id),
+                             missing=True)
     total = sum(saved.weights.values()) or 1.0
     return WeightSetInfo(
         saved.weight_set_id,

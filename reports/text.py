@@ -172,8 +172,10 @@ class ReportText:
 
     def weight_set_label(self, pack: RecommendationPack) -> str:
         info = pack.weights
+        if info.missing and info.method == "file":
+            return self("report.weights.deleted", weight_set_id=info.weight_set_id, name=info.name or "")
         if info.missing:
-            return self("report.weights.deleted", weight_set_id=info.weight_set_id)
+            return self("report.weights.deleted_kept", weight_set_id=info.weight_set_id, name=info.name or "")
         if info.weight_set_id is None:
             return self("report.weights.file")
         return self("report.weights.named", name=info.name or "", weight_set_id=info.weight_set_id)

@@ -131,7 +131,17 @@ def weight_set_name(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -
 
 
 def _weight_set_record(con: duckdb.DuckDBPyConnection, params: SelectionParams) -> dict[str, Any]:
-    return {"weight_set_id": params.weight_set_id, "name": weight_set_name(con, params.weight_set_id)}
+    """The set's id, name, method, CR and weights as solved, so a pack rebuilt after the set is deleted
+    still shows (and scores with) the weights the run used."""
+    record: dict[str, Any] = {"weight_set_id": params.weight_set_id, "name": None}
+    if params.weight_set_id is None:
+        return record
+    try:
+        saved = get_weight_set(con, int(params.weight_set_id))
+    except NotFound:
+        return record
+    return record | {"name": saved.name, "method": saved.method, "consistency_ratio": saved.consistency_ratio,
+                     "weights": {str(k): float(v) for k, v in saved.weights.items()}}
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> Any:

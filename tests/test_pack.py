@@ -18,6 +18,7 @@ from reports.pack import (
     month_index,
     read_pack_inputs,
 )
+from reports.text import ReportText
 from store import weights
 from store.scenarios import ScenarioNotFound
 from tests import report_helpers as h
@@ -124,9 +125,30 @@ def test_ahp_weight_set_named_in_the_parameters_is_used(con):
     assert ("weights_inconsistent", {"cr": pytest.approx(0.12)}) in [(f.code, dict(f.params)) for f in pack.risks]
     weights.delete_weight_set(con, set_id)
     after = build_pack(con, scenario_id, generated_on=DAY)
-    assert after.weights.missing and after.weights.method == "file"
+    # the scenario kept the weights it was solved with: same name, method, CR and scores, flagged deleted
+    assert after.weights.missing and (after.weights.name, after.weights.method) == ("董事会 AHP", "ahp_eigen")
+    assert dict(after.weights.weights) == pytest.approx({"O1": 0.25, "O2": 0.75})
     assert "weights_missing" in [f.code for f in after.risks]
-    assert after.selected[0].strategic_value == pytest.approx(92.0)  # file weights again
+    assert after.selected[0].strategic_value == pytest.approx(85.0)
+    assert ReportText("en").weight_set_label(after) == (
+        f"董事会 AHP (#{set_id}, since deleted; the weights as solved, kept with the scenario)")
+
+
+def test_scenario_saved_without_its_weights_falls_back_to_the_file_weights(con):
+    # scenarios saved by 0.1.0 kept only the set's id and name
+    snapshot_id = h.make_snapshot(con)
+    set_id = weights.save_weight_set(con, snapshot_id=snapshot_id, name="Old", method="direct",
+                                     weights={"O1": 0.25, "O2": 0.75})
+    from store import scenarios
+
+    payload = dict(h.payload(), weight_set={"weight_set_id": set_id, "name": "Old"})
+    scenario_id = scenarios.save_scenario(con, snapshot_id=snapshot_id, name="Old", params=h.params(weight_set_id=set_id),
+                                          payload=payload)
+    weights.delete_weight_set(con, set_id)
+    after = build_pack(con, scenario_id, generated_on=DAY)
+    assert after.weights.missing and after.weights.method == "file"
+    assert after.selected[0].strategic_value == pytest.approx(92.0)  # file weights
+    assert ReportText("zh").weight_set_label(after) == f"权重方案 Old #{set_id}（已删除，显示文件权重）"
 
 
 def test_fiscal_years_starting_in_april_and_spend_outside_projects(con, scenario):

@@ -259,7 +259,9 @@ def test_weight_set_is_recorded_by_save_log_and_listing_and_outlives_deletion(co
     on_file = scenarios.save_scenario(con, snapshot_id=sid, name="File", params=PARAMS, payload=_payload())
     chosen = SelectionParams(horizon_start="2026-03", weight_set_id=efficiency)
     on_set = scenarios.save_scenario(con, snapshot_id=sid, name="Eff", params=chosen, payload=_payload())
-    assert scenarios.get_scenario(con, on_set).payload["weight_set"] == {"weight_set_id": efficiency, "name": "Efficiency"}
+    assert scenarios.get_scenario(con, on_set).payload["weight_set"] == {
+        "weight_set_id": efficiency, "name": "Efficiency", "method": "direct", "consistency_ratio": None,
+        "weights": {"O1": 0.1, "O2": 0.9}}
     assert scenarios.get_scenario(con, on_file).payload["weight_set"] == {"weight_set_id": None, "name": None}
     saves = [json.loads(d) for d in decision_log.entries(con, actions=["scenario_save"])["details"]]  # newest first
     assert [(d["weight_set_id"], d["weight_set_name"]) for d in saves] == [(efficiency, "Efficiency"), (None, None)]
