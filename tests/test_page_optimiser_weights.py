@@ -62,10 +62,10 @@ def _frames() -> dict[str, pd.DataFrame]:
             "demand": demand}
 
 
-@pytest.fixture
-def weighted(db_file):
-    """The snapshot with "Growth first" (active, saved first) and "Efficiency first" (newer, inactive)."""
-    con = db.connect(db_file)
+def store_weighted_snapshot(path) -> tuple[int, int, int]:
+    """The snapshot with "Growth first" (active, saved first) and "Efficiency first" (newer, inactive):
+    (snapshot id, growth id, efficiency id)."""
+    con = db.connect(path)
     try:
         files = [snapshots.SourceFile("projects.csv", "projects", "w" * 64, 3, "utf-8")]
         sid = snapshots.create_snapshot(con, label="weights", as_of=D(2026, 3, 31), frames=_frames(), files=files)
@@ -75,7 +75,12 @@ def weighted(db_file):
                                              weights={"O1": 0.1, "O2": 0.9})
     finally:
         con.close()
-    return db_file, sid, growth, efficiency
+    return sid, growth, efficiency
+
+
+@pytest.fixture
+def weighted(db_file):
+    return (db_file, *store_weighted_snapshot(db_file))
 
 
 def _run(at, weight_set_id: int | None = None, nonce: int = 0):

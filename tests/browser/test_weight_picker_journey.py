@@ -4,15 +4,14 @@ changes the optimum, and the saved scenario names the set it was solved with."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import pytest
 from playwright.sync_api import expect
 
-from store import db, scenarios, snapshots, weights
+from store import db, scenarios
 from tests.browser.streamlit_ui import TIMEOUT_MS, choose, error_texts, go_to, open_app, selected, wait_idle
-from tests.test_page_optimiser_weights import _frames
+from tests.test_page_optimiser_weights import store_weighted_snapshot
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("LODESTAR_SCREENSHOTS")  # a folder to keep screenshots in, for a human look
@@ -25,16 +24,7 @@ def _metric(page, label: str) -> str:
 
 def test_pick_a_weight_set_run_and_save(start_app, tmp_path, page):
     db_path = tmp_path / "weights.duckdb"
-    con = db.connect(db_path)
-    try:
-        files = [snapshots.SourceFile("projects.csv", "projects", "b" * 64, 3, "utf-8")]
-        sid = snapshots.create_snapshot(con, label="weights", as_of=dt.date(2026, 3, 31), frames=_frames(), files=files)
-        growth = weights.save_weight_set(con, snapshot_id=sid, name="Growth first", method="direct",
-                                         weights={"O1": 0.75, "O2": 0.25}, activate=True)
-        efficiency = weights.save_weight_set(con, snapshot_id=sid, name="Efficiency first", method="direct",
-                                             weights={"O1": 0.1, "O2": 0.9})
-    finally:
-        con.close()
+    _, growth, efficiency = store_weighted_snapshot(db_path)
     with start_app(db_path) as url:
         open_app(page, url)
         go_to(page, "Optimiser")
