@@ -38,7 +38,7 @@ from store import decision_log
 from store.db import transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
-from store.weights import get_weight_set
+from store.weights import WeightSet, get_weight_set
 
 MAX_NAME_LENGTH = 120
 
@@ -120,25 +120,28 @@ def _validate_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def weight_set_name(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -> str | None:
-    """The saved weight set's name, or None for the file weights (no id) and for a deleted set."""
+def _saved_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -> WeightSet | None:
+    """The saved weight set, or None for the file weights (no id) and for a deleted set."""
     if weight_set_id is None:
         return None
     try:
-        return get_weight_set(con, int(weight_set_id)).name
+        return get_weight_set(con, int(weight_set_id))
     except NotFound:
         return None
+
+
+def weight_set_name(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -> str | None:
+    """The saved weight set's name, or None for the file weights (no id) and for a deleted set."""
+    saved = _saved_weight_set(con, weight_set_id)
+    return None if saved is None else saved.name
 
 
 def _weight_set_record(con: duckdb.DuckDBPyConnection, params: SelectionParams) -> dict[str, Any]:
     """The set's id, name, method, CR and weights as solved, so a pack rebuilt after the set is deleted
     still shows (and scores with) the weights the run used."""
     record: dict[str, Any] = {"weight_set_id": params.weight_set_id, "name": None}
-    if params.weight_set_id is None:
-        return record
-    try:
-        saved = get_weight_set(con, int(params.weight_set_id))
-    except NotFound:
+    saved = _saved_weight_set(con, params.weight_set_id)
+    if saved is None:
         return record
     return record | {"name": saved.name, "method": saved.method, "consistency_ratio": saved.consistency_ratio,
                      "weights": {str(k): float(v) for k, v in saved.weights.items()}}
