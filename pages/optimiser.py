@@ -286,20 +286,26 @@ def results(run: opt.OptimiserRun) -> None:
     tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")
     # keyed, so the tab stays open when one of its buttons reruns the page
     tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
+    try:
+        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
+        profiled, loaded = opt.profiled_projects(run, data), True
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+        data, profiled, loaded = None, frozenset(), False
     with tabs[0]:
         opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
-        st.dataframe(opt.selected_frame(run.result), hide_index=True, key="opt.selected")
+        st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected")
     with tabs[1]:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))
     try:
-        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
-        with tabs[2]:
-            run = left_out_tab(run, data)
-        with tabs[3]:
-            run = marginal_tab(run, data)
-        with tabs[4]:
-            run = frontier_tab(run, data)
+        if loaded:
+            with tabs[2]:
+                run = left_out_tab(run, data)
+            with tabs[3]:
+                run = marginal_tab(run, data)
+            with tabs[4]:
+                run = frontier_tab(run, data)
     except (StoreError, AnalyticsError) as e:
         show_error(e)
     with tabs[5]:

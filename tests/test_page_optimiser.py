@@ -229,6 +229,12 @@ def test_sample_bundle_two_runs_saved_and_compared(monkeypatch, sample_db_file, 
         assert tiles[3] == str(len(engine.selected))
         assert tiles[4] == f"{engine.objective - baseline.objective:,.1f}"
         assert len(at.get("plotly_chart")) == 4  # Gantt, heat map, spend by month and by category
+        schedule = tables(at)[0]
+        pattern = dict(zip(schedule.iloc[:, 0], schedule.iloc[:, -1], strict=True))
+        profiled = set(data.spend_profile["project_id"])
+        marks = ("Monthly profile", "Even") if language == "en" else ("按支出计划", "均匀分摊")
+        assert pattern == {pid: marks[0] if pid in profiled else marks[1] for pid in pattern}
+        assert profiled & set(pattern)  # the sample's profiled hardware and rollouts are in the portfolio
         at.text_input(key="opt.save_name").set_value(name)
         at.button(key="opt.save").click()
         rerun(at)

@@ -520,7 +520,22 @@ def fmt_pct(share: float | None, digits: int = 2) -> str:
     return "—" if share is None else f"{100.0 * share:.{digits}f}%"
 
 
-def selected_frame(result: SelectionResult) -> pd.DataFrame:
+def profiled_projects(run: OptimiserRun, data: PortfolioData | None) -> frozenset[str]:
+    """Projects whose spend follows a monthly profile from the snapshot (the others spread evenly).
+
+    `data` is the run's portfolio; when its weight set was deleted (None) the snapshot's profiles are
+    read with the file's weights, as profiles do not depend on weights.
+    """
+    if data is None:
+        data = portfolio(run.snapshot_id, None)
+    profile = data.spend_profile
+    if profile is None or profile.empty:
+        return frozenset()
+    return frozenset(profile["project_id"].astype(str))
+
+
+def selected_frame(result: SelectionResult, profiled: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The chosen portfolio as a table; `profiled` names the projects whose spend follows a profile."""
     rows = [
         {
             t("optimiser.col.project_id"): p.project_id,
@@ -532,6 +547,7 @@ def selected_frame(result: SelectionResult) -> pd.DataFrame:
             t("optimiser.col.cost"): round(p.cost, 2),
             t("optimiser.col.risk"): p.risk_score,
             t("optimiser.col.kind"): t("optimiser.kind.committed" if p.committed else "optimiser.kind.new"),
+            t("optimiser.col.spend"): t("optimiser.spend.profile" if p.project_id in profiled else "optimiser.spend.even"),
         }
         for p in sorted(result.selected, key=lambda p: (p.start_month, p.project_id))
     ]
