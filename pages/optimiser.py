@@ -182,10 +182,12 @@ def kpi_tiles(run: opt.OptimiserRun) -> None:
 
 def status_line(run: opt.OptimiserRun) -> str:
     r = run.result
-    return t(
+    line = t(
         "optimiser.status_line", status=opt.status_label(r.status), solver=r.solver,
         build=f"{r.build_seconds:.2f}", solve=f"{r.solve_seconds:.2f}",
     )
+    note = opt.bound_note(run)
+    return line if note is None else f"{line} · {note}"
 
 
 def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:

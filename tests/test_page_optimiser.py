@@ -245,3 +245,22 @@ def test_sample_bundle_two_runs_saved_and_compared(monkeypatch, sample_db_file, 
     assert [c.split(" (#")[0] for c in compared.columns] == ["tight", "open"]  # newest first
     assert list(compared.iloc[2]) == [f"{expected['tight']:,.2f}", f"{expected['open']:,.2f}"]  # under objective, weights
     assert expected["tight"] <= expected["open"]
+
+
+@pytest.mark.parametrize(("language", "note"), [
+    ("en", "no portfolio can be worth more than 350.0; this one is within 2.86% of that"),
+    ("zh", "任何组合的价值都不会超过 350.0；当前方案与之相差不超过 2.86%"),
+])
+def test_a_solve_stopped_before_its_proof_names_the_bound(monkeypatch, snapshot, language, note):
+    """Status line of a time-limited solve: how much better any portfolio could be; none for a proven one."""
+    import dataclasses
+
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, language, sid)
+    _optimise(at)
+    assert not any(note in c.value for c in at.caption)  # proven optimal: nothing to bound
+    run = at.session_state[opt.RUN_KEY]
+    stopped = dataclasses.replace(run.result, status="feasible", bound=350.0, gap=(350.0 - 340.0) / 350.0)
+    at.session_state[opt.RUN_KEY] = dataclasses.replace(run, result=stopped)
+    rerun(at)
+    assert any(c.value.endswith(note) for c in at.caption)

@@ -484,6 +484,7 @@ class Kpis:
     cost: float
     budget: float | None
     gap: float | None
+    bound: float | None       # best value any portfolio could reach (the solver's proven bound)
     n_new: int
     n_committed: int
     greedy_objective: float | None
@@ -502,12 +503,21 @@ def kpis(run: OptimiserRun) -> Kpis:
         cost=result.total_cost,
         budget=run.params.budget,
         gap=result.gap,
+        bound=result.bound,
         n_new=sum(not p.committed for p in result.selected),
         n_committed=sum(p.committed for p in result.selected),
         greedy_objective=run.greedy_objective,
         uplift=uplift,
         uplift_pct=uplift_pct,
     )
+
+
+def bound_note(run: OptimiserRun) -> str | None:
+    """For a solve stopped before its proof: the best value any portfolio could reach; else None."""
+    k = kpis(run)
+    if run.result.status != "feasible" or k.bound is None:
+        return None
+    return t("optimiser.status_bound", bound=fmt_number(k.bound), gap=fmt_pct(k.gap))
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:
