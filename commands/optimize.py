@@ -184,6 +184,8 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
                     gap=f"{(summary['gap'] or 0.0) * 100:.3f}%", cost=f"{summary['total_cost']:,.2f}",
                     solver=summary["solver"], build=f"{summary['build_seconds']:.2f}",
                     solve=f"{summary['solve_seconds']:.2f}"))
+    if summary["status"] == "feasible" and summary["bound"] is not None:  # stopped before the proof
+        print(translate(lang, "explain.cli.bound", bound=f"{summary['bound']:,.2f}"))
     if summary["greedy_objective"] is not None:
         print(translate(lang, "explain.cli.greedy", greedy=f"{summary['greedy_objective']:,.2f}",
                         uplift=f"{summary['objective'] - summary['greedy_objective']:,.2f}"))

@@ -135,3 +135,22 @@ def test_time_limit_before_any_portfolio_exits_1_and_is_logged(stored, capsys, s
     assert len(log) == 1
     details = json.loads(log.iloc[0]["details"])
     assert details["status"] == "no_solution" and details["objective"] is None and details["solver"] == solver
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", "  no portfolio can be worth more than 58.50 (the solver's bound)"),
+    ("zh", "  任何组合的价值都不会超过 58.50（求解器给出的上界）"),
+])
+def test_text_of_a_solve_stopped_before_its_proof_names_the_bound(stored, capsys, lang, line):
+    """A time-limited answer prints the solver's bound under the result; a proven one does not."""
+    from commands import optimize
+
+    db_file, _ = stored
+    assert cli.main(["optimize", "--db", str(db_file), "--objective", "benefit", "--budget", "60", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    optimize._print_text(summary, (), lang)
+    assert "58.50" not in capsys.readouterr().out
+    optimize._print_text({**summary, "status": "feasible", "bound": 58.5, "gap": 3.5 / 58.5}, (), lang)
+    lines = capsys.readouterr().out.splitlines()
+    assert "5.983%" in lines[0] and "55.00" in lines[0]
+    assert lines[1] == line
