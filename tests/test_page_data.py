@@ -120,7 +120,7 @@ def test_bad_files_show_every_problem_and_write_nothing(app, db_file, lang):
     assert len(report) == 47
     assert set(report.iloc[:33, 0]) == {text["error"]}  # errors first
     budget = report[(report.iloc[:, 1] == "projects.csv") & (report.iloc[:, 4] == "abc")]
-    assert budget.iloc[0, 2] == 4 and budget.iloc[0, 3] == "budget" and budget.iloc[0, 5] == text["bad_budget"]
+    assert budget.iloc[0, 2] == "4" and budget.iloc[0, 3] == "budget" and budget.iloc[0, 5] == text["bad_budget"]
     assert at.button(key="data_import").disabled
     assert _snapshot_count(db_file) == 0
 
@@ -157,3 +157,55 @@ def test_rename_then_delete_after_confirmation(app, db_file, lang):
     assert not at.exception
     assert [s.value for s in at.main.success] == [TEXT[lang]["deleted"]]
     assert _snapshot_count(db_file) == 0
+
+
+ONE_PROBLEM = {
+    "en": ("1 problem must be fixed before this can be imported. Nothing has been written.", "The file is empty."),
+    "zh": ("有 1 个问题需要修正后才能导入。尚未写入任何数据。", "文件为空。"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_empty_file_is_one_problem_without_a_row_number(app, db_file, lang):
+    at = app(lang)
+    at.file_uploader[0].set_value([("empty.csv", b"", "text/csv")]).run()
+    assert not at.exception
+    assert [e.value for e in at.main.error] == [ONE_PROBLEM[lang][0]]
+    report = at.main.dataframe[-1].value
+    assert list(report.iloc[0]) == [TEXT[lang]["error"], "empty.csv", "—", "", "", ONE_PROBLEM[lang][1]]
+    assert len(report) == 1
+    cells = report.astype(str).to_numpy().ravel().tolist()
+    assert not any(c in ("None", "<NA>", "nan") for c in cells)
+    assert _snapshot_count(db_file) == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "plural", "singular"),
+    [
+        ("en", ["8 files", "1,200 rows", "3 warnings were noted during the import.",
+                "The import was refused (2 problems). Nothing was written."],
+         ["1 file", "1 row", "1 warning was noted during the import.",
+          "The import was refused (1 problem). Nothing was written."]),
+        ("zh", ["8 个文件", "1,200 行", "导入时记录了 3 条警告。", "导入被拒绝（2 个问题），未写入任何数据。"],
+         ["1 个文件", "1 行", "导入时记录了 1 条警告。", "导入被拒绝（1 个问题），未写入任何数据。"]),
+    ],
+)
+def test_count_messages_agree_with_their_number(lang, plural, singular):
+    from i18n import translate
+    from ui import data as view
+
+    def texts(files: int, rows: int, warnings: int, problems: int) -> list[str]:
+        return [
+            view.count_phrase("files", files), view.count_phrase("rows", rows),
+            translate(lang, view.count_key("data.import.with_warnings", warnings), count=warnings),
+            translate(lang, view.count_key("data.import.refused", problems), count=problems),
+        ]
+
+    import streamlit as st
+
+    st.session_state["lang"] = lang
+    try:
+        assert texts(8, 1200, 3, 2) == plural
+        assert texts(1, 1, 1, 1) == singular
+    finally:
+        del st.session_state["lang"]

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from i18n import has_key
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.importer import ImportReport, problem_text
@@ -28,6 +29,28 @@ UPLOADER_GENERATION_KEY = "data_uploader_generation"  # bumped after an import t
 CONFIRM_DELETE_KEY = "data_confirm_delete"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "zip"]
 Files = Sequence[tuple[str, bytes]]
+
+
+def count_key(key: str, count: int) -> str:
+    """`<key>_one` when the count is 1 and that form exists ("1 problem"), else `key` ("3 problems")."""
+    singular = f"{key}_one"
+    return singular if count == 1 and has_key(lang(), singular) else key
+
+
+def counted(key: str, count: int, /, **params: object) -> str:
+    """The message for a count, in the singular or plural form it needs."""
+    return t(count_key(key, count), count=count, **params)
+
+
+def count_phrase(noun: str, count: int) -> str:
+    """'1 file' / '8 files', '1,200 rows' (`data.count.<noun>`), for messages that hold several counts."""
+    return t(count_key(f"data.count.{noun}", count), count=f"{count:,}")
+
+
+def _row_text(row: int | None) -> str:
+    # A file-level problem has no row. Text, not a nullable int: st.dataframe draws a missing
+    # number as "None", and Arrow refuses a column that mixes ints and strings.
+    return t("data.report.no_row") if row is None else str(int(row))
 
 
 # --- templates -----------------------------------------------------------------------------------------
@@ -116,17 +139,14 @@ def problems_frame(report: ImportReport) -> pd.DataFrame:
         {
             t("data.report.severity"): t(f"data.severity.{p.severity}"),
             t("data.report.file"): p.file or "",
-            t("data.report.row"): p.row,
+            t("data.report.row"): _row_text(p.row),
             t("data.report.column"): p.column or "",
             t("data.report.value"): p.value or "",
             t("data.report.problem"): problem_text(p, lang()),
         }
         for p in report.problems
     ]
-    frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame[t("data.report.row")] = frame[t("data.report.row")].astype("Int64")
-    return frame
+    return pd.DataFrame(rows)
 
 
 def problems_csv(report: ImportReport) -> bytes:
@@ -150,9 +170,9 @@ def show_report(report: ImportReport) -> None:
         return
     st.markdown(f"**{t('data.report.title')}**")
     if report.errors:
-        st.error(t("data.report.errors", count=len(report.errors)))
+        st.error(counted("data.report.errors", len(report.errors)))
     elif report.warnings:
-        st.warning(t("data.report.warnings_only", count=len(report.warnings)))
+        st.warning(counted("data.report.warnings_only", len(report.warnings)))
     else:
         st.success(t("data.report.clean"))
     if report.problems:
@@ -188,7 +208,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
     """Import with a progress box; on success select the new snapshot and rerun, else show why."""
     with st.status(t("data.import.running"), expanded=True) as status:
         def progress(stage: str) -> None:
-            st.write(t(f"data.import.step_{stage}", files=len(files)))
+            st.write(t(f"data.import.step_{stage}", files=count_phrase("files", len(files))))
 
         result = importer.import_files(
             cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
@@ -202,7 +222,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
         if result.duplicate_of is not None:
             st.warning(t("data.report.duplicate", snapshot_id=result.duplicate_of))
         else:
-            st.error(t("data.import.refused", count=len(result.errors)))
+            st.error(counted("data.import.refused", len(result.errors)))
             st.dataframe(problems_frame(result), hide_index=True, width="stretch")
         return
     clear_data_caches()
@@ -210,9 +230,11 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
     st.session_state[UPLOADER_GENERATION_KEY] = st.session_state.get(UPLOADER_GENERATION_KEY, 0) + 1
     rows = sum(result.rows.values())
     flash = [("success", "data.import.success", {"snapshot_id": result.snapshot_id, "label": result.label,
-                                                   "rows": f"{rows:,}", "files": len(result.files)})]
+                                                   "rows": count_phrase("rows", rows),
+                                                   "files": count_phrase("files", len(result.files))})]
     if result.warnings:
-        flash.append(("warning", "data.import.with_warnings", {"count": len(result.warnings)}))
+        warnings = len(result.warnings)
+        flash.append(("warning", count_key("data.import.with_warnings", warnings), {"count": warnings}))
     st.session_state[FLASH_KEY] = flash
     st.rerun()
 
@@ -272,7 +294,7 @@ def snapshots_section() -> None:
 def _confirm_delete(row: pd.Series) -> None:
     snapshot_id = int(row["snapshot_id"])
     rows = int(sum(int(row[kind]) for kind in KIND_ORDER))
-    st.warning(t("data.snapshots.confirm", snapshot_id=snapshot_id, label=row["label"], rows=f"{rows:,}"))
+    st.warning(t("data.snapshots.confirm", snapshot_id=snapshot_id, label=row["label"], rows=count_phrase("rows", rows)))
     yes, no = st.columns(2)
     if yes.button(t("data.snapshots.confirm_yes"), type="primary", key="data_delete_yes"):
         st.session_state.pop(CONFIRM_DELETE_KEY, None)
