@@ -39,7 +39,7 @@ from analytics.prepare import (
     month_label,
     prepare,
 )
-from analytics.selection_types import PortfolioData, SelectedProject, SelectionParams, SelectionResult
+from analytics.selection_types import PortfolioData, Reason, SelectedProject, SelectionParams, SelectionResult
 
 MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
 # With a score objective, hires only cost budget; a tiny penalty stops the solver buying idle FTE.
@@ -94,6 +94,7 @@ class SelectionModel:
     hires: dict[tuple[int, int], pulp.LpVariable]      # (role index, month) -> FTE bought
     labels: dict[str, str] = field(default_factory=dict)     # row name -> readable label
     groups: dict[str, str] = field(default_factory=dict)     # row name -> label reported in `violated`
+    about: dict[str, Reason] = field(default_factory=dict)   # label in `violated` -> what it asks, in words
     kinds: dict[str, str] = field(default_factory=dict)      # row name -> constraint family
     offsets: dict[str, float] = field(default_factory=dict)  # row name -> committed amount in the user's rhs
     slacks: dict[str, list[pulp.LpVariable]] = field(default_factory=dict)
@@ -127,8 +128,10 @@ class _Rows:
         self.never: pulp.LpVariable | None = None
 
     def add(self, label: str, expr: pulp.LpAffineExpression, sense: int, rhs: float, *, kind: str,
-            group: str | None = None, offset: float = 0.0, scale: float = 1.0) -> str:
+            group: str | None = None, offset: float = 0.0, scale: float = 1.0, about: Reason | None = None) -> str:
         model = self.model
+        if about is not None:
+            model.about.setdefault(group or label, about)
         name = lp_name(label)
         if name in model.labels:
             name = f"{name}_{len(model.labels)}"
@@ -278,12 +281,15 @@ def _force_rows(model: SelectionModel, rows: _Rows) -> None:
     groups = model.option_groups
     cands = model.prep.candidates()
     for pid in cands.index[cands["mandatory"].to_numpy(dtype=bool)]:
-        rows.add(f"mandatory_{pid}", _project_sum(model, groups, pid), pulp.LpConstraintGE, 1, kind="mandatory")
+        rows.add(f"mandatory_{pid}", _project_sum(model, groups, pid), pulp.LpConstraintGE, 1, kind="mandatory",
+                 about=Reason("infeasible_mandatory", {"project": pid}))
     for pid in cands.index[cands["forced_in"].to_numpy(dtype=bool)]:
-        rows.add(f"force_in_{pid}", _project_sum(model, groups, pid), pulp.LpConstraintGE, 1, kind="force")
+        rows.add(f"force_in_{pid}", _project_sum(model, groups, pid), pulp.LpConstraintGE, 1, kind="force",
+                 about=Reason("infeasible_force_in", {"project": pid}))
     for pid in cands.index[cands["forced_out"].to_numpy(dtype=bool)]:
         if pid in groups:
-            rows.add(f"force_out_{pid}", _project_sum(model, groups, pid), pulp.LpConstraintLE, 0, kind="force")
+            rows.add(f"force_out_{pid}", _project_sum(model, groups, pid), pulp.LpConstraintLE, 0, kind="force",
+                     about=Reason("infeasible_force_out", {"project": pid}))
 
 
 def _hire_terms(model: SelectionModel, months: set[int] | None = None) -> list[tuple[pulp.LpVariable, float]]:
@@ -303,7 +309,8 @@ def _budget_rows(model: SelectionModel, rows: _Rows) -> None:
         expr.addInPlace(pulp.LpAffineExpression(_hire_terms(model)))
         committed = float(prep.committed_spend.sum())
         rows.add("budget_total", expr, pulp.LpConstraintLE, params.budget - committed, kind="budget",
-                 offset=committed, scale=params.budget)
+                 offset=committed, scale=params.budget,
+                 about=Reason("infeasible_budget", {"budget": _money(params.budget), "committed": _money(committed)}))
     if not params.annual_budget_caps:
         return
     spend = prep.option_spend_month.assign(fy=prep.fiscal_years[prep.option_spend_month["month"].to_numpy()])
@@ -316,7 +323,8 @@ def _budget_rows(model: SelectionModel, rows: _Rows) -> None:
         expr = _row_expr(model, part["option"].to_numpy(), part["spend"].to_numpy(dtype=float))
         expr.addInPlace(pulp.LpAffineExpression(_hire_terms(model, months)))
         committed = float(prep.committed_spend[sorted(months)].sum())
-        rows.add(f"budget_fy{year}", expr, pulp.LpConstraintLE, cap - committed, kind="budget", offset=committed, scale=cap)
+        rows.add(f"budget_fy{year}", expr, pulp.LpConstraintLE, cap - committed, kind="budget", offset=committed, scale=cap,
+                 about=Reason("infeasible_annual_budget", {"year": int(year), "cap": _money(cap), "committed": _money(committed)}))
 
 
 def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
@@ -345,7 +353,9 @@ def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
         if hire is not None:
             expr.addInPlace(pulp.LpAffineExpression([(hire, -1.0)]))
         rows.add(f"capacity_{prep.roles[r]}_{month_key(prep.months[m])}", expr, pulp.LpConstraintLE, rhs,
-                 kind="capacity", offset=capacity - rhs, scale=capacity)
+                 kind="capacity", offset=capacity - rhs, scale=capacity,
+                 about=Reason("infeasible_capacity", {"role": prep.roles[r], "month": prep.months[m],
+                                                      "capacity": _fte(capacity), "committed": _fte(capacity - rhs)}))
 
 
 def _dependency_rows(model: SelectionModel, rows: _Rows) -> None:
@@ -379,7 +389,8 @@ def _dependency_rows(model: SelectionModel, rows: _Rows) -> None:
                 ready = pred_opts[pred_finish <= s]
                 expr.addInPlace(_expr(model.choose, ready, -np.ones(len(ready))))
             rows.add(f"{label}_{month_key(month_label(prep.horizon_start + s))}", expr, pulp.LpConstraintLE, 0,
-                     kind="dependency", group=label)
+                     kind="dependency", group=label,
+                     about=Reason("infeasible_dependency", {"project": dep.project_id, "predecessor": dep.predecessor}))
 
 
 def _exclusive_rows(model: SelectionModel, rows: _Rows) -> None:
@@ -394,7 +405,8 @@ def _exclusive_rows(model: SelectionModel, rows: _Rows) -> None:
                 expr.addInPlace(_project_sum(model, groups, pid))
         if not expr and committed <= 1:
             continue
-        rows.add(f"excl_{group}", expr, pulp.LpConstraintLE, 1 - committed, kind="exclusive", offset=committed)
+        rows.add(f"excl_{group}", expr, pulp.LpConstraintLE, 1 - committed, kind="exclusive", offset=committed,
+                 about=Reason("infeasible_exclusive", {"group": group, "committed": committed}))
 
 
 def _category_rows(model: SelectionModel, rows: _Rows) -> None:
@@ -414,7 +426,8 @@ def _category_rows(model: SelectionModel, rows: _Rows) -> None:
             nonzero = np.flatnonzero(coef)
             rows.add(f"{prefix}_{cat}", _row_expr(model, options["option"].to_numpy()[nonzero], coef[nonzero]),
                      sense, share * committed_total - committed_cat, kind="category",
-                     scale=max(committed_total, float(spend.sum())) * max(share, 0.01))
+                     scale=max(committed_total, float(spend.sum())) * max(share, 0.01),
+                     about=Reason(f"infeasible_{prefix}", {"category": cat, "share": f"{share * 100:.0f}%"}))
 
 
 def _risk_row(model: SelectionModel, rows: _Rows) -> None:
@@ -427,7 +440,8 @@ def _risk_row(model: SelectionModel, rows: _Rows) -> None:
             expr.addInPlace(_project_sum(model, model.option_groups, pid))
     committed = int(prep.committed()["high_risk"].sum())
     rows.add("high_risk_cap", expr, pulp.LpConstraintLE,
-             params.max_high_risk - committed, kind="risk", offset=committed, scale=max(params.max_high_risk, 1))
+             params.max_high_risk - committed, kind="risk", offset=committed, scale=max(params.max_high_risk, 1),
+             about=Reason("infeasible_high_risk", {"cap": int(params.max_high_risk), "committed": committed}))
 
 
 def _objective(model: SelectionModel) -> None:
@@ -559,10 +573,11 @@ def _result(model: SelectionModel, params: SelectionParams, outcome: solvers.Sol
     build = model.build_seconds if build_seconds is None else build_seconds
     if outcome.status not in ("optimal", "feasible") or outcome.values is None:
         violated: tuple[str, ...] = ()
+        reasons: tuple[Reason, ...] = ()
         if outcome.status == "infeasible" and diagnose and not model.elastic:
-            violated = explain_infeasibility(model, params)
-        return empty_result(model.prep, outcome.status, build, outcome.seconds, outcome.solver,
-                            outcome.message, violated)
+            violated, reasons = diagnose_infeasibility(model, params)
+        empty = empty_result(model.prep, outcome.status, build, outcome.seconds, outcome.solver, outcome.message, violated)
+        return dataclasses.replace(empty, violated_reasons=reasons)
     n = len(model.choose)
     chosen = outcome.values[:n] > 0.5
     hires = outcome.values[n + len(model.selected_vars):]
@@ -676,17 +691,46 @@ def _capacity_map(prep: Prepared) -> dict[str, dict[str, float]]:
 
 def explain_infeasibility(model: SelectionModel, params: SelectionParams) -> tuple[str, ...]:
     """Labels of the rows an elastic copy must break (minimum relative slack) to find any portfolio."""
+    return diagnose_infeasibility(model, params)[0]
+
+
+# Kinds whose slack is in the row's own unit (money, FTE, projects), so "short by" reads as a number.
+_SHORT_KINDS = frozenset({"budget", "capacity", "risk", "exclusive"})
+
+
+def diagnose_infeasibility(model: SelectionModel, params: SelectionParams) -> tuple[tuple[str, ...], tuple[Reason, ...]]:
+    """The labels an elastic copy must break, and for each what it asks in words (`Reason`, code
+    `infeasible_<kind>`) with `short`: how far the nearest plan found exceeds it, in the row's unit
+    (money, FTE, projects; "" where the unit is a share of a project or of spend)."""
     elastic = _elastic_copy(model)
     outcome = solvers.run(elastic.problem, [v for vs in elastic.slacks.values() for v in vs], params)
     if outcome.values is None:
-        return ()
-    used, position = [], 0
+        return (), ()
+    short: dict[str, float] = {}
+    kinds: dict[str, str] = {}
+    position = 0
     for name, slack_vars in elastic.slacks.items():
-        amount = outcome.values[position:position + len(slack_vars)].sum()
+        amount = float(outcome.values[position:position + len(slack_vars)].sum())
         position += len(slack_vars)
         if amount > 1e-6:
-            used.append(elastic.groups[name])
-    return tuple(dict.fromkeys(used))
+            label = elastic.groups[name]
+            short[label] = short.get(label, 0.0) + amount
+            kinds.setdefault(label, elastic.kinds[name])
+    reasons = []
+    for label, amount in short.items():
+        about = elastic.about.get(label, Reason("infeasible_other", {"row": label}))
+        text = (f"{round(amount):,d}" if kinds[label] in ("risk", "exclusive") else f"{amount:,.2f}") \
+            if kinds[label] in _SHORT_KINDS else ""
+        reasons.append(Reason(about.code, {**about.params, "short": text}))
+    return tuple(short), tuple(reasons)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _fte(value: float) -> str:
+    return f"{value:,.2f}"
 
 
 def _elastic_copy(model: SelectionModel) -> SelectionModel:

@@ -145,6 +145,9 @@ class SelectionResult:
     solver: str
     message: str = ""
     violated: tuple[str, ...] = ()                       # for infeasible: names of constraints that cannot all hold
+    # aligned with `violated`: each row in words (i18n `explain.<code>`, code infeasible_<kind>) and by how
+    # much the nearest plan found exceeds it (`short`); empty for results saved before 2026-11-21
+    violated_reasons: tuple[Reason, ...] = ()
 
     @property
     def has_solution(self) -> bool:
@@ -158,6 +161,7 @@ class SelectionResult:
         values = dict(data)
         values["selected"] = tuple(SelectedProject(**p) for p in data.get("selected", ()))
         values["violated"] = tuple(data.get("violated", ()))
+        values["violated_reasons"] = tuple(Reason(r["code"], dict(r.get("params", {}))) for r in data.get("violated_reasons", ()))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 

@@ -165,6 +165,7 @@ def _summary(result: SelectionResult, snapshot_id: int, params: SelectionParams,
         ],
         "greedy_objective": greedy_objective, "build_seconds": result.build_seconds,
         "solve_seconds": result.solve_seconds, "solver": result.solver, "violated": list(result.violated),
+        "violated_reasons": [{"code": r.code, "params": dict(r.params)} for r in result.violated_reasons],
         "message": result.message, "params_hash": params.params_hash(), "log_id": log_id,
     }
     if scenario_id is not None:
@@ -179,6 +180,8 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
                         seconds=f"{summary['solve_seconds']:.2f}"))
         if summary["violated"]:
             print(translate(lang, "explain.cli.violated", rows=", ".join(summary["violated"])))
+            for reason in summary.get("violated_reasons", ()):
+                print("  " + translate(lang, f"explain.{reason['code']}", **reason["params"]))
         return
     print(translate(lang, "explain.cli.result", status=status, objective=f"{summary['objective']:,.2f}",
                     gap=f"{(summary['gap'] or 0.0) * 100:.3f}%", cost=f"{summary['total_cost']:,.2f}",

@@ -277,8 +277,8 @@ def results(run: opt.OptimiserRun) -> None:
         st.error(t("optimiser.results.no_solution", status=opt.status_label(run.result.status)))
         if run.result.violated:
             st.markdown(t("optimiser.results.violated"))
-            st.dataframe({t("optimiser.col.constraint"): list(run.result.violated)}, hide_index=True)
-        if run.result.message:
+            st.dataframe(opt.violated_frame(run.result), hide_index=True, key="opt.violated")
+        if run.result.message and run.result.status != "infeasible":  # the table says it better than the solver
             st.caption(run.result.message)
         return
     kpi_tiles(run)

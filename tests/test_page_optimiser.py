@@ -264,3 +264,19 @@ def test_a_solve_stopped_before_its_proof_names_the_bound(monkeypatch, snapshot,
     at.session_state[opt.RUN_KEY] = dataclasses.replace(run, result=stopped)
     rerun(at)
     assert any(c.value.endswith(note) for c in at.caption)
+
+
+@pytest.mark.parametrize(("language", "why"), [
+    ("en", "Total budget 100.00: committed work already spends 120.00 in the horizon; the nearest plan (with the mandatory and forced-in projects) needs 80.00 more."),
+    ("zh", "总预算 100.00：已承诺工作在规划期内已支出 120.00；最接近可行的方案（含必选和强制纳入的项目）还需多 80.00。"),
+])
+def test_a_budget_below_committed_work_is_explained_in_words(monkeypatch, snapshot, language, why):
+    """C1 (active) spends 120 inside the horizon and mandatory P3 costs 60: a budget of 100 is 80 short."""
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, language, sid)
+    _optimise(at, 100.0)
+    assert at.error and not at.metric
+    violated = tables(at)[0]
+    assert list(violated.iloc[:, 0]) == ["budget_total"]
+    assert list(violated.iloc[:, 1]) == [why]
+    assert not any(c.value == "Infeasible" for c in at.caption)   # the solver's English word is not shown

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from analytics import explain, selection
 from analytics.errors import InvalidInput
-from analytics.selection_types import SelectionResult
+from analytics.selection_types import Reason, SelectionResult
 from tests.selection_cases import (
     capacity,
     category_case,
@@ -197,6 +199,7 @@ def test_nothing_to_decide_is_optimal_with_committed_work(solver):
     assert starts(result) == {"C": "2026-01"} and result.total_cost == pytest.approx(10)
     short = selection.optimise(data, params(solver=solver, budget=5))   # committed work alone costs 10
     assert short.status == "infeasible" and short.violated == ("budget_total",)
+    assert short.violated_reasons == (Reason("infeasible_budget", {"budget": "5.00", "committed": "10.00", "short": "5.00"}),)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -206,17 +209,36 @@ def test_infeasible_budget_is_explained_and_no_values_are_read(solver):
     assert result.status == "infeasible"
     assert result.objective is None and result.selected == () and result.gap is None
     assert result.violated == ("budget_total",)
+    assert result.violated_reasons == (Reason("infeasible_budget", {"budget": "3.00", "committed": "0.00", "short": "2.00"}),)
     assert not result.has_solution
 
 
 def test_infeasible_capacity_force_and_dependency_are_named():
     over = portfolio([project("M", mandatory=True)], values={"M": 1}, demand=flat_demand("M", "dev", 2, 1),
                      capacity_rows=capacity("dev", 1))
-    assert selection.optimise(over, params()).violated == ("capacity_dev_2026_01",)
+    result = selection.optimise(over, params())
+    assert result.violated == ("capacity_dev_2026_01",)
+    assert result.violated_reasons == (Reason("infeasible_capacity", {
+        "role": "dev", "month": "2026-01", "capacity": "1.00", "committed": "0.00", "short": "1.00"}),)
     outside = portfolio([project("P", start=30)], values={"P": 1})
-    assert selection.optimise(outside, params(force_in=("P",))).violated == ("force_in_P",)
+    result = selection.optimise(outside, params(force_in=("P",)))
+    assert result.violated == ("force_in_P",)
+    assert result.violated_reasons == (Reason("infeasible_force_in", {"project": "P", "short": ""}),)
     chain = portfolio([project("A"), project("B", depends_on=["A"])], values={"A": 1, "B": 1})
-    assert selection.optimise(chain, params(force_in=("B",), force_out=("A",))).violated == ("dep_B_A",)
+    result = selection.optimise(chain, params(force_in=("B",), force_out=("A",)))
+    assert result.violated == ("dep_B_A",)
+    assert result.violated_reasons == (Reason("infeasible_dependency", {"project": "B", "predecessor": "A", "short": ""}),)
+    again = SelectionResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again.violated_reasons == result.violated_reasons   # saved scenarios keep the words
+
+
+def test_a_high_risk_cap_below_committed_work_says_so():
+    """Two committed high-risk projects and a cap of 1: the row says what already counts toward it."""
+    data = portfolio([project("C1", status="active", risk=5), project("C2", status="active", risk=5), project("P")],
+                     values={"C1": 1, "C2": 1, "P": 1})
+    result = selection.optimise(data, params(max_high_risk=1))
+    assert result.status == "infeasible" and result.violated == ("high_risk_cap",)
+    assert result.violated_reasons == (Reason("infeasible_high_risk", {"cap": 1, "committed": 2, "short": "1"}),)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

@@ -564,6 +564,17 @@ def selected_frame(result: SelectionResult, profiled: frozenset[str] = frozenset
     return pd.DataFrame(rows)
 
 
+def violated_frame(result: SelectionResult) -> pd.DataFrame:
+    """The constraints that cannot all hold: in words (and by how much the nearest plan misses each)
+    when the result carries them, else the rows' labels (results saved before they did)."""
+    if len(result.violated_reasons) == len(result.violated) and result.violated:
+        return pd.DataFrame({
+            t("optimiser.col.constraint"): list(result.violated),
+            t("optimiser.col.why"): [reason_text(r.code, r.params) for r in result.violated_reasons],
+        })
+    return pd.DataFrame({t("optimiser.col.constraint"): list(result.violated)})
+
+
 def reason_text(code: str, params: Mapping[str, Any]) -> str:
     """A reason in the user's language; the bare code if the engine's catalogue lacks it."""
     try:
