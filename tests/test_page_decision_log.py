@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -120,7 +121,8 @@ def test_exports_are_the_filtered_table_and_safe(monkeypatch, prepared, download
     assert len(rows) == 2 and rows[1][2:4] == ["'=cmd", "保存权重方案"] and rows[1][5] == "'" + h.INJECTION
     ws = load_workbook(io.BytesIO(downloads[f"决策记录_{today}.xlsx"])).active
     assert ws.title == "决策记录" and ws.freeze_panes == "A2"
-    assert [ws["C2"].value, ws["F2"].value, ws["A2"].value] == ["'=cmd", "'" + h.INJECTION, 5]
+    assert [ws["C2"].value, ws["F2"].value, ws["A2"].value] == ["=cmd", h.INJECTION, 5]
+    assert ws["C2"].data_type == ws["F2"].data_type == "s" and ws["C2"].quotePrefix and ws["F2"].quotePrefix
     assert isinstance(ws["B2"].value, dt.datetime) and ws["B2"].number_format == "yyyy-mm-dd hh:mm:ss"
 
 
@@ -141,3 +143,58 @@ def test_an_empty_log(monkeypatch, db_file):
     db.connect(db_file).close()
     at = _open(monkeypatch, db_file, "zh", None)
     assert at.info[-1].value == "没有符合筛选条件的记录。" and not at.dataframe
+
+
+@pytest.fixture
+def unsigned(db_file):
+    """An import and a weight set saved with no name set (actor None / ""), then a signed solve."""
+    from store import weights
+    from store.importer import import_paths
+
+    con = db.connect(db_file)
+    snapshot_id = import_paths(con, [Path(__file__).resolve().parent / "resources" / "valid"], label="2026-03").snapshot_id
+    weights.save_weight_set(con, snapshot_id=snapshot_id, name="董事会", method="direct",
+                            weights={"O1": 0.5, "O2": 0.3, "O3": 0.2}, actor="")
+    scenarios.log_solve(con, snapshot_id=snapshot_id, params=SelectionParams(horizon_start="2026-01"),
+                        result=dataclasses.replace(h.result(), objective=1360.6), actor="李分析")
+    con.close()
+    return db_file, snapshot_id
+
+
+SHOWN = {
+    "en": (["李分析", "(not signed)", "(not signed)"],
+           ["Optimal: strategic value 1,360.6, gap 0.00%, solver highs",
+            "Weight set #1 “董事会” saved: direct weights, 3 objectives",
+            "“2026-03”: 8 files, 48 rows"]),
+    "zh": (["李分析", "（未署名）", "（未署名）"],
+           ["最优：战略价值 1,360.6，间隙 0.00%，求解器 highs",
+            "权重方案 #1“董事会”已保存：直接赋权，3 个目标",
+            "“2026-03”：8 个文件，共 48 行"]),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_summaries_and_unsigned_entries_read_in_the_users_language(monkeypatch, unsigned, downloads, language):
+    db_file, snapshot_id = unsigned
+    at = _open(monkeypatch, db_file, language, snapshot_id)
+    table = at.dataframe[0].value
+    actors, summaries = SHOWN[language]
+    assert list(table.iloc[:, 2]) == actors
+    assert list(table.iloc[:, 5]) == summaries
+    today = dt.date.today().isoformat()
+    prefix = {"en": "Decision log", "zh": "决策记录"}[language]
+    rows = list(csv.reader(io.StringIO(downloads[f"{prefix}_{today}.csv"].decode("utf-8-sig"))))
+    assert [r[2] for r in rows[1:]] == actors and [r[5] for r in rows[1:]] == summaries
+    ws = load_workbook(io.BytesIO(downloads[f"{prefix}_{today}.xlsx"])).active
+    assert [ws.cell(row=i, column=3).value for i in (2, 3, 4)] == actors
+    assert [ws.cell(row=i, column=6).value for i in (2, 3, 4)] == summaries
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh", "最优"), ("zh", "直接赋权"), ("en", "direct weights"), ("en", "highs")])
+def test_search_finds_the_words_the_reader_sees(monkeypatch, unsigned, language, text):
+    db_file, snapshot_id = unsigned
+    at = _open(monkeypatch, db_file, language, snapshot_id)
+    at.text_input(key="log.text").set_value(text)
+    _run(at, snapshot_id)
+    expected = {"最优": 0, "直接赋权": 1, "direct weights": 1, "highs": 0}[text]
+    assert list(at.dataframe[0].value.iloc[:, 5]) == [SHOWN[language][1][expected]]

@@ -20,6 +20,7 @@ from reports.csv_export import frame_to_csv
 from reports.excel import frame_to_xlsx
 from reports.safety import safe_filename
 from store import decision_log, snapshots
+from ui.log_summary import summary_text
 from ui.session import cursor, lang, t
 
 # Every action the store writes today, in the order a reader thinks of them.
@@ -56,13 +57,28 @@ def snapshot_labels() -> dict[int, str]:
 
 
 def load(filters: LogFilters) -> pd.DataFrame:
-    """The entries matching the filters, newest first (dates are whole days, both ends included)."""
+    """The entries matching the filters, newest first (dates are whole days, both ends included).
+
+    The search text matches what was stored (summary, details, actor) over the whole log, and also
+    what the reader sees in their language (the rendered summary, the action's name) among the newest
+    `MAX_ROWS` entries: a Chinese reader finds "最优" although the stored summary says "optimal".
+    """
     since = dt.datetime.combine(filters.since, dt.time.min) if filters.since else None
     until = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
-    return decision_log.entries(
-        cursor(), actions=list(filters.actions) or None, snapshot_id=filters.snapshot_id, since=since, until=until,
-        text=filters.text.strip() or None, limit=MAX_ROWS,
-    )
+    text = filters.text.strip()
+    query = {"actions": list(filters.actions) or None, "snapshot_id": filters.snapshot_id, "since": since,
+             "until": until, "limit": MAX_ROWS}
+    stored = decision_log.entries(cursor(), text=text or None, **query)
+    if not text:
+        return stored
+    recent = decision_log.entries(cursor(), **query)
+    language, needle = lang(), text.casefold()
+    shown = [
+        needle in f"{summary_text(language, a, None if pd.isna(s) else str(s), d)}\n{action_label(a)}".casefold()
+        for a, s, d in zip(recent["action"], recent["summary"], recent["details"], strict=True)
+    ]
+    merged = pd.concat([stored, recent[shown]], ignore_index=True).drop_duplicates("log_id")
+    return merged.sort_values("log_id", ascending=False, ignore_index=True).head(MAX_ROWS)
 
 
 def _snapshot_text(value: Any, labels: dict[int, str]) -> str:
@@ -82,16 +98,27 @@ def _details_text(value: Any) -> str:
     return "" if parsed in ({}, None) else json.dumps(parsed, ensure_ascii=False, sort_keys=True)
 
 
+def _actor_text(value: Any) -> str:
+    # Entries written without a name keep it empty in the database; readers see that it was unsigned.
+    if value is None or pd.isna(value) or not str(value).strip():
+        return t("log.actor_unsigned")
+    return str(value)
+
+
 def table(raw: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
-    """The entries with translated headers and action names, for the screen and the exports."""
+    """The entries with translated headers, action names and summaries, for the screen and the exports."""
+    language = lang()
     return pd.DataFrame(
         {
             t("log.col.id"): raw["log_id"].astype(int),
             t("log.col.when"): pd.to_datetime(raw["logged_at"]).dt.floor("s"),
-            t("log.col.actor"): raw["actor"].fillna("").astype(str),
+            t("log.col.actor"): [_actor_text(v) for v in raw["actor"]],
             t("log.col.action"): [action_label(a) for a in raw["action"]],
             t("log.col.snapshot"): [_snapshot_text(v, labels) for v in raw["snapshot_id"]],
-            t("log.col.summary"): raw["summary"].fillna("").astype(str),
+            t("log.col.summary"): [
+                summary_text(language, action, None if pd.isna(summary) else str(summary), details)
+                for action, summary, details in zip(raw["action"], raw["summary"], raw["details"], strict=True)
+            ],
             t("log.col.details"): [_details_text(v) for v in raw["details"]],
         }
     )

@@ -1,0 +1,144 @@
+"""Decision log summaries in the reader's language, rebuilt from entries written by the real store functions."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from store import db, decision_log, scenarios, snapshots, weights
+from store.importer import import_paths
+from tests import report_helpers as h
+from ui.log_summary import RENDERERS, number, summary_text
+
+VALID = Path(__file__).resolve().parent / "resources" / "valid"
+
+
+def _write_every_action(con) -> int:
+    """One entry of every action the code base writes, each by the function that writes it in the app."""
+    snapshot_id = import_paths(con, [VALID], label="2026-03").snapshot_id
+    set_id = weights.save_weight_set(
+        con, snapshot_id=snapshot_id, name="AHP 董事会", method="ahp_eigen", weights={"O1": 0.5, "O2": 0.3, "O3": 0.2},
+        objective_ids=["O1", "O2", "O3"], matrix=[[1, 2, 2], [0.5, 1, 2], [0.5, 0.5, 1]], consistency_ratio=0.0516,
+        actor="", activate=True,
+    )
+    scenarios.log_solve(con, snapshot_id=snapshot_id, params=h.params(weight_set_id=set_id), result=h.result(),
+                        actor="李分析")
+    infeasible = dataclasses.replace(h.result(), status="infeasible", objective=None, bound=None, gap=None, selected=(),
+                                     violated=("budget_total", "high_risk_cap"))
+    scenarios.log_solve(con, snapshot_id=snapshot_id, params=h.params(), result=infeasible)
+    # the three follow-up analyses, with the details ui/optimiser.py writes
+    scenarios.log_analysis(con, "price_of_forcing", snapshot_id=snapshot_id, params=h.params(), seconds=0.5,
+                           summary="P4=12.5, P5=-", details={"prices": {"P4": 12.5, "P5": None}, "infeasible": ["P5"]})
+    scenarios.log_analysis(
+        con, "marginal_values", snapshot_id=snapshot_id, params=h.params(), seconds=0.9, summary="开发=4.2, ...",
+        details={"values": [
+            {"resource": "开发", "kind": "role", "value_per_unit": 4.2, "method": "resolve"},
+            {"resource": "测试", "kind": "role", "value_per_unit": 0.0, "method": "resolve"},
+            {"resource": "budget", "kind": "budget", "value_per_unit": 0.0, "method": "resolve"},
+            {"resource": "开发", "kind": "role", "value_per_unit": 1234.5678, "method": "lp_dual"},
+            {"resource": "budget", "kind": "budget", "value_per_unit": 0.15, "method": "lp_dual"},
+        ]},
+    )
+    scenarios.log_analysis(
+        con, "frontier", snapshot_id=snapshot_id, params=h.params(), seconds=0.6, summary="3 points",
+        details={"points": [{"budget": p.budget, "status": p.status, "objective": p.objective, "cost": p.cost}
+                            for p in h.frontier()]},
+    )
+    scenario_id = h.make_scenario(con, snapshot_id)  # scenario_save + recommend
+    scenarios.clear_recommendation(con, snapshot_id, actor="王经理")
+    scenarios.rename_scenario(con, scenario_id, "方案B", actor="王经理")
+    scenarios.delete_scenario(con, scenario_id, actor="王经理")
+    weights.delete_weight_set(con, set_id, actor="王经理")
+    snapshots.rename_snapshot(con, snapshot_id, "一季度 Q1", actor="管理员")
+    snapshots.delete_snapshot(con, snapshot_id, actor="管理员")
+    return snapshot_id
+
+
+EXPECTED = {  # oldest first
+    "en": [
+        ("import", "“2026-03”: 8 files, 48 rows"),
+        ("weights_save", "Weight set #1 “AHP 董事会” saved: AHP (eigenvector), 3 objectives, consistency ratio 0.052"),
+        ("weights_activate", "Weight set #1 “AHP 董事会” is now active"),
+        ("optimize", "Optimal: strategic value 220, gap 0.00%, solver highs, weight set “AHP 董事会” (#1)"),
+        ("optimize", "Infeasible: 2 constraints cannot all hold, solver highs"),
+        ("price_of_forcing", "P4 costs 12.5; P5 cannot be forced in"),
+        ("marginal_values", "Re-solve: 开发 4.2, others 0; LP dual: 开发 1,234.57, budget 0.15"),
+        ("frontier", "3 budget points, value 80 to 296"),
+        ("scenario_save", "Scenario #1 “方案A” saved: 3 projects selected, objective 220, cost 800"),
+        ("recommend", "Scenario #1 “方案A” recommended: 价值最高且人力可行"),
+        ("recommend", "Recommendation of scenario #1 withdrawn"),
+        ("scenario_rename", "Scenario #1 renamed from “方案A” to “方案B”"),
+        ("scenario_delete", "Scenario #1 “方案B” deleted"),
+        ("weights_delete",
+         "Weight set #1 “AHP 董事会” deleted; it was active, so the objectives file's weights apply again"),
+        ("snapshot_rename", "Renamed from “2026-03” to “一季度 Q1”"),
+        ("snapshot_delete", "“一季度 Q1” (as of 2026-03-31) deleted with its data, weight sets and scenarios"),
+    ],
+    "zh": [
+        ("import", "“2026-03”：8 个文件，共 48 行"),
+        ("weights_save", "权重方案 #1“AHP 董事会”已保存：层次分析法（特征向量），3 个目标，一致性比率 0.052"),
+        ("weights_activate", "权重方案 #1“AHP 董事会”已启用"),
+        ("optimize", "最优：战略价值 220，间隙 0.00%，求解器 highs，权重方案“AHP 董事会”（#1）"),
+        ("optimize", "无可行解：2 条约束无法同时满足，求解器 highs"),
+        ("price_of_forcing", "P4 代价 12.5；P5 无法纳入"),
+        ("marginal_values", "重新求解：开发 4.2，其余为 0；线性松弛对偶：开发 1,234.57，预算 0.15"),
+        ("frontier", "3 个预算点，价值 80 至 296"),
+        ("scenario_save", "情景 #1“方案A”已保存：入选 3 个项目，目标值 220，成本 800"),
+        ("recommend", "推荐情景 #1“方案A”：价值最高且人力可行"),
+        ("recommend", "撤销对情景 #1 的推荐"),
+        ("scenario_rename", "情景 #1 由“方案A”改名为“方案B”"),
+        ("scenario_delete", "情景 #1“方案B”已删除"),
+        ("weights_delete", "权重方案 #1“AHP 董事会”已删除；它原为启用方案，现恢复使用目标文件中的权重"),
+        ("snapshot_rename", "由“2026-03”改名为“一季度 Q1”"),
+        ("snapshot_delete", "已删除“一季度 Q1”（截至 2026-03-31）及其数据、权重方案和情景"),
+    ],
+}
+
+
+@pytest.fixture
+def every_action(db_file):
+    con = db.connect(db_file)
+    _write_every_action(con)
+    rows = decision_log.entries(con).iloc[::-1]
+    con.close()
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_action_written_reads_in_the_readers_language(every_action, lang):
+    rendered = [(r.action, summary_text(lang, r.action, r.summary, r.details)) for r in every_action.itertuples()]
+    assert rendered == EXPECTED[lang]
+
+
+def test_every_action_written_has_a_template():
+    assert {action for action, _ in EXPECTED["en"]} == set(RENDERERS)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_entries_whose_details_lack_the_fields_keep_their_stored_summary(lang, con):
+    snapshot_id = h.make_snapshot(con)
+    decision_log.append(con, "optimize", snapshot_id=snapshot_id, summary="optimal objective=5", details={"solver": "cbc"})
+    decision_log.append(con, "weights_save", summary="weight set 9 'old'", details=None)
+    decision_log.append(con, "retrain", summary="written by a newer module", details={"x": 1})
+    rows = decision_log.entries(con).iloc[::-1]
+    rendered = [summary_text(lang, r.action, r.summary, r.details) for r in rows.itertuples()]
+    assert rendered[1:] == ["optimal objective=5", "weight set 9 'old'", "written by a newer module"]
+    assert summary_text(lang, "optimize", None, "not json") == ""
+
+
+def test_a_feasible_solve_shows_its_gap_and_a_set_without_a_name():
+    details = json.dumps({"status": "feasible", "solver": "highs", "objective": 1360.6, "gap": 0.01234,
+                          "objective_kind": "net_benefit", "weight_set_id": 4, "weight_set_name": None})
+    assert summary_text("en", "optimize", "x", details) == (
+        "Feasible (time limit, gap remains): net benefit 1,360.6, gap 1.23%, solver highs, weight set “?” (#4)")
+    assert summary_text("zh", "optimize", "x", details) == (
+        "可行（已达时间上限，仍有间隙）：净收益 1,360.6，间隙 1.23%，求解器 highs，权重方案“?”（#4）")
+
+
+@pytest.mark.parametrize(("value", "text"), [(1360.6, "1,360.6"), (5139.364483882131, "5,139.36"),
+                                             (32.40000000000009, "32.4"), (0.0, "0"), (-0.001, "0"), (-12.5, "-12.5")])
+def test_number(value, text):
+    assert number(value) == text

@@ -1,0 +1,189 @@
+"""The decision log's one-line summaries in the reader's language, rebuilt from each entry's action
+and JSON details (one `log.summary.<action>` template per action, numbers formatted).
+
+The store writes a short English summary with every entry (for the CLI and old readers); it stays as
+written. When an entry's details lack what its template needs (entries written before a field
+existed, or an action added later), the stored summary is shown instead, so no entry is ever blank.
+Pure functions of (language, action, summary, details): the page and its exports share them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from i18n import has_key, translate
+
+Details = Mapping[str, Any]
+
+
+def number(value: float) -> str:
+    """1360.6 -> '1,360.6', 5139.3645 -> '5,139.36', 32.40000001 -> '32.4', 0.0 -> '0'."""
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(fraction: float | None) -> str:
+    return "—" if fraction is None else f"{float(fraction) * 100:.2f}%"
+
+
+def _label(lang: str, prefix: str, code: Any) -> str:
+    key = f"{prefix}.{code}"
+    return translate(lang, key) if has_key(lang, key) else str(code)
+
+
+def _count(lang: str, noun: str, count: int) -> str:
+    singular = f"log.count.{noun}_one"
+    key = singular if count == 1 and has_key(lang, singular) else f"log.count.{noun}"
+    return translate(lang, key, count=f"{int(count):,}")
+
+
+def _import(lang: str, summary: str, d: Details) -> str:
+    rows = sum(int(v) for v in d["rows"].values())
+    return translate(lang, "log.summary.import", label=summary, files=_count(lang, "files", len(d["files"])),
+                     rows=_count(lang, "rows", rows))
+
+
+def _snapshot_rename(lang: str, summary: str, d: Details) -> str:
+    return translate(lang, "log.summary.snapshot_rename", old=d["from"], new=d["to"])
+
+
+def _snapshot_delete(lang: str, summary: str, d: Details) -> str:
+    return translate(lang, "log.summary.snapshot_delete", label=d["label"], as_of=d["as_of"])
+
+
+def _weights_save(lang: str, summary: str, d: Details) -> str:
+    params = {"weight_set_id": int(d["weight_set_id"]), "name": d["name"],
+              "method": _label(lang, "log.method", d["method"]), "objectives": _count(lang, "objectives", len(d["weights"]))}
+    if d.get("consistency_ratio") is None:
+        return translate(lang, "log.summary.weights_save", **params)
+    return translate(lang, "log.summary.weights_save_cr", consistency_ratio=f"{float(d['consistency_ratio']):.3f}", **params)
+
+
+def _weights_activate(lang: str, summary: str, d: Details) -> str:
+    return translate(lang, "log.summary.weights_activate", weight_set_id=int(d["weight_set_id"]), name=d["name"])
+
+
+def _weights_delete(lang: str, summary: str, d: Details) -> str:
+    key = "log.summary.weights_delete_active" if d.get("was_active") else "log.summary.weights_delete"
+    return translate(lang, key, weight_set_id=int(d["weight_set_id"]), name=d["name"])
+
+
+def _optimize(lang: str, summary: str, d: Details) -> str:
+    status, solver = _label(lang, "log.status", d["status"]), d["solver"]
+    if d.get("objective") is not None:
+        text = translate(lang, "log.summary.optimize", status=status, solver=solver, gap=percent(d.get("gap")),
+                         objective=_label(lang, "log.objective", d["objective_kind"]), value=number(d["objective"]))
+    elif d.get("violated"):
+        text = translate(lang, "log.summary.optimize_violated", status=status, solver=solver,
+                         constraints=_count(lang, "constraints", len(d["violated"])))
+    else:
+        text = translate(lang, "log.summary.optimize_none", status=status, solver=solver)
+    if d.get("weight_set_id") is None:  # the objectives file's weights
+        return text
+    name = d.get("weight_set_name") or "?"
+    return translate(lang, "log.summary.optimize_weights", text=text, name=name, weight_set_id=int(d["weight_set_id"]))
+
+
+def _scenario_save(lang: str, summary: str, d: Details) -> str:
+    ids = {"scenario_id": int(d["scenario_id"]), "name": d["name"]}
+    if d.get("objective") is None:
+        return translate(lang, "log.summary.scenario_save_none", status=_label(lang, "log.status", d["status"]), **ids)
+    return translate(lang, "log.summary.scenario_save", projects=_count(lang, "projects", int(d["selected"])),
+                     objective=number(d["objective"]), cost=number(d["total_cost"]), **ids)
+
+
+def _scenario_rename(lang: str, summary: str, d: Details) -> str:
+    return translate(lang, "log.summary.scenario_rename", scenario_id=int(d["scenario_id"]), old=d["from"], new=d["to"])
+
+
+def _scenario_delete(lang: str, summary: str, d: Details) -> str:
+    key = "log.summary.scenario_delete_recommended" if d.get("was_recommended") else "log.summary.scenario_delete"
+    return translate(lang, key, scenario_id=int(d["scenario_id"]), name=d["name"])
+
+
+def _recommend(lang: str, summary: str, d: Details) -> str:
+    if d["scenario_id"] is None:
+        return translate(lang, "log.summary.recommend_withdrawn", scenario_id=int(d["previous_scenario_id"]))
+    return translate(lang, "log.summary.recommend", scenario_id=int(d["scenario_id"]), name=d["name"],
+                     rationale=d["rationale"])
+
+
+def _price_of_forcing(lang: str, summary: str, d: Details) -> str:
+    infeasible = set(d.get("infeasible") or ())
+    items = [
+        translate(lang, "log.summary.forcing_infeasible", project=project) if project in infeasible
+        else translate(lang, "log.summary.forcing_price", project=project,
+                       price="—" if price is None else number(price))
+        for project, price in d["prices"].items()
+    ]
+    if not items:
+        raise KeyError("prices")
+    return translate(lang, "log.sep.group").join(items)
+
+
+def _marginal_values(lang: str, summary: str, d: Details) -> str:
+    groups: dict[str, list[Details]] = {}
+    for value in d["values"]:
+        groups.setdefault(value["method"], []).append(value)
+    if not groups:
+        raise KeyError("values")
+    list_sep = translate(lang, "log.sep.list")
+    texts = []
+    for method, values in groups.items():
+        nonzero = [v for v in values if abs(float(v["value_per_unit"])) >= 0.005]  # shows as 0 anyway
+        items = [f"{_resource(lang, v)} {number(v['value_per_unit'])}" for v in nonzero]
+        if not nonzero:
+            items = [translate(lang, "log.summary.marginal_all_zero")]
+        elif len(nonzero) < len(values):
+            items.append(translate(lang, "log.summary.marginal_others_zero"))
+        texts.append(translate(lang, "log.summary.marginal_group", method=_label(lang, "log.marginal", method),
+                               items=list_sep.join(items)))
+    return translate(lang, "log.sep.group").join(texts)
+
+
+def _resource(lang: str, value: Details) -> str:
+    return translate(lang, "log.marginal.budget") if value["kind"] == "budget" else str(value["resource"])
+
+
+def _frontier(lang: str, summary: str, d: Details) -> str:
+    points = _count(lang, "points", len(d["points"]))
+    values = [float(p["objective"]) for p in d["points"] if p.get("objective") is not None]
+    if not values:
+        return translate(lang, "log.summary.frontier_none", points=points)
+    return translate(lang, "log.summary.frontier", points=points, low=number(min(values)), high=number(max(values)))
+
+
+RENDERERS: dict[str, Callable[[str, str, Details], str]] = {
+    "import": _import, "snapshot_rename": _snapshot_rename, "snapshot_delete": _snapshot_delete,
+    "weights_save": _weights_save, "weights_activate": _weights_activate, "weights_delete": _weights_delete,
+    "optimize": _optimize, "price_of_forcing": _price_of_forcing, "marginal_values": _marginal_values,
+    "frontier": _frontier, "scenario_save": _scenario_save, "scenario_rename": _scenario_rename,
+    "scenario_delete": _scenario_delete, "recommend": _recommend,
+}
+
+
+def parse_details(value: Any) -> dict[str, Any]:
+    """The details column as a dict ({} when empty or not a JSON object)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def summary_text(lang: str, action: str, summary: str | None, details: Any) -> str:
+    """The entry's summary in `lang`; the stored summary when the details cannot fill the template."""
+    stored = summary or ""
+    render = RENDERERS.get(action)
+    if render is None:
+        return stored
+    try:
+        return render(lang, stored, parse_details(details))
+    except (KeyError, TypeError, ValueError, AttributeError):  # an older entry without these details
+        return stored
