@@ -284,7 +284,7 @@ def _budget_slide(prs: Presentation, pack: RecommendationPack, tx: ReportText) -
     chart.value_axis.axis_title.text_frame.text = unit
     set_fonts(chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0]._r.get_or_add_rPr())
     _chart_fonts(chart)
-    lines = [tx("report.deck.budget_note")]
+    lines = [_spend_note(pack, tx, "report.deck.budget_note")]
     for y in pack.budget_by_year:
         cap = tx("report.deck.cap", cap=tx.money(y.cap, unit)) if y.cap is not None else ""
         lines.append(tx("report.deck.budget_year", year=y.fiscal_year, spend=tx.money(y.spend, unit), cap=cap))
@@ -323,8 +323,18 @@ def _appendix_slide(prs: Presentation, pack: RecommendationPack, tx: ReportText)
         weights.append(tx("report.deck.cr", cr=f"{pack.weights.consistency_ratio:.3f}"))
     weights += ["", tx("report.deck.data", snapshot=pack.snapshot_label, snapshot_id=pack.snapshot_id,
                        as_of=pack.as_of.isoformat(), unit=pack.currency_unit),
-                tx("report.deck.conventions")]
+                _spend_note(pack, tx, "report.deck.conventions")]
     _textbox(slide, Inches(7.6), Inches(1.2), Inches(5.2), Inches(5.9), weights, size=11)
+
+
+def _spend_note(pack: RecommendationPack, tx: ReportText, key: str) -> str:
+    """`key` as it is true of this pack: spend spread evenly, by monthly profile, or some of each."""
+    profiled, total = len(pack.profiled_projects), len(pack.selected)
+    if not profiled:
+        return tx(key)
+    if profiled >= total:
+        return tx(key + "_all_profiled")
+    return tx(key + "_profiled", count=profiled, total=total)
 
 
 def _plain(value: object) -> str:

@@ -7,8 +7,15 @@ numbers with real number formats (money `#,##0.0`, shares `0.0%`, FTE `0.00`), m
 widths count a Chinese character as two. Native Excel charts: the frontier (scatter), spend by fiscal
 year and category (stacked columns) and peak utilisation by role (bars).
 
-Every text cell goes through `reports.safety.neutralise` (formula injection), and the workbook is
-written reproducibly (fixed timestamps), so the same pack always gives the same bytes.
+Formula injection: every text cell is written as a typed string cell (`t="inlineStr"`), which Excel,
+LibreOffice and WPS show as text and never evaluate, whatever its first character. So text keeps
+exactly what it says ("-", "-12 %", "+86 ...", a project named `=HYPERLINK(...)`), with no visible
+apostrophe; text a spreadsheet would take for a formula if it were typed in (`reports.safety.is_dangerous`)
+also gets Excel's quote-prefix style, so editing the cell and pressing Enter keeps it text. (openpyxl
+would otherwise store a str starting with "=" as a formula and "#N/A" as an error: `write_text`
+forces the string type.) CSV has no cell types, so `reports.csv_export` prefixes such text with `'`.
+
+The workbook is written reproducibly (fixed timestamps), so the same pack always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
@@ -29,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.pack import RecommendationPack, month_index
 from reports.reproducible import fix_zip_timestamps
-from reports.safety import is_real_number, neutralise
+from reports.safety import is_dangerous, is_real_number
 from reports.text import ReportText
 
 MONEY = "#,##0.0"
@@ -59,6 +67,14 @@ def _is_wide(ch: str) -> bool:
         or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60 or 0xFFE0 <= code <= 0xFFE6
 
 
+def write_text(cell: Cell, text: str) -> None:
+    """Put text into a cell as a string cell that no spreadsheet program evaluates (see the module doc)."""
+    cell.value = text
+    cell.data_type = "s"  # openpyxl types "=..." as a formula and "#N/A" as an error; text stays text
+    if is_dangerous(text):
+        cell.quotePrefix = True  # Excel's own mark for "typed with a leading apostrophe": shown without it
+
+
 def month_date(month: str | None) -> dt.date | None:
     """'2026-03' -> date(2026, 3, 1), written as a real date with the `yyyy-mm` format."""
     if not month:
@@ -79,7 +95,11 @@ class _Sheet:
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, bold: bool = False) -> None:
         if isinstance(value, float) and not is_real_number(value):
             value = None  # NaN / inf are not numbers Excel can hold
-        cell = self.ws.cell(row=row, column=col, value=neutralise(value))
+        cell = self.ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            write_text(cell, value)
+        else:
+            cell.value = value
         cell.font = self.bold if bold else self.font
         if number_format and (is_real_number(value) or isinstance(value, dt.date)):
             cell.number_format = number_format
@@ -196,7 +216,8 @@ def _summary_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> No
     if pack.marginal_values:
         sheet.put(row, 1, tx("report.section.marginal"), bold=True)
         columns = [(tx("report.col.resource"), None), (tx("report.col.value_per_unit"), VALUE), (tx("report.col.method"), None)]
-        sheet.table(row + 1, 1, columns, [(m.resource, m.value_per_unit, tx.method(m.method)) for m in pack.marginal_values])
+        sheet.table(row + 1, 1, columns, [(tx.resource(m.kind, m.resource, unit), m.value_per_unit, tx.method(m.method))
+                                             for m in pack.marginal_values])
     sheet.widths[1] = label_width
     sheet.finish(freeze="A5")
     for r in range(5 + len(rows), ws.max_row + 1):
@@ -438,7 +459,7 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet_title: str, lang: str, formats: dic
     """One table as a workbook (used for the decision log): safe text, frozen header, fitted widths."""
     wb = Workbook()
     ws = wb.active
-    ws.title = neutralise(sheet_title)[:31]
+    ws.title = sheet_title[:31]  # a sheet name is never evaluated (and may not start with an apostrophe)
     sheet = _Sheet(ws, lang)
     columns: list[Column] = [(str(c), (formats or {}).get(str(c))) for c in frame.columns]
     rows = [[_cell_value(v) for v in record] for record in frame.itertuples(index=False, name=None)]

@@ -252,6 +252,8 @@ class RecommendationPack:
     risks: tuple[Finding, ...]
     decisions: tuple[Finding, ...]
     project_names: Mapping[str, str] = field(default_factory=dict)   # project_id -> name, every project
+    # selected projects whose spend follows the snapshot's monthly spend profile (the others: evenly)
+    profiled_projects: frozenset[str] = frozenset()
 
     def names_of(self, project_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         """Names for ids (the frontier stores ids); an unknown id stays as it is."""
@@ -451,7 +453,16 @@ def assemble_pack(inputs: PackInputs, generated_on: dt.date | None = None) -> Re
         risks=_risks(inputs, summary, selected, role_summary, budget_by_year),
         decisions=_decisions(inputs, summary, selected, left_out, role_summary),
         project_names={str(r["project_id"]): str(r["name"]) for r in inputs.projects.to_dict("records")},
+        profiled_projects=_profiled(selected, inputs.spend_profile),
     )
+
+
+def _profiled(selected: tuple[PackProject, ...], profile: pd.DataFrame | None) -> frozenset[str]:
+    """Selected projects with rows in the spend profile: `project_month_spend` spreads their cost by it."""
+    if profile is None or profile.empty:
+        return frozenset()
+    with_rows = set(profile["project_id"].astype(str))
+    return frozenset(p.project_id for p in selected if p.project_id in with_rows)
 
 
 def _project_info(projects: pd.DataFrame) -> dict[str, dict[str, Any]]:

@@ -3,11 +3,14 @@
 Formula injection (OWASP "CSV Injection"): a spreadsheet program runs a text cell that begins with
 `=`, `+`, `-` or `@` (and, through some import paths, a tab or carriage return) as a formula, so a
 project named `=HYPERLINK("http://x","y")` in an export could send data away the moment a committee
-member opens the file. Every *text* cell written to CSV or Excel goes through `neutralise`, which
-prefixes such a value with a single quote, as OWASP advises. Real numbers stay numbers: `-12.5` as a
-float is data, not a formula, and must keep its number format. The full-width forms of the four
-characters are treated the same way because Chinese input methods produce them and some
-spreadsheet programs normalise them to their ASCII forms.
+member opens the file. A CSV file has no cell types, so every *text* cell written to CSV goes through
+`neutralise`, which prefixes such a value with a single quote, as OWASP advises. An .xlsx cell does
+have a type: `reports.excel` writes text as string cells, which no spreadsheet program evaluates,
+and marks the `is_dangerous` ones with Excel's quote-prefix style instead of adding a visible `'`
+(so a "-" placeholder reads "-", not "'-"). Real numbers stay numbers: `-12.5` as a float is data,
+not a formula, and must keep its number format. The full-width forms of the four characters are
+treated the same way because Chinese input methods produce them and some spreadsheet programs
+normalise them to their ASCII forms.
 
 File names: `safe_filename` keeps Chinese and other letters but removes path separators, control
 characters and the characters Windows forbids, avoids the reserved device names (CON, NUL, COM1 ...)

@@ -17,6 +17,14 @@ from i18n import LANGUAGES, has_key, translate
 from reports.pack import HIRES_AND_OTHER, NO_CATEGORY, Finding, RecommendationPack
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
+REASON_DIGITS = 2  # decimals of the numbers inside a left-out reason
+
+
+def _rounded(value: Any) -> Any:
+    """A fractional number rounded to `REASON_DIGITS` decimals; anything else unchanged."""
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value, REASON_DIGITS)
+    return value
 
 
 class ReportText:
@@ -68,6 +76,10 @@ class ReportText:
             return self("report.hires_and_other")
         return name
 
+    def resource(self, kind: str, resource: str, unit: str) -> str:
+        """A resource of the marginal-value table: the budget in words with its unit, a role by its name."""
+        return self("report.marginal.budget", unit=unit) if kind == "budget" else resource
+
     def yes_no(self, value: bool) -> str:
         return self("report.yes") if value else self("report.no")
 
@@ -86,9 +98,13 @@ class ReportText:
         return self(key) if has_key(self.lang, key) else method
 
     def reason(self, reason: Reason) -> str:
-        """The optimiser's explanation of one reason, or the code with its details if it has no text."""
+        """The optimiser's explanation of one reason, or the code with its details if it has no text.
+
+        Fractional numbers are rounded to `REASON_DIGITS` decimals: the engine keeps value densities to
+        four (14.5714), more than a committee reads.
+        """
         key = f"explain.{reason.code}"
-        params = dict(reason.params)
+        params = {name: _rounded(value) for name, value in reason.params.items()}
         if has_key(self.lang, key):
             try:
                 return self(key, **params)
@@ -99,7 +115,15 @@ class ReportText:
         return f"{code} ({details})" if details else code
 
     def reasons(self, reasons: tuple[Reason, ...]) -> str:
-        return "；".join(self.reason(r) for r in reasons) if self.lang == "zh" else "; ".join(self.reason(r) for r in reasons)
+        """Every reason in one cell. Each reason text is a sentence with its own full stop, so Chinese
+        drops each 。 and joins with ； ending in one 。 ("A；B。", never "A。；B。"), and English joins the
+        sentences with a space ("A. B.")."""
+        texts = [text for text in (self.reason(r).strip() for r in reasons) if text]
+        if not texts:
+            return ""
+        if self.lang == "zh":
+            return "；".join(text.rstrip("。；;") for text in texts) + "。"
+        return " ".join(text if text.endswith((".", "!", "?")) else text + "." for text in texts)
 
     def finding(self, finding: Finding, unit: str) -> str:
         params: dict[str, Any] = {}

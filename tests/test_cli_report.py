@@ -42,7 +42,7 @@ def test_each_format_equals_what_the_page_downloads(db_file, tmp_path, capsys):
             con.close()
         assert out.read_bytes() == expected
     wb = load_workbook(tmp_path / "pack.xlsx")
-    assert wb.sheetnames[0] == "Summary" and wb["Selected projects"]["B3"].value == "'" + h.INJECTION
+    assert wb.sheetnames[0] == "Summary" and wb["Selected projects"]["B3"].value == h.INJECTION
     assert len(Presentation(str(tmp_path / "pack.pptx")).slides) == 8
 
 
@@ -57,7 +57,7 @@ def test_out_directory_gets_the_page_file_name(db_file, tmp_path):
     written = tmp_path / f"投资建议_方案A_{'2026-01-01'}.xlsx"
     assert done.stdout.strip() == str(written)
     ws = load_workbook(io.BytesIO(written.read_bytes()))["入选项目"]
-    assert [ws.cell(row=r, column=2).value for r in range(2, 5)] == ["智慧园区一期", "'" + h.INJECTION, "ERP 升级"]
+    assert [ws.cell(row=r, column=2).value for r in range(2, 5)] == ["智慧园区一期", h.INJECTION, "ERP 升级"]
 
 
 def test_refusals(db_file, tmp_path, capsys):

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import zipfile
 
+import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
@@ -14,7 +15,7 @@ from pptx.oxml.ns import qn
 
 from reports import export_scenario
 from reports.deck import EAST_ASIAN_FONT, ROWS_PER_TABLE_SLIDE, pack_to_pptx
-from reports.pack import build_pack
+from reports.pack import assemble_pack, build_pack, read_pack_inputs
 from tests import report_helpers as h
 
 DAY = dt.date(2026, 1, 15)
@@ -122,3 +123,38 @@ def test_timestamps_are_fixed_also_inside_the_chart_workbooks(con, scenario_id):
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
         core = inner.read("docProps/core.xml").decode("utf-8")
         assert core.count("2026-01-15T00:00:00Z") == 2 and {i.date_time for i in inner.infolist()} == {(2026, 1, 15, 0, 0, 0)}
+
+
+def _profile(*project_ids: str) -> pd.DataFrame:
+    """Front-loaded monthly profiles of the given projects, one row per month of each (P9 is unknown)."""
+    months = {"P1": 4, "P2": 2, "P3": 3, "P9": 2}
+    rows = [(pid, k, float(4 - k)) for pid in project_ids for k in range(months[pid])]
+    return pd.DataFrame(rows, columns=["project_id", "month_offset", "planned_spend"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "profiled", "note", "conventions"),
+    [
+        ("en", (), "Spend by fiscal year (projects spread evenly over their months):",
+         "Spend is spread evenly over each project's months; utilisation = demand / (capacity + hires)."),
+        ("zh", (), "按财年的支出（项目投入按月平均分摊）：", "项目投入按月平均分摊；负荷率 = 需求 ÷（可用人力 + 外包人力）。"),
+        ("en", ("P1", "P9"),
+         "Spend by fiscal year (monthly spend profile for 1 of the 3 projects; the others spread evenly over their months):",
+         "Spend follows each project's monthly spend profile where the snapshot gives one (1 of 3 projects) and is spread "
+         "evenly over its months otherwise; utilisation = demand / (capacity + hires)."),
+        ("zh", ("P1", "P9"), "按财年的支出（3 个项目中有 1 个按月度支出计划投入，其余按月平均分摊）：",
+         "有月度支出计划的项目（3 个中的 1 个）按计划投入，其余项目按月平均分摊；负荷率 = 需求 ÷（可用人力 + 外包人力）。"),
+        ("en", ("P1", "P2", "P3"), "Spend by fiscal year (every project follows its monthly spend profile):",
+         "Spend follows each project's monthly spend profile; utilisation = demand / (capacity + hires)."),
+        ("zh", ("P1", "P2", "P3"), "按财年的支出（各项目均按月度支出计划投入）：",
+         "各项目均按月度支出计划投入；负荷率 = 需求 ÷（可用人力 + 外包人力）。"),
+    ],
+)
+def test_budget_outlook_says_how_spend_falls_over_the_months(con, scenario_id, lang, profiled, note, conventions):
+    inputs = dataclasses.replace(read_pack_inputs(con, scenario_id), spend_profile=_profile(*profiled))
+    pack = assemble_pack(inputs, generated_on=DAY)
+    assert pack.profiled_projects == frozenset(profiled) - {"P9"}   # P9 is not in the portfolio
+    prs = _deck(pack_to_pptx(pack, lang))
+    budget_text = _texts(prs.slides[5])[1].split("\n")
+    assert budget_text[0] == note and len(budget_text) == 2      # the note, then FY 2026
+    assert conventions in _texts(prs.slides[7])[1].split("\n")

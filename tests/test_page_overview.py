@@ -133,7 +133,7 @@ def test_pack_downloads_are_the_cli_files(monkeypatch, portfolio, downloads):
     finally:
         con.close()
     ws = load_workbook(io.BytesIO(downloads["投资建议_方案A_2026-01-01.xlsx"]))["入选项目"]
-    assert ws["B3"].value == "'" + h.INJECTION
+    assert ws["B3"].value == h.INJECTION and ws["B3"].data_type == "s"
 
 
 @pytest.mark.parametrize(
