@@ -92,14 +92,16 @@ def parameters_form() -> None:
                 opt.shares_frame(PARAMS, opt.categories(DATA)), hide_index=True, key=key("shares"), disabled=["category"],
                 column_config={
                     "category": st.column_config.TextColumn(t("optimiser.form.category")),
-                    "min_pct": st.column_config.NumberColumn(t("optimiser.form.min_pct"), min_value=0.0, max_value=100.0),
-                    "max_pct": st.column_config.NumberColumn(t("optimiser.form.max_pct"), min_value=0.0, max_value=100.0),
+                    "min_pct": st.column_config.NumberColumn(t("optimiser.form.min_pct"), min_value=0.0, max_value=100.0,
+                                                             help=t("optimiser.form.share_help")),
+                    "max_pct": st.column_config.NumberColumn(t("optimiser.form.max_pct"), min_value=0.0, max_value=100.0,
+                                                             help=t("optimiser.form.share_help")),
                 },
             )
         c1, c2, c3, c4 = st.columns(4)
         max_high_risk = c1.number_input(
             t("optimiser.form.max_high_risk"), min_value=0, value=PARAMS.max_high_risk, step=1,
-            placeholder=t("optimiser.form.no_limit"), key=key("max_high_risk"),
+            placeholder=t("optimiser.form.no_limit"), key=key("max_high_risk"), help=t("optimiser.form.max_high_risk_help"),
         )
         threshold = c2.number_input(
             t("optimiser.form.risk_threshold"), min_value=0.0, value=float(PARAMS.high_risk_threshold), step=0.5,
@@ -207,7 +209,8 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
         if price and chosen:
             run = opt.force_prices(data, run, chosen)
             st.session_state[opt.RUN_KEY] = run
-    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True)
+    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True,
+                 column_config=opt.number_columns("optimiser.col.value", "optimiser.col.cost"))
     st.caption(t("optimiser.left_out.caption"))
     shown = st.selectbox(
         t("optimiser.left_out.read"), list(labels), index=None, format_func=labels.get,
@@ -246,7 +249,8 @@ def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     if run.frontier:
         names = opt.project_names(DATA)
         opt.chart(opt.frontier_figure(run.frontier, run.result, names), key="opt.frontier_chart")
-        st.dataframe(opt.frontier_frame(run.frontier, names), hide_index=True, key="opt.frontier_table")
+        st.dataframe(opt.frontier_frame(run.frontier, names), hide_index=True, key="opt.frontier_table",
+                     column_config=opt.number_columns("optimiser.col.budget", "optimiser.col.value", "optimiser.col.cost"))
     else:
         st.info(t("optimiser.frontier.none"))
     return run
@@ -296,7 +300,8 @@ def results(run: opt.OptimiserRun) -> None:
         data, profiled, loaded = None, frozenset(), False
     with tabs[0]:
         opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
-        st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected")
+        st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected",
+                     column_config=opt.number_columns("optimiser.col.value", "optimiser.col.cost"))
     with tabs[1]:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))

@@ -133,6 +133,8 @@ def test_forcing_marginal_values_and_frontier(monkeypatch, snapshot):
     assert len(run.frontier) == 4
     values = [p.objective for p in run.frontier if p.objective is not None]
     assert values == sorted(values)  # more budget never loses value
+    config = json.loads(at.dataframe[-1].proto.columns)   # the frontier's table, last on the page
+    assert {config[c]["type_config"]["format"] for c in ("Budget", "Value", "Cost")} == {"localized"}  # 4,223.14
     # the saved scenario keeps what was computed on demand
     at.text_input(key="opt.save_name").set_value("With frontier")
     at.button(key="opt.save").click()

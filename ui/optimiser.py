@@ -645,6 +645,11 @@ def _marginal_note(value: Mapping[str, Any]) -> str:
     return str(value.get("note") or "")
 
 
+def number_columns(*keys: str) -> dict[str, Any]:
+    """Column settings showing the named columns (i18n keys) with thousands separators, as the tiles do."""
+    return {t(k): st.column_config.NumberColumn(t(k), format="localized") for k in keys}
+
+
 def frontier_frame(points: Sequence[FrontierPoint], names: Mapping[str, str]) -> pd.DataFrame:
     rows = [
         {
