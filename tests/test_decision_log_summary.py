@@ -138,6 +138,12 @@ def test_a_feasible_solve_shows_its_gap_and_a_set_without_a_name():
         "可行（已达时间上限，仍有间隙）：净收益 1,360.6，间隙 1.23%，求解器 highs，权重方案“?”（#4）")
 
 
+def test_one_violated_row_reads_in_the_singular():
+    details = json.dumps({"status": "infeasible", "solver": "highs", "objective": None, "violated": ["budget_total"]})
+    assert summary_text("en", "optimize", "x", details) == "Infeasible: 1 constraint cannot hold, solver highs"
+    assert summary_text("zh", "optimize", "x", details) == "无可行解：1 条约束无法满足，求解器 highs"
+
+
 @pytest.mark.parametrize(("value", "text"), [(1360.6, "1,360.6"), (5139.364483882131, "5,139.36"),
                                              (32.40000000000009, "32.4"), (0.0, "0"), (-0.001, "0"), (-12.5, "-12.5")])
 def test_number(value, text):

@@ -76,7 +76,8 @@ def _optimize(lang: str, summary: str, d: Details) -> str:
         text = translate(lang, "log.summary.optimize", status=status, solver=solver, gap=percent(d.get("gap")),
                          objective=_label(lang, "log.objective", d["objective_kind"]), value=number(d["objective"]))
     elif d.get("violated"):
-        text = translate(lang, "log.summary.optimize_violated", status=status, solver=solver,
+        key = "log.summary.optimize_violated_one" if len(d["violated"]) == 1 else "log.summary.optimize_violated"
+        text = translate(lang, key, status=status, solver=solver,
                          constraints=_count(lang, "constraints", len(d["violated"])))
     else:
         text = translate(lang, "log.summary.optimize_none", status=status, solver=solver)
