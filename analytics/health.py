@@ -16,7 +16,9 @@ Milestones missed lately: the `milestones_missed` column (the store counts due -
 few reports); without it, milestones_due - milestones_met. A CPI or SPI that is not defined
 (nothing spent or nothing planned yet) raises no signal. Each reason is a `HealthReason(code, level, params)`; the page shows it through the i18n key
 `delivery.reason.<code>` with `params` (codes: cpi_low, spi_low, rag_red, rag_amber,
-milestones_missed, open_risks, no_report).
+milestones_missed, open_risks, no_report). The CPI/SPI reasons carry their figures as text,
+`index_text` (2 decimals, as the tables round them) and `threshold_text`, so a reason never shows a
+different figure from the table beside it.
 
 "Worst first" (the exceptions table) sorts by level, then by the number of reasons, then by the
 lower of CPI and SPI (lowest first).
@@ -24,8 +26,8 @@ lower of CPI and SPI (lowest first).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Literal
 
 import numpy as np
@@ -132,14 +134,40 @@ def health_severity(frame: pd.DataFrame, thresholds: HealthThresholds | None = N
     return np.max(np.vstack(list(signals.values())), axis=0).astype(int)
 
 
+def index_text(value: float, threshold: float | None = None) -> str:
+    """A CPI/SPI as the tables show it: rounded half-to-nearest to 2 decimals ("0.70").
+
+    A value below `threshold` must never read as reaching it (0.8496 against 0.85 is not "0.85"):
+    then, and only then, it is cut (not rounded) to the first of 3..6 decimals that stays below
+    ("0.849").
+    """
+    shown = f"{value:.2f}"
+    if threshold is None or not value < threshold or float(shown) < threshold:
+        return shown
+    exact = Decimal(repr(value))
+    for places in range(3, 7):
+        cut = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
+        if float(cut) < threshold:
+            return str(cut)
+    return repr(value)
+
+
+def threshold_text(threshold: float) -> str:
+    """A threshold with 2 decimals, or more when it has more ("0.85", "0.955")."""
+    for places in range(2, 7):
+        text = f"{threshold:.{places}f}"
+        if float(text) == threshold:
+            return text
+    return repr(threshold)
+
+
 def _reason(code: str, level: int, row: dict[str, Any], th: HealthThresholds) -> HealthReason:
     name = HEALTH_LEVELS[level]
     if code in ("cpi_low", "spi_low"):
         index = code.split("_")[0]
         threshold = getattr(th, f"{index}_{'critical' if level == 2 else 'watch'}")
-        # Rounded down so the shown figure is below the threshold too (0.847 shows as 0.84, not 0.85).
-        shown = math.floor(float(row[index]) * 100) / 100
-        return HealthReason(code, name, {index: shown, "threshold": threshold})
+        return HealthReason(code, name, {index: index_text(float(row[index]), threshold),
+                                         "threshold": threshold_text(threshold)})
     if code == "milestones_missed":
         return HealthReason(code, name, {"count": int(row["milestones_missed"])})
     if code == "open_risks":

@@ -3,7 +3,9 @@
 Inputs are frames of (role, month, demand_fte) and (role, month, capacity_fte); months may be
 dates or "YYYY-MM" strings and come out as "YYYY-MM". Rules:
 - The horizon is every month from the first to the last month of the capacity plan (or the months
-  given). Demand outside it is not shown but its total is reported (`outside_horizon_fte_months`).
+  given). Demand outside it is not shown, but its totals are reported apart: after the last month
+  shown (`after_horizon_fte_months`, work still to come) and before the first (`before_horizon_fte_months`,
+  usually months already past); `outside_horizon_fte_months` is their sum.
 - Inside the horizon a role/month without a capacity row has capacity 0: work planned for a role
   nobody supplies is over-allocated, not silently ignored.
 - utilisation = demand / capacity; not defined (NaN) when capacity is 0.
@@ -68,7 +70,12 @@ class ResourceLoad:
     cells: pd.DataFrame
     roles: tuple[str, ...]
     months: tuple[str, ...]
-    outside_horizon_fte_months: float
+    before_horizon_fte_months: float     # demand in months before the first month shown
+    after_horizon_fte_months: float      # demand in months after the last month shown
+
+    @property
+    def outside_horizon_fte_months(self) -> float:
+        return self.before_horizon_fte_months + self.after_horizon_fte_months
 
     def over_allocations(self) -> pd.DataFrame:
         """The over-allocated cells, largest excess first."""
@@ -119,8 +126,12 @@ def resource_load(
     cells["utilisation"] = np.where(cap > 0, dem / np.where(cap > 0, cap, 1.0), np.nan)
     cells["over_fte"] = np.clip(dem - cap, 0.0, None)
     cells["over_allocated"] = cells["over_fte"] > OVER_TOLERANCE_FTE
-    outside = float(need.loc[~need["month"].isin(months), "demand_fte"].sum())
-    return ResourceLoad(cells=cells, roles=tuple(roles), months=tuple(months), outside_horizon_fte_months=outside)
+    # "YYYY-MM" strings order as months do; months inside a gap of the horizon count as neither.
+    first, last = (min(months), max(months)) if months else ("", "")
+    before = float(need.loc[need["month"] < first, "demand_fte"].sum())
+    after = float(need.loc[need["month"] > last, "demand_fte"].sum()) if months else 0.0
+    return ResourceLoad(cells=cells, roles=tuple(roles), months=tuple(months),
+                        before_horizon_fte_months=before, after_horizon_fte_months=after)
 
 
 def place_demand(rows: pd.DataFrame, start_months: Mapping[str, object]) -> pd.DataFrame:

@@ -82,7 +82,7 @@ def overview_tab(view: dv.DeliveryView) -> None:
     if view.exceptions.empty:
         st.success(t("delivery.exceptions.none"))
     else:
-        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, key="dv.exceptions")
+        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, key="dv.exceptions", column_config=dv.index_columns_config())
 
 
 def trends_tab(view: dv.DeliveryView) -> None:
@@ -126,7 +126,7 @@ def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
     if len(detail.series) > 1:
         st.plotly_chart(dv.trend_figure(detail.series), width="stretch", key="dv.project_trend")
     st.subheader(t("delivery.drill.status_history"))
-    st.dataframe(dv.status_history_table(detail.history), hide_index=True, key="dv.status_history")
+    st.dataframe(dv.status_history_table(detail.history), hide_index=True, key="dv.status_history", column_config=dv.index_columns_config())
 
 
 def benefits_tab(view: dv.DeliveryView) -> None:

@@ -27,8 +27,11 @@ def summary(load, label: str) -> None:
     c2.metric(t("resources.metric.over_cells"), len(over))
     c3.metric(t("resources.metric.over_fte"), f"{over['over_fte'].sum():,.1f}")
     c4.metric(t("resources.metric.horizon"), f"{load.months[0]} – {load.months[-1]}")
-    if load.outside_horizon_fte_months > 0:
-        st.caption(t("resources.outside", fte=f"{load.outside_horizon_fte_months:,.1f}"))
+    # Rounded as shown: 0.04 FTE-months would read "0.0" and say nothing.
+    if round(load.after_horizon_fte_months, 1) > 0:
+        st.caption(t("resources.outside_after", fte=f"{load.after_horizon_fte_months:,.1f}", last=load.months[-1]))
+    if round(load.before_horizon_fte_months, 1) > 0:
+        st.caption(t("resources.outside_before", fte=f"{load.before_horizon_fte_months:,.1f}", first=load.months[0]))
 
 
 try:
@@ -54,6 +57,7 @@ try:
     summary(shown, labels[chosen])
     st.subheader(t("resources.heatmap.title"))
     st.plotly_chart(rs.heatmap_figure(shown), width="stretch", key="rs.heatmap")
+    st.caption(t("resources.heatmap.colours"))
     st.subheader(t("resources.over.title"))
     if shown.over_allocations().empty:
         st.success(t("resources.over.none"))

@@ -63,8 +63,8 @@ def test_worst_signal_wins_and_reasons_worst_first():
     assert [(r.code, r.level) for r in reasons] == [
         ("spi_low", "critical"), ("rag_amber", "watch"), ("cpi_low", "watch"), ("open_risks", "watch")
     ]
-    assert reasons[0] == HealthReason("spi_low", "critical", {"spi": 0.8, "threshold": 0.85})
-    assert reasons[2].params == {"cpi": 0.9, "threshold": 0.95}
+    assert reasons[0] == HealthReason("spi_low", "critical", {"spi": "0.80", "threshold": "0.85"})
+    assert reasons[2].params == {"cpi": "0.90", "threshold": "0.95"}
     assert reasons[3].params == {"count": 6}
 
 

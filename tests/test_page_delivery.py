@@ -52,7 +52,10 @@ def test_english(snapshot):
     assert (metrics["Critical (in flight)"][0], metrics["Watch (in flight)"][0], metrics["Healthy (in flight)"][0]) == ("1", "1", "1")
     exceptions = _table(at, "Project", "Reasons", "Budget")
     assert list(exceptions["Project"]) == ["P1", "P3"]
-    assert exceptions["Reasons"].iloc[0].startswith("SPI 0.8 below 0.85; RAG amber")
+    assert exceptions["Reasons"].iloc[0] == (
+        "SPI 0.80 below 0.85; RAG amber; CPI 0.89 below 0.95; 1 milestone(s) missed in the last 3 reports"
+    )
+    assert (exceptions["CPI"].iloc[0], exceptions["SPI"].iloc[0]) == (0.89, 0.8)     # 40/45 and 40/50
     assert exceptions["Reasons"].iloc[1] == "no status report"
     moves = _table(at, "Was", "Now")
     assert list(moves["Was"]) == ["Watch"] and list(moves["Now"]) == ["Critical"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -62,9 +64,22 @@ def test_committed_view_english(prepared):
     heat = _heatmap(at)
     assert heat["y"] == ["analyst", "dev"] and heat["x"][0] == "2026-03"
     assert heat["text"][1][:3] == ["88%", "88%", "112%"]
+    # Demand after the plan's last month (dev Sep-Oct 2, analyst Sep-Feb 6) apart from the months
+    # already past (Jan-Feb: dev 5.5, analyst 2).
+    captions = [c.value for c in at.caption]
+    assert "A further 8.0 FTE-months of demand fall after 2026-08, beyond the months shown." in captions
+    assert "7.5 FTE-months of demand fall in months before 2026-03, which are not shown." in captions
+    assert any(c.startswith("Colours: white to green up to 85 %") and "red above 100 % (over-allocated)" in c
+               for c in captions)
+    z = heat["z"]   # Plotly's binary encoding of a 2-D array
+    z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape([int(n) for n in z["shape"].split(",")])
+    assert z[0][3] == 1.0 and z[1][2] == pytest.approx(1.125)   # analyst Jun 2 of 2: full (yellow); dev May: red
     at.slider(key="rs.horizon").set_value(3)
     rerun(at, sid)
     assert _heatmap(at)["x"] == ["2026-03", "2026-04", "2026-05"]
+    # Now Jun on falls after the months shown: dev P1 Jun 2 + P6 Jun-Oct 5; analyst P1 Jun 1 + P3 Jun-Feb 9.
+    captions = [c.value for c in at.caption]
+    assert "A further 17.0 FTE-months of demand fall after 2026-05, beyond the months shown." in captions
 
 
 def test_scenario_view_chinese(prepared):
@@ -80,6 +95,11 @@ def test_scenario_view_chinese(prepared):
     assert list(over["月份"]) == ["2026-05", "2026-04", "2026-06"]
     assert list(over["其中已承诺（FTE）"]) == [4.5, 3.5, 3.0]
     assert any("新增 1 个项目" in c.value for c in at.caption)
+    captions = [c.value for c in at.caption]
+    # After August: committed 8 (as in English) + P7's dev Sep 2 = 10; before March as committed, 7.5.
+    assert "另有 10.0 人月的需求排在 2026-08 之后，超出所显示的月份。" in captions
+    assert "2026-03 之前的月份还有 7.5 人月的需求，未在此显示。" in captions
+    assert any(c.startswith("颜色：产能的 85% 以内由白到绿") for c in captions)
 
 
 def test_snapshot_without_capacity(db_file, monkeypatch):

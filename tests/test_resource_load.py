@@ -53,6 +53,9 @@ def test_committed_load(store_frames):
     assert list(zip(over["role"], over["month"], over["over_fte"], strict=True)) == [("dev", "2026-05", 0.5)]
     # Outside Mar-Aug: dev Jan 2 + Feb 3.5 + Sep 1 + Oct 1 = 7.5; analyst Jan 1 + Feb 1 + Sep-Feb 6 = 8.
     assert load.outside_horizon_fte_months == pytest.approx(15.5)
+    # Apart: before March (months already past here) 5.5 + 2 = 7.5; after August 2 + 6 = 8.
+    assert load.before_horizon_fte_months == pytest.approx(7.5)
+    assert load.after_horizon_fte_months == pytest.approx(8.0)
     assert load.peak_utilisation() == pytest.approx(1.125)
 
 

@@ -160,18 +160,27 @@ def fmt_pct(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-def delta(current: float | None, previous: float | None, digits: int = 2) -> str | None:
-    """The st.metric delta text against the previous snapshot (None hides the arrow)."""
-    if current is None or previous is None:
+def _change_text(change: float, digits: int) -> str | None:
+    """A signed change at `digits` decimals; None when it rounds to zero there ("-0.00" is no change)."""
+    if not math.isfinite(change) or round(change, digits) == 0:
         return None
-    return f"{current - previous:+,.{digits}f}"
+    return f"{change:+,.{digits}f}"
+
+
+def delta(current: float | None, previous: float | None, digits: int = 2) -> str | None:
+    """The st.metric delta text against the previous snapshot (None hides the arrow, also when the
+    change does not show at `digits` decimals)."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    return _change_text(current - previous, digits)
 
 
 def delta_points(current: float | None, previous: float | None) -> str | None:
-    """The delta of two rates in percentage points."""
-    if current is None or previous is None:
+    """The delta of two rates in whole percentage points (None when it rounds to 0 points)."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
         return None
-    return t("delivery.delta.points", value=f"{(current - previous) * 100:+.0f}")
+    points = _change_text((current - previous) * 100, 0)
+    return None if points is None else t("delivery.delta.points", value=points)
 
 
 def reason_text(reason: HealthReason) -> str:
@@ -198,14 +207,26 @@ def project_label(row) -> str:
 
 # ----- tables -----------------------------------------------------------------------------------
 
+def index_column(values: pd.Series) -> pd.Series:
+    """CPI/SPI rounded as the reasons print them (`analytics.health.index_text`: Python's round, half
+    to nearest on the exact value, not numpy's scaled rounding)."""
+    return pd.Series([np.nan if pd.isna(v) else round(float(v), 2) for v in values], index=values.index, dtype=float)
+
+
+def index_columns_config() -> dict:
+    """st.dataframe column config showing CPI and SPI with 2 decimals always ("0.70", not "0.7")."""
+    number = st.column_config.NumberColumn(format="%.2f")
+    return {t("delivery.col.cpi"): number, t("delivery.col.spi"): number}
+
+
 def exceptions_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("delivery.col.project"): frame["project_id"],
             t("delivery.col.name"): frame["name"],
             t("delivery.col.health"): [health_label(h) for h in frame["health"]],
-            t("delivery.col.cpi"): frame["cpi"].round(2),
-            t("delivery.col.spi"): frame["spi"].round(2),
+            t("delivery.col.cpi"): index_column(frame["cpi"]),
+            t("delivery.col.spi"): index_column(frame["spi"]),
             t("delivery.col.budget"): frame["budget"].round(1),
             t("delivery.col.reasons"): [reasons_text(r) for r in frame["reasons"]],
         }
@@ -264,8 +285,8 @@ def status_history_table(history: pd.DataFrame) -> pd.DataFrame:
             t("delivery.col.pv"): history["planned_value"].round(1),
             t("delivery.col.ev"): history["earned_value"].round(1),
             t("delivery.col.ac"): history["actual_cost"].round(1),
-            t("delivery.col.cpi"): history["cpi"].round(2),
-            t("delivery.col.spi"): history["spi"].round(2),
+            t("delivery.col.cpi"): index_column(history["cpi"]),
+            t("delivery.col.spi"): index_column(history["spi"]),
             t("delivery.col.percent_complete"): history["percent_complete"],
             t("delivery.col.rag"): [rag_label(r) for r in history["rag"]],
             t("delivery.col.forecast"): [day(v) for v in history["forecast_finish"]],
@@ -294,10 +315,44 @@ def benefits_table(benefits: BenefitsRealisation) -> pd.DataFrame:
 
 # ----- figures ----------------------------------------------------------------------------------
 
+# Date ticks as numbers ("2025-03"), the same in every language: Plotly's own month names are English.
+DATE_TICK_FORMAT = "%Y-%m"
+MAX_DATE_TICKS = 8
+
+
 def _layout(fig: go.Figure, height: int = 420) -> go.Figure:
+    """Legend above the plot (below it, it covered rotated tick labels); margins grow to fit the ticks."""
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "y": -0.15})
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def month_axis(fig: go.Figure, dates: pd.Series) -> go.Figure:
+    """A date x axis ticked on whole months as "YYYY-MM" (at most MAX_DATE_TICKS ticks, never a day
+    step that would repeat a month's label)."""
+    stamps = pd.to_datetime(pd.Series(dates), errors="coerce").dropna()
+    if stamps.empty:
+        return fig
+    span = (stamps.max().year - stamps.min().year) * 12 + stamps.max().month - stamps.min().month + 1
+    step = max(1, math.ceil(span / MAX_DATE_TICKS))
+    fig.update_xaxes(type="date", tickformat=DATE_TICK_FORMAT, hoverformat="%Y-%m-%d", dtick=f"M{step}",
+                     tick0=stamps.min().to_period("M").start_time.strftime("%Y-%m-%d"))
+    return fig
+
+
+def snapshot_ticks(trend: pd.DataFrame) -> list[str]:
+    """One x label per snapshot: its label, plus " · #id" when another snapshot shares its as-of
+    date or its label (a re-import), so two points never merge or look alike."""
+    labels = trend["label"].astype(str)
+    shared = labels.duplicated(keep=False)
+    if "as_of" in trend.columns:
+        shared |= pd.to_datetime(trend["as_of"]).duplicated(keep=False)
+    if "snapshot_id" not in trend.columns:
+        return list(labels)
+    return [f"{label} · #{int(sid)}" if dup else label
+            for label, sid, dup in zip(labels, trend["snapshot_id"], shared, strict=True)]
 
 
 def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
@@ -338,14 +393,15 @@ def s_curve_figure(history: pd.DataFrame, x: str, budget: float | None = None) -
         fig.add_hline(y=budget, line_dash="dash", line_color=SERIES_COLOURS["bac"],
                       annotation_text=t("delivery.series.bac"), annotation_position="top left")
     fig.update_yaxes(title_text=t("delivery.axis.money"))
-    return _layout(fig)
+    return month_axis(_layout(fig), history[x])
 
 
-def trend_figure(trend: pd.DataFrame, x: str = "label") -> go.Figure:
-    """CPI and SPI per snapshot, with the 1.0 line."""
+def trend_figure(trend: pd.DataFrame) -> go.Figure:
+    """CPI and SPI per snapshot (x: `snapshot_ticks`), with the 1.0 line."""
     fig = go.Figure()
+    ticks = snapshot_ticks(trend)
     for column, colour in (("cpi", SERIES_COLOURS["ac"]), ("spi", SERIES_COLOURS["ev"])):
-        fig.add_trace(go.Scatter(x=trend[x].astype(str), y=trend[column], mode="lines+markers",
+        fig.add_trace(go.Scatter(x=ticks, y=trend[column], mode="lines+markers",
                                  name=t(f"delivery.metric.{column}"), line={"color": colour, "width": 2}))
     fig.add_hline(y=1.0, line_dash="dot", line_color="#a0aec0")
     fig.update_xaxes(title_text=t("delivery.axis.snapshot"), type="category")

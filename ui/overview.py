@@ -236,9 +236,8 @@ def ratio(value: float | None) -> str:
 
 
 def delta(current: float | None, previous: float | None) -> str | None:
-    if current is None or previous is None:
-        return None
-    return f"{current - previous:+.2f}"
+    """The CPI/SPI tile's change at the 2 decimals shown; None (no arrow) when it rounds to zero."""
+    return delivery_ui.delta(current, previous, 2)
 
 
 def status_label(status: str) -> str:

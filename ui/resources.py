@@ -28,12 +28,19 @@ from store import db, delivery, scenarios, snapshots
 from ui.session import t
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
-# Utilisation colour scale: calm below 85 %, amber to 100 %, red beyond (the scale tops at 150 %).
-UTILISATION_SCALE = [
-    [0.0, "#f7fafc"], [0.4, "#c6f6d5"], [0.566, "#68d391"], [0.62, "#f6e05e"], [0.666, "#ed8936"],
-    [0.7, "#e53e3e"], [1.0, "#742a2a"],
-]
+# Utilisation colour scale, as the caption under the heat map says (resources.heatmap.colours):
+# white to green up to 85 %, green to yellow from 85 % to 100 % inclusive, red only above 100 %
+# (darkest at UTILISATION_MAX = 150 % and beyond). Exactly 100 % is full, not over-allocated, so it
+# must not take a red or orange tint: the red stop sits at OVER_FROM, and the heat map lifts every
+# over-allocated cell to at least OVER_FROM and caps every other cell at 100 % (`heat_values`).
 UTILISATION_MAX = 1.5
+WATCH_FROM = 0.85
+OVER_FROM = 1.001
+UTILISATION_SCALE = [
+    [0.0, "#f7fafc"], [0.6 / UTILISATION_MAX, "#c6f6d5"], [WATCH_FROM / UTILISATION_MAX, "#68d391"],
+    [0.92 / UTILISATION_MAX, "#f6e05e"], [1.0 / UTILISATION_MAX, "#ecc94b"], [OVER_FROM / UTILISATION_MAX, "#e53e3e"],
+    [1.0, "#742a2a"],
+]
 
 
 @dataclass(frozen=True)
@@ -130,17 +137,29 @@ def over_table(load: ResourceLoad, committed: ResourceLoad | None = None) -> pd.
     return pd.DataFrame(table)
 
 
+def heat_values(load: ResourceLoad) -> pd.DataFrame:
+    """role x month values to colour: the utilisation, but red (>= OVER_FROM) exactly for the cells
+    the over-allocation rule flags, and at most 100 % for every other cell (so 100.00000001 % from
+    rounding stays yellow); cells with demand and no capacity take the top colour."""
+    util = load.matrix("utilisation")
+    demand = load.matrix("demand_fte")
+    over = load.matrix("over_allocated").fillna(False).astype(bool)
+    shown = util.where(util.notna(), other=(demand > 0).astype(float) * UTILISATION_MAX)
+    shown = shown.where(over, other=shown.clip(upper=1.0))
+    return shown.where(~over, other=shown.clip(lower=OVER_FROM)).clip(upper=UTILISATION_MAX)
+
+
 def heatmap_figure(load: ResourceLoad) -> go.Figure:
     """role x month utilisation; cells with demand and no capacity show as the top colour."""
     util = load.matrix("utilisation")
     demand = load.matrix("demand_fte")
     capacity = load.matrix("capacity_fte")
-    shown = util.where(util.notna(), other=(demand > 0).astype(float) * UTILISATION_MAX)
+    shown = heat_values(load)
     text = [[fmt_pct(v) if not math.isnan(v) else ("∞" if d > 0 else "") for v, d in zip(u_row, d_row, strict=True)]
             for u_row, d_row in zip(util.to_numpy(), demand.to_numpy(), strict=True)]
     custom = [[[d, c] for d, c in zip(d_row, c_row, strict=True)] for d_row, c_row in zip(demand.to_numpy(), capacity.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=shown.clip(upper=UTILISATION_MAX).to_numpy(), x=list(util.columns), y=list(util.index),
+        z=shown.to_numpy(), x=list(util.columns), y=list(util.index),
         zmin=0.0, zmax=UTILISATION_MAX, colorscale=UTILISATION_SCALE, text=text, texttemplate="%{text}",
         customdata=custom, xgap=1, ygap=1,
         colorbar={"title": {"text": t("resources.axis.utilisation")}, "tickformat": ".0%"},
