@@ -113,3 +113,29 @@ def _point(level: float, result: SelectionResult, previous: SelectionResult | No
     entered = tuple(i for i in ids if i not in before)
     left = tuple(sorted(before - set(ids)))
     return FrontierPoint(level, result.status, result.objective, result.total_cost, ids, entered, left)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plateau:
+    """Where more budget stops buying value: levels from `budget` on all reach `value`."""
+
+    budget: float          # the lowest level reaching the top value
+    value: float
+    levels: int            # how many levels (of the frontier) sit on the plateau
+    cheapest_cost: float   # the least any of those levels' portfolios costs
+
+
+def plateau(points: tuple[FrontierPoint, ...] | list[FrontierPoint], rel_tol: float = 1e-6) -> Plateau | None:
+    """The frontier's top plateau when at least two levels share the top value, else None.
+
+    Budget levels run up to the cost of everything, but capacity, dependencies and the other rules
+    usually stop the value rising well before; the levels after that point repeat the same value."""
+    solved = [p for p in points if p.objective is not None and p.cost is not None]
+    if not solved:
+        return None
+    top = max(p.objective for p in solved)
+    flat = [p for p in solved if abs(p.objective - top) <= rel_tol * max(1.0, abs(top))]
+    if len(flat) < 2:
+        return None
+    first = min(flat, key=lambda p: p.budget)
+    return Plateau(first.budget, top, len(flat), min(p.cost for p in flat))

@@ -249,6 +249,9 @@ def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     if run.frontier:
         names = opt.project_names(DATA)
         opt.chart(opt.frontier_figure(run.frontier, run.result, names), key="opt.frontier_chart")
+        note = opt.plateau_note(run.frontier)
+        if note:
+            st.caption(note)
         st.dataframe(opt.frontier_frame(run.frontier, names), hide_index=True, key="opt.frontier_table",
                      column_config=opt.number_columns("optimiser.col.budget", "optimiser.col.value", "optimiser.col.cost"))
     else:

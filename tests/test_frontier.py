@@ -103,3 +103,17 @@ def test_small_frontier_stays_exact_with_a_short_limit_per_level():
 def test_non_positive_limit_per_level_is_refused():
     with pytest.raises(InvalidInput):
         frontier.efficient_frontier(knapsack_by_budget(), params(), points=3, time_limit_per_point=0.0)
+
+
+def test_plateau_names_where_more_budget_stops_buying_value():
+    """A, B, C each need the one dev FTE of two: at most two fit, so from 10 (B + C = 16) more money buys nothing."""
+    base = knapsack_by_budget()
+    demand = [row for pid in ("A", "B", "C") for row in flat_demand(pid, "dev", 1, 1)]
+    data = portfolio(list(base.projects.to_dict("records")), values=dict(base.strategic_value),
+                     demand=demand, capacity_rows=capacity("dev", 2))
+    points = frontier.efficient_frontier(data, params(), points=14)
+    assert [p.objective for p in points] == pytest.approx([0, 0, 0, 6, 6, 8, 8, 8, 14, 14, 16, 16, 16, 16])
+    assert frontier.plateau(points) == frontier.Plateau(budget=pytest.approx(10), value=pytest.approx(16),
+                                                        levels=4, cheapest_cost=pytest.approx(10))
+    # the unconstrained case rises to its last level: no plateau to report
+    assert frontier.plateau(frontier.efficient_frontier(knapsack_by_budget(), params(), points=14)) is None

@@ -282,3 +282,26 @@ def test_a_budget_below_committed_work_is_explained_in_words(monkeypatch, snapsh
     assert list(violated.iloc[:, 0]) == ["budget_total"]
     assert list(violated.iloc[:, 1]) == [why]
     assert not any(c.value == "Infeasible" for c in at.caption)   # the solver's English word is not shown
+
+
+@pytest.mark.parametrize(("language", "note"), [
+    ("en", "From a budget of 700.0 on, the value stays at 360.0 (2 of 3 levels): beyond it capacity and the other "
+           "rules bind, not money. The cheapest of those portfolios costs 660.0."),
+    ("zh", "预算达到 700.0 之后，价值停留在 360.0（3 个预算水平中有 2 个）：此后限制价值的是产能和其他规则，而不是资金。"
+           "这些组合中最便宜的成本为 660.0。"),
+])
+def test_frontier_says_where_more_budget_stops_buying_value(monkeypatch, snapshot, language, note):
+    import dataclasses
+
+    from analytics.selection_types import FrontierPoint
+
+    db_file, sid = snapshot
+    at = open_page(monkeypatch, db_file, PAGE, language, sid)
+    _optimise(at)
+    run = at.session_state[opt.RUN_KEY]
+    points = (FrontierPoint(520.0, "optimal", 340.0, 510.0, (), (), ()),
+              FrontierPoint(700.0, "optimal", 360.0, 660.0, (), (), ()),
+              FrontierPoint(900.0, "optimal", 360.0, 690.0, (), (), ()))
+    at.session_state[opt.RUN_KEY] = dataclasses.replace(run, frontier=points)
+    rerun(at)
+    assert note in [c.value for c in at.caption]

@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.errors import AnalyticsError, InvalidInput
+from analytics.frontier import plateau
 from analytics.scenario_compare import capacity_utilisation
 from analytics.selection_types import (
     FrontierPoint,
@@ -648,6 +649,15 @@ def _marginal_note(value: Mapping[str, Any]) -> str:
 def number_columns(*keys: str) -> dict[str, Any]:
     """Column settings showing the named columns (i18n keys) with thousands separators, as the tiles do."""
     return {t(k): st.column_config.NumberColumn(t(k), format="localized") for k in keys}
+
+
+def plateau_note(points: Sequence[FrontierPoint]) -> str | None:
+    """Where more budget stops buying value, in words; None when the value rises to the last level."""
+    top = plateau(tuple(points))
+    if top is None:
+        return None
+    return t("optimiser.frontier.plateau", budget=fmt_number(top.budget), value=fmt_number(top.value),
+             levels=top.levels, total=len(points), cost=fmt_number(top.cheapest_cost))
 
 
 def frontier_frame(points: Sequence[FrontierPoint], names: Mapping[str, str]) -> pd.DataFrame:
