@@ -6,12 +6,14 @@ model keeps C1 and takes P2, P3, P5 and P6 for a value of 340 at a cost of 510.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
 import pytest
 
 from analytics.errors import InvalidInput
+from analytics.selection_types import FrontierPoint
 from store import db, decision_log, scenarios
 from tests import optimiser_pages_data
 from tests.optimiser_pages_data import open_page, rerun, tables
@@ -31,6 +33,14 @@ def snapshot(db_file):
 def _optimise(at, budget: float | None = optimiser_pages_data.BUDGET):
     at.number_input(key="opt.budget.0").set_value(budget)
     at.button(key="opt.submit").click()
+    return rerun(at)
+
+
+def _show_changed_run(at, **changes):
+    """Put the page's run back with some fields changed (a state a test cannot get from a small
+    solve, such as a time-limited one) and draw the page again."""
+    run = at.session_state[opt.RUN_KEY]
+    at.session_state[opt.RUN_KEY] = dataclasses.replace(run, **changes)
     return rerun(at)
 
 
@@ -255,16 +265,12 @@ def test_sample_bundle_two_runs_saved_and_compared(monkeypatch, sample_db_file, 
 ])
 def test_a_solve_stopped_before_its_proof_names_the_bound(monkeypatch, snapshot, language, note):
     """Status line of a time-limited solve: how much better any portfolio could be; none for a proven one."""
-    import dataclasses
-
     db_file, sid = snapshot
     at = open_page(monkeypatch, db_file, PAGE, language, sid)
     _optimise(at)
     assert not any(note in c.value for c in at.caption)  # proven optimal: nothing to bound
-    run = at.session_state[opt.RUN_KEY]
-    stopped = dataclasses.replace(run.result, status="feasible", bound=350.0, gap=(350.0 - 340.0) / 350.0)
-    at.session_state[opt.RUN_KEY] = dataclasses.replace(run, result=stopped)
-    rerun(at)
+    result = at.session_state[opt.RUN_KEY].result
+    _show_changed_run(at, result=dataclasses.replace(result, status="feasible", bound=350.0, gap=(350.0 - 340.0) / 350.0))
     assert any(c.value.endswith(note) for c in at.caption)
 
 
@@ -291,17 +297,10 @@ def test_a_budget_below_committed_work_is_explained_in_words(monkeypatch, snapsh
            "这些组合中最便宜的成本为 660.0。"),
 ])
 def test_frontier_says_where_more_budget_stops_buying_value(monkeypatch, snapshot, language, note):
-    import dataclasses
-
-    from analytics.selection_types import FrontierPoint
-
     db_file, sid = snapshot
     at = open_page(monkeypatch, db_file, PAGE, language, sid)
     _optimise(at)
-    run = at.session_state[opt.RUN_KEY]
-    points = (FrontierPoint(520.0, "optimal", 340.0, 510.0, (), (), ()),
-              FrontierPoint(700.0, "optimal", 360.0, 660.0, (), (), ()),
-              FrontierPoint(900.0, "optimal", 360.0, 690.0, (), (), ()))
-    at.session_state[opt.RUN_KEY] = dataclasses.replace(run, frontier=points)
-    rerun(at)
+    _show_changed_run(at, frontier=(FrontierPoint(520.0, "optimal", 340.0, 510.0, (), (), ()),
+                                    FrontierPoint(700.0, "optimal", 360.0, 660.0, (), (), ()),
+                                    FrontierPoint(900.0, "optimal", 360.0, 690.0, (), (), ())))
     assert note in [c.value for c in at.caption]
