@@ -62,3 +62,20 @@ def sample_con(sample_db_file: Path):
     connection = db.connect(sample_db_file)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The files the page offers for download, by file name: the deferred callables Streamlit
+    registers are called here, as Streamlit does when the user clicks."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    offered: dict[str, bytes] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable()
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return offered

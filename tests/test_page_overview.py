@@ -21,23 +21,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture
-def downloads(monkeypatch):
-    """The files the page offers for download, by file name: the deferred callables Streamlit
-    registers are called here, as Streamlit does when the user clicks."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    offered: dict[str, bytes] = {}
-    original = MediaFileManager.add_deferred
-
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        offered[file_name] = data_callable()
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
-    return offered
-
-
-@pytest.fixture
 def portfolio(db_file):
     """Two snapshots (P3's CPI falls from 1.0 to 0.7); returns (db_file, current snapshot, connection factory)."""
     con = db.connect(db_file)

@@ -163,20 +163,10 @@ def test_empty_snapshot_says_so(monkeypatch, db_file):
     assert any("No scenario saved" in i.value for i in at.info)
 
 
-def test_any_solved_scenario_offers_its_pack(monkeypatch, prepared):
+def test_any_solved_scenario_offers_its_pack(monkeypatch, prepared, downloads):
     """The Scenarios page offers the pack of the chosen scenario, built on click like the CLI's."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     from reports import export_scenario
 
-    offered: dict[str, bytes] = {}
-    original = MediaFileManager.add_deferred
-
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        offered[file_name] = data_callable()
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
     db_file, sid, ids = prepared
     at = _app(monkeypatch, db_file, "en", sid)
     assert not at.exception
@@ -188,4 +178,4 @@ def test_any_solved_scenario_offers_its_pack(monkeypatch, prepared):
         expected = export_scenario(con, chosen, "csv", "en", generated_on=dt.date.today())
     finally:
         con.close()
-    assert offered[expected.file_name] == expected.data
+    assert downloads[expected.file_name] == expected.data
