@@ -66,16 +66,23 @@ def sample_con(sample_db_file: Path):
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """The files the page offers for download, by file name: the deferred callables Streamlit
-    registers are called here, as Streamlit does when the user clicks."""
+    """The files a page offers for download, by file name: bytes handed over at once are recorded as
+    Streamlit stores them; deferred callables are called here, as Streamlit does when the user clicks."""
     from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     offered: dict[str, bytes] = {}
-    original = MediaFileManager.add_deferred
+    deferred, stored = MediaFileManager.add_deferred, MemoryMediaFileStorage.load_and_get_id
 
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+    def record_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
         offered[file_name] = data_callable()
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+        return deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
 
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    def record_stored(self, path_or_data, mimetype, kind, filename=None):
+        if isinstance(path_or_data, bytes) and filename:
+            offered[filename] = path_or_data
+        return stored(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record_stored)
     return offered

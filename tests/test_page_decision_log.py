@@ -93,23 +93,6 @@ def test_filters_by_action_text_snapshot_and_dates(monkeypatch, prepared):
     assert at.warning[0].value == "The start date is after the end date."
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """The files the page offers for download, by file name (recorded as Streamlit stores them)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        if isinstance(path_or_data, bytes) and filename:
-            offered[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return offered
-
-
 def test_exports_are_the_filtered_table_and_safe(monkeypatch, prepared, downloads):
     db_file, snapshot_id, _ = prepared
     at = _open(monkeypatch, db_file, "zh", snapshot_id)
