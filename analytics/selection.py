@@ -310,7 +310,7 @@ def _budget_rows(model: SelectionModel, rows: _Rows) -> None:
         committed = float(prep.committed_spend.sum())
         rows.add("budget_total", expr, pulp.LpConstraintLE, params.budget - committed, kind="budget",
                  offset=committed, scale=params.budget,
-                 about=Reason("infeasible_budget", {"budget": _money(params.budget), "committed": _money(committed)}))
+                 about=Reason("infeasible_budget", {"budget": _amount(params.budget), "committed": _amount(committed)}))
     if not params.annual_budget_caps:
         return
     spend = prep.option_spend_month.assign(fy=prep.fiscal_years[prep.option_spend_month["month"].to_numpy()])
@@ -324,7 +324,7 @@ def _budget_rows(model: SelectionModel, rows: _Rows) -> None:
         expr.addInPlace(pulp.LpAffineExpression(_hire_terms(model, months)))
         committed = float(prep.committed_spend[sorted(months)].sum())
         rows.add(f"budget_fy{year}", expr, pulp.LpConstraintLE, cap - committed, kind="budget", offset=committed, scale=cap,
-                 about=Reason("infeasible_annual_budget", {"year": int(year), "cap": _money(cap), "committed": _money(committed)}))
+                 about=Reason("infeasible_annual_budget", {"year": int(year), "cap": _amount(cap), "committed": _amount(committed)}))
 
 
 def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
@@ -355,7 +355,7 @@ def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
         rows.add(f"capacity_{prep.roles[r]}_{month_key(prep.months[m])}", expr, pulp.LpConstraintLE, rhs,
                  kind="capacity", offset=capacity - rhs, scale=capacity,
                  about=Reason("infeasible_capacity", {"role": prep.roles[r], "month": prep.months[m],
-                                                      "capacity": _fte(capacity), "committed": _fte(capacity - rhs)}))
+                                                      "capacity": _amount(capacity), "committed": _amount(capacity - rhs)}))
 
 
 def _dependency_rows(model: SelectionModel, rows: _Rows) -> None:
@@ -725,11 +725,8 @@ def diagnose_infeasibility(model: SelectionModel, params: SelectionParams) -> tu
     return tuple(short), tuple(reasons)
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _fte(value: float) -> str:
+def _amount(value: float) -> str:
+    """Money or FTE in an infeasibility reason: two decimals with thousands separators."""
     return f"{value:,.2f}"
 
 
