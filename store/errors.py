@@ -31,3 +31,21 @@ class DuplicateSnapshot(StoreError):
 
 class NotFound(StoreError):
     key = "store.not_found"
+
+
+class PermissionDenied(StoreError):
+    """The caller's role may not do this (`action`, `role`, `needed`); see store.users."""
+
+    key = "auth.permission_denied"
+
+
+class LastAdminError(StoreError):
+    """Removing this admin (or their admin role) would leave nobody to manage users."""
+
+    key = "auth.last_admin"
+
+
+class LogTampered(StoreError):
+    """The decision log's hash chain does not hold: an entry was changed or removed (`log_id`)."""
+
+    key = "auth.log_tampered"

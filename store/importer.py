@@ -42,6 +42,7 @@ from store.import_read import (
 from store.import_read import _first_record as first_record
 from store.import_types import ERROR, WARNING, FileInfo, Problem
 from store.import_values import parse_column
+from store.users import Actor, require
 
 # Rows listed per file, column and problem; beyond this the rest are counted in one "more" line.
 MAX_ROWS_PER_PROBLEM = 100
@@ -263,7 +264,7 @@ def import_files(
     label: str,
     as_of: dt.date | None = None,
     currency_unit: str = "万元",
-    actor: str | None = None,
+    actor: Actor | str | None = None,
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
@@ -284,7 +285,7 @@ def import_paths(
     label: str,
     as_of: dt.date | None = None,
     currency_unit: str = "万元",
-    actor: str | None = None,
+    actor: Actor | str | None = None,
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
@@ -315,11 +316,13 @@ def _run(
     label: str,
     as_of: dt.date | None,
     currency_unit: str,
-    actor: str | None,
+    actor: Actor | str | None,
     lang: str,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
+    if write:
+        actor = require(actor, "import")  # refused before any work, and again where the rows are written
     step = progress or (lambda stage: None)
     label = label.strip()
     common = {"label": label, "currency_unit": currency_unit, "lang": lang}
@@ -343,7 +346,7 @@ def _run(
     try:
         snapshot_id = snapshots.create_snapshot(
             con, label=label, as_of=as_of_date, frames=_frames(parsed), files=_sources(infos),
-            currency_unit=currency_unit.strip(), imported_by=actor,
+            currency_unit=currency_unit.strip(), actor=actor,
         )
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write
         return ImportReport(tuple(infos), tuple(found), duplicate_of=int(e.params["snapshot_id"]), as_of=as_of_date, rows=rows, **common)

@@ -38,6 +38,7 @@ from store import decision_log
 from store.db import transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
+from store.users import Actor, require
 from store.weights import WeightSet, get_weight_set
 
 MAX_NAME_LENGTH = 120
@@ -159,9 +160,10 @@ def save_scenario(
     name: str,
     params: SelectionParams,
     payload: Mapping[str, Any],
-    actor: str | None = None,
+    actor: Actor | str | None = None,
 ) -> int:
     """Store a scenario and return its id; a taken name gets a " (n)" suffix (see module doc)."""
+    actor = require(actor, "scenario_save")
     get_snapshot(con, snapshot_id)  # raises SnapshotNotFound
     data = _validate_payload(payload)
     data.setdefault("weight_set", _weight_set_record(con, params))  # the name outlives a deleted set
@@ -172,7 +174,7 @@ def save_scenario(
         scenario_id = con.execute(
             "INSERT INTO scenarios (snapshot_id, name, params, result, created_by) VALUES (?, ?, ?, ?, ?)"
             " RETURNING scenario_id",
-            [snapshot_id, stored_name, _dumps(params.to_dict()), _dumps(data), actor],
+            [snapshot_id, stored_name, _dumps(params.to_dict()), _dumps(data), actor.email],
         ).fetchone()[0]
         decision_log.append(
             con,
@@ -262,9 +264,10 @@ def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = Non
 
 
 def rename_scenario(
-    con: duckdb.DuckDBPyConnection, scenario_id: int, name: str, actor: str | None = None
+    con: duckdb.DuckDBPyConnection, scenario_id: int, name: str, actor: Actor | str | None = None
 ) -> None:
     """Rename; refuses a name another scenario of the same snapshot already has."""
+    actor = require(actor, "scenario_rename")
     old = get_scenario(con, scenario_id)
     new_name = _clean_name(name)
     if new_name.lower() in _taken_names(con, old.snapshot_id, except_id=scenario_id):
@@ -287,8 +290,9 @@ def rename_scenario(
     _in_transaction(con, work)
 
 
-def delete_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, actor: str | None = None) -> None:
+def delete_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, actor: Actor | str | None = None) -> None:
     """Delete one scenario (also when it was the recommended one: the snapshot then has none)."""
+    actor = require(actor, "scenario_delete")
     old = get_scenario(con, scenario_id)
 
     def work() -> None:
@@ -311,12 +315,13 @@ def delete_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, actor: str
 
 
 def recommend_scenario(
-    con: duckdb.DuckDBPyConnection, scenario_id: int, rationale: str, actor: str | None = None
+    con: duckdb.DuckDBPyConnection, scenario_id: int, rationale: str, actor: Actor | str | None = None
 ) -> None:
     """Mark the scenario recommended for its snapshot (clearing any other) with a rationale.
 
     Refuses an empty rationale and a scenario whose solve found no solution.
     """
+    actor = require(actor, "recommend")
     scenario = get_scenario(con, scenario_id)
     text = (rationale or "").strip()
     if not text:
@@ -357,8 +362,9 @@ def recommend_scenario(
     _in_transaction(con, work)
 
 
-def clear_recommendation(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str | None = None) -> bool:
+def clear_recommendation(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: Actor | str | None = None) -> bool:
     """Withdraw the snapshot's recommendation; returns False when there was none."""
+    actor = require(actor, "recommend")
     previous = recommended_scenario(con, snapshot_id)
     if previous is None:
         return False
@@ -396,9 +402,10 @@ def log_solve(
     snapshot_id: int,
     params: SelectionParams,
     result: SelectionResult,
-    actor: str | None = None,
+    actor: Actor | str | None = None,
 ) -> int:
     """Append one "optimize" entry for a solve (whatever its status) and return the log id."""
+    actor = require(actor, "optimise")
     objective = result.objective if result.has_solution else None
     details = {
         "params_hash": params.params_hash(),
@@ -435,12 +442,13 @@ def log_analysis(
     summary: str,
     details: Mapping[str, Any],
     seconds: float,
-    actor: str | None = None,
+    actor: Actor | str | None = None,
 ) -> int:
     """Append one entry for the re-solves behind a follow-up analysis of a run (`ANALYSES`).
 
     Keyed by the run's params_hash, so the log ties each analysis to the solve it questions.
     """
+    actor = require(actor, "optimise")
     if kind not in ANALYSES:
         raise ValueError(f"unknown analysis {kind!r}")
     entry = {"params_hash": params.params_hash(), "solver": params.solver, "seconds": round(float(seconds), 4), **details}

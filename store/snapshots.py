@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from store import decision_log
 from store.db import transaction
 from store.errors import DuplicateSnapshot, SnapshotNotFound
+from store.users import Actor, require
 
 # The data tables of the import contract, in the order they are written and deleted.
 DATA_TABLES: tuple[str, ...] = (
@@ -81,7 +82,7 @@ def create_snapshot(
     frames: Mapping[str, pd.DataFrame],
     files: list[SourceFile],
     currency_unit: str = "万元",
-    imported_by: str | None = None,
+    actor: Actor | str | None = None,
 ) -> int:
     """Write one snapshot atomically and return its id.
 
@@ -89,6 +90,7 @@ def create_snapshot(
     subset of the table's; missing nullable columns become NULL). Raises DuplicateSnapshot when the
     same files were imported before, and re-raises any database error after rolling back.
     """
+    actor = require(actor, "import")
     unknown = set(frames) - set(DATA_TABLES)
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}")
@@ -99,7 +101,7 @@ def create_snapshot(
         snapshot_id = con.execute(
             "INSERT INTO snapshots (label, as_of, imported_by, currency_unit, content_hash)"
             " VALUES (?, ?, ?, ?, ?) RETURNING snapshot_id",
-            [label, as_of, imported_by, currency_unit, content_hash(files)],
+            [label, as_of, actor.email, currency_unit, content_hash(files)],
         ).fetchone()[0]
         for f in files:
             con.execute(
@@ -111,14 +113,9 @@ def create_snapshot(
             if frame is None or frame.empty:
                 continue
             _insert_frame(con, table, snapshot_id, frame)
-        con.execute(
-            "INSERT INTO decision_log (actor, action, snapshot_id, summary, details) VALUES (?, 'import', ?, ?, ?)",
-            [
-                imported_by,
-                snapshot_id,
-                label,
-                json.dumps({"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()}}),
-            ],
+        decision_log.append(
+            con, "import", actor=actor, snapshot_id=snapshot_id, summary=label,
+            details={"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()}},
         )
     return int(snapshot_id)
 
@@ -168,29 +165,25 @@ def snapshot_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT count(*) FROM snapshots").fetchone()[0])
 
 
-def rename_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, label: str, actor: str | None = None) -> None:
+def rename_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, label: str, actor: Actor | str | None = None) -> None:
+    actor = require(actor, "snapshot_rename")
     old = get_snapshot(con, snapshot_id)
     with transaction(con):
         con.execute("UPDATE snapshots SET label = ? WHERE snapshot_id = ?", [label, snapshot_id])
-        con.execute(
-            "INSERT INTO decision_log (actor, action, snapshot_id, summary, details)"
-            " VALUES (?, 'snapshot_rename', ?, ?, ?)",
-            [actor, snapshot_id, label, json.dumps({"from": old.label, "to": label})],
-        )
+        decision_log.append(con, "snapshot_rename", actor=actor, snapshot_id=snapshot_id, summary=label,
+                            details={"from": old.label, "to": label})
 
 
-def delete_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str | None = None) -> None:
+def delete_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: Actor | str | None = None) -> None:
     """Delete a snapshot with its rows, weight sets and scenarios, in one transaction."""
+    actor = require(actor, "snapshot_delete")
     old = get_snapshot(con, snapshot_id)
     with transaction(con):
         for table in (*DATA_TABLES, *OWNED_TABLES, "snapshot_files"):
             con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
         con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
-        con.execute(
-            "INSERT INTO decision_log (actor, action, snapshot_id, summary, details)"
-            " VALUES (?, 'snapshot_delete', ?, ?, ?)",
-            [actor, snapshot_id, old.label, json.dumps({"label": old.label, "as_of": str(old.as_of)})],
-        )
+        decision_log.append(con, "snapshot_delete", actor=actor, snapshot_id=snapshot_id, summary=old.label,
+                            details={"label": old.label, "as_of": str(old.as_of)})
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int) -> pd.DataFrame:

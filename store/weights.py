@@ -28,6 +28,7 @@ from store import decision_log
 from store.db import transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
+from store.users import Actor, require
 
 METHODS: tuple[str, ...] = ("direct", "ahp_eigen", "ahp_geometric")
 
@@ -169,7 +170,7 @@ def save_weight_set(
     objective_ids: Sequence[str] | None = None,
     matrix: Sequence[Sequence[float | None]] | None = None,
     consistency_ratio: float | None = None,
-    actor: str | None = None,
+    actor: Actor | str | None = None,
     activate: bool = False,
 ) -> int:
     """Save a named weight set (weights stored normalised) and return its id; optionally make it active.
@@ -177,6 +178,7 @@ def save_weight_set(
     For AHP sets give `objective_ids` (row/column order) and the pairwise `matrix` as entered, with
     None for a missing judgement; both are kept so the judgements can be reviewed later.
     """
+    actor = require(actor, "weights")
     get_snapshot(con, snapshot_id)  # raises SnapshotNotFound
     normalised = _validated_weights(con, snapshot_id, name, method, weights)
     matrix_json = None
@@ -191,7 +193,7 @@ def save_weight_set(
         set_id = con.execute(
             "INSERT INTO weight_sets (snapshot_id, name, method, weights, matrix, consistency_ratio, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING weight_set_id",
-            [snapshot_id, name.strip(), method, json.dumps(normalised), matrix_json, consistency_ratio, actor],
+            [snapshot_id, name.strip(), method, json.dumps(normalised), matrix_json, consistency_ratio, actor.email],
         ).fetchone()[0]
         decision_log.append(
             con, "weights_save", actor=actor, snapshot_id=snapshot_id,
@@ -204,7 +206,7 @@ def save_weight_set(
     return int(set_id)
 
 
-def _activate(con: duckdb.DuckDBPyConnection, set_id: int, snapshot_id: int, name: str, actor: str | None) -> None:
+def _activate(con: duckdb.DuckDBPyConnection, set_id: int, snapshot_id: int, name: str, actor: Actor) -> None:
     # Clear then set inside the caller's transaction: never zero or two active sets visible to others.
     con.execute("UPDATE weight_sets SET is_active = false WHERE snapshot_id = ? AND is_active", [snapshot_id])
     con.execute("UPDATE weight_sets SET is_active = true WHERE weight_set_id = ?", [set_id])
@@ -214,15 +216,17 @@ def _activate(con: duckdb.DuckDBPyConnection, set_id: int, snapshot_id: int, nam
     )
 
 
-def activate_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor: str | None = None) -> None:
+def activate_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor: Actor | str | None = None) -> None:
     """Make this set the only active one of its snapshot."""
+    actor = require(actor, "weights")
     target = get_weight_set(con, weight_set_id)
     with transaction(con):
         _activate(con, weight_set_id, target.snapshot_id, target.name, actor)
 
 
-def delete_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor: str | None = None) -> None:
+def delete_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor: Actor | str | None = None) -> None:
     """Delete a set; deleting the active one leaves the snapshot on its file weights."""
+    actor = require(actor, "weights")
     target = get_weight_set(con, weight_set_id)
     with transaction(con):
         con.execute("DELETE FROM weight_sets WHERE weight_set_id = ?", [weight_set_id])

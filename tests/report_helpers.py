@@ -80,7 +80,7 @@ def make_snapshot(con, label: str = "2026 年 1 月快照", frames: dict[str, pd
     tag = hashlib.sha256(label.encode("utf-8")).hexdigest()[:12]
     files = [SourceFile(f"{name}.csv", name, f"{tag}-{name}", len(frame)) for name, frame in frames.items()]
     return create_snapshot(con, label=label, as_of=dt.date(2026, 1, 1), frames=frames, files=files,
-                           currency_unit="万元", imported_by="测试")
+                           currency_unit="万元", actor="测试")
 
 
 def delivery_frames(planned: float, earned: float, actual: float, report_day: int) -> dict[str, pd.DataFrame]:
