@@ -9,8 +9,8 @@ import streamlit as st
 from i18n import LANGUAGE_NAMES, LANGUAGES
 from store import snapshots
 from store.errors import StoreError
+from ui import auth
 from ui.session import (
-    ACTOR_KEY,
     LANG_KEY,
     SNAPSHOT_KEY,
     WIDGET_GENERATION_KEY,
@@ -35,6 +35,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.admin", "pages/data.py", "page.data", ":material/upload_file:"),
     ("app.section.admin", "pages/decision_log.py", "page.decision_log", ":material/history:"),
 ]
+# Shown only to those who may manage users (the page checks again, and so does the store).
+ADMIN_PAGE = ("app.section.admin", "pages/admin.py", "page.admin", ":material/admin_panel_settings:")
 
 
 def _copy_widget(state_key: str, widget_key: str) -> None:
@@ -77,16 +79,17 @@ def _sidebar() -> None:
             st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, **_bind(SNAPSHOT_KEY, ids))
             unit = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY], "currency_unit"].iloc[0]
             st.caption(t("app.currency", unit=unit))
-        st.text_input(t("app.user"), **_bind(ACTOR_KEY))
+        auth.sidebar_identity()
 
 
 def main() -> None:
     ensure_router()  # a fresh server's first run must not nest our navigation in the legacy one
     st.set_page_config(page_title="Lodestar", page_icon=":material/explore:", layout="wide")
     init_defaults()
+    auth.gate()  # team mode: nothing below runs before sign-in, nor for a user without a role
     _sidebar()
     sections: dict[str, list[st.Page]] = {}
-    for section, file, title_key, icon in PAGES:
+    for section, file, title_key, icon in PAGES + ([ADMIN_PAGE] if auth.can("users") else []):
         sections.setdefault(t(section), []).append(
             st.Page(file, title=t(title_key), icon=icon, url_path=Path(file).stem)
         )

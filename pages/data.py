@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import data as view
+from ui.auth import can
 from ui.session import ensure_router, show_error, t
 
 ensure_router()
@@ -21,7 +22,7 @@ with st.expander(t("data.templates.title")):
 st.subheader(t("data.upload.title"))
 uploads = st.file_uploader(
     t("data.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
-    help=t("data.upload.help"),
+    help=t("data.upload.help"), disabled=not can("import"),
 )
 if not uploads:
     st.info(t("data.upload.empty"))

@@ -8,6 +8,7 @@ from analytics.errors import AnalyticsError
 from analytics.selection_types import PortfolioData
 from store.errors import StoreError
 from ui import optimiser as opt
+from ui.auth import can
 from ui.session import ensure_router, show_error, snapshot_id, t
 
 ensure_router()
@@ -129,7 +130,8 @@ def parameters_form() -> None:
             t("optimiser.form.gap"), min_value=0.0, max_value=50.0, value=100.0 * PARAMS.mip_gap, step=0.01,
             format="%.3f", key=key("gap"),
         )
-        submitted = st.form_submit_button(t("optimiser.form.run"), type="primary", key="opt.submit")
+        submitted = st.form_submit_button(t("optimiser.form.run"), type="primary", key="opt.submit",
+                                          disabled=not can("optimise"))
     if not submitted:
         return
     try:
@@ -263,7 +265,7 @@ def save_form(run: opt.OptimiserRun) -> None:
     with st.form("opt.save_form"):
         st.subheader(t("optimiser.save.title"))
         name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
-        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save"):
+        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=not can("scenario_save")):
             return
     try:
         saved = opt.save_run(run, name)

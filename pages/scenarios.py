@@ -9,6 +9,7 @@ from analytics.selection_types import SOLUTION_STATUSES
 from store.errors import StoreError
 from ui import optimiser as opt
 from ui import scenarios as sc
+from ui.auth import can
 from ui.exports import pack_downloads
 from ui.session import ensure_router, show_error, snapshot_id, t
 
@@ -38,7 +39,7 @@ def recommendation_banner() -> None:
         st.info(t("scenarios.recommended.none"))
         return
     st.success(t("scenarios.recommended.banner", name=sc.label(chosen), rationale=chosen.rationale or ""))
-    if st.button(t("scenarios.recommended.withdraw"), key="scen.withdraw"):
+    if st.button(t("scenarios.recommended.withdraw"), key="scen.withdraw", disabled=not can("recommend")):
         act(sc.withdraw_recommendation, SNAPSHOT)
 
 
@@ -49,19 +50,20 @@ def manage(rows, labels: dict[int, str]) -> None:
     c1, c2 = st.columns(2)
     with c1, st.form("scen.rename_form"):
         new_name = st.text_input(t("scenarios.manage.new_name"), value=current["name"], max_chars=120, key=f"scen.new_name.{chosen}")
-        if st.form_submit_button(t("scenarios.manage.rename"), key="scen.rename"):
+        if st.form_submit_button(t("scenarios.manage.rename"), key="scen.rename", disabled=not can("scenario_rename")):
             act(sc.rename, chosen, new_name)
-    with c2, st.form("scen.recommend_form"):
-        rationale = st.text_area(
-            t("scenarios.manage.rationale"), value=sc.text_or_empty(current["rationale"]), key=f"scen.rationale.{chosen}",
-            placeholder=t("scenarios.manage.rationale_hint"),
-        )
-        if st.form_submit_button(t("scenarios.manage.recommend"), type="primary", key="scen.recommend"):
-            act(sc.recommend, chosen, rationale)
+    if can("recommend"):  # absent, not only disabled, for those who may not recommend
+        with c2, st.form("scen.recommend_form"):
+            rationale = st.text_area(
+                t("scenarios.manage.rationale"), value=sc.text_or_empty(current["rationale"]), key=f"scen.rationale.{chosen}",
+                placeholder=t("scenarios.manage.rationale_hint"),
+            )
+            if st.form_submit_button(t("scenarios.manage.recommend"), type="primary", key="scen.recommend"):
+                act(sc.recommend, chosen, rationale)
     c1, c2, _ = st.columns([1, 1, 2])
     if c1.button(t("scenarios.manage.load"), key="scen.load"):
         sc.load_into_optimiser(chosen)
-    if c2.button(t("scenarios.manage.delete"), key="scen.delete"):
+    if c2.button(t("scenarios.manage.delete"), key="scen.delete", disabled=not can("scenario_delete")):
         st.session_state[sc.CONFIRM_DELETE_KEY] = chosen
     if st.session_state.get(sc.CONFIRM_DELETE_KEY) == chosen:
         st.warning(t("scenarios.manage.confirm_text", name=labels[chosen]))

@@ -8,6 +8,7 @@ from analytics.ahp import CR_THRESHOLD
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import strategy as strat
+from ui.auth import can
 from ui.session import db_path, ensure_router, show_error, snapshot_id, t
 
 ensure_router()
@@ -108,7 +109,7 @@ def save_controls(method_code: str, draft: dict[str, float], result) -> None:
     c2.checkbox(t("strategy.save.activate"), value=True, key="strategy.save_activate")
     # A callback runs before the next run, so the whole page then shows the saved state.
     c3.button(t("strategy.save.button"), type="primary", key="strategy.save", on_click=strat.on_save,
-              args=(DATA, method_code, draft, result))
+              args=(DATA, method_code, draft, result), disabled=not can("weights"))
 
 
 def weight_sets_section() -> None:
@@ -134,8 +135,8 @@ def weight_sets_section() -> None:
     chosen = c1.selectbox(t("strategy.sets.choose"), list(labels), format_func=labels.__getitem__, key="strategy.set_choice")
     confirm = c3.checkbox(t("strategy.sets.confirm_delete"), key="strategy.confirm_delete")
     c2.button(t("strategy.sets.activate"), key="strategy.activate", on_click=strat.on_activate,
-              args=(DATA, chosen, labels[chosen]))
-    c4.button(t("strategy.sets.delete"), key="strategy.delete", disabled=not confirm, on_click=strat.on_delete,
+              args=(DATA, chosen, labels[chosen]), disabled=not can("weights"))
+    c4.button(t("strategy.sets.delete"), key="strategy.delete", disabled=not confirm or not can("weights"), on_click=strat.on_delete,
               args=(DATA, chosen, labels[chosen]))
 
 

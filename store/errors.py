@@ -36,7 +36,7 @@ class NotFound(StoreError):
 class PermissionDenied(StoreError):
     """The caller's role may not do this (`action`, `role`, `needed`); see store.users."""
 
-    key = "auth.permission_denied"
+    key = "auth.permission_denied.admin"
 
 
 class LastAdminError(StoreError):

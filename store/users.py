@@ -14,10 +14,9 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import duckdb
-import pandas as pd
 
 from store.db import transaction
 from store.errors import LastAdminError, PermissionDenied, StoreError
@@ -105,7 +104,7 @@ def require(actor: Actor | str | None, action: Action) -> Actor:
     if not actor.can(action):
         raise PermissionDenied(
             f"{actor.email} ({actor.role or 'no role'}) may not {action}",
-            action=action, role=actor.role or "", needed=ACTIONS[action], email=actor.email,
+            key=f"auth.permission_denied.{ACTIONS[action]}", action=action, role=actor.role or "", needed=ACTIONS[action], email=actor.email,
         )
     return actor
 
@@ -145,13 +144,14 @@ def get_user(con: duckdb.DuckDBPyConnection, email: str) -> User | None:
     return None if row is None else User(*row)
 
 
-def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """email, name, role, added_by, added_at; admins first, then by email."""
-    return con.execute(
-        "SELECT email, name, role, added_by, added_at FROM users"
+def list_users(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every user as {email, name, role, added_by, added_at (ISO text)}; admins first, then by email."""
+    rows = con.execute(
+        "SELECT email, name, role, added_by, strftime(added_at, '%Y-%m-%d %H:%M:%S') FROM users"
         " ORDER BY list_position(?, role) DESC, email",
         [list(ROLES)],
-    ).df()
+    ).fetchall()
+    return [dict(zip(("email", "name", "role", "added_by", "added_at"), row, strict=True)) for row in rows]
 
 
 def admins(con: duckdb.DuckDBPyConnection) -> list[str]:

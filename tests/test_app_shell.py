@@ -61,7 +61,8 @@ def test_sidebar_without_snapshots(app, lang):
     language = at.sidebar.selectbox[0]
     assert language.options == ["简体中文", "English"] and language.value == lang
     assert at.session_state["snapshot_id"] is None
-    assert len(at.sidebar.text_input) == 1  # the user's name for the decision log
+    assert len(at.sidebar.text_input) == 0  # no typed name: local mode signs as the local user (issue 16)
+    assert any(c.value.startswith(("Local mode", "本地模式")) for c in at.sidebar.caption)
 
 
 def _has_chinese(text: str) -> bool:
@@ -98,10 +99,10 @@ def test_snapshot_picker_lists_newest_first(app, db_file, lang):
     picker = at.sidebar.selectbox[1]
     if lang == "en":
         assert picker.options == [f"April · 2026-04-30 (#{second})", f"三月 · 2026-03-31 (#{first})"]
-        assert [c.value for c in at.sidebar.caption] == ["Amounts in 元"]
+        assert at.sidebar.caption[0].value == "Amounts in 元"  # then the local-mode note
     else:
         assert picker.options == [f"April · 2026-04-30 (#{second})", f"三月 · 2026-03-31 (#{first})"]
-        assert [c.value for c in at.sidebar.caption] == ["金额单位：元"]
+        assert at.sidebar.caption[0].value == "金额单位：元"
     assert at.session_state["snapshot_id"] == second
     assert len(at.sidebar.info) == 0
 
@@ -116,7 +117,7 @@ def test_a_chosen_snapshot_is_kept_and_shown(db_file, monkeypatch):
     assert not at.exception
     assert at.session_state["snapshot_id"] == first  # not the newest, which is the default
     assert at.sidebar.selectbox[1].value == first
-    assert [c.value for c in at.sidebar.caption] == ["Amounts in 万元"]
+    assert at.sidebar.caption[0].value == "Amounts in 万元"
     db.close_shared(db_file)
 
 

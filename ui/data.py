@@ -22,6 +22,7 @@ from i18n import has_key
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.importer import ImportReport, problem_text
+from ui.auth import can
 from ui.session import actor, cursor, db_path, lang, select_snapshot, t
 
 FLASH_KEY = "data_flash"  # a message to show after the rerun that follows a write
@@ -283,9 +284,9 @@ def snapshots_section() -> None:
         row = by_id[chosen]
         new_label = st.text_input(t("data.snapshots.new_label"), value=row["label"], key=f"data_new_label_{chosen}")
         rename_col, delete_col = st.columns(2)
-        if rename_col.button(t("data.snapshots.rename"), key="data_rename"):
+        if rename_col.button(t("data.snapshots.rename"), key="data_rename", disabled=not can("snapshot_rename")):
             rename(chosen, new_label)
-        if delete_col.button(t("data.snapshots.delete"), key="data_delete"):
+        if delete_col.button(t("data.snapshots.delete"), key="data_delete", disabled=not can("snapshot_delete")):
             st.session_state[CONFIRM_DELETE_KEY] = chosen
         if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
             _confirm_delete(row)

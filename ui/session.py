@@ -1,4 +1,4 @@
-"""Per-user state shared by every page: language, chosen snapshot, user name, and a DB cursor.
+"""Per-user state shared by every page: language, chosen snapshot, the caller (ui.auth), and a DB cursor.
 
 Pages call `t("key")` for every visible string, `cursor()` for a cursor of this run on the cached
 connection, and `show_error(e)` for any domain error (translated, never a traceback).
@@ -12,12 +12,13 @@ import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, error_text, language_from_locale, translate
 from store import db
+from store.users import Actor
 
 LOG = logging.getLogger("lodestar")
 
 LANG_KEY = "lang"
 SNAPSHOT_KEY = "snapshot_id"
-ACTOR_KEY = "actor"
+ACTOR_KEY = "actor"  # the store.users.Actor of this session, set by ui.auth.gate
 # The sidebar widgets mirror the plain keys above, which are the truth: Streamlit drops a widget's
 # state when a run ends without drawing it, and when a widget's identity changes the browser shows
 # its default and may send that back as a choice. So each widget takes its index/value from the
@@ -35,7 +36,6 @@ def init_defaults() -> None:
         except Exception:  # no browser context (AppTest, bare mode)
             locale = None
         st.session_state[LANG_KEY] = language_from_locale(locale) if locale else DEFAULT_LANGUAGE
-    st.session_state.setdefault(ACTOR_KEY, "")
 
 
 def lang() -> str:
@@ -83,9 +83,11 @@ def ensure_router() -> None:
         st.rerun()
 
 
-def actor() -> str | None:
-    name = (st.session_state.get(ACTOR_KEY) or "").strip()
-    return name or None
+def actor() -> Actor:
+    """The caller every write of this run passes to the store: the signed-in or the local user (ui.auth)."""
+    from ui.auth import current_actor  # ui.auth builds on this module
+
+    return current_actor()
 
 
 def db_path() -> str:

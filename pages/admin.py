@@ -1,0 +1,70 @@
+"""Admin (管理): who may sign in and with which role; only for admins (the store checks again)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from store import users
+from store.errors import StoreError
+from ui import admin
+from ui.auth import can, role_name, team_mode
+from ui.session import ensure_router, show_error, t
+from ui.text import md
+
+ensure_router()
+st.title(t("auth.admin.title"))
+if not can("users"):
+    st.error(t("auth.permission_denied.admin"))
+    st.stop()
+st.caption(t("auth.admin.intro"))
+if not team_mode():
+    st.info(t("auth.admin.local"))
+if users.default_role():
+    st.caption(t("auth.admin.default_role", role=role_name(users.default_role())))
+
+try:
+    TABLE = admin.users_table()
+    EMAILS = admin.emails()
+except StoreError as e:
+    show_error(e)
+    st.stop()
+if TABLE.empty:
+    st.info(t("auth.admin.empty"))
+else:
+    st.dataframe(TABLE, hide_index=True, key="admin.table")
+
+left, right = st.columns(2)
+with left.form("admin.add", clear_on_submit=True):
+    st.subheader(t("auth.admin.add.title"))
+    email = st.text_input(t("auth.admin.add.email"), key="admin.email")
+    name = st.text_input(t("auth.admin.add.name"), key="admin.name")
+    role = st.selectbox(t("auth.admin.add.role"), users.ROLES, format_func=role_name, key="admin.role")
+    if st.form_submit_button(t("auth.admin.add.submit"), type="primary"):
+        try:
+            saved = admin.save_user(email, role, name)
+        except StoreError as e:
+            show_error(e)
+        else:
+            st.toast(t("auth.admin.add.done", email=md(saved.email), role=role_name(saved.role)))
+            st.rerun()
+
+if EMAILS:
+    with right.form("admin.remove"):
+        st.subheader(t("auth.admin.remove.title"))
+        who = st.selectbox(t("auth.admin.remove.user"), EMAILS, key="admin.remove_email")
+        if st.form_submit_button(t("auth.admin.remove.submit")):
+            try:
+                admin.remove_user(who)
+            except StoreError as e:
+                show_error(e)
+            else:
+                st.toast(t("auth.admin.remove.done", email=md(who)))
+                st.rerun()
+
+st.subheader(t("auth.admin.roles.title"))
+st.table({t("auth.admin.col.role"): [role_name(r) for r in users.ROLES],
+          "": [t(f"auth.admin.roles.{r}") for r in users.ROLES]})
+try:
+    st.caption(t("auth.admin.chain", count=admin.verified_entries()))
+except StoreError as e:
+    show_error(e)
