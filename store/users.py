@@ -234,6 +234,6 @@ def language(con: duckdb.DuckDBPyConnection, email: str) -> str | None:
 def set_language(con: duckdb.DuckDBPyConnection, email: str, lang: str) -> None:
     con.execute(
         "INSERT INTO user_preferences (email, lang) VALUES (?, ?)"
-        " ON CONFLICT (email) DO UPDATE SET lang = excluded.lang, updated_at = current_timestamp",
+        " ON CONFLICT (email) DO UPDATE SET lang = excluded.lang, updated_at = now()::TIMESTAMP",
         [normalise_email(email), lang],
     )
