@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from i18n import error_text
+from i18n import error_text, translate
 from store import decision_log, scenarios, snapshots, users, weights
 from store.errors import PermissionDenied
 from store.importer import import_paths
 from store.users import Actor
 from tests import report_helpers as h
+from ui.text import md
 
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
 ROLES = ("viewer", "analyst", "lead", "admin")
@@ -137,3 +138,156 @@ def test_a_refused_import_does_not_even_read_the_files(con, tmp_path):
     missing = tmp_path / "nowhere"
     with pytest.raises(PermissionDenied):
         import_paths(con, [missing], label="x", actor=actor("viewer"))
+
+
+# --- AppTest: each page as each role (team mode: an [auth] section in the secrets, st.user set) ----------
+
+AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
+                 "client_id": "lodestar", "client_secret": "s",
+                 "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}}
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("overview", "strategy", "optimiser", "scenarios", "delivery", "resources", "maturity", "data",
+         "decision_log")
+
+
+@pytest.fixture
+def team_db(db_file, monkeypatch):
+    """A database with one snapshot, a recommended scenario and one user per role (names = roles)."""
+    from store import db
+
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    monkeypatch.delenv(users.DEFAULT_ROLE_ENV, raising=False)
+    con = db.connect(db_file)
+    sid = h.make_snapshot(con, "团队快照")
+    h.make_scenario(con, sid, "方案A", recommend=True)
+    for role in ROLES:
+        users.add_user(con, f"{role}@example.com", role, name=f"{role} user")
+    con.close()
+    yield db_file
+    db.close_shared(db_file)
+
+
+def _team_app(user: dict, lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets = AUTH
+    at.user = user
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _signed_in(role: str) -> dict:
+    return {"is_logged_in": True, "email": f"{role}@example.com", "name": f"{role} user", "sub": role}
+
+
+def _texts(at) -> str:
+    """Every text the run drew (titles, markdown, captions, alerts, widget labels), for 'nothing of X shown'."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [e.label for e in at.button] + [str(o) for s in at.selectbox for o in s.options]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(("lang", "title", "button"), [("en", "Sign in to Lodestar", "Sign in"),
+                                                        ("zh", "登录 Lodestar", "登录")])
+def test_signed_out_sees_only_the_sign_in_page(team_db, lang, title, button):
+    at = _team_app({"is_logged_in": False}, lang)
+    assert [t.value for t in at.title] == [title]
+    assert [b.label for b in at.button] == [button]
+    assert len(at.sidebar.selectbox) == 0 and "团队快照" not in _texts(at) and "方案A" not in _texts(at)
+
+
+def test_several_named_providers_get_a_button_each(team_db):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets = {"auth": {"redirect_uri": AUTH["auth"]["redirect_uri"], "cookie_secret": "x" * 32,
+                           "microsoft": {"client_id": "a", "client_secret": "b", "server_metadata_url": "u"},
+                           "google": {"client_id": "c", "client_secret": "d", "server_metadata_url": "v"}}}
+    at.user = {"is_logged_in": False}
+    at.session_state["lang"] = "en"
+    at.run()
+    assert [b.label for b in at.button] == ["Sign in with Google", "Sign in with Microsoft"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_user_without_a_role_sees_who_the_admins_are(team_db, lang):
+    at = _team_app({"is_logged_in": True, "email": "stranger@example.com", "name": "S"}, lang)
+    assert [t.value for t in at.title] == [{"en": "You have no access yet", "zh": "您暂无访问权限"}[lang]]
+    assert md("admin@example.com") in _texts(at)
+    assert "团队快照" not in _texts(at) and len(at.sidebar.selectbox) == 0
+
+
+def test_default_role_lets_a_stranger_read(team_db, monkeypatch):
+    monkeypatch.setenv(users.DEFAULT_ROLE_ENV, "viewer")
+    at = _team_app({"is_logged_in": True, "email": "stranger@example.com", "name": "S"})
+    assert at.session_state["actor"] == Actor("stranger@example.com", "S", "viewer")
+    assert "Role: Viewer" in [c.value for c in at.sidebar.caption]
+
+
+def _on(at, page: str):
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, (page, at.exception)
+    return at
+
+
+def en(key: str) -> str:
+    return translate("en", key)
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _uploader_disabled(at) -> bool:
+    uploader = at.get("file_uploader")[0]
+    return bool(uploader.proto.disabled)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_page_as_each_role(team_db, role):
+    at = _team_app(_signed_in(role))
+    assert at.session_state["actor"] == Actor(f"{role}@example.com", f"{role} user", role)
+    assert f"Signed in as {md(f'{role} user <{role}@example.com>')}" in [c.value for c in at.sidebar.caption]
+    for page in PAGES:  # everyone reads every page
+        _on(at, page)
+        assert at.title, page
+    rank = ROLES.index(role)
+    _on(at, "data")
+    assert _uploader_disabled(at) == (rank < 1)
+    assert _button(at, en("data.snapshots.rename")).disabled == (rank < 1)
+    assert _button(at, en("data.snapshots.delete")).disabled == (rank < 3)
+    _on(at, "strategy")
+    assert _button(at, en("strategy.save.button")).disabled == (rank < 2)
+    _on(at, "optimiser")
+    assert _button(at, en("optimiser.form.run")).disabled == (rank < 2)
+    _on(at, "scenarios")
+    assert any(b.label == en("scenarios.manage.recommend") for b in at.button) == (rank >= 2)
+    assert _button(at, en("scenarios.manage.delete")).disabled == (rank < 3)
+    _on(at, "admin")
+    if rank == 3:
+        assert at.error == [] and "lead@example.com" in list(at.dataframe[0].value.iloc[:, 0])
+    else:
+        assert [e.value for e in at.error] == [
+            "Not allowed: this needs the Admin role or higher. Ask an admin if you need it."]
+        assert not at.dataframe
+
+
+def test_language_is_remembered_for_the_user(team_db):
+    """A first sign-in keeps the browser's language for the user; a later session (a browser in
+    another language) gets the user's own. (AppTest reruns only the page, not app.py, so changing
+    it in the sidebar is covered by tests/browser/test_signin.py.)"""
+    from store import db
+
+    _team_app(_signed_in("lead"), "zh")
+    assert users.language(db.cursor(team_db), "lead@example.com") == "zh"
+    again = _team_app(_signed_in("lead"), "en")
+    assert again.session_state["lang"] == "zh"
+    assert again.title[0].value == translate("zh", "overview.title")
+    other = _team_app(_signed_in("analyst"), "en")  # each user their own
+    assert other.title[0].value == translate("en", "overview.title")
