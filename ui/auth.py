@@ -75,15 +75,14 @@ def gate() -> Actor:
         return actor
     st.session_state.pop(ACTOR_KEY, None)
     if not st.user.get("is_logged_in"):
-        _sign_in_page()
-        st.stop()
+        _only(_sign_in_page, t("auth.signin.title"))
     email = st.user.get("email") or st.user.get("sub")
     name = st.user.get("name")
     con = cursor()
     actor = users.actor_for(con, str(email), None if name is None else str(name))
     if actor.role is None:
-        _no_access_page(actor, users.admins(con))
-        st.stop()
+        admin_emails = users.admins(con)
+        _only(lambda: _no_access_page(actor, admin_emails), t("auth.noaccess.title"))
     users.remember_name(con, actor.email, actor.name)
     _sync_language(con, actor.email)
     st.session_state[ACTOR_KEY] = actor
@@ -103,6 +102,13 @@ def _sync_language(con, email: str) -> None:
     elif saved[1] != lang():
         users.set_language(con, email, lang())
         st.session_state[_SAVED_LANG_KEY] = (email, lang())
+
+
+def _only(draw, title: str) -> None:
+    """Draw this one page and end the run: a navigation of just it, hidden, so neither the app's pages
+    nor Streamlit's list of the pages/ folder appear, whatever URL was asked for."""
+    st.navigation([st.Page(draw, title=title, url_path="signin", default=True)], position="hidden").run()
+    st.stop()
 
 
 def _sign_in_page() -> None:
