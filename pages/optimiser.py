@@ -207,7 +207,7 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
                 t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
                 placeholder=t("optimiser.form.search"), key=key("forcing_ids"),
             )
-            price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price")
+            price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price", disabled=not can("optimise"))
         if price and chosen:
             run = opt.force_prices(data, run, chosen)
             st.session_state[opt.RUN_KEY] = run
@@ -226,7 +226,7 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
 def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    elif st.button(t("optimiser.marginal.run"), key="opt.marginal"):
+    elif st.button(t("optimiser.marginal.run"), key="opt.marginal", disabled=not can("optimise")):
         run = opt.run_marginal_values(data, run)
         st.session_state[opt.RUN_KEY] = run
     if run.marginal_values:
@@ -245,7 +245,7 @@ def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
         points = c1.number_input(
             t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points"
         )
-        if c2.button(t("optimiser.frontier.run"), key="opt.frontier"):
+        if c2.button(t("optimiser.frontier.run"), key="opt.frontier", disabled=not can("optimise")):
             run = opt.run_frontier(data, run, int(points))
             st.session_state[opt.RUN_KEY] = run
     if run.frontier:

@@ -11,6 +11,7 @@ kept in lower case.
 
 from __future__ import annotations
 
+import contextvars
 import getpass
 import os
 from dataclasses import dataclass
@@ -84,10 +85,23 @@ def can(role: Role | None, action: Action) -> bool:
     return role is not None and role in ROLES and ROLES.index(role) >= ROLES.index(needed)
 
 
+# False while a team-mode app run is being served (ui.auth.gate sets it per run): then a write that
+# does not name its caller is refused instead of being done as the local user.
+_implicit_local = contextvars.ContextVar("lodestar_implicit_local_actor", default=True)
+
+
+def require_named_actor(required: bool) -> None:
+    """Team mode (True): in this context, every write must pass the signed-in Actor."""
+    _implicit_local.set(not required)
+
+
 def as_actor(actor: Actor | str | None) -> Actor:
     """The caller: an Actor as given; None is the local user; a plain string names the local user
     (the command line and tests of local mode). The app never passes a string: it passes the
-    signed-in Actor (ui.auth), so a typed name cannot sign anything."""
+    signed-in Actor (ui.auth), so a typed name cannot sign anything; in team mode a missing caller
+    has no rights at all (see `require_named_actor`)."""
+    if not isinstance(actor, Actor) and not _implicit_local.get():
+        return Actor(email="", name="", role=None)
     if actor is None:
         return local_actor()
     if isinstance(actor, str):

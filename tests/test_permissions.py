@@ -291,3 +291,32 @@ def test_language_is_remembered_for_the_user(team_db):
     assert again.title[0].value == translate("zh", "overview.title")
     other = _team_app(_signed_in("analyst"), "en")  # each user their own
     assert other.title[0].value == translate("en", "overview.title")
+
+
+def test_in_team_mode_a_write_without_its_caller_is_refused(con):
+    import contextvars
+
+    sid = h.make_snapshot(con)
+
+    def as_team_mode_run() -> None:
+        users.require_named_actor(True)  # what ui.auth.gate does for each run in team mode
+        snapshots.rename_snapshot(con, sid, "无名改名")
+
+    with pytest.raises(PermissionDenied):
+        contextvars.copy_context().run(as_team_mode_run)
+    snapshots.rename_snapshot(con, sid, "本地改名")  # this context (local, CLI) is unchanged
+    assert snapshots.get_snapshot(con, sid).label == "本地改名"
+
+
+def test_an_unverified_email_is_not_taken_as_the_identity(team_db):
+    at = _team_app({"is_logged_in": True, "email": "admin@example.com", "email_verified": False,
+                    "sub": "opaque-123", "name": "Mallory"})
+    assert [t.value for t in at.title] == ["You have no access yet"]
+    assert md("opaque-123") in _texts(at)
+
+
+def test_a_team_mode_run_leaves_the_test_process_in_local_mode(team_db, con):
+    _team_app(_signed_in("viewer"))
+    sid = h.make_snapshot(con)
+    snapshots.rename_snapshot(con, sid, "改名")  # no actor: the local user, as on the command line
+    assert decision_log.entries(con, limit=1).iloc[0]["actor_email"] == users.local_actor().email

@@ -70,13 +70,17 @@ def role_name(role: str | None) -> str:
 def gate() -> Actor:
     """Decide who this run is for; in team mode draw the sign-in or no-access page and stop."""
     if not team_mode():
+        users.require_named_actor(False)
         actor = users.local_actor()
         st.session_state[ACTOR_KEY] = actor
         return actor
+    users.require_named_actor(True)  # a write that forgets to pass the caller is refused, not done as local
     st.session_state.pop(ACTOR_KEY, None)
     if not st.user.get("is_logged_in"):
         _only(_sign_in_page, t("auth.signin.title"))
-    email = st.user.get("email") or st.user.get("sub")
+    # An email the provider marks unverified is not an identity (anyone could type an admin's address).
+    verified = st.user.get("email_verified") is not False
+    email = (st.user.get("email") if verified else None) or st.user.get("sub")
     name = st.user.get("name")
     con = cursor()
     actor = users.actor_for(con, str(email), None if name is None else str(name))
