@@ -38,7 +38,8 @@ with left.form("admin.add", clear_on_submit=True):
     st.subheader(t("auth.admin.add.title"))
     email = st.text_input(t("auth.admin.add.email"), key="admin.email")
     name = st.text_input(t("auth.admin.add.name"), key="admin.name")
-    role = st.selectbox(t("auth.admin.add.role"), users.ROLES, format_func=role_name, key="admin.role")
+    role_labels = {r: role_name(r) for r in users.ROLES}  # labels made now, in this run's language
+    role = st.selectbox(t("auth.admin.add.role"), users.ROLES, format_func=role_labels.__getitem__, key="admin.role")
     if st.form_submit_button(t("auth.admin.add.submit"), type="primary"):
         try:
             saved = admin.save_user(email, role, name)

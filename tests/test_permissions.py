@@ -320,3 +320,25 @@ def test_a_team_mode_run_leaves_the_test_process_in_local_mode(team_db, con):
     sid = h.make_snapshot(con)
     snapshots.rename_snapshot(con, sid, "改名")  # no actor: the local user, as on the command line
     assert decision_log.entries(con, limit=1).iloc[0]["actor_email"] == users.local_actor().email
+
+
+def test_admin_page_adds_a_user_and_refuses_to_remove_the_last_admin(team_db):
+    from store import db
+
+    at = _on(_team_app(_signed_in("admin")), "admin")
+    assert at.caption[-1].value == "Decision log: 7 signed entries checked, none changed or removed."  # import, save, recommend, 4 users
+    at.text_input(key="admin.email").input("New.Person@example.com")
+    at.selectbox(key="admin.role").select("analyst")
+    _button(at, en("auth.admin.add.submit")).click()
+    at.run()
+    assert not at.exception
+    con = db.cursor(team_db)
+    assert users.get_user(con, "new.person@example.com").role == "analyst"
+    newest = decision_log.entries(con, limit=1).iloc[0]
+    assert (newest["action"], newest["actor_email"]) == ("user_role", "admin@example.com")
+    at.selectbox(key="admin.remove_email").select("admin@example.com")
+    _button(at, en("auth.admin.remove.submit")).click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "admin@example.com is the last admin and stays one: make someone else admin first."]
+    assert users.admins(con) == ["admin@example.com"]
