@@ -171,6 +171,9 @@ def test_a_user_without_a_role_sees_the_no_access_page(team_app, context):
     expect(page.get_by_text("ada@example.com")).to_be_visible()
     assert team_app["snapshot_label"] not in page.content()
     assert page.get_by_test_id("stSidebarNavLink").count() == 0
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.get_by_role("button", name="End session", exact=True).click(timeout=TIMEOUT_MS)  # the provider's own page
+    expect(page.get_by_role("heading", name="Sign in to Lodestar")).to_be_visible(timeout=TIMEOUT_MS)
 
 
 def test_analyst_imports_but_cannot_recommend(team_app, context):
