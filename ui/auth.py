@@ -18,8 +18,9 @@ import streamlit as st
 
 from i18n import LANGUAGES
 from store import users
+from store.errors import StoreError
 from store.users import Action, Actor
-from ui.session import ACTOR_KEY, LANG_KEY, cursor, lang, set_choice, t
+from ui.session import ACTOR_KEY, LANG_KEY, cursor, lang, set_choice, show_error, t
 from ui.text import md
 
 _SAVED_LANG_KEY = "_auth_saved_lang"  # (email, language) last read from or written to the database
@@ -80,15 +81,18 @@ def gate() -> Actor:
         _only(_sign_in_page, t("auth.signin.title"))
     # An email the provider marks unverified is not an identity (anyone could type an admin's address).
     verified = st.user.get("email_verified") is not False
-    email = (st.user.get("email") if verified else None) or st.user.get("sub")
+    email = str((st.user.get("email") if verified else None) or st.user.get("sub") or "")
     name = st.user.get("name")
-    con = cursor()
-    actor = users.actor_for(con, str(email), None if name is None else str(name))
-    if actor.role is None:
-        admin_emails = users.admins(con)
-        _only(lambda: _no_access_page(actor, admin_emails), t("auth.noaccess.title"))
-    users.remember_name(con, actor.email, actor.name)
-    _sync_language(con, actor.email)
+    try:
+        con = cursor()
+        actor = users.actor_for(con, email, None if name is None else str(name))
+        if actor.role is None:
+            admin_emails = users.admins(con)
+            _only(lambda: _no_access_page(actor, admin_emails), t("auth.noaccess.title"))
+        users.remember_name(con, actor.email, actor.name)
+        _sync_language(con, actor.email)
+    except StoreError as e:  # the database is locked, or the provider sent no usable id
+        _only(lambda error=e: show_error(error), t("auth.signin.title"))
     st.session_state[ACTOR_KEY] = actor
     return actor
 
