@@ -12,7 +12,15 @@ class StoreError(TranslatableError):
 
 
 class DatabaseLockedError(StoreError):
+    """Another process holds the DuckDB file (one process per file); `holder` names its PID or is ""."""
+
     key = "store.locked"
+
+
+class DatabaseOpenError(StoreError):
+    """The file could not be opened for a reason other than a lock (missing folder, not a database)."""
+
+    key = "store.open_failed"
 
 
 class MigrationError(StoreError):

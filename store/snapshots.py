@@ -1,9 +1,15 @@
 """Snapshots: immutable, labelled, dated sets of tables imported together.
 
-`create_snapshot` writes every table of one import inside one transaction: either all rows land
-with a new `snapshot_id`, or (on any error) nothing does. Readers on other cursors never see a
-half-written snapshot (DuckDB's MVCC). Identical files (same SHA-256 set) are refused as a
-duplicate naming the snapshot that already holds them.
+A snapshot becomes visible only through a small final write. `create_snapshot` commits the
+snapshot's record as *pending* (table `snapshots_all`), writes the data rows, and then flips the
+record to *complete* in a tiny last transaction. Every reader goes through the view `snapshots`
+(migration 040), which shows complete snapshots only, so at any moment of an import, and after a
+crash at any moment of it, a reader sees the whole snapshot or nothing of it. We do not rely on the
+engine's transaction alone: DuckDB can flush a large uncommitted append to the file and bring it back
+on WAL replay after a kill (duckdb PR #25931). What a crash leaves behind (rows of a pending
+snapshot, rows whose snapshot has no record at all) is found by `find_debris` and removed by
+`remove_debris`, which `store.db.connect` runs on open and `cli.py doctor` runs on demand.
+Identical files (same SHA-256 set) are refused as a duplicate naming the snapshot that holds them.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -34,6 +40,12 @@ DATA_TABLES: tuple[str, ...] = (
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
 OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios")
+# Every table whose rows belong to one snapshot (the decision log is not one: it keeps its history).
+SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")
+# The records of every snapshot, pending ones included; readers use the view `snapshots` (complete only).
+RECORDS = "snapshots_all"
+PENDING = "pending"
+COMPLETE = "complete"
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ def content_hash(files: list[SourceFile]) -> str:
 
 
 def find_by_content(con: duckdb.DuckDBPyConnection, files: list[SourceFile]) -> int | None:
+    """The complete snapshot holding exactly these files (by SHA-256), or None."""
     row = con.execute(
         "SELECT snapshot_id FROM snapshots WHERE content_hash = ? ORDER BY snapshot_id LIMIT 1",
         [content_hash(files)],
@@ -83,11 +96,13 @@ def create_snapshot(
     currency_unit: str = "万元",
     imported_by: str | None = None,
 ) -> int:
-    """Write one snapshot atomically and return its id.
+    """Write one snapshot and return its id; it becomes visible only once every row is written.
 
     `frames` maps a data table name to a DataFrame whose columns are canonical column names (a
     subset of the table's; missing nullable columns become NULL). Raises DuplicateSnapshot when the
-    same files were imported before, and re-raises any database error after rolling back.
+    same files were imported before, and re-raises any database error after removing what it wrote.
+    Three commits: the pending record and its file list; the data rows; the flip to complete with
+    the decision-log entry. A crash before the last leaves a pending record, never a visible one.
     """
     unknown = set(frames) - set(DATA_TABLES)
     if unknown:
@@ -96,21 +111,31 @@ def create_snapshot(
     if existing is not None:
         raise DuplicateSnapshot(f"already imported as snapshot {existing}", snapshot_id=existing)
     with transaction(con):
-        snapshot_id = con.execute(
-            "INSERT INTO snapshots (label, as_of, imported_by, currency_unit, content_hash)"
-            " VALUES (?, ?, ?, ?, ?) RETURNING snapshot_id",
-            [label, as_of, imported_by, currency_unit, content_hash(files)],
-        ).fetchone()[0]
+        snapshot_id = int(con.execute(
+            f"INSERT INTO {RECORDS} (label, as_of, imported_by, currency_unit, content_hash, state)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING snapshot_id",
+            [label, as_of, imported_by, currency_unit, content_hash(files), PENDING],
+        ).fetchone()[0])
         for f in files:
             con.execute(
                 "INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?)",
                 [snapshot_id, f.file_name, f.kind, f.sha256, f.row_count, f.encoding],
             )
-        for table in DATA_TABLES:
-            frame = frames.get(table)
-            if frame is None or frame.empty:
-                continue
-            _insert_frame(con, table, snapshot_id, frame)
+    try:
+        with transaction(con):
+            for table in DATA_TABLES:
+                frame = frames.get(table)
+                if frame is None or frame.empty:
+                    continue
+                _insert_frame(con, table, snapshot_id, frame)
+    except BaseException:
+        _discard_pending(con, snapshot_id)
+        raise
+    with transaction(con):
+        con.execute(
+            f"UPDATE {RECORDS} SET state = ?, imported_at = current_timestamp WHERE snapshot_id = ?",
+            [COMPLETE, snapshot_id],
+        )
         con.execute(
             "INSERT INTO decision_log (actor, action, snapshot_id, summary, details) VALUES (?, 'import', ?, ?, ?)",
             [
@@ -120,7 +145,19 @@ def create_snapshot(
                 json.dumps({"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()}}),
             ],
         )
-    return int(snapshot_id)
+    return snapshot_id
+
+
+def _discard_pending(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Remove a pending snapshot's rows and record after a failed write (best effort: a crash here
+    leaves them for the cleanup on the next open)."""
+    try:
+        with transaction(con):
+            for table in SNAPSHOT_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
+            con.execute(f"DELETE FROM {RECORDS} WHERE snapshot_id = ? AND state = ?", [snapshot_id, PENDING])
+    except duckdb.Error:
+        pass
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int, frame: pd.DataFrame) -> None:
@@ -171,7 +208,7 @@ def snapshot_count(con: duckdb.DuckDBPyConnection) -> int:
 def rename_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, label: str, actor: str | None = None) -> None:
     old = get_snapshot(con, snapshot_id)
     with transaction(con):
-        con.execute("UPDATE snapshots SET label = ? WHERE snapshot_id = ?", [label, snapshot_id])
+        con.execute(f"UPDATE {RECORDS} SET label = ? WHERE snapshot_id = ?", [label, snapshot_id])
         con.execute(
             "INSERT INTO decision_log (actor, action, snapshot_id, summary, details)"
             " VALUES (?, 'snapshot_rename', ?, ?, ?)",
@@ -183,9 +220,9 @@ def delete_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str
     """Delete a snapshot with its rows, weight sets and scenarios, in one transaction."""
     old = get_snapshot(con, snapshot_id)
     with transaction(con):
-        for table in (*DATA_TABLES, *OWNED_TABLES, "snapshot_files"):
+        for table in SNAPSHOT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
-        con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
+        con.execute(f"DELETE FROM {RECORDS} WHERE snapshot_id = ?", [snapshot_id])
         con.execute(
             "INSERT INTO decision_log (actor, action, snapshot_id, summary, details)"
             " VALUES (?, 'snapshot_delete', ?, ?, ?)",
@@ -198,3 +235,93 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int) -> 
     if table not in DATA_TABLES:
         raise ValueError(f"unknown table {table}")
     return con.execute(f"SELECT * EXCLUDE (snapshot_id) FROM {table} WHERE snapshot_id = ?", [snapshot_id]).df()
+
+
+# --- what a crash leaves behind --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingSnapshot:
+    """A snapshot record never flipped to complete: its import stopped (or is still running)."""
+
+    snapshot_id: int
+    label: str
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Debris:
+    """Rows no reader can see: those of pending snapshots, and orphans whose snapshot has no record.
+
+    `pending_rows` and `orphan_rows` map a table to its row count (tables with none are left out).
+    """
+
+    pending: tuple[PendingSnapshot, ...] = ()
+    pending_rows: dict[str, int] = field(default_factory=dict)
+    orphan_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not self.pending and not self.pending_rows and not self.orphan_rows
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.pending_rows.values()) + sum(self.orphan_rows.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "clean": self.clean,
+            "pending_snapshots": [
+                {"snapshot_id": p.snapshot_id, "label": p.label, "imported_at": p.imported_at.isoformat()}
+                for p in self.pending
+            ],
+            "pending_rows": dict(self.pending_rows),
+            "orphan_rows": dict(self.orphan_rows),
+        }
+
+
+def find_debris(con: duckdb.DuckDBPyConnection) -> Debris:
+    """Pending snapshots, their rows, and orphan rows per table (one scan of each table's ids)."""
+    pending = tuple(
+        PendingSnapshot(int(i), label, at)
+        for i, label, at in con.execute(
+            f"SELECT snapshot_id, label, imported_at FROM {RECORDS} WHERE state <> ? ORDER BY snapshot_id",
+            [COMPLETE],
+        ).fetchall()
+    )
+    pending_rows: dict[str, int] = {}
+    orphan_rows: dict[str, int] = {}
+    for table in SNAPSHOT_TABLES:
+        orphans, of_pending = con.execute(
+            f"SELECT count(*) FILTER (WHERE r.snapshot_id IS NULL),"
+            f" count(*) FILTER (WHERE r.state <> ?)"
+            f" FROM {table} t LEFT JOIN {RECORDS} r ON r.snapshot_id = t.snapshot_id",
+            [COMPLETE],
+        ).fetchone()
+        if orphans:
+            orphan_rows[table] = int(orphans)
+        if of_pending:
+            pending_rows[table] = int(of_pending)
+    return Debris(pending, pending_rows, orphan_rows)
+
+
+def remove_debris(con: duckdb.DuckDBPyConnection) -> Debris:
+    """Delete every row no reader can see (see `find_debris`) in one transaction; returns what it found.
+
+    Only safe when no import is writing to this database at the same time: an import in progress
+    holds a pending record too. With the embedded DuckDB file that is true when a process opens it
+    (one process owns the file, and it has not started importing yet). A database shared by several
+    processes (a server database, a later issue) will need an age- or lock-based rule instead.
+    """
+    with transaction(con):
+        found = find_debris(con)
+        if found.clean:
+            return found
+        for table in SNAPSHOT_TABLES:
+            con.execute(
+                f"DELETE FROM {table} WHERE snapshot_id NOT IN"
+                f" (SELECT snapshot_id FROM {RECORDS} WHERE state = ?)",
+                [COMPLETE],
+            )
+        con.execute(f"DELETE FROM {RECORDS} WHERE state <> ?", [COMPLETE])
+    return found
