@@ -86,6 +86,16 @@ def find_by_content(con: duckdb.DuckDBPyConnection, files: list[SourceFile]) -> 
     return None if row is None else int(row[0])
 
 
+def snapshot_files(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[SourceFile]:
+    """The files a snapshot was imported from, as recorded then (name, kind, SHA-256, rows), by name."""
+    rows = con.execute(
+        "SELECT file_name, kind, sha256, row_count, encoding FROM snapshot_files WHERE snapshot_id = ?"
+        " ORDER BY file_name",
+        [snapshot_id],
+    ).fetchall()
+    return [SourceFile(name, kind, sha, int(count), encoding) for name, kind, sha, count, encoding in rows]
+
+
 def create_snapshot(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -231,10 +241,14 @@ def delete_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int, actor: str
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str, snapshot_id: int) -> pd.DataFrame:
-    """All rows of one data table in a snapshot, without the snapshot_id column."""
+    """All rows of one data table in a complete snapshot, without the snapshot_id column."""
     if table not in DATA_TABLES:
         raise ValueError(f"unknown table {table}")
-    return con.execute(f"SELECT * EXCLUDE (snapshot_id) FROM {table} WHERE snapshot_id = ?", [snapshot_id]).df()
+    return con.execute(
+        f"SELECT * EXCLUDE (snapshot_id) FROM {table} WHERE snapshot_id = ?"
+        " AND snapshot_id IN (SELECT snapshot_id FROM snapshots)",  # complete snapshots only
+        [snapshot_id],
+    ).df()
 
 
 # --- what a crash leaves behind --------------------------------------------------------------------------
