@@ -1,7 +1,7 @@
 """Kill a real `cli.py import` at seeded moments of its write phase and count what it left behind.
 
     python bench/import_crash.py --bundle BIG/01_2026-10 --kills 10 [--seed 13] [--repo .]
-        [--delay-min-ms 0 --delay-max-ms 40] [--prime]
+        [--delay-min-ms 0 --delay-max-ms 40 | --spread] [--prime SMALL_BUNDLE]
 
 For each kill: a fresh migrated database (with `--prime`, one small earlier snapshot in it), start
 `python cli.py import` on the bundle, wait until `<db>.wal` appears (the write phase has begun),
@@ -97,6 +97,21 @@ def kill_once(repo: Path, bundle: Path, db: Path, delay: float, prime: Path | No
             "visible_after": after[2]}
 
 
+def write_window(repo: Path, bundle: Path, db: Path) -> float:
+    """Seconds from the WAL's appearance to the end of one uninterrupted import."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    subprocess.run([sys.executable, "-c", "import sys; from store import db; db.connect(sys.argv[1]).close()", str(db)],
+                   cwd=repo, env=env, check=True)
+    wal = Path(str(db) + ".wal")
+    proc = subprocess.Popen([sys.executable, "cli.py", "import", "--db", str(db), "--label", "timing", str(bundle)],
+                            cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not wal.exists() and proc.poll() is None:
+        time.sleep(0.0005)
+    seen = time.monotonic()
+    proc.wait()
+    return time.monotonic() - seen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bundle", type=Path, required=True)
@@ -106,12 +121,20 @@ def main() -> None:
     parser.add_argument("--delay-min-ms", type=float, default=0.0)
     parser.add_argument("--delay-max-ms", type=float, default=40.0)
     parser.add_argument("--prime", type=Path, default=None, help="a small bundle imported first")
+    parser.add_argument("--spread", action="store_true",
+                        help="time one whole import first and spread the kills over its write window instead")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
+        window = write_window(args.repo.resolve(), args.bundle.resolve(), Path(tmp) / "timing.duckdb") if args.spread else 0
+        if args.spread:
+            print(f"write window of an uninterrupted import: {window * 1000:.0f} ms", flush=True)
         for i in range(args.kills):
-            delay = rng.uniform(args.delay_min_ms, args.delay_max_ms) / 1000
+            if args.spread:
+                delay = window * (i + rng.random()) / args.kills
+            else:
+                delay = rng.uniform(args.delay_min_ms, args.delay_max_ms) / 1000
             db = Path(tmp) / f"crash_{i}.duckdb"
             result = kill_once(args.repo.resolve(), args.bundle.resolve(), db, delay, args.prime)
             results.append(result)
