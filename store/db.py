@@ -24,13 +24,11 @@ from pathlib import Path
 
 import duckdb
 
-from store.errors import DatabaseLockedError, DatabaseOpenError, MigrationError
+from store.errors import DatabaseLockedError, DatabaseOpenError, MigrationError, StoreError
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "lodestar.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-# DuckDB's "Could not set lock on file ...: Conflicting lock is held in <program> (PID <n>)".
-_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 _log = logging.getLogger("lodestar.store")
 
 # The connection type, for annotations outside the store (which never imports duckdb itself).
@@ -104,10 +102,12 @@ def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -
     another process holds the file, DatabaseOpenError when it cannot be opened for another reason.
     """
     target = db_path(path)
-    if str(target) != ":memory:":
-        target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if str(target) != ":memory:":
+            target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(target))
+    except OSError as e:  # the folder cannot be made (a file is in the way, no permission)
+        raise DatabaseOpenError(str(e), path=str(target)) from e
     except duckdb.IOException as e:
         raise _open_error(e, target) from e
     migrate(con)
@@ -117,11 +117,11 @@ def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -
 
 
 def _open_error(error: duckdb.IOException, target: Path) -> DatabaseLockedError | DatabaseOpenError:
+    """DuckDB's "Could not set lock on file" (another process holds it) or another I/O failure."""
     text = str(error)
-    if "lock" not in text.lower():
-        return DatabaseOpenError(text, path=str(target))
-    holder = _LOCK_HOLDER.search(text)
-    return DatabaseLockedError(text, path=str(target), holder=f" (PID {holder.group(1)})" if holder else "")
+    if "lock" in text.lower():
+        return DatabaseLockedError(text, path=str(target))
+    return DatabaseOpenError(text, path=str(target))
 
 
 def _clean(con: duckdb.DuckDBPyConnection, target: Path) -> None:
@@ -131,7 +131,7 @@ def _clean(con: duckdb.DuckDBPyConnection, target: Path) -> None:
 
     try:
         removed = remove_debris(con)
-    except duckdb.Error:
+    except (duckdb.Error, StoreError):
         _log.exception("cleanup of interrupted imports failed in %s", target)
         return
     if not removed.clean:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from i18n import TranslatableError
 
 
@@ -12,9 +14,18 @@ class StoreError(TranslatableError):
 
 
 class DatabaseLockedError(StoreError):
-    """Another process holds the DuckDB file (one process per file); `holder` names its PID or is ""."""
+    """Another process holds the DuckDB file (one process per file).
+
+    `holder` is " (PID n)" when DuckDB's message names the process holding the lock, else "".
+    """
 
     key = "store.locked"
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        if "holder" not in params:
+            pid = re.search(r"\(PID (\d+)\)", message)
+            params["holder"] = f" (PID {pid.group(1)})" if pid else ""
+        super().__init__(message, **params)
 
 
 class DatabaseOpenError(StoreError):

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 
 from store.db import transaction
-from store.errors import DuplicateSnapshot, SnapshotNotFound
+from store.errors import DuplicateSnapshot, SnapshotNotFound, StoreError
 
 # The data tables of the import contract, in the order they are written and deleted.
 DATA_TABLES: tuple[str, ...] = (
@@ -166,7 +166,7 @@ def _discard_pending(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
             for table in SNAPSHOT_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
             con.execute(f"DELETE FROM {RECORDS} WHERE snapshot_id = ? AND state = ?", [snapshot_id, PENDING])
-    except duckdb.Error:
+    except (duckdb.Error, StoreError):  # a raw connection, or one translating errors (store.db)
         pass
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import cli
 from store import db, delivery, snapshots
-from store.errors import SnapshotNotFound
+from store.errors import DatabaseLockedError, SnapshotNotFound, StoreError
 from store.importer import check_paths, import_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +119,7 @@ def test_open_removes_pending_snapshots_and_orphans_and_logs_it(imported, caplog
 
 def test_failed_write_leaves_no_pending_record(con):
     bad = pd.DataFrame({"project_id": ["P1"], "no_such_column": [1]})
-    with pytest.raises(duckdb.Error):
+    with pytest.raises((duckdb.Error, StoreError)):  # DuckDB's, or the store's translation of it
         snapshots.create_snapshot(con, label="x", as_of=dt.date(2026, 3, 31), frames={"projects": bad},
                                   files=[snapshots.SourceFile("projects.csv", "projects", "a" * 64, 1)])
     assert snapshots.find_debris(con).clean
@@ -268,3 +268,18 @@ def test_locked_database_in_a_cli_process_has_no_traceback(held):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"The database file {held} is in use by another program (PID ")
+
+
+def test_lock_message_names_the_holding_process():
+    text = 'IO Error: Could not set lock on file "/x.duckdb": Conflicting lock is held in /usr/bin/python3 (PID 4242).'
+    assert DatabaseLockedError(text, path="/x.duckdb").params["holder"] == " (PID 4242)"
+    assert DatabaseLockedError("lock", path="/x.duckdb").params["holder"] == ""
+
+
+def test_a_file_that_is_no_database_is_named_not_called_locked(tmp_path, capsys):
+    text = tmp_path / "notes.duckdb"
+    text.write_text("not a database", encoding="utf-8")
+    assert cli.main(["snapshots", "--db", str(text)]) == 1
+    assert capsys.readouterr().err.startswith(f"The database file {text} could not be opened: ")
+    assert cli.main(["snapshots", "--db", str(text / "x.duckdb"), "--lang", "zh"]) == 1  # a file where a folder must be
+    assert capsys.readouterr().err.startswith(f"无法打开数据库文件 {text / 'x.duckdb'}：")
