@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -44,6 +45,9 @@ OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios")
 SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")
 # The records of every snapshot, pending ones included; readers use the view `snapshots` (complete only).
 RECORDS = "snapshots_all"
+# Snapshot ids this process is writing now (pending on purpose): the cleanup leaves them alone.
+_writing: set[int] = set()
+_writing_lock = threading.Lock()
 PENDING = "pending"
 COMPLETE = "complete"
 
@@ -131,6 +135,23 @@ def create_snapshot(
                 "INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?)",
                 [snapshot_id, f.file_name, f.kind, f.sha256, f.row_count, f.encoding],
             )
+    with _writing_lock:
+        _writing.add(snapshot_id)
+    try:
+        _write_rows(con, snapshot_id, frames)
+        _complete(con, snapshot_id, label=label, files=files, frames=frames, imported_by=imported_by)
+    finally:
+        with _writing_lock:
+            _writing.discard(snapshot_id)
+    return snapshot_id
+
+
+def _writing_now() -> set[int]:
+    with _writing_lock:
+        return set(_writing)
+
+
+def _write_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, frames: Mapping[str, pd.DataFrame]) -> None:
     try:
         with transaction(con):
             for table in DATA_TABLES:
@@ -141,11 +162,21 @@ def create_snapshot(
     except BaseException:
         _discard_pending(con, snapshot_id)
         raise
+
+
+def _complete(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, *, label: str, files: list[SourceFile],
+    frames: Mapping[str, pd.DataFrame], imported_by: str | None,
+) -> None:
+    """The small last write that makes the snapshot visible, with its decision-log entry."""
     with transaction(con):
-        con.execute(
-            f"UPDATE {RECORDS} SET state = ?, imported_at = current_timestamp WHERE snapshot_id = ?",
-            [COMPLETE, snapshot_id],
-        )
+        flipped = con.execute(
+            f"UPDATE {RECORDS} SET state = ?, imported_at = current_timestamp WHERE snapshot_id = ? AND state = ?"
+            " RETURNING snapshot_id",
+            [COMPLETE, snapshot_id, PENDING],
+        ).fetchone()
+        if flipped is None:  # removed meanwhile (another process's cleanup): the rows are orphans now
+            raise SnapshotNotFound(f"snapshot {snapshot_id} was removed while it was written", snapshot_id=snapshot_id)
         con.execute(
             "INSERT INTO decision_log (actor, action, snapshot_id, summary, details) VALUES (?, 'import', ?, ?, ?)",
             [
@@ -155,7 +186,6 @@ def create_snapshot(
                 json.dumps({"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()}}),
             ],
         )
-    return snapshot_id
 
 
 def _discard_pending(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
@@ -295,47 +325,53 @@ class Debris:
 
 
 def find_debris(con: duckdb.DuckDBPyConnection) -> Debris:
-    """Pending snapshots, their rows, and orphan rows per table (one scan of each table's ids)."""
+    """Pending snapshots, their rows, and orphan rows per table.
+
+    One GROUP BY over each table's snapshot ids (cheap: 9 million rows in about 0.1 s), classified
+    here against the records. Imports this process is writing right now are not debris.
+    """
+    writing = _writing_now()
+    records = dict(con.execute(f"SELECT snapshot_id, state FROM {RECORDS}").fetchall())
     pending = tuple(
         PendingSnapshot(int(i), label, at)
         for i, label, at in con.execute(
             f"SELECT snapshot_id, label, imported_at FROM {RECORDS} WHERE state <> ? ORDER BY snapshot_id",
             [COMPLETE],
         ).fetchall()
+        if int(i) not in writing
     )
     pending_rows: dict[str, int] = {}
     orphan_rows: dict[str, int] = {}
     for table in SNAPSHOT_TABLES:
-        orphans, of_pending = con.execute(
-            f"SELECT count(*) FILTER (WHERE r.snapshot_id IS NULL),"
-            f" count(*) FILTER (WHERE r.state <> ?)"
-            f" FROM {table} t LEFT JOIN {RECORDS} r ON r.snapshot_id = t.snapshot_id",
-            [COMPLETE],
-        ).fetchone()
-        if orphans:
-            orphan_rows[table] = int(orphans)
-        if of_pending:
-            pending_rows[table] = int(of_pending)
+        for snapshot_id, count in con.execute(
+            f"SELECT snapshot_id, count(*) FROM {table} GROUP BY snapshot_id"
+        ).fetchall():
+            state = records.get(snapshot_id)
+            if state is None:
+                orphan_rows[table] = orphan_rows.get(table, 0) + int(count)
+            elif state != COMPLETE and snapshot_id not in writing:
+                pending_rows[table] = pending_rows.get(table, 0) + int(count)
     return Debris(pending, pending_rows, orphan_rows)
 
 
 def remove_debris(con: duckdb.DuckDBPyConnection) -> Debris:
     """Delete every row no reader can see (see `find_debris`) in one transaction; returns what it found.
 
-    Only safe when no import is writing to this database at the same time: an import in progress
-    holds a pending record too. With the embedded DuckDB file that is true when a process opens it
-    (one process owns the file, and it has not started importing yet). A database shared by several
-    processes (a server database, a later issue) will need an age- or lock-based rule instead.
+    An import in progress holds a pending record too: those of this process are left alone (see
+    `_writing_now`), and with the embedded DuckDB file no other process can be writing (one process
+    owns the file). A database shared by several processes (a server database, a later issue) will
+    need an age- or lock-based rule instead.
     """
     with transaction(con):
         found = find_debris(con)
         if found.clean:
             return found
+        keep = sorted(_writing_now())
         for table in SNAPSHOT_TABLES:
             con.execute(
                 f"DELETE FROM {table} WHERE snapshot_id NOT IN"
-                f" (SELECT snapshot_id FROM {RECORDS} WHERE state = ?)",
-                [COMPLETE],
+                f" (SELECT snapshot_id FROM {RECORDS} WHERE state = ?) AND NOT list_contains(?::INTEGER[], snapshot_id)",
+                [COMPLETE, keep],
             )
-        con.execute(f"DELETE FROM {RECORDS} WHERE state <> ?", [COMPLETE])
+        con.execute(f"DELETE FROM {RECORDS} WHERE state <> ? AND NOT list_contains(?::INTEGER[], snapshot_id)", [COMPLETE, keep])
     return found

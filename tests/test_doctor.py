@@ -146,6 +146,32 @@ def test_import_commits_the_flip_last(con):
     assert report.snapshot_id == 1
 
 
+def test_cleanup_leaves_an_import_of_this_process_in_progress_alone(db_file):
+    """Another open of the same file in this process (its cleanup) while an import writes its rows."""
+    con = db.connect(db_file)
+    original = snapshots._insert_frame
+    found_midway = []
+
+    def open_again_midway(c, table, sid, frame):
+        if table == "status_reports":
+            other = db.connect(db_file)  # cleans up on open
+            found_midway.append(snapshots.find_debris(other).clean)
+            other.close()
+        original(c, table, sid, frame)
+
+    snapshots._insert_frame = open_again_midway
+    try:
+        report = import_paths(con, [VALID], label="2026-03")
+    finally:
+        snapshots._insert_frame = original
+    try:
+        assert found_midway == [True]
+        assert report.snapshot_id == 1
+        assert int(snapshots.list_snapshots(con).loc[0, "status_reports"]) == 4
+    finally:
+        con.close()
+
+
 def test_doctor_clean_database_exits_0(db_file, capsys):
     db.connect(db_file).close()
     assert cli.main(["doctor", "--db", str(db_file)]) == 0
