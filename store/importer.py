@@ -7,8 +7,8 @@
 Every file is decoded, split, matched to a kind by its headers and parsed cell by cell
 (`import_read`, `import_values`); then rows and files are checked against each other
 (`import_checks`). Every problem is collected before anything is decided: an import with any error
-writes nothing; warnings do not block. The writing itself is `store.snapshots.create_snapshot`, one
-transaction. Identical files imported before are reported as a duplicate and not written again.
+writes nothing; warnings do not block. Writing is `store.snapshots.create_snapshot` (all or nothing
+even after a crash: docs/recovery.md). Identical files imported before are reported as a duplicate.
 """
 
 from __future__ import annotations
