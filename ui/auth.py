@@ -89,18 +89,20 @@ def gate() -> Actor:
         if actor.role is None:
             admin_emails = users.admins(con)
             _only(lambda: _no_access_page(actor, admin_emails), t("auth.noaccess.title"))
-        users.remember_name(con, actor.email, actor.name)
-        _sync_language(con, actor.email)
+        _sync_language(con, actor)
     except StoreError as e:  # the database is locked, or the provider sent no usable id
         _only(lambda error=e: show_error(error), t("auth.signin.title"))
     st.session_state[ACTOR_KEY] = actor
     return actor
 
 
-def _sync_language(con, email: str) -> None:
-    """The language is the user's own: taken from the database at sign-in, saved when it changes."""
+def _sync_language(con, actor: Actor) -> None:
+    """The language is the user's own: taken from the database at sign-in, saved when it changes.
+    At sign-in (a session's first run for this user) the provider's display name is kept too."""
+    email = actor.email
     saved = st.session_state.get(_SAVED_LANG_KEY)
     if saved is None or saved[0] != email:
+        users.remember_name(con, email, actor.name)
         stored = users.language(con, email)
         if stored in LANGUAGES and stored != lang():
             set_choice(LANG_KEY, stored)
