@@ -348,3 +348,20 @@ def test_a_sign_in_without_any_user_id_is_refused_in_words(team_db):
     at = _team_app({"is_logged_in": True, "name": "No Id"})
     assert [e.value for e in at.error] == ['"" is not a user id: give the email address the identity provider sends.']
     assert "团队快照" not in _texts(at) and len(at.sidebar.selectbox) == 0
+
+
+def test_a_disabled_button_forced_anyway_is_refused_by_the_store(team_db):
+    """A lead's Delete button is disabled; a session that reaches the confirm step anyway (a crafted
+    message, stale state) still reaches the store, which refuses."""
+    from store import db
+    from ui.scenarios import CONFIRM_DELETE_KEY
+
+    at = _on(_team_app(_signed_in("lead")), "scenarios")
+    assert _button(at, en("scenarios.manage.delete")).disabled
+    at.session_state[CONFIRM_DELETE_KEY] = int(scenarios.list_scenarios(db.cursor(team_db))["scenario_id"].iloc[0])
+    at.run()
+    _button(at, en("scenarios.manage.confirm")).click()
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [en("auth.permission_denied.admin")]
+    assert len(scenarios.list_scenarios(db.cursor(team_db))) == 1
