@@ -23,17 +23,40 @@ def actor(role: str | None) -> Actor:
     return Actor(email=f"{role or 'nobody'}@example.com", name=f"{role} user", role=role)
 
 
-@pytest.fixture
-def world(con):
-    """A snapshot with a weight set and two scenarios (one recommended), and a second admin."""
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory) -> tuple[Path, dict]:
+    """A snapshot with a weight set and two scenarios (one recommended), and two admins; built once."""
+    from store import db
+
+    path = tmp_path_factory.mktemp("permissions") / "world.duckdb"
+    con = db.connect(path)
     sid = h.make_snapshot(con)
-    set_id = weights.save_weight_set(con, snapshot_id=sid, name="董事会", method="direct",
-                                     weights={"O1": 0.5, "O2": 0.5})
-    recommended = h.make_scenario(con, sid, "方案A", recommend=True)
-    other = h.make_scenario(con, sid, "方案B", recommend=False)
+    ids = {
+        "sid": sid,
+        "set_id": weights.save_weight_set(con, snapshot_id=sid, name="董事会", method="direct",
+                                          weights={"O1": 0.5, "O2": 0.5}),
+        "recommended": h.make_scenario(con, sid, "方案A", recommend=True),
+        "other": h.make_scenario(con, sid, "方案B", recommend=False),
+    }
     users.add_user(con, "boss@example.com", "admin")
     users.add_user(con, "second@example.com", "admin")
-    return {"con": con, "sid": sid, "set_id": set_id, "recommended": recommended, "other": other}
+    con.execute("CHECKPOINT")
+    con.close()
+    return path, ids
+
+
+@pytest.fixture
+def world(world_template, tmp_path):
+    """This test's own copy of the template database, open."""
+    import shutil
+
+    from store import db
+
+    template, ids = world_template
+    shutil.copyfile(template, tmp_path / "world.duckdb")
+    con = db.connect(tmp_path / "world.duckdb")
+    yield {"con": con, **ids}
+    con.close()
 
 
 # Each write path: (name, least role, call(world, actor)).
