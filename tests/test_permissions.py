@@ -388,3 +388,14 @@ def test_a_disabled_button_forced_anyway_is_refused_by_the_store(team_db):
     assert not at.exception
     assert [e.value for e in at.error] == [en("auth.permission_denied.admin")]
     assert len(scenarios.list_scenarios(db.cursor(team_db))) == 1
+
+
+def test_an_auth_section_without_a_provider_says_what_is_missing(team_db):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets = {"auth": {"redirect_uri": AUTH["auth"]["redirect_uri"], "cookie_secret": "x" * 32}}
+    at.user = {"is_logged_in": False}
+    at.session_state["lang"] = "en"
+    at.run()
+    assert [e.value for e in at.error] == [en("auth.signin.no_provider")] and not at.button

@@ -124,6 +124,8 @@ def _only(draw, title: str) -> None:
 def _sign_in_page() -> None:
     st.title(t("auth.signin.title"))
     st.write(t("auth.signin.intro"))
+    if not providers():
+        st.error(t("auth.signin.no_provider"))
     for provider in providers():
         if provider is None:
             st.button(t("auth.signin.button"), type="primary", on_click=st.login, key="auth_sign_in")
