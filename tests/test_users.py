@@ -194,3 +194,18 @@ def test_entries_from_before_the_chain_are_skipped_but_not_after(db_file):
     with pytest.raises(LogTampered):
         decision_log.verify(con)
     con.close()
+
+
+def test_cli_verify_log(db_file, capsys):
+    con = db.connect(db_file)
+    first, *_ = _three_entries(con)
+    con.close()
+    assert cli.main(["verify-log", "--json", "--db", str(db_file)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "checked": 3}
+    con = db.connect(db_file)
+    con.execute("UPDATE decision_log SET summary = 'forged' WHERE log_id = ?", [first])
+    con.close()
+    assert cli.main(["verify-log", "--json", "--lang", "zh", "--db", str(db_file)]) == 2
+    out = capsys.readouterr()
+    assert json.loads(out.out) == {"ok": False, "log_id": first}
+    assert f"第 {first} 条与签名链不符" in out.err
