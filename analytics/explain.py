@@ -35,7 +35,8 @@ import pandas as pd
 from analytics import selection
 from analytics.errors import InvalidInput
 from analytics.fit import FitState, Violation
-from analytics.prepare import Prepared, month_label, prepare
+from analytics.months import month_text
+from analytics.prepare import Prepared, prepare
 from analytics.selection_types import LeftOut, PortfolioData, Reason, SelectionParams, SelectionResult
 
 REASON_CODES: tuple[str, ...] = (
@@ -112,8 +113,8 @@ def _alone(empty: FitState, options: np.ndarray) -> list[Reason]:
 
 def _outside(prep: Prepared, row: pd.Series) -> Reason:
     return Reason("outside_horizon", {
-        "earliest": month_label(prep.horizon_start + int(row["start_rel"])),
-        "latest": month_label(prep.horizon_start + int(row["latest_rel"])),
+        "earliest": month_text(prep.horizon_start + int(row["start_rel"])),
+        "latest": month_text(prep.horizon_start + int(row["latest_rel"])),
         "horizon_start": prep.months[0], "horizon_end": prep.months[-1],
     })
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from analytics.errors import InvalidInput
 from analytics.evm import EacMethod, evm_frame
+from analytics.vocabulary import CLOSED_STATUSES, REPORTING_STATUSES
 
 HealthLevel = Literal["healthy", "watch", "critical"]
 HEALTH_LEVELS: tuple[str, ...] = ("healthy", "watch", "critical")   # index = severity
@@ -42,7 +43,6 @@ REASON_CODES: tuple[str, ...] = (
     "no_report", "rag_red", "rag_amber", "cpi_low", "spi_low", "milestones_missed", "open_risks",
 )
 # Projects expected to file status reports: a missing report is itself a signal for these.
-REPORTING_STATUSES: frozenset[str] = frozenset({"active", "on_hold"})
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def exceptions(assessed: pd.DataFrame) -> pd.DataFrame:
     """Projects needing attention: not healthy and not finished (completed/cancelled), worst first."""
     flagged = assessed[assessed["severity"] > 0]
     if "status" in flagged.columns:
-        flagged = flagged[~flagged["status"].isin(["completed", "cancelled"])]
+        flagged = flagged[~flagged["status"].isin(CLOSED_STATUSES)]
     return worst_first(flagged)
 
 

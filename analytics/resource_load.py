@@ -27,21 +27,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.months import add_months, month_index, month_range, month_text, month_texts
 from analytics.selection_types import SelectionResult
 
 OVER_TOLERANCE_FTE = 1e-9
-
-
-def month_key(values: Iterable[object]) -> pd.Series:
-    """Months as "YYYY-MM" strings from dates, timestamps or strings."""
-    series = pd.Series(list(values), dtype=object)
-    if series.empty:
-        return series.astype(str)
-    return pd.to_datetime(series.astype(str).str.slice(0, 7), format="%Y-%m").dt.strftime("%Y-%m")
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 def planning_horizon(capacity_months: Iterable[object], start_month: object, months: int) -> list[str]:
@@ -49,17 +38,17 @@ def planning_horizon(capacity_months: Iterable[object], start_month: object, mon
     capacity plan's months; if the window misses the plan, the plan's last (or first) `months` months."""
     if months < 1:
         raise InvalidInput("horizon shorter than a month", key="resources.error.horizon")
-    planned = sorted(set(month_key(capacity_months)))
+    planned = sorted(set(month_texts(capacity_months)))
     if not planned:
         raise InvalidInput("no capacity plan", key="resources.error.no_capacity")
-    start = str(month_key([start_month]).iloc[0])
+    start = str(month_texts([start_month]).iloc[0])
     if start > planned[-1]:
-        return [str(p) for p in pd.period_range(end=planned[-1], periods=months, freq="M")]
+        return month_range(add_months(planned[-1], 1 - months), planned[-1])
     first = max(start, planned[0])
-    last = min(str(pd.Period(start, freq="M") + months - 1), planned[-1])
+    last = min(add_months(start, months - 1), planned[-1])
     if first > last:  # the window ends before the plan starts: the plan's first months
-        return _month_range(planned[0], planned[-1])[:months]
-    return _month_range(first, last)
+        return month_range(planned[0], planned[-1])[:months]
+    return month_range(first, last)
 
 
 @dataclass(frozen=True)
@@ -100,7 +89,7 @@ def _check(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     numbers = pd.to_numeric(frame[value], errors="coerce")
     if (numbers < 0).any():
         raise InvalidInput(f"negative {value}", key="delivery.error.negative")
-    out = pd.DataFrame({"role": frame["role"].astype(str), "month": month_key(frame["month"]).to_numpy(),
+    out = pd.DataFrame({"role": frame["role"].astype(str), "month": month_texts(frame["month"]).to_numpy(),
                         value: numbers.fillna(0.0).to_numpy(dtype=float)})
     return out.groupby(["role", "month"], as_index=False)[value].sum()
 
@@ -112,9 +101,9 @@ def resource_load(
     need = _check(demand, "demand_fte")
     supply = _check(capacity, "capacity_fte")
     if horizon_months is not None:
-        months = [str(m) for m in month_key(horizon_months)]
+        months = [str(m) for m in month_texts(horizon_months)]
     elif len(supply):
-        months = _month_range(supply["month"].min(), supply["month"].max())
+        months = month_range(supply["month"].min(), supply["month"].max())
     else:
         raise InvalidInput("no capacity plan", key="resources.error.no_capacity")
     roles = sorted(set(need["role"]) | set(supply["role"]))
@@ -145,18 +134,18 @@ def place_demand(rows: pd.DataFrame, start_months: Mapping[str, object]) -> pd.D
     wanted = rows[rows["project_id"].isin(list(start_months))]
     if wanted.empty:
         return pd.DataFrame({"role": [], "month": [], "demand_fte": []})
-    starts = {pid: pd.Period(str(m)[:7], freq="M") for pid, m in start_months.items()}
+    starts = {pid: month_index(m) for pid, m in start_months.items()}
     start = wanted["project_id"].map(starts)
-    months = [str(s + int(o)) for s, o in zip(start, wanted["month_offset"], strict=True)]
+    months = [month_text(s + int(o)) for s, o in zip(start, wanted["month_offset"], strict=True)]
     placed = pd.DataFrame({"role": wanted["role"].to_numpy(), "month": months, "demand_fte": wanted["fte"].to_numpy(dtype=float)})
     return placed.groupby(["role", "month"], as_index=False)["demand_fte"].sum()
 
 
 def add_demand(*frames: pd.DataFrame, subtract: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cell-wise sum of demand frames (role, month, demand_fte), minus `subtract` if given."""
-    parts = [f.assign(month=month_key(f["month"]).to_numpy()) for f in frames if len(f)]
+    parts = [f.assign(month=month_texts(f["month"]).to_numpy()) for f in frames if len(f)]
     if subtract is not None and len(subtract):
-        parts.append(subtract.assign(month=month_key(subtract["month"]).to_numpy(), demand_fte=-subtract["demand_fte"]))
+        parts.append(subtract.assign(month=month_texts(subtract["month"]).to_numpy(), demand_fte=-subtract["demand_fte"]))
     if not parts:
         return pd.DataFrame({"role": [], "month": [], "demand_fte": []})
     total = pd.concat(parts, ignore_index=True).groupby(["role", "month"], as_index=False)["demand_fte"].sum()

@@ -26,6 +26,7 @@ from typing import Any
 from analytics import explain, greedy, selection
 from analytics.errors import AnalyticsError
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
+from analytics.vocabulary import OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import snapshots
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("optimize", help="select and schedule proposals (MILP) and explain the result")
     cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
     cmd.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
-    cmd.add_argument("--objective", choices=("strategic_value", "benefit", "net_benefit"), default="strategic_value")
+    cmd.add_argument("--objective", choices=OBJECTIVES, default="strategic_value")
     cmd.add_argument("--budget", type=float, default=None, help="total spend allowed inside the horizon")
     cmd.add_argument("--horizon-start", default=None, help="first month YYYY-MM (default: the snapshot's as-of month)")
     cmd.add_argument("--horizon-months", type=int, default=24)
@@ -50,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--force-out", default="", help="project ids that must not be selected")
     cmd.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     cmd.add_argument("--gap", type=float, default=1e-4, help="relative optimality gap to stop at (default 1e-4)")
-    cmd.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    cmd.add_argument("--solver", choices=SOLVERS, default="highs")
     cmd.add_argument("--threads", type=int, default=1)
     cmd.add_argument("--annual-cap", action="append", default=[], metavar="YEAR=X", help="cap per fiscal year")
     cmd.add_argument("--allow-hiring", action="store_true", help="buy extra FTE at hire_cost_per_fte_month")

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from analytics.evm import EAC_METHODS
 from analytics.health import HealthThresholds
+from analytics.vocabulary import CLOSED_STATUSES
 from store.errors import StoreError
 from ui import delivery as dv
 from ui.session import db_path, ensure_router, show_error, snapshot_id, t
@@ -55,7 +56,7 @@ def tiles(view: dv.DeliveryView) -> None:
     row[2].metric(t("delivery.metric.ac"), dv.fmt_number(p.actual_cost), dv.delta(p.actual_cost, q and q.actual_cost, 1), delta_color="off")
     row[3].metric(t("delivery.metric.bac"), dv.fmt_number(p.budget_at_completion), dv.delta(p.budget_at_completion, q and q.budget_at_completion, 1), delta_color="off")
     row[4].metric(t("delivery.metric.hit_rate"), dv.fmt_pct(view.hit_rate), dv.delta_points(view.hit_rate, view.previous_hit_rate))
-    in_flight = view.projects[~view.projects["status"].isin(["completed", "cancelled"])]
+    in_flight = view.projects[~view.projects["status"].isin(CLOSED_STATUSES)]
     counts = in_flight["health"].value_counts()
     row = st.columns(4)
     for column, level in zip(row, ("healthy", "watch", "critical"), strict=False):

@@ -35,7 +35,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.pack import RecommendationPack, month_index
+from analytics.months import first_day, month_index
+from analytics.vocabulary import CR_THRESHOLD
+from reports.pack import RecommendationPack
 from reports.reproducible import fix_zip_timestamps
 from reports.safety import is_dangerous, is_real_number
 from reports.text import ReportText
@@ -79,8 +81,7 @@ def month_date(month: str | None) -> dt.date | None:
     """'2026-03' -> date(2026, 3, 1), written as a real date with the `yyyy-mm` format."""
     if not month:
         return None
-    index = month_index(month)
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return first_day(month_index(month))
 
 
 class _Sheet:
@@ -385,7 +386,7 @@ def _weights_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> No
         sheet.put(r, 1, label, bold=True)
         sheet.put(r, 2, value, fmt)
     if cr is not None:
-        verdict = tx("report.cr.ok") if cr <= 0.10 else tx("report.cr.too_high")
+        verdict = tx("report.cr.ok") if cr <= CR_THRESHOLD else tx("report.cr.too_high")
         sheet.put(last + 2 + len(rows), 2, verdict)
     sheet.finish()
 

@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.months import add_months, month_index, month_of, month_text
 from analytics.prepare import project_month_spend
 from analytics.scoring import strategic_value as score_strategic_value
 from analytics.selection_types import (
@@ -43,6 +44,7 @@ from analytics.selection_types import (
     explanations_from_dict,
     frontier_from_dict,
 )
+from analytics.vocabulary import CR_THRESHOLD, NO_CATEGORY
 from store import db, snapshots, weights
 from store import scenarios as scenario_store
 from store.errors import NotFound
@@ -52,7 +54,6 @@ TIGHT_BUDGET_SHARE = 0.95  # spending this share of the budget leaves no room fo
 CLOSE_CALLS = 3            # left-out proposals with the lowest price of forcing, shown as decisions
 MAX_ROLE_FINDINGS = 3      # roles named one by one among the risks; the rest are counted
 _EPS = 1e-9
-NO_CATEGORY = "-"          # the optimiser's key for projects without a category (analytics.selection)
 HIRES_AND_OTHER = "+"      # spend of a fiscal year not attributable to one project's category (hired staff)
 # A DuckDB connection or cursor (only store/ imports duckdb; it names the type for the rest).
 Connection = db.Connection
@@ -276,36 +277,10 @@ class RecommendationPack:
 # ---------------------------------------------------------------------------------------------- months
 
 
-def month_index(month: str) -> int:
-    """'2026-03' -> 2026 * 12 + 2, so months can be subtracted."""
-    try:
-        year, number = str(month)[:7].split("-")
-        return int(year) * 12 + int(number) - 1
-    except ValueError as e:
-        raise InvalidInput(f"not a YYYY-MM month: {month!r}", key="report.error.bad_month", month=month) from e
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def add_months(month: str, count: int) -> str:
-    return month_label(month_index(month) + count)
-
-
 def fiscal_year(month: str, fiscal_year_start_month: int = 1) -> int:
     """The fiscal year of a month, named by the calendar year in which that fiscal year starts."""
     year, number = divmod(month_index(month), 12)
     return year if number + 1 >= fiscal_year_start_month else year - 1
-
-
-def _as_month(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, dt.date | pd.Timestamp):
-        return f"{value.year:04d}-{value.month:02d}"
-    text = str(value)
-    return text[:7] if len(text) >= 7 else None
 
 
 def _number(value: Any) -> float | None:
@@ -471,7 +446,7 @@ def _project_info(projects: pd.DataFrame) -> dict[str, dict[str, Any]]:
         info[str(row["project_id"])] = {
             "department": _text(row.get("department")),
             "status": _text(row.get("status")) or "",
-            "start_month": _as_month(row.get("start_month")),
+            "start_month": month_of(row.get("start_month")),
             "duration_months": int(row["duration_months"]) if _number(row.get("duration_months")) is not None else None,
             "expected_benefit": _number(row.get("expected_benefit")),
             "mandatory": bool(row.get("mandatory")) if row.get("mandatory") is not None else False,
@@ -585,7 +560,7 @@ def _spread(project: PackProject, months: set[str], monthly: Mapping[str, list[f
     """The project's spend by month, keeping only the months given."""
     first = month_index(project.start_month)
     amounts = monthly.get(project.project_id, [])
-    return {month_label(first + k): amount for k, amount in enumerate(amounts) if month_label(first + k) in months}
+    return {month_text(first + k): amount for k, amount in enumerate(amounts) if month_text(first + k) in months}
 
 
 def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: tuple[PackProject, ...],
@@ -738,7 +713,7 @@ def _risks(
             found.append(Finding("annual_cap_tight", {"year": year.fiscal_year, "share": year.spend / year.cap}))
     if inputs.weight_set.missing:
         found.append(Finding("weights_missing", {"weight_set_id": inputs.weight_set.weight_set_id}))
-    if inputs.weight_set.consistency_ratio is not None and inputs.weight_set.consistency_ratio > 0.10:
+    if inputs.weight_set.consistency_ratio is not None and inputs.weight_set.consistency_ratio > CR_THRESHOLD:
         found.append(Finding("weights_inconsistent", {"cr": inputs.weight_set.consistency_ratio}))
     return tuple(found)
 

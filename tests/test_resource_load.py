@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from analytics.errors import InvalidInput
+from analytics.months import month_texts
 from analytics.resource_load import (
     add_demand,
     committed_dropped,
-    month_key,
     place_demand,
     planning_horizon,
     resource_load,
@@ -104,8 +104,8 @@ def test_zero_capacity_is_over_allocated_not_a_crash():
     assert not cells.loc[("qa", "2026-02"), "over_allocated"]
 
 
-def test_month_key_accepts_dates_and_strings():
-    assert month_key([pd.Timestamp("2026-03-01"), "2026-04", "2026-05-01"]).tolist() == ["2026-03", "2026-04", "2026-05"]
+def test_month_texts_accepts_dates_and_strings():
+    assert month_texts([pd.Timestamp("2026-03-01"), "2026-04", "2026-05-01"]).tolist() == ["2026-03", "2026-04", "2026-05"]
 
 
 def test_no_capacity_plan_refused():

@@ -18,6 +18,7 @@ import streamlit as st
 from analytics.benefits import UNCATEGORISED, BenefitsRealisation, benefits_realisation
 from analytics.evm import EvmFigures, evm_figures, evm_frame, portfolio_evm
 from analytics.health import HEALTH_LEVELS, HealthReason, HealthThresholds, assess_projects, exceptions
+from analytics.months import months_between
 from analytics.trends import (
     SnapshotChange,
     evm_trend,
@@ -335,7 +336,7 @@ def month_axis(fig: go.Figure, dates: pd.Series) -> go.Figure:
     stamps = pd.to_datetime(pd.Series(dates), errors="coerce").dropna()
     if stamps.empty:
         return fig
-    span = (stamps.max().year - stamps.min().year) * 12 + stamps.max().month - stamps.min().month + 1
+    span = months_between(stamps.min(), stamps.max()) + 1
     step = max(1, math.ceil(span / MAX_DATE_TICKS))
     fig.update_xaxes(type="date", tickformat=DATE_TICK_FORMAT, hoverformat="%Y-%m-%d", dtick=f"M{step}",
                      tick0=stamps.min().to_period("M").start_time.strftime("%Y-%m-%d"))

@@ -48,10 +48,7 @@ from ui.session import actor, cursor, db_path, lang, t
 RUN_KEY = "optimiser.run"
 PARAMS_KEY = "optimiser.params"
 NONCE_KEY = "optimiser.form_nonce"
-OBJECTIVES = ("strategic_value", "benefit", "net_benefit")
-SOLVERS = ("highs", "cbc")
-COMMITTED_STATUSES = ("active", "approved")
-IGNORED_STATUSES = ("completed", "cancelled")
+from analytics.vocabulary import CLOSED_STATUSES as IGNORED_STATUSES, COMMITTED_STATUSES, OBJECTIVES, SOLVERS  # noqa: E402,F401,I001
 
 
 @dataclass(frozen=True)
@@ -149,10 +146,7 @@ def run_weights_label(run: OptimiserRun) -> str:
     return t("optimiser.weights.used", label=label)
 
 
-def add_months(month: str, n: int) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    index = year * 12 + mon - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+from analytics.months import add_months  # noqa: E402,I001  (one home for month arithmetic)
 
 
 def month_options(as_of: str) -> list[str]:

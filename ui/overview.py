@@ -28,18 +28,17 @@ import streamlit as st
 
 from analytics.health import HealthThresholds
 from analytics.maturity import assess_maturity
+from analytics.months import add_months
 from analytics.resource_load import resource_load
 from analytics.scoring import strategic_value
+from analytics.vocabulary import DECIDED_STATUSES, STATUS_ORDER
 from i18n import has_key
-from reports.pack import Finding, add_months, assemble_pack, read_pack_inputs
+from reports.pack import Finding, assemble_pack, read_pack_inputs
 from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
 from ui.session import db_path, lang, t
 
 HOT_SPOT_MONTHS = 6
-STATUS_ORDER = ("active", "approved", "proposed", "on_hold", "completed", "cancelled")
-# Decided work; everything else (proposed, on hold) is an open proposal, as the optimiser treats it.
-DECIDED_STATUSES = ("active", "approved", "completed", "cancelled")
 IN_PLAN_COLOUR, OUT_COLOUR, NEUTRAL_COLOUR = "#2b6cb0", "#a0aec0", "#718096"
 CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
 MAX_DECISIONS = 6

@@ -24,6 +24,7 @@ from analytics.resource_load import (
     resource_load,
     scenario_start_months,
 )
+from analytics.vocabulary import SOLUTION_STATUSES
 from store import db, delivery, scenarios, snapshots
 from ui.session import t
 
@@ -57,7 +58,7 @@ def scenario_choices(path: str, snapshot_id: int) -> list[ScenarioChoice]:
         rows = scenarios.list_scenarios(con, snapshot_id)
     finally:
         con.close()
-    rows = rows[rows["status"].isin(["optimal", "feasible"])]
+    rows = rows[rows["status"].isin(list(SOLUTION_STATUSES))]
     return [
         ScenarioChoice(int(r.scenario_id), f"{'★ ' if r.is_recommended else ''}{r.name} (#{int(r.scenario_id)})",
                        str(r.updated_at))
