@@ -1127,7 +1127,10 @@ def generate(
     unknown = set(chosen) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}")
-    last = month_index(end_month)
+    try:
+        last = month_index(end_month)
+    except InvalidInput as e:
+        raise ValueError(f"expected YYYY-MM, got {end_month!r}") from e
     first = last - months + 1
     snapshot_months = list(range(last - count + 1, last + 1))
     world = _build_world(projects, first, last, seed, all_reporting, snapshot_months, chosen)
@@ -1345,7 +1348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         snapshots = generate(args.projects, args.months, args.seed, snapshots=args.snapshots, end_month=args.end,
                              all_reporting=args.all_reporting,
                              tables=[t.strip() for t in args.tables.split(",") if t.strip()])
-    except (ValueError, InvalidInput) as e:
+    except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     generated = time.perf_counter()
