@@ -725,8 +725,8 @@ def heatmap_figure(result: SelectionResult) -> go.Figure:
     use = capacity_utilisation(result)
     if use.empty:
         return go.Figure()
-    no_capacity = (use["capacity_fte"] <= 0) & (use["load_fte"] > 0)
-    percent = 100.0 * use["utilisation"]
+    no_capacity = use["utilisation"] == math.inf
+    percent = 100.0 * use["utilisation"].where(~no_capacity)
     zmax = max(120.0, float(percent.max()) if percent.notna().any() else 0.0)
     use = use.assign(
         percent=percent.where(~no_capacity, zmax),

@@ -9,7 +9,6 @@ values, so two scenarios solved under different weights are never compared blind
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -19,15 +18,16 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from analytics.scenario_compare import ScenarioComparison, ScenarioInput, compare_scenarios
-from store import scenarios
+from i18n import has_key, numbers
+from store import scenarios, snapshots
 from ui import optimiser as opt
-from ui.session import actor, cursor, t
+from ui.session import actor, cursor, lang, t
 
 CONFIRM_DELETE_KEY = "scenarios.confirm_delete"
 _DIFF_BACKGROUND = "background-color: rgba(246, 173, 85, 0.25)"
 _BEST_STYLE = "font-weight: 700; color: #276749"
-_PERCENT_METRICS = frozenset({"gap", "peak_use", "mean_use"})
-_COUNT_METRICS = frozenset({"n_projects", "n_new", "high_risk_count"})
+_PERCENT_METRICS = frozenset({"gap", "peak_use", "mean_use", "uplift_ratio"})
+_COUNT_METRICS = frozenset({"n_projects", "n_committed", "n_new", "high_risk_count"})
 
 
 def listing(snapshot_id: int) -> pd.DataFrame:
@@ -128,9 +128,10 @@ class ComparedScenarios:
 def compare(scenario_ids: Sequence[int]) -> ComparedScenarios:
     loaded = [get(i) for i in scenario_ids]
     threshold = loaded[0].params.high_risk_threshold if loaded else 4.0
+    profile = snapshots.read_table(cursor(), "spend_profile", loaded[0].snapshot_id) if loaded else None
     comparison = compare_scenarios(
         [ScenarioInput(label(s), s.result, s.payload.get("greedy_objective")) for s in loaded],
-        high_risk_threshold=threshold,
+        high_risk_threshold=threshold, spend_profile=profile,
     )
     context = (
         (t("scenarios.metric.objective"), tuple(t(f"optimiser.objective.{s.params.objective}") for s in loaded)),
@@ -149,18 +150,15 @@ def _scenario_weights(scenario: scenarios.Scenario) -> str:
 
 
 def _metric_label(metric: str, subject: str | None) -> str:
-    name = t(f"scenarios.metric.{metric}")
+    key = f"scenarios.metric.{metric}"
+    name = t(key) if has_key(lang(), key) else t(f"figures.{metric}")
     return name if subject is None else t("scenarios.metric.with_subject", metric=name, subject=subject)
 
 
 def _format(metric: str, value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
     if metric in _PERCENT_METRICS:
-        return opt.fmt_pct(value, 1)
-    if metric in _COUNT_METRICS:
-        return f"{value:.0f}"
-    return opt.fmt_number(value, 2)
+        return numbers.percent(value, lang(), 1)
+    return numbers.number(value, lang(), 0 if metric in _COUNT_METRICS else 2)
 
 
 def comparison_table(
