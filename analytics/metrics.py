@@ -131,7 +131,7 @@ class PlanTotals:
     committed_spend: float    # spend of committed work inside the horizon
     new_spend: float          # spend of the new proposals inside the horizon
     hire_spend: float         # cost of the FTE hired (all inside the horizon)
-    total_spend: float        # spend inside the horizon: what the budget counts (the optimiser's total cost)
+    total_spend: float        # committed_spend + new_spend + hire_spend: what the budget counts
 
     @property
     def project_count(self) -> int:
@@ -167,13 +167,14 @@ def plan_totals(result: SelectionResult, spend_profile: pd.DataFrame | None = No
 
     committed = [p for p in result.selected if p.committed]
     new = [p for p in result.selected if not p.committed]
+    committed_spend, new_spend = spend(committed), spend(new)
     return PlanTotals(
         committed_count=len(committed),
         new_count=len(new),
         committed_budget=float(sum(p.cost for p in committed)),
         new_budget=float(sum(p.cost for p in new)),
-        committed_spend=spend(committed),
-        new_spend=spend(new),
+        committed_spend=committed_spend,
+        new_spend=new_spend,
         hire_spend=float(result.hire_cost),
-        total_spend=float(result.total_cost),
+        total_spend=committed_spend + new_spend + float(result.hire_cost),
     )

@@ -31,6 +31,7 @@ from store import db, delivery, scenarios, snapshots
 from ui.session import lang, t
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
+DEFAULT_HORIZON_MONTHS = 24   # the page's first view, which the Overview's hot spots repeat
 # Utilisation colour scale, as the caption under the heat map says (resources.heatmap.colours):
 # white to green up to 85 %, green to yellow from 85 % to 100 % inclusive, red only above 100 %
 # (darkest at UTILISATION_MAX = 150 % and beyond). Exactly 100 % is full, not over-allocated, so it
