@@ -213,12 +213,24 @@ def worst_first(assessed: pd.DataFrame) -> pd.DataFrame:
     return order.drop(columns=["_reason_count", "_weakest"])
 
 
+def in_flight(assessed: pd.DataFrame) -> pd.DataFrame:
+    """The rows of work still in flight: not closed (completed or cancelled)."""
+    if "status" not in assessed.columns:
+        return assessed
+    return assessed[~assessed["status"].isin(CLOSED_STATUSES)]
+
+
+def health_counts(assessed: pd.DataFrame) -> dict[str, int]:
+    """How many projects in flight are healthy, watch and critical: the one health count that the
+    Delivery page, the Overview and `cli.py kpis` show (closed work has no health to manage)."""
+    counts = in_flight(assessed)["health"].value_counts()
+    return {level: int(counts.get(level, 0)) for level in HEALTH_LEVELS}
+
+
 def exceptions(assessed: pd.DataFrame) -> pd.DataFrame:
     """Projects needing attention: not healthy and not finished (completed/cancelled), worst first."""
-    flagged = assessed[assessed["severity"] > 0]
-    if "status" in flagged.columns:
-        flagged = flagged[~flagged["status"].isin(CLOSED_STATUSES)]
-    return worst_first(flagged)
+    flagged = in_flight(assessed)
+    return worst_first(flagged[flagged["severity"] > 0])
 
 
 def assess_projects(
