@@ -94,7 +94,7 @@ def _reasons(context: _Context, pid: str) -> list[Reason]:
     if any(not found for found in per_start):
         if row["value"] <= 0:
             return [Reason("not_worth_it", {"value": round(float(row["value"]), 2)})]
-        return [Reason("solver_gap", {"gap": f"{(result.gap or 0.0) * 100:.2f}%"})]
+        return [Reason("solver_gap", {"gap": float(result.gap or 0.0)})]
     alone = _alone(context.empty, options)
     if alone:
         return [r for r in _merge(per_start) if r.code not in RESOURCE_CODES] + alone

@@ -257,5 +257,6 @@ def _num(value: Any) -> float | None:
     return round(float(value), 2)
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.1f}%"
+def _pct(share: float) -> float:
+    """A share of spend as a number 0-1 (the UI and reports show it as a percentage in the reader's locale)."""
+    return float(share)

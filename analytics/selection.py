@@ -427,7 +427,7 @@ def _category_rows(model: SelectionModel, rows: _Rows) -> None:
             rows.add(f"{prefix}_{cat}", _row_expr(model, options["option"].to_numpy()[nonzero], coef[nonzero]),
                      sense, share * committed_total - committed_cat, kind="category",
                      scale=max(committed_total, float(spend.sum())) * max(share, 0.01),
-                     about=Reason(f"infeasible_{prefix}", {"category": cat, "share": f"{share * 100:.0f}%"}))
+                     about=Reason(f"infeasible_{prefix}", {"category": cat, "share": float(share)}))
 
 
 def _risk_row(model: SelectionModel, rows: _Rows) -> None:
@@ -719,15 +719,16 @@ def diagnose_infeasibility(model: SelectionModel, params: SelectionParams) -> tu
     reasons = []
     for label, amount in short.items():
         about = elastic.about.get(label, Reason("infeasible_other", {"row": label}))
-        text = (f"{round(amount):,d}" if kinds[label] in ("risk", "exclusive") else f"{amount:,.2f}") \
+        excess = (round(amount) if kinds[label] in ("risk", "exclusive") else float(amount)) \
             if kinds[label] in _SHORT_KINDS else ""
-        reasons.append(Reason(about.code, {**about.params, "short": text}))
+        reasons.append(Reason(about.code, {**about.params, "short": excess}))
     return tuple(short), tuple(reasons)
 
 
-def _amount(value: float) -> str:
-    """Money or FTE in an infeasibility reason: two decimals with thousands separators."""
-    return f"{value:,.2f}"
+def _amount(value: float) -> float:
+    """Money or FTE in an infeasibility reason, as a number: the UI and reports format it in the
+    reader's locale (`i18n.numbers.reason_params`)."""
+    return float(value)
 
 
 def _elastic_copy(model: SelectionModel) -> SelectionModel:

@@ -28,7 +28,7 @@ from analytics.errors import AnalyticsError
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
 from analytics.vocabulary import OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
-from i18n import LANGUAGES, translate
+from i18n import LANGUAGES, numbers, translate
 from store import snapshots
 from store.errors import StoreError
 from store.portfolio import load_portfolio
@@ -182,7 +182,7 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
         if summary["violated"]:
             print(translate(lang, "explain.cli.violated", rows=", ".join(summary["violated"])))
             for reason in summary.get("violated_reasons", ()):
-                print("  " + translate(lang, f"explain.{reason['code']}", **reason["params"]))
+                print("  " + numbers.reason_text(lang, reason["code"], reason["params"]))
         return
     print(translate(lang, "explain.cli.result", status=status, objective=f"{summary['objective']:,.2f}",
                     gap=f"{(summary['gap'] or 0.0) * 100:.3f}%", cost=f"{summary['total_cost']:,.2f}",
@@ -197,7 +197,7 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
         kind = translate(lang, "explain.cli.committed" if p["committed"] else "explain.cli.new")
         print(f"  {p['project_id']}  {p['start_month']} → {p['end_month']}  {kind}")
     for item in explanations:
-        reasons = " ".join(translate(lang, f"explain.{r.code}", **dict(r.params)) for r in item.reasons)
+        reasons = " ".join(numbers.reason_text(lang, r.code, r.params) for r in item.reasons)
         print(translate(lang, "explain.cli.left_out", project=item.project_id, reasons=reasons))
     if "scenario_id" in summary:
         print(translate(lang, "explain.cli.saved", scenario_id=summary["scenario_id"]))

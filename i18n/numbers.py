@@ -30,7 +30,8 @@ LOCALES: dict[str, str] = {"zh": "zh_Hans_CN", "en": "en"}
 BLANK = "—"
 INFINITY = "∞"
 REASON_DIGITS = 2                                   # decimals of the numbers inside a reason
-SHARE_PARAMS = frozenset({"gap", "share", "min_share", "max_share"})   # reason parameters that are shares 0-1
+# Reason parameters that are shares 0-1, with the decimals their percentage shows.
+SHARE_PARAMS: dict[str, int] = {"gap": 2, "share": 1, "limit": 1}
 LIST_SEPARATOR: dict[str, str] = {"zh": "、", "en": ", "}
 
 
@@ -87,7 +88,7 @@ def _param(name: str, value: Any, lang: str) -> Any:
         return str(value)   # counts, years, months: never grouped ("2027", not "2,027")
     if isinstance(value, float):
         if name in SHARE_PARAMS:
-            return percent(value, lang, REASON_DIGITS)
+            return percent(value, lang, SHARE_PARAMS[name])
         return number(value, lang, REASON_DIGITS)
     return value
 

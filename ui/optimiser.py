@@ -27,6 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics import metrics
 from analytics.errors import AnalyticsError, InvalidInput
 from analytics.frontier import plateau
 from analytics.scenario_compare import capacity_utilisation
@@ -41,6 +42,7 @@ from analytics.selection_types import (
     frontier_from_dict,
     frontier_to_dict,
 )
+from i18n import numbers
 from store import db, scenarios, weights
 from store.errors import NotFound
 from ui.session import actor, cursor, db_path, lang, t
@@ -489,10 +491,7 @@ class Kpis:
 
 def kpis(run: OptimiserRun) -> Kpis:
     result = run.result
-    uplift = uplift_pct = None
-    if result.objective is not None and run.greedy_objective is not None:
-        uplift = result.objective - run.greedy_objective
-        uplift_pct = uplift / abs(run.greedy_objective) if abs(run.greedy_objective) > 1e-12 else None
+    gain = metrics.uplift(result.objective, run.greedy_objective)   # the one uplift (analytics.metrics)
     return Kpis(
         value=result.objective,
         cost=result.total_cost,
@@ -502,8 +501,8 @@ def kpis(run: OptimiserRun) -> Kpis:
         n_new=sum(not p.committed for p in result.selected),
         n_committed=sum(p.committed for p in result.selected),
         greedy_objective=run.greedy_objective,
-        uplift=uplift,
-        uplift_pct=uplift_pct,
+        uplift=gain.difference,
+        uplift_pct=gain.ratio,
     )
 
 
@@ -572,10 +571,7 @@ def violated_frame(result: SelectionResult) -> pd.DataFrame:
 
 def reason_text(code: str, params: Mapping[str, Any]) -> str:
     """A reason in the user's language; the bare code if the engine's catalogue lacks it."""
-    try:
-        return t("explain." + code, **dict(params))
-    except (KeyError, IndexError, ValueError):
-        return code
+    return numbers.reason_text(lang(), code, params)
 
 
 def _price_text(item: LeftOut) -> str:
