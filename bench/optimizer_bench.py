@@ -53,6 +53,7 @@ if str(ROOT) not in sys.path:
 from analytics import frontier, orlib, selection, solvers  # noqa: E402
 from analytics.months import add_months, months_between  # noqa: E402
 from analytics.selection_types import PortfolioData, SelectionParams  # noqa: E402
+from analytics.vocabulary import SOLVERS  # noqa: E402
 from store import db  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 
@@ -288,7 +289,7 @@ def _highs_alone(model: selection.SelectionModel, params: SelectionParams) -> tu
 def part_solver_choice(size: int, limit: float) -> None:
     print(f"\n== 2b. solver choice on the {size}-proposal portfolio (limit {limit:g} s, gap 1e-4, 1 thread)")
     data = generate_portfolio(size)
-    for solver in ("highs", "cbc"):
+    for solver in SOLVERS:
         params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
                                  time_limit_seconds=limit, solver=solver)
         result = selection.optimise(data, params)
