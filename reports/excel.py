@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.months import first_day, month_index
 from analytics.vocabulary import CR_THRESHOLD
+from i18n import numbers
 from reports.pack import RecommendationPack
 from reports.reproducible import fix_zip_timestamps
 from reports.safety import is_dangerous, is_real_number
@@ -95,7 +96,8 @@ class _Sheet:
 
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, bold: bool = False) -> None:
         if isinstance(value, float) and not is_real_number(value):
-            value = None  # NaN / inf are not numbers Excel can hold
+            # NaN / inf are not numbers Excel can hold: inf (work with no capacity) reads as the pages show it
+            value = numbers.INFINITY if value == float("inf") else None
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
             write_text(cell, value)

@@ -213,3 +213,14 @@ def test_left_out_reasons_are_rounded_and_joined_once(con, scenario_id, lang, jo
     assert ws["G2"].value == first + joiner + second + end
     assert "14.57" in first and "12.49" in first and "14.5714" not in ws["G2"].value
     assert "。；" not in ws["G2"].value and ".;" not in ws["G2"].value
+
+
+def test_work_with_no_capacity_reads_infinite_in_the_role_load():
+    # a role month with demand and nothing available: utilisation inf, written as "∞" (not a blank)
+    from openpyxl import Workbook
+
+    from reports.excel import _Sheet
+    ws = Workbook().active
+    _Sheet(ws, "en").put(1, 1, float("inf"), "0%")
+    _Sheet(ws, "en").put(2, 1, float("nan"), "0%")
+    assert (ws["A1"].value, ws["A2"].value) == ("∞", None)
