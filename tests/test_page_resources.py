@@ -137,3 +137,5 @@ def test_scenario_hires_count_as_capacity(db_file, monkeypatch):
     assert list(over["Hired (FTE)"]) == [0.0, 0.0]
     heat = _heatmap(at)
     assert heat["text"][1][2] == "100%"
+    lines = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "scatter")
+    assert "Capacity + hires" in {trace["name"] for trace in lines["data"]}

@@ -193,6 +193,10 @@ def capacity_lines_figure(committed: ResourceLoad, with_scenario: ResourceLoad |
               ("demand_fte", committed, "resources.series.committed", "#3182ce", "linear")]
     if with_scenario is not None:
         series.append(("demand_fte", with_scenario, "resources.series.with_scenario", "#dd6b20", "linear"))
+        if with_scenario.cells["hired_fte"].sum() > 0:   # what the scenario's utilisation is measured against
+            supply = with_scenario.cells.assign(supply_fte=with_scenario.cells["capacity_fte"] + with_scenario.cells["hired_fte"])
+            series.append(("supply_fte", ResourceLoad(supply, with_scenario.roles, with_scenario.months, 0.0, 0.0),
+                           "figures.series.capacity_hired", "#718096", "hv"))
     for i, role in enumerate(roles):
         row, col = i // columns + 1, i % columns + 1
         for column, load, key, colour, shape in series:
