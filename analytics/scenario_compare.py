@@ -120,9 +120,12 @@ def compare_scenarios(scenarios: Sequence[ScenarioInput], high_risk_threshold: f
 
 def _row(metric: str, values: Sequence[float | None], higher_is_better: bool | None, subject: str | None = None) -> ComparisonRow:
     known = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
-    differs = len(known) > 1 and max(v for _, v in known) - min(v for _, v in known) > _TOLERANCE * max(
-        1.0, max(abs(v) for _, v in known)
-    )
+    if any(math.isinf(v) for _, v in known):   # "∞" (work with no capacity) against anything else differs
+        differs = len({v for _, v in known}) > 1
+    else:
+        differs = len(known) > 1 and max(v for _, v in known) - min(v for _, v in known) > _TOLERANCE * max(
+            1.0, max(abs(v) for _, v in known)
+        )
     best = None
     if differs and higher_is_better is not None:
         pick = max if higher_is_better else min

@@ -73,6 +73,7 @@ def test_spend_and_capacity_rows():
     # qa in 2026-02 has zero capacity: A demands nothing there (not defined, left out of the ratios),
     # B demands 1 FTE of a role nobody supplies (inf: analytics.metrics' one definition)
     assert rows[("peak_use", "qa")].values == (0.5, math.inf)
+    assert rows[("peak_use", "qa")].differs and rows[("peak_use", "qa")].best == 0
     assert rows[("mean_use", "qa")].values == (0.5, math.inf)
 
 
