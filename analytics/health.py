@@ -22,6 +22,10 @@ different figure from the table beside it.
 
 "Worst first" (the exceptions table) sorts by level, then by the number of reasons, then by the
 lower of CPI and SPI (lowest first).
+
+Counting projects by health (`health_counts`) and listing exceptions count work *in flight* only:
+closed work (completed, cancelled) keeps its assessment as a record but has no health to manage, so
+the Delivery page, the Overview and `cli.py kpis` show one and the same count.
 """
 
 from __future__ import annotations
