@@ -25,6 +25,7 @@ from typing import Any
 
 from analytics import explain, greedy, selection
 from analytics.errors import AnalyticsError
+from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
 from analytics.vocabulary import OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
@@ -192,7 +193,7 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
         print(translate(lang, "explain.cli.bound", bound=f"{summary['bound']:,.2f}"))
     if summary["greedy_objective"] is not None:
         print(translate(lang, "explain.cli.greedy", greedy=f"{summary['greedy_objective']:,.2f}",
-                        uplift=f"{summary['objective'] - summary['greedy_objective']:,.2f}"))
+                        uplift=numbers.number(uplift(summary["objective"], summary["greedy_objective"]).difference, lang, 2)))
     for p in summary["selected"]:
         kind = translate(lang, "explain.cli.committed" if p["committed"] else "explain.cli.new")
         print(f"  {p['project_id']}  {p['start_month']} → {p['end_month']}  {kind}")
