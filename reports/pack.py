@@ -205,7 +205,7 @@ class PackSummary:
     selected_count: int                     # new proposals chosen
     committed_count: int                    # active/approved work kept
     left_out_count: int
-    total_cost: float                       # spend inside the horizon: committed_spend + new_spend + hire_cost
+    total_cost: float                       # the optimiser's spend inside the horizon: committed, new and hires
     new_cost: float                         # full budgets of the new proposals (what is approved)
     committed_cost: float                   # full budgets of the committed projects kept
     new_spend: float                        # spend of the new proposals inside the horizon
