@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from analytics.metrics import PlanTotals, plan_totals
 from analytics.scenario_compare import ScenarioComparison, ScenarioInput, compare_scenarios
 from i18n import has_key, numbers
 from store import scenarios, snapshots
@@ -56,8 +57,24 @@ def _listing_weights(rows: pd.DataFrame) -> list[str]:
     ]
 
 
+def _splits(rows: pd.DataFrame) -> list[PlanTotals | None]:
+    """Each listed scenario's totals split into committed work, new proposals and hires (None: no solution)."""
+    out: list[PlanTotals | None] = []
+    for scenario_id in rows["scenario_id"]:
+        scenario = get(int(scenario_id))
+        out.append(plan_totals(scenario.result) if scenario.result.has_solution else None)
+    return out
+
+
+def _projects_text(count: int, totals: PlanTotals | None) -> str:
+    return str(int(count)) if totals is None else t("figures.listing.projects", total=totals.project_count,
+                                                    committed=totals.committed_count, new=totals.new_count)
+
+
 def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """The listing with translated headers and values, ready for st.dataframe."""
+    """The listing with translated headers and values, ready for st.dataframe; projects and spend show
+    their split into committed work, new proposals and hires."""
+    splits = _splits(rows)
     return pd.DataFrame(
         {
             t("scenarios.col.id"): rows["scenario_id"].astype(int),
@@ -68,10 +85,11 @@ def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
             t("scenarios.col.status"): [opt.status_label(s) for s in rows["status"]],
             t("scenarios.col.value"): rows["objective"].round(2),
             t("scenarios.col.cost"): rows["total_cost"].round(2),
+            t("figures.col.hire_cost"): [None if s is None else round(s.hire_spend, 2) for s in splits],
             t("scenarios.col.budget"): [
                 t("optimiser.form.no_limit") if pd.isna(b) else opt.fmt_number(float(b), 2) for b in rows["budget"]
             ],
-            t("scenarios.col.projects"): rows["n_selected"].astype(int),
+            t("scenarios.col.projects"): [_projects_text(n, s) for n, s in zip(rows["n_selected"], splits, strict=True)],
             t("scenarios.col.gap"): [opt.fmt_pct(None if pd.isna(g) else float(g)) for g in rows["gap"]],
             t("scenarios.col.solver"): rows["solver"],
             t("scenarios.col.created_by"): rows["created_by"].fillna(""),
