@@ -30,6 +30,7 @@ ROW = "__row"  # the record number column carried next to the typed columns
 OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
 # A spend profile whose total is within this share of the budget is taken as the budget typed as amounts.
 PROFILE_TOLERANCE = 0.005
+SHOWN_CHARS = 200  # characters of a cell value shown in a problem
 
 
 @dataclass
@@ -96,6 +97,12 @@ class Collector:
 
 
 def _text(value: Any, column_type: str = "") -> str:
+    """A value as the report shows it; long text cut to SHOWN_CHARS (a 1 MB cell is not copied into every report)."""
+    text = _plain_text(value, column_type)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+def _plain_text(value: Any, column_type: str = "") -> str:
     if value is None:
         return ""
     if column_type == "month" and isinstance(value, dt.date):

@@ -1,7 +1,8 @@
 """Reading import files: gathering them (files, folders, zips), decoding, splitting and header matching.
 
 The stages, each reporting `Problem`s rather than stopping:
-  gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed
+  gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed, every
+           byte counted against `ImportLimits` while it is read (zip members streamed in chunks)
   decode   UTF-8, UTF-8 with BOM, else GB18030 (a superset of GBK); the result is UTF-8 bytes
   sniff    the separator (`,` `;` or tab) that splits the header into the most known columns
   headers  the kind whose columns the headers match best; each header mapped to a canonical column,
@@ -17,8 +18,11 @@ import csv
 import difflib
 import hashlib
 import io
+import lzma
 import os
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,10 +42,16 @@ from store.contract import (
     kind_from_file_name,
     normalise_header,
 )
+from store.import_limits import MB, ImportLimits
 from store.import_types import WARNING, Problem
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t")
-MAX_ZIP_BYTES = 2 * 1024**3  # refuse archives that would expand beyond this (zip bombs)
+CHUNK_BYTES = 1 << 20  # a zip member is expanded this many bytes at a time, each counted against the limits
+# What the zip reader raises on a damaged archive (fuzzing found each of these): all mean "cannot be opened".
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, RuntimeError,
+    NotImplementedError, IndexError, KeyError, ValueError, OverflowError, struct.error,
+)
 _NUMERIC_TYPES = {"int", "number", "score"}
 
 
@@ -93,63 +103,163 @@ def _zip_member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def expand_zip(name: str, data: bytes) -> tuple[list[RawFile], list[Problem]]:
-    """The CSV members of a zip (folders and macOS metadata skipped; other files reported)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return [], [Problem(name, None, None, None, "bad_zip")]
-    files: list[RawFile] = []
-    problems: list[Problem] = []
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-            return [], [Problem(name, None, None, None, "zip_too_large", {"limit_mb": MAX_ZIP_BYTES // 1024**2})]
-        for member_name, member in sorted(((_zip_member_name(m), m) for m in members), key=lambda pair: pair[0]):
-            base = member_name.rsplit("/", 1)[-1]
-            if member_name.startswith("__MACOSX/") or base.startswith("."):
-                continue
-            if not _is_csv(base):
-                problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
-                continue
+def normalise_member_name(name: str) -> str:
+    """The member's path with `/` separators: Windows tools write `march\\projects.csv`."""
+    return name.replace("\\", "/")
+
+
+def is_unsafe_member(name: str) -> bool:
+    """A member path that climbs out of the archive (`../`), starts at a root (`/x`, `C:`) or holds a NUL.
+
+    Nothing is ever extracted to disk, but such a name only comes from a broken or hostile tool, so the
+    archive is refused and the member named instead of quietly reading or skipping it.
+    """
+    return (
+        name.startswith("/")
+        or (len(name) > 1 and name[1] == ":" and name[0].isalpha())
+        or ".." in name.split("/")
+        or "\x00" in name
+    )
+
+
+class _Reader:
+    """Gathers files under one `ImportLimits`: counts every byte as it is read (a CSV file whole, a zip
+    member in chunks) and stops at the first limit, dropping what it had read (the import is refused)."""
+
+    def __init__(self, limits: ImportLimits | None) -> None:
+        self.limits = limits or ImportLimits.from_env()
+        self.used = 0
+        self.files: list[RawFile] = []
+        self.problems: list[Problem] = []
+        self.stopped = False
+
+    def _too_large(self, name: str, member: str | None = None) -> None:
+        self.problems.append(Problem(name, None, None, member, "too_large", {"limit_mb": self.limits.max_total_mb}))
+        self._stop()
+
+    def _stop(self) -> None:
+        self.stopped = True
+        self.files = []  # refused anyway: release the memory before the report is built
+
+    def fits(self, size: int) -> bool:
+        return self.used + size <= self.limits.max_total_bytes
+
+    def add_csv(self, name: str, data: bytes) -> None:
+        if not self.fits(len(data)):
+            self._too_large(name)
+            return
+        self.used += len(data)
+        self.files.append(RawFile(name, data))
+
+    def add_zip(self, name: str, source: bytes | Path) -> None:
+        """The CSV members of a zip (folders, macOS metadata and hidden files skipped; others reported)."""
+        size = len(source) if isinstance(source, bytes) else source.stat().st_size
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+        except ZIP_ERRORS:
+            self.problems.append(Problem(name, None, None, None, "bad_zip"))
+            return
+        with archive:
             try:
-                files.append(RawFile(f"{name}/{member_name}", archive.read(member)))
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                problems.append(Problem(name, None, None, member_name, "bad_zip"))
-    return files, problems
+                members = sorted(
+                    ((normalise_member_name(_zip_member_name(m)), m) for m in archive.infolist() if not m.is_dir()),
+                    key=lambda pair: pair[0],
+                )
+            except ZIP_ERRORS:
+                self.problems.append(Problem(name, None, None, None, "bad_zip"))
+                return
+            expanded = [0]  # bytes this archive expanded to so far (for the ratio)
+            for member_name, member in members:
+                if self.stopped:
+                    return
+                self._add_member(name, size, archive, member_name, member, expanded)
+
+    def _add_member(self, name: str, size: int, archive: zipfile.ZipFile, member_name: str,
+                    member: zipfile.ZipInfo, expanded: list[int]) -> None:
+        base = member_name.rsplit("/", 1)[-1]
+        if is_unsafe_member(member_name):
+            self.problems.append(Problem(name, None, None, member_name, "unsafe_member"))
+            return
+        if member_name.startswith("__MACOSX/") or base.startswith(".") or not base:
+            return
+        if not _is_csv(base):
+            self.problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
+            return
+        buffer = io.BytesIO()
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(CHUNK_BYTES):
+                    expanded[0] += len(chunk)
+                    if not self.fits(buffer.tell() + len(chunk)):
+                        self._too_large(name, member_name)
+                        return
+                    if expanded[0] > max(self.limits.ratio_free_bytes, self.limits.max_ratio * size):
+                        params = {"limit": self.limits.max_ratio, "size_mb": round(size / MB, 2)}
+                        self.problems.append(Problem(name, None, None, member_name, "zip_ratio", params))
+                        self._stop()
+                        return
+                    buffer.write(chunk)
+        except ZIP_ERRORS:
+            self.problems.append(Problem(name, None, None, member_name, "bad_zip_member"))
+            return
+        data = buffer.getvalue()
+        self.used += len(data)
+        self.files.append(RawFile(f"{name}/{member_name}", data))
 
 
-def gather_uploads(uploads: Iterable[tuple[str, bytes]]) -> tuple[list[RawFile], list[Problem]]:
-    """Uploaded (name, bytes): CSVs kept, zips opened, anything else reported."""
-    files: list[RawFile] = []
-    problems: list[Problem] = []
+def expand_zip(name: str, data: bytes, limits: ImportLimits | None = None) -> tuple[list[RawFile], list[Problem]]:
+    """The CSV members of a zip, read under `limits` (default: from the environment)."""
+    reader = _Reader(limits)
+    reader.add_zip(name, data)
+    return reader.files, reader.problems
+
+
+def gather_uploads(
+    uploads: Iterable[tuple[str, bytes]], limits: ImportLimits | None = None
+) -> tuple[list[RawFile], list[Problem]]:
+    """Uploaded (name, bytes): CSVs kept, zips opened, anything else reported; all under `limits`."""
+    reader = _Reader(limits)
     for name, data in uploads:
+        if reader.stopped:
+            break
         if name.lower().endswith(".zip"):
-            found, trouble = expand_zip(name, data)
-            files += found
-            problems += trouble
+            reader.add_zip(name, data)
         elif _is_csv(name):
-            files.append(RawFile(name, data))
+            reader.add_csv(name, data)
         else:
-            problems.append(Problem(name, None, None, None, "unsupported_file"))
-    return files, problems
+            reader.problems.append(Problem(name, None, None, None, "unsupported_file"))
+    return reader.files, reader.problems
 
 
-def gather_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[RawFile], list[Problem]]:
-    """Files, folders (their CSV and zip files, not recursive) and zips on disk."""
-    uploads: list[tuple[str, bytes]] = []
-    problems: list[Problem] = []
+def gather_paths(
+    paths: Iterable[str | os.PathLike[str]], limits: ImportLimits | None = None
+) -> tuple[list[RawFile], list[Problem]]:
+    """Files, folders (their CSV and zip files, not recursive) and zips on disk, all under `limits`.
+
+    A CSV file is sized before it is read; a zip is read member by member from the disk.
+    """
+    reader = _Reader(limits)
+    found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            members = sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
-            uploads += [(p.name, p.read_bytes()) for p in members]
+            found += sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
         elif path.is_file():
-            uploads.append((path.name, path.read_bytes()))
+            found.append(path)
         else:
-            problems.append(Problem(str(path), None, None, None, "no_such_file"))
-    files, trouble = gather_uploads(uploads)
-    return files, problems + trouble
+            reader.problems.append(Problem(str(path), None, None, None, "no_such_file"))
+    for path in found:
+        if reader.stopped:
+            break
+        if path.suffix.lower() == ".zip":
+            reader.add_zip(path.name, path)
+        elif not _is_csv(path.name):
+            reader.problems.append(Problem(path.name, None, None, None, "unsupported_file"))
+        elif not reader.fits(path.stat().st_size):
+            reader._too_large(path.name)
+        else:
+            reader.add_csv(path.name, path.read_bytes())
+    return reader.files, reader.problems
 
 
 # --- decode and sniff ----------------------------------------------------------------------------------

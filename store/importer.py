@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from i18n import translate
+from i18n import has_key, translate
 from store import snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
@@ -109,12 +109,18 @@ def _translated_params(params: dict, lang: str) -> dict:
 
 
 def problem_text(problem: Problem, lang: str) -> str:
-    """The problem's explanation (what was expected) in `lang`, from `data.problem.<code>`."""
+    """The problem's explanation (what was expected) in `lang` (`problem_key`: `importlimits.problem.<code>` or `data.problem.<code>`)."""
     params = _translated_params(problem.params, lang)
     if problem.code == "more_rows":
         inner = Problem(problem.file, None, problem.column, None, str(params.get("inner", "")), params)
         params = {**params, "problem": problem_text(inner, lang)}
-    return translate(lang, f"data.problem.{problem.code}", **params)
+    return translate(lang, problem_key(problem.code, lang), **params)
+
+
+def problem_key(code: str, lang: str) -> str:
+    """The catalogue key of a problem code: the import limits' own area first, else `data.problem.`."""
+    limits_key = f"importlimits.problem.{code}"
+    return limits_key if has_key(lang, limits_key) else f"data.problem.{code}"
 
 
 def problem_line(problem: Problem, lang: str) -> str:
