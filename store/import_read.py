@@ -46,6 +46,8 @@ from store.import_limits import MB, ImportLimits
 from store.import_types import WARNING, Problem
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t")
+MAX_HEADER_CHARS = 200  # a longer header cell is never a known column, and is not looked up
+MAX_GLUED_GROUPS = 6  # `1,234,567,890,123,456`: a glued number has at most this many 3-digit groups
 CHUNK_BYTES = 1 << 20  # a zip member is expanded this many bytes at a time, each counted against the limits
 # What the zip reader raises on a damaged archive (fuzzing found each of these): all mean "cannot be opened".
 ZIP_ERRORS: tuple[type[BaseException], ...] = (
@@ -294,8 +296,14 @@ def _first_record(text: str, separator: str) -> list[str]:
         return []
 
 
+def _candidates(header: str) -> list[str]:
+    """The spellings to look up for a header; none for a header too long to be a column name (the
+    bracket-splitting pattern behind `header_candidates` is slow on long text)."""
+    return header_candidates(header) if len(header) <= MAX_HEADER_CHARS else []
+
+
 def _known_header_count(cells: list[str]) -> int:
-    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in header_candidates(cell)))
+    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in _candidates(cell)))
 
 
 def sniff_separator(head: str) -> str:
@@ -311,7 +319,7 @@ def sniff_separator(head: str) -> str:
 
 
 def _match_in_kind(header: str, kind: Kind) -> Column | None:
-    for candidate in header_candidates(header):
+    for candidate in _candidates(header):
         name = HEADER_INDEX.get(candidate, {}).get(kind.name)
         if name is not None:
             return kind.column(name)
@@ -340,7 +348,7 @@ def choose_kind(headers: list[str], file_name: str) -> Kind | None:
 def closest_column(header: str, kind: Kind) -> Column | None:
     """The known column of `kind` whose name or Chinese alias is spelt most like `header` (difflib)."""
     spellings = {normalise_header(s): col for col in kind.columns for s in (col.name, col.zh)}
-    for candidate in header_candidates(header):
+    for candidate in _candidates(header):
         close = difflib.get_close_matches(candidate, list(spellings), n=1, cutoff=0.6)
         if close:
             return spellings[close[0]]
@@ -408,37 +416,38 @@ def _thousands_readings(fields: list[str], columns: list[Column | None]) -> list
     """Ways to glue split `1,200` cells back so that `fields` fill exactly one cell per column.
 
     Only numeric columns may take a glued value, and only one their range accepts; at most two
-    readings are looked for (two means ambiguous).
+    readings are looked for (two means ambiguous). Each (field, column) position is solved once, so a
+    long row of 3-digit fields costs fields x columns x MAX_GLUED_GROUPS steps, not an exponential walk.
     """
-    readings: list[list[str]] = []
+    if len(fields) > len(columns) * MAX_GLUED_GROUPS:
+        return []
+    solved: dict[tuple[int, int], list[list[str]]] = {}
 
-    def walk(i: int, j: int, built: list[str]) -> None:
-        if len(readings) > 1:
-            return
+    def from_here(i: int, j: int) -> list[list[str]]:
+        """Up to two readings of fields[i:] into columns[j:]."""
         if j == len(columns):
-            if i == len(fields):
-                readings.append(list(built))
-            return
-        if i >= len(fields):
-            return
-        walk(i + 1, j + 1, [*built, fields[i]])
+            return [[]] if i == len(fields) else []
+        if i >= len(fields) or len(fields) - i < len(columns) - j:
+            return []
+        if (i, j) in solved:
+            return solved[(i, j)]
+        found = [[fields[i], *rest] for rest in from_here(i + 1, j + 1)]
         head = fields[i].strip().lstrip("+-")
-        if not (head.isdigit() and len(head) <= 3):
-            return
         k = i + 1
-        while k < len(fields):
+        while len(found) < 2 and head.isdigit() and len(head) <= 3 and k < len(fields) and k - i < MAX_GLUED_GROUPS:
             tail = fields[k].strip()
             if not (len(tail) >= 3 and tail[:3].isdigit() and (len(tail) == 3 or tail[3] in ".%")):
                 break
             glued = ",".join(f.strip() for f in fields[i : k + 1])
             if _glued_value_fits(glued, columns[j]):
-                walk(k + 1, j + 1, [*built, glued])
+                found += [[glued, *rest] for rest in from_here(k + 1, j + 1)]
             if len(tail) != 3:
                 break  # a decimal part or percent sign ends the number
             k += 1
+        solved[(i, j)] = found[:2]
+        return solved[(i, j)]
 
-    walk(0, 0, [])
-    return readings
+    return from_here(0, 0)
 
 
 def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tuple[list[str] | None, bool]:
