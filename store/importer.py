@@ -13,6 +13,7 @@ transaction. Identical files imported before are reported as a duplicate and not
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -277,6 +278,15 @@ def check_files(
     raws, problems = gather_uploads(files)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
                 currency_unit=currency_unit, actor=None, lang=lang, write=False)
+
+
+def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
+    """A report made without a connection (`check_files` in a worker process), with `duplicate_of` set
+    when exactly its files were imported before."""
+    if not report.files:
+        return report
+    existing = snapshots.find_by_content(con, [snapshots.SourceFile(f.name, "", f.sha256, 0) for f in report.files])
+    return report if existing is None else dataclasses.replace(report, duplicate_of=existing)
 
 
 def import_files(
