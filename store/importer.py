@@ -30,6 +30,7 @@ from store import snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
 from store.import_checks import ROW, Collector, ParsedFile, latest_date, validate
+from store.import_limits import ImportLimits
 from store.import_read import (
     RawFile,
     decode,
@@ -153,7 +154,7 @@ def _sort_key(infos: list[FileInfo]):
     return key
 
 
-def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile | None]:
+def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
     """Decode, split, match headers and parse every cell of one file."""
     blank = FileInfo(raw.name, None, None, None, 0, (), raw.sha256)
     decoded = decode(raw.data)
@@ -174,27 +175,27 @@ def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile 
         return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
     text = read_text_table(raw.name, body, separator, match.mapping)
     collector.problems.extend(text.problems)
-    parsed = _parse_cells(raw.name, match, text, collector)
+    parsed = _parse_cells(raw.name, match, text, collector, limits)
     info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)
     if parsed.table.num_rows == 0 and not text.problems:
         collector.file(parsed, "no_rows", WARNING)
     return info, parsed
 
 
-def _read_one_guarded(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile | None]:
+def _read_one_guarded(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
     """`_read_one`, with any failure the rules did not foresee reported as a problem of this file.
 
     Every known bad input has its own named problem; this is the last line so that a file nobody
     imagined still ends as a refused import, never a traceback. The fuzz tests assert it never fires.
     """
     try:
-        return _read_one(raw, collector)
+        return _read_one(raw, collector, limits)
     except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
         collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
         return FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None
 
 
-def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
+def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLimits) -> ParsedFile:
     kind = match.kind
     headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
     row_numbers = pa.array(text.row_numbers, pa.int64())
@@ -204,7 +205,7 @@ def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
         if column is None:
             continue
         raw = text.table[f"c{position}"]
-        result = parse_column(raw, column)
+        result = parse_column(raw, column, limits)
         arrays[column.name] = result.values
         for code, positions, severity, params in result.issues:
             collector.rows(parsed, positions, column.name, code, severity, source=raw, **params)
@@ -215,16 +216,16 @@ def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
 
 
 def _check(
-    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None
+    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits
 ) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
     collector = Collector(MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(problems)
-    if not raws and not problems:
+    if not raws and not any(p.is_error for p in problems):  # e.g. a zip holding only skipped members
         collector.problems.append(Problem(None, None, None, None, "no_files"))
     infos: list[FileInfo] = []
     parsed: dict[str, ParsedFile] = {}
     for raw in raws:
-        info, one = _read_one_guarded(raw, collector)
+        info, one = _read_one_guarded(raw, collector, limits)
         infos.append(info)
         if one is None:
             continue
@@ -270,14 +271,16 @@ def check_files(
     as_of: dt.date | None = None,
     currency_unit: str = "万元",
     lang: str = "en",
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Read and validate uploaded (name, bytes) files without writing anything.
 
     With `con`, also says whether exactly these files were imported before (`duplicate_of`).
     """
-    raws, problems = gather_uploads(files)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_uploads(files, limits)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
-                currency_unit=currency_unit, actor=None, lang=lang, write=False)
+                currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
 
 
 def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
@@ -299,15 +302,17 @@ def import_files(
     actor: str | None = None,
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
 
     `progress(stage)` is called with "check" before reading and validating and "write" before the
     transaction, for a progress display.
     """
-    raws, problems = gather_uploads(files)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress)
+                progress=progress, limits=limits)
 
 
 def import_paths(
@@ -320,11 +325,13 @@ def import_paths(
     actor: str | None = None,
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
-    raws, problems = gather_paths(paths)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress)
+                progress=progress, limits=limits)
 
 
 def check_paths(
@@ -334,10 +341,12 @@ def check_paths(
     as_of: dt.date | None = None,
     currency_unit: str = "万元",
     lang: str = "en",
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """`import_paths` without writing: what would be imported, and every problem."""
-    raws, problems = gather_paths(paths)
-    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_paths(paths, limits)
+    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
 
 
 def _run(
@@ -352,6 +361,7 @@ def _run(
     lang: str,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     step = progress or (lambda stage: None)
     label = label.strip()
@@ -366,7 +376,7 @@ def _run(
             infos = [FileInfo(r.name, None, None, None, 0, (), r.sha256) for r in raws]
             return ImportReport(tuple(infos), tuple(problems), duplicate_of=existing, as_of=as_of, **common)
     step("check")
-    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of)
+    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env())
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:
