@@ -21,6 +21,7 @@ import io
 import lzma
 import os
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -48,6 +49,7 @@ from store.import_types import WARNING, Problem
 SEPARATORS: tuple[str, ...] = (",", ";", "\t")
 MAX_HEADER_CHARS = 200  # a longer header cell is never a known column, and is not looked up
 MAX_GLUED_GROUPS = 6  # `1,234,567,890,123,456`: a glued number has at most this many 3-digit groups
+SPOOL_BYTES = 16 << 20  # a zip member expands in memory up to this size, then into a temporary file
 CHUNK_BYTES = 1 << 20  # a zip member is expanded this many bytes at a time, each counted against the limits
 # What the zip reader raises on a damaged archive (fuzzing found each of these): all mean "cannot be opened".
 ZIP_ERRORS: tuple[type[BaseException], ...] = (
@@ -187,24 +189,27 @@ class _Reader:
         if not _is_csv(base):
             self.problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
             return
-        buffer = io.BytesIO()
-        try:
-            with archive.open(member) as stream:
-                while chunk := stream.read(CHUNK_BYTES):
-                    expanded[0] += len(chunk)
-                    if not self.fits(buffer.tell() + len(chunk)):
-                        self._too_large(name, member_name)
-                        return
-                    if expanded[0] > max(self.limits.ratio_free_bytes, self.limits.max_ratio * size):
-                        params = {"limit": self.limits.max_ratio, "size_mb": round(size / MB, 2)}
-                        self.problems.append(Problem(name, None, None, member_name, "zip_ratio", params))
-                        self._stop()
-                        return
-                    buffer.write(chunk)
-        except ZIP_ERRORS:
-            self.problems.append(Problem(name, None, None, member_name, "bad_zip_member"))
-            return
-        data = buffer.getvalue()
+        # Expanded into a file that stays in memory while small: a member refused half-way (too large,
+        # too high a ratio) then never held more than SPOOL_BYTES of memory.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as buffer:
+            try:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(CHUNK_BYTES):
+                        expanded[0] += len(chunk)
+                        if not self.fits(buffer.tell() + len(chunk)):
+                            self._too_large(name, member_name)
+                            return
+                        if expanded[0] > max(self.limits.ratio_free_bytes, self.limits.max_ratio * size):
+                            params = {"limit": self.limits.max_ratio, "size_mb": round(size / MB, 2)}
+                            self.problems.append(Problem(name, None, None, member_name, "zip_ratio", params))
+                            self._stop()
+                            return
+                        buffer.write(chunk)
+            except ZIP_ERRORS:
+                self.problems.append(Problem(name, None, None, member_name, "bad_zip_member"))
+                return
+            buffer.seek(0)
+            data = buffer.read()
         self.used += len(data)
         self.files.append(RawFile(f"{name}/{member_name}", data))
 
