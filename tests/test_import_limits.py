@@ -268,3 +268,29 @@ def test_a_missing_key_column_is_named_once_not_raised(name, column, beside):
     missing = [p for p in report.errors if p.code == "missing_column"]
     assert [(p.file, p.params["column_name"]) for p in missing] == [(name, column)]
     assert "read_failed" not in {p.code for p in report.problems}
+
+
+# --- the Data page -------------------------------------------------------------------------------------
+
+
+def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, monkeypatch):
+    import multiprocessing
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader[0].set_value(("bundle.zip", _damaged_bundles()[1], "application/zip")).run()
+    assert not at.exception
+    assert [m.value for m in at.main.metric][2] == "1"
+    report = at.main.dataframe[2].value  # contract, recognised files, problems
+    assert list(report.iloc[0, [1, 4, 5]]) == ["bundle.zip", "march/capacity.csv",
+        "This member of the zip cannot be read: the archive is damaged, or uses encryption or a compression "
+        "method that is not supported."]
+    assert at.button(key="data_import").disabled
+    workers = [p for p in multiprocessing.active_children() if p.pid != multiprocessing.current_process().pid]
+    assert workers  # the check ran in the shared worker process, not on the page's thread
