@@ -14,6 +14,7 @@ The stages, each reporting `Problem`s rather than stopping:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import hashlib
@@ -24,7 +25,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +50,7 @@ from store.import_types import WARNING, Problem
 SEPARATORS: tuple[str, ...] = (",", ";", "\t")
 MAX_HEADER_CHARS = 200  # a longer header cell is never a known column, and is not looked up
 MAX_GLUED_GROUPS = 6  # `1,234,567,890,123,456`: a glued number has at most this many 3-digit groups
+DECODE_CHUNK = 1 << 22  # bytes decoded at a time when checking or converting a file's encoding
 SPOOL_BYTES = 16 << 20  # a zip member expands in memory up to this size, then into a temporary file
 CHUNK_BYTES = 1 << 20  # a zip member is expanded this many bytes at a time, each counted against the limits
 # What the zip reader raises on a damaged archive (fuzzing found each of these): all mean "cannot be opened".
@@ -272,24 +274,34 @@ def gather_paths(
 # --- decode and sniff ----------------------------------------------------------------------------------
 
 
+def _decoded_chunks(data: bytes, encoding: str) -> Iterator[str]:
+    """`data` decoded piece by piece (DECODE_CHUNK bytes at a time), so a large file is never held as
+    one Python string; raises UnicodeDecodeError as `bytes.decode` would."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    for start in range(0, len(data), DECODE_CHUNK):
+        yield decoder.decode(view[start : start + DECODE_CHUNK])
+    yield decoder.decode(b"", final=True)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        for _ in _decoded_chunks(data, "utf-8"):
+            pass
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes) -> tuple[bytes, str] | None:
     """(UTF-8 bytes without BOM, encoding name), or None when the bytes are neither UTF-8 nor GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         body = data[3:]
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return body, "utf-8-sig"
-    if data.isascii():
+        return (body, "utf-8-sig") if _is_utf8(body) else None
+    if data.isascii() or _is_utf8(data):
         return data, "utf-8"
     try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
+        return b"".join(chunk.encode("utf-8") for chunk in _decoded_chunks(data, "gb18030")), "gb18030"
     except UnicodeDecodeError:
         return None
 
