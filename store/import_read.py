@@ -251,23 +251,29 @@ def gather_paths(
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
-        elif path.is_file():
-            found.append(path)
-        else:
-            reader.problems.append(Problem(str(path), None, None, None, "no_such_file"))
+        try:
+            if path.is_dir():
+                found += sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
+            elif path.is_file():
+                found.append(path)
+            else:
+                reader.problems.append(Problem(str(path), None, None, None, "no_such_file"))
+        except OSError as e:
+            reader.problems.append(Problem(str(path), None, None, None, "cannot_open", {"message": e.strerror or ""}))
     for path in found:
         if reader.stopped:
             break
-        if path.suffix.lower() == ".zip":
-            reader.add_zip(path.name, path)
-        elif not _is_csv(path.name):
-            reader.problems.append(Problem(path.name, None, None, None, "unsupported_file"))
-        elif not reader.fits(path.stat().st_size):
-            reader._too_large(path.name)
-        else:
-            reader.add_csv(path.name, path.read_bytes())
+        try:
+            if path.suffix.lower() == ".zip":
+                reader.add_zip(path.name, path)
+            elif not _is_csv(path.name):
+                reader.problems.append(Problem(path.name, None, None, None, "unsupported_file"))
+            elif not reader.fits(path.stat().st_size):
+                reader._too_large(path.name)
+            else:
+                reader.add_csv(path.name, path.read_bytes())
+        except OSError as e:  # unreadable (permissions), vanished, or not a regular file after all
+            reader.problems.append(Problem(path.name, None, None, None, "cannot_open", {"message": e.strerror or ""}))
     return reader.files, reader.problems
 
 

@@ -294,3 +294,13 @@ def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, m
     assert at.button(key="data_import").disabled
     workers = [p for p in multiprocessing.active_children() if p.pid != multiprocessing.current_process().pid]
     assert workers  # the check ran in the shared worker process, not on the page's thread
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_file_that_cannot_be_read_is_named(tmp_path, db_file):
+    unreadable = tmp_path / "projects.csv"
+    unreadable.symlink_to("/proc/self/mem")  # a regular file whose read fails (EIO), even for root
+    done = subprocess.run([sys.executable, "cli.py", "import", "--check", "--db", str(db_file), str(unreadable)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "Error projects.csv: — This file cannot be opened: Input/output error" in done.stderr
