@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from store.import_read import _first_record as first_record
 from store.import_types import ERROR, WARNING, FileInfo, Problem
 from store.import_values import parse_column
 
+LOG = logging.getLogger(__name__)
 # Rows listed per file, column and problem; beyond this the rest are counted in one "more" line.
 MAX_ROWS_PER_PROBLEM = 100
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -111,7 +113,7 @@ def _translated_params(params: dict, lang: str) -> dict:
 
 
 def problem_text(problem: Problem, lang: str) -> str:
-    """The problem's explanation (what was expected) in `lang` (`problem_key`: `importlimits.problem.<code>` or `data.problem.<code>`)."""
+    """The problem's explanation (what was expected) in `lang`, from its catalogue key (`problem_key`)."""
     params = _translated_params(problem.params, lang)
     if problem.code == "more_rows":
         inner = Problem(problem.file, None, problem.column, None, str(params.get("inner", "")), params)
@@ -191,6 +193,7 @@ def _read_one_guarded(raw: RawFile, collector: Collector, limits: ImportLimits) 
     try:
         return _read_one(raw, collector, limits)
     except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
+        LOG.exception("unforeseen failure reading %s", raw.name)
         collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
         return FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None
 
@@ -238,6 +241,7 @@ def _check(
         resolved = as_of or latest_date(parsed)
         collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
     except Exception as e:  # noqa: BLE001 - as in _read_one_guarded: a report, never a traceback
+        LOG.exception("unforeseen failure in the cross-file checks")
         resolved = as_of
         collector.problems.append(Problem(None, None, None, None, "read_failed", {"error": type(e).__name__}))
     return infos, parsed, sorted(collector.problems, key=_sort_key(infos)), resolved
