@@ -193,7 +193,7 @@ def _read_one_guarded(raw: RawFile, collector: Collector, limits: ImportLimits) 
     try:
         return _read_one(raw, collector, limits)
     except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
-        LOG.exception("unforeseen failure reading %s", raw.name)
+        LOG.info("unforeseen failure reading %s", raw.name, exc_info=True)  # not shown to users by default
         collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
         return FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None
 
@@ -241,7 +241,7 @@ def _check(
         resolved = as_of or latest_date(parsed)
         collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
     except Exception as e:  # noqa: BLE001 - as in _read_one_guarded: a report, never a traceback
-        LOG.exception("unforeseen failure in the cross-file checks")
+        LOG.info("unforeseen failure in the cross-file checks", exc_info=True)
         resolved = as_of
         collector.problems.append(Problem(None, None, None, None, "read_failed", {"error": type(e).__name__}))
     return infos, parsed, sorted(collector.problems, key=_sort_key(infos)), resolved
