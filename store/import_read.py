@@ -48,6 +48,7 @@ from store.import_limits import MB, ImportLimits
 from store.import_types import WARNING, Problem
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t")
+MAX_COLUMNS = 200  # the widest kind has 16 columns; a header row of more cells is refused unread
 MAX_HEADER_CHARS = 200  # a longer header cell is never a known column, and is not looked up
 MAX_GLUED_GROUPS = 6  # `1,234,567,890,123,456`: a glued number has at most this many 3-digit groups
 DECODE_CHUNK = 1 << 22  # bytes decoded at a time when checking or converting a file's encoding
@@ -380,6 +381,9 @@ def closest_column(header: str, kind: Kind) -> Column | None:
 
 def match_headers(file_name: str, headers: list[str]) -> HeaderMatch:
     """Map each header to a column of the recognised kind and report what does not fit."""
+    if len(headers) > MAX_COLUMNS:  # every header would be looked up and spelt against every column
+        params = {"count": len(headers), "limit": MAX_COLUMNS}
+        return HeaderMatch(None, headers, [None] * len(headers), [Problem(file_name, 1, None, None, "too_many_columns", params)])
     kind = choose_kind(headers, file_name)
     if kind is None:
         shown = ", ".join(h for h in headers[:8] if h.strip())

@@ -304,3 +304,13 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path, db_file):
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "Error projects.csv: — This file cannot be opened: Input/output error" in done.stderr
+
+
+def test_a_header_row_of_a_thousand_columns_is_refused_unread():
+    header = ",".join(["project_id", "name", *(f"extra{i}" for i in range(1000))])
+    report = check_files([("projects.csv", f"{header}\nP1,x\n".encode())])
+    assert [(p.file, p.row, p.code, p.params) for p in report.problems] == [
+        ("projects.csv", 1, "too_many_columns", {"count": 1002, "limit": 200})
+    ]
+    assert problem_text(report.problems[0], "en") == (
+        "The header row has 1002 columns; a file may have at most 200. Is the separator right?")
