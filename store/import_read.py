@@ -493,8 +493,13 @@ def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tupl
     return None, False
 
 
-def read_text_table(file_name: str, body: bytes, separator: str, columns: list[Column | None]) -> TextTable:
-    """All rows as text; `columns` (the column per header position, None if unmapped) guide repair."""
+def read_text_table(
+    file_name: str, body: bytes, separator: str, columns: list[Column | None], limit: int = 100
+) -> TextTable:
+    """All rows as text; `columns` (the column per header position, None if unmapped) guide repair.
+
+    Rows that cannot be split are reported, at most `limit` of them per problem (then a count).
+    """
     width = len(columns)
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
@@ -537,11 +542,31 @@ def read_text_table(file_name: str, body: bytes, separator: str, columns: list[C
                 problems.append(Problem(file_name, number, None, text[:200], "thousands_glued", severity=WARNING))
             repaired_rows.append(cells)
             repaired_numbers.append(number)
+        problems = _capped(problems, limit)
         if repaired_rows:
             extra = pa.table({n: pa.array([r[i] for r in repaired_rows], pa.string()) for i, n in enumerate(names)})
             table = pa.concat_tables([table, extra])
             numbers = np.concatenate([numbers, np.array(repaired_numbers, dtype=np.int64)])
     return _drop_blank_rows(TextTable(table, numbers, problems))
+
+
+def _capped(problems: list[Problem], limit: int) -> list[Problem]:
+    """At most `limit` problems per code, the rest counted in one "… and N more rows" problem."""
+    kept: list[Problem] = []
+    shown: dict[str, int] = {}
+    extra: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if shown.get(problem.code, 0) < limit:
+            shown[problem.code] = shown.get(problem.code, 0) + 1
+            kept.append(problem)
+        else:
+            extra.setdefault(problem.code, []).append(problem)
+    for code, rest in extra.items():
+        params = {"count": len(rest), "inner": code, **rest[0].params}
+        if code == "field_count":
+            params["found"] = "…"  # differs row by row
+        kept.append(Problem(rest[0].file, None, None, None, "more_rows", params, rest[0].severity))
+    return kept
 
 
 def _drop_blank_rows(text_table: TextTable) -> TextTable:

@@ -175,7 +175,7 @@ def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
     if match.kind is None:
         return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
-    text = read_text_table(raw.name, body, separator, match.mapping)
+    text = read_text_table(raw.name, body, separator, match.mapping, MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(text.problems)
     parsed = _parse_cells(raw.name, match, text, collector, limits)
     info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)

@@ -314,3 +314,15 @@ def test_a_header_row_of_a_thousand_columns_is_refused_unread():
     ]
     assert problem_text(report.problems[0], "en") == (
         "The header row has 1002 columns; a file may have at most 200. Is the separator right?")
+
+
+def test_rows_that_cannot_be_split_are_listed_up_to_the_limit_then_counted():
+    header = "project_id,name,status,start_month,duration_months,budget"
+    rows = [f"P{i},x,active,2026-01,12,5,extra{i}" for i in range(250)]
+    report = check_files([("projects.csv", "\n".join([header, *rows]).encode())])
+    field_count = [p for p in report.problems if p.code == "field_count"]
+    more = [p for p in report.problems if p.code == "more_rows"]
+    assert len(field_count) == 100 and field_count[0].row == 2 and field_count[-1].row == 101
+    assert [(p.params["count"], p.params["inner"]) for p in more] == [(150, "field_count")]
+    assert problem_text(more[0], "en") == ("…and 150 more rows with the same problem: This row has … cells but the header "
+                                           "has 6. Put values that contain the separator in quotes, e.g. \"1,200\".")
