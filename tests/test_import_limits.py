@@ -326,3 +326,31 @@ def test_rows_that_cannot_be_split_are_listed_up_to_the_limit_then_counted():
     assert [(p.params["count"], p.params["inner"]) for p in more] == [(150, "field_count")]
     assert problem_text(more[0], "en") == ("…and 150 more rows with the same problem: This row has … cells but the header "
                                            "has 6. Put values that contain the separator in quotes, e.g. \"1,200\".")
+
+
+def test_a_worker_that_dies_gives_a_named_problem_and_a_fresh_worker(db_file, monkeypatch):
+    import multiprocessing
+    import os
+    import signal
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader[0].set_value(("objectives.csv", (VALID / "objectives.csv").read_bytes(), "text/csv")).run()
+    assert not at.exception
+    for worker in multiprocessing.active_children():
+        os.kill(worker.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        worker.join()
+    at.file_uploader[0].set_value(("demand.csv", (VALID / "demand.csv").read_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert list(at.main.dataframe[2].value.iloc[:, 5]) == [
+        "The check stopped before it finished (the server ran out of memory or was restarted); nothing was "
+        "imported. Try again, or import the files in smaller parts."]
+    at.file_uploader[0].set_value(("projects.csv", PROJECTS, "text/csv")).run()
+    assert not at.exception
+    assert [m.value for m in at.main.metric][:3] == ["1", "4", "0"]  # checked again, in a new worker
