@@ -96,4 +96,7 @@ def main() -> None:
     st.navigation(sections).run()
 
 
-main()
+# Not when a worker process started with "spawn" (ui/data.py's upload check) re-imports this file
+# as __mp_main__: the app runs only under Streamlit, which runs it as __main__.
+if __name__ == "__main__":
+    main()

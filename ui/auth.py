@@ -79,6 +79,7 @@ def gate() -> Actor:
     st.session_state.pop(ACTOR_KEY, None)
     if not st.user.get("is_logged_in"):
         _only(_sign_in_page, t("auth.signin.title"))
+        return _NOBODY  # (st.stop() ends a real run before this)
     # An email the provider marks unverified is not an identity (anyone could type an admin's address).
     verified = st.user.get("email_verified") is not False
     email = str((st.user.get("email") if verified else None) or st.user.get("sub") or "")
@@ -89,9 +90,11 @@ def gate() -> Actor:
         if actor.role is None:
             admin_emails = users.admins(con)
             _only(lambda: _no_access_page(actor, admin_emails), t("auth.noaccess.title"))
+            return _NOBODY
         _sync_language(con, actor)
     except StoreError as e:  # the database is locked, or the provider sent no usable id
         _only(lambda error=e: show_error(error), t("auth.signin.title"))
+        return _NOBODY
     st.session_state[ACTOR_KEY] = actor
     return actor
 

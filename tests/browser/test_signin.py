@@ -29,7 +29,7 @@ from tests.browser.streamlit_ui import TIMEOUT_MS, choose, error_texts, go_to, s
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample" / "06_2026-10"
+VALID = ROOT / "tests" / "resources" / "valid"
 PEOPLE = {  # email -> (display name the provider sends, role in Lodestar or None)
     "ana@example.com": ("Ana Analyst", "analyst"),
     "lee@example.com": ("Lee Lead", "lead"),
@@ -184,9 +184,10 @@ def test_analyst_imports_but_cannot_recommend(team_app, context):
     expect(page.get_by_role("heading", name="Manage a scenario")).to_be_visible(timeout=TIMEOUT_MS)
     assert page.get_by_role("button", name="Mark as recommended").count() == 0
     go_to(page, "Data")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(SAMPLE / "projects.csv"), str(SAMPLE / "status_reports.csv")])
+    # files the sample database has not seen (re-uploading its own files is refused, naming them)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(sorted(str(f) for f in VALID.glob("*.csv")))
     wait_idle(page)
+    expect(page.get_by_text("What was recognised", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     label = page.get_by_role("textbox", name="Snapshot label", exact=True)
     label.fill("Ana import")
     label.press("Enter")
