@@ -18,6 +18,7 @@ from ui.session import (
     cursor,
     ensure_router,
     init_defaults,
+    page_guard,
     set_choice,
     show_error,
     t,
@@ -90,7 +91,8 @@ def main() -> None:
         sections.setdefault(t(section), []).append(
             st.Page(file, title=t(title_key), icon=icon, url_path=Path(file).stem)
         )
-    st.navigation(sections).run()
+    with page_guard():  # a domain error the page did not guard itself: translated, never a traceback
+        st.navigation(sections).run()
 
 
 main()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from store.errors import StoreError
 from ui import overview as ov
 from ui.exports import pack_downloads
-from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.session import ensure_router, page_guard, page_header, snapshot_id, t
 
 ensure_router()
-st.title(t("overview.title"))
+page_header("overview.title")
 
 SNAPSHOT = snapshot_id()
 if SNAPSHOT is None:
@@ -19,11 +17,8 @@ if SNAPSHOT is None:
     st.page_link("pages/data.py", label=t("overview.link.data"), icon=":material/upload_file:")
     st.stop()
 
-try:
+with page_guard():
     DATA = ov.load(SNAPSHOT)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 
 UNIT = DATA.currency_unit
 st.caption(t("overview.caption", label=DATA.label, as_of=DATA.as_of.isoformat(), unit=UNIT))
