@@ -43,8 +43,6 @@ EacMethod = Literal["cpi", "budget", "cpi_spi"]
 EAC_METHODS: tuple[str, ...] = ("cpi", "budget", "cpi_spi")
 
 INPUT_COLUMNS: tuple[str, ...] = ("planned_value", "earned_value", "actual_cost", "budget")
-# Columns `evm_frame` adds, in this order.
-FIGURE_COLUMNS: tuple[str, ...] = ("sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi")
 
 
 @dataclass(frozen=True)
@@ -66,9 +64,6 @@ class EvmFigures:
     eac_method: str
     project_count: int = 1
     reporting_count: int = 1   # projects with at least one status report
-
-    def as_dict(self) -> dict[str, float | int | str | None]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def _check_method(method: str) -> None:
