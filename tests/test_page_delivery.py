@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import db
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
@@ -14,12 +13,9 @@ PAGE = "pages/delivery.py"
 
 
 @pytest.fixture
-def snapshot(db_file, monkeypatch) -> int:
-    con = db.connect(db_file)
-    ids = delivery_data.build(con)
-    con.close()
+def snapshot(db_file, delivery_ids, monkeypatch) -> int:
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    return ids["2026-03"]
+    return delivery_ids["2026-03"]
 
 
 def _open(lang: str, snapshot_id: int) -> AppTest:

@@ -7,7 +7,6 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import db
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
@@ -15,12 +14,9 @@ PAGE = "pages/maturity.py"
 
 
 @pytest.fixture
-def snapshot(db_file, monkeypatch) -> int:
-    con = db.connect(db_file)
-    sid = delivery_data.build(con)["2026-03"]
-    con.close()
+def snapshot(db_file, delivery_ids, monkeypatch) -> int:
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    return sid
+    return delivery_ids["2026-03"]
 
 
 def _open(lang: str, sid: int) -> AppTest:

@@ -30,9 +30,9 @@ def _result() -> SelectionResult:
 
 
 @pytest.fixture
-def prepared(db_file, monkeypatch):
+def prepared(db_file, delivery_ids, monkeypatch):
+    sid = delivery_ids["2026-03"]
     con = db.connect(db_file)
-    sid = delivery_data.build(con)["2026-03"]
     scenario_id = scenarios.save_scenario(con, snapshot_id=sid, name="Mobile first",
                                           params=SelectionParams(horizon_start="2026-03"),
                                           payload={"result": _result().to_dict()})
