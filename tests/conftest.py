@@ -77,6 +77,13 @@ def delivery_ids(db_file: Path, templates: DatabaseTemplates) -> dict[str, int]:
 
 
 @pytest.fixture
+def delivery_snapshot(delivery_ids: dict[str, int], db_file: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The delivery portfolio's current snapshot (2026-03), with $LODESTAR_DB naming its file (for pages)."""
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    return delivery_ids["2026-03"]
+
+
+@pytest.fixture
 def optimiser_snapshot(db_file: Path, templates: DatabaseTemplates) -> int:
     """`db_file` holds tests/optimiser_pages_data.py's hand-worked portfolio; its snapshot id."""
     from tests import optimiser_pages_data

@@ -14,15 +14,12 @@ PAGE = "pages/maturity.py"
 
 
 @pytest.fixture
-def snapshot(db_file, delivery_ids, monkeypatch) -> int:
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    return delivery_ids["2026-03"]
+def snapshot(delivery_snapshot) -> int:
+    return delivery_snapshot
 
 
 def _open(lang: str, sid: int) -> AppTest:
-    at = delivery_data.open_page(PAGE, lang, sid)
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return delivery_data.open_clean(PAGE, lang, sid)
 
 
 def test_levels_and_improvements_english(snapshot):
@@ -78,11 +75,3 @@ def test_snapshot_without_maturity_or_kpis(db_file, monkeypatch):
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert [i.value for i in at.info] == ["本快照没有成熟度评估数据。", "本快照没有流程指标数据。"]
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_on_the_sample_bundle(sample_db_file, monkeypatch, lang):
-    monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))
-    at = delivery_data.open_page(PAGE, lang, delivery_data.latest_snapshot(sample_db_file))
-    assert not at.error, [e.value for e in at.error]
-    assert at.get("plotly_chart")
