@@ -125,7 +125,7 @@ def test_a_deleted_snapshot_is_named_as_deleted(monkeypatch, db_file):
 def test_an_empty_log(monkeypatch, db_file):
     db.connect(db_file).close()
     at = _open(monkeypatch, db_file, "zh", None)
-    assert at.info[-1].value == "没有符合筛选条件的记录。" and not at.dataframe
+    assert at.main.info[-1].value == "没有符合筛选条件的记录。" and not at.dataframe
 
 
 @pytest.fixture

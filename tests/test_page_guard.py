@@ -37,6 +37,6 @@ def test_page_shows_a_store_error_translated(sample_db_file, monkeypatch, page, 
     monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))
     try:
         at = delivery_data.open_page(page, language, snapshot)  # fails on any uncaught exception
-        assert [e.value for e in at.error] == [translate(language, "database.catalog")]
+        assert [e.value for e in at.main.error] == [translate(language, "database.catalog")]
     finally:
         db.close_shared(sample_db_file)
