@@ -79,7 +79,8 @@ def test_a_file_locked_by_another_process_is_named(cur, tmp_path):
     finally:
         holder.communicate("")
     assert caught.value.params["path"] == str(other)
-    assert error_text("en", caught.value) == f"The database file {other} is in use by another program."
+    assert caught.value.params["holder"] == f" (PID {holder.pid})"
+    assert error_text("en", caught.value).startswith(f"The database file {other} is in use by another program (PID {holder.pid}):")
 
 
 def test_connect_hands_out_the_translating_wrapper_and_its_cursors(db_file):
