@@ -91,3 +91,15 @@ def test_connect_hands_out_the_translating_wrapper_and_its_cursors(db_file):
         assert con.execute("SELECT 41 + ?", [1]).fetchone() == (42,)  # ordinary work is untouched
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_command_hit_by_a_store_error_prints_it_translated(con, db_file, capsys, lang):
+    """`snapshots` does not handle store errors itself: the CLI's database() does (status 1, no traceback)."""
+    import cli
+    from i18n import translate
+
+    con.execute("DROP TABLE maturity")  # a file from a release without this table
+    con.close()
+    assert cli.main(["snapshots", "--db", str(db_file), "--lang", lang]) == 1
+    assert capsys.readouterr().err.strip() == translate(lang, "database.catalog")
