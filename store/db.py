@@ -73,7 +73,10 @@ def translated(path: str | None = None) -> Iterator[None]:
     try:
         yield
     except duckdb.Error as e:
-        raise translate_error(e, path) from e
+        error = translate_error(e, path)
+        if isinstance(error, DatabaseFailed):  # no kind a reader can act on: its text says "see the log"
+            _log.error("unexpected database error in %s", path, exc_info=e)
+        raise error from e
 
 
 class Connection:

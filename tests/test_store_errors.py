@@ -13,6 +13,7 @@ from store import db, snapshots
 from store.errors import (
     ConstraintViolation,
     ConversionFailed,
+    DatabaseFailed,
     DatabaseLockedError,
     SchemaMismatch,
     StorageIOError,
@@ -53,6 +54,14 @@ def test_missing_table_in_a_store_query_is_a_schema_mismatch(cur):
         snapshots.list_snapshots(cur)
     assert isinstance(caught.value.__cause__, duckdb.CatalogException)
     assert error_text("en", caught.value).startswith("The database file does not have the tables")
+
+
+def test_any_other_error_is_logged_for_the_text_that_points_there(cur, caplog):
+    with pytest.raises(DatabaseFailed) as caught:
+        cur.execute("SELEKT 1")
+    assert isinstance(caught.value.__cause__, duckdb.ParserException)
+    assert error_text("zh", caught.value) == "数据库未能完成此请求，详细信息已记录在服务器日志中。"
+    assert [r.exc_info[1] for r in caplog.records if r.name == "lodestar.store"] == [caught.value.__cause__]
 
 
 def test_unwritable_path_is_an_io_error(cur, tmp_path):
