@@ -282,7 +282,7 @@ def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, m
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "en"
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     at.file_uploader[0].set_value(("bundle.zip", _damaged_bundles()[1], "application/zip")).run()
     assert not at.exception
@@ -339,7 +339,7 @@ def test_a_worker_that_dies_gives_a_named_problem_and_a_fresh_worker(db_file, mo
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "en"
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     at.file_uploader[0].set_value(("objectives.csv", (VALID / "objectives.csv").read_bytes(), "text/csv")).run()
     assert not at.exception

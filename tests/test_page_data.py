@@ -54,7 +54,7 @@ def app(db_file, monkeypatch):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.session_state["lang"] = lang
         at.run()
-        at.switch_page("pages/data.py")
+        at.switch_page("views/data.py")
         if snapshot_id is not None:
             at.session_state["snapshot_id"] = snapshot_id
         at.run()

@@ -37,7 +37,7 @@ def _open(monkeypatch, db_file, language: str, snapshot_id: int | None) -> AppTe
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = language
-    at.switch_page("pages/decision_log.py")
+    at.switch_page("views/decision_log.py")
     return _run(at, snapshot_id)
 
 

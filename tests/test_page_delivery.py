@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
-PAGE = "pages/delivery.py"
+PAGE = "views/delivery.py"
 
 
 @pytest.fixture

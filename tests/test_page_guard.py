@@ -15,15 +15,15 @@ from tests import delivery_data
 
 # (page, a table it reads)
 CASES = [
-    ("pages/overview.py", "scenarios"),
-    ("pages/strategy.py", "weight_sets"),
-    ("pages/optimiser.py", "weight_sets"),
-    ("pages/scenarios.py", "scenarios"),
-    ("pages/resources.py", "scenarios"),
-    ("pages/delivery.py", "status_reports"),
-    ("pages/maturity.py", "maturity"),
-    ("pages/data.py", "projects"),
-    ("pages/decision_log.py", "decision_log"),
+    ("views/overview.py", "scenarios"),
+    ("views/strategy.py", "weight_sets"),
+    ("views/optimiser.py", "weight_sets"),
+    ("views/scenarios.py", "scenarios"),
+    ("views/resources.py", "scenarios"),
+    ("views/delivery.py", "status_reports"),
+    ("views/maturity.py", "maturity"),
+    ("views/data.py", "projects"),
+    ("views/decision_log.py", "decision_log"),
 ]
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
-PAGE = "pages/maturity.py"
+PAGE = "views/maturity.py"
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from store.portfolio import load_portfolio
 from tests.optimiser_pages_data import open_page, rerun, tables
 from ui import optimiser as opt
 
-PAGE = "pages/optimiser.py"
+PAGE = "views/optimiser.py"
 BUDGET = 200.0
 D = dt.date
 
@@ -142,7 +142,7 @@ def test_chosen_weight_set_is_solved_logged_saved_exported_and_compared(monkeypa
     finally:
         con.close()
 
-    at.switch_page("pages/scenarios.py")
+    at.switch_page("views/scenarios.py")
     rerun(at)
     listing = tables(at)[0]
     assert list(listing.iloc[:, 1]) == ["Efficiency", "Growth"]
@@ -183,7 +183,7 @@ def test_deleted_weight_set_falls_back_to_the_active_one(monkeypatch, weighted, 
         weights.delete_weight_set(con, efficiency)
     finally:
         con.close()
-    at = open_page(monkeypatch, db_file, "pages/scenarios.py", language, sid)
+    at = open_page(monkeypatch, db_file, "views/scenarios.py", language, sid)
     assert list(tables(at)[0].iloc[:, 4]) == [deleted.format(e=efficiency)]  # the saved name outlives the set
     at.button(key="scen.load").click()
     rerun(at)

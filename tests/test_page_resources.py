@@ -14,7 +14,7 @@ from store import db, scenarios
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
-PAGE = "pages/resources.py"
+PAGE = "views/resources.py"
 
 
 def _result() -> SelectionResult:

@@ -47,7 +47,7 @@ def prepared(db_file, optimiser_snapshot):
 
 
 def _app(monkeypatch, db_file, language: str, snapshot: int) -> AppTest:
-    return open_page(monkeypatch, db_file, "pages/scenarios.py", language, snapshot)
+    return open_page(monkeypatch, db_file, "views/scenarios.py", language, snapshot)
 
 
 @pytest.mark.parametrize(("language", "title", "diff_line", "context"), [

@@ -71,7 +71,7 @@ def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
 def _open(lang: str, snapshot_id: int = 1) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
-    at.switch_page("pages/strategy.py")
+    at.switch_page("views/strategy.py")
     return _run(at, snapshot_id)
 
 

@@ -7,7 +7,7 @@ import pytest
 from tests import delivery_data
 
 
-@pytest.mark.parametrize("page", ["pages/delivery.py", "pages/resources.py", "pages/maturity.py"])
+@pytest.mark.parametrize("page", ["views/delivery.py", "views/resources.py", "views/maturity.py"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_on_the_sample_bundle(sample_db_file, monkeypatch, page, lang):
     monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))

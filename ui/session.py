@@ -66,26 +66,6 @@ def select_snapshot(snapshot_id: int) -> None:
     set_choice(SNAPSHOT_KEY, snapshot_id)
 
 
-def ensure_router() -> None:
-    """Call first in every page: make sure the page runs inside app.py's st.navigation.
-
-    Streamlit decides on the first run of a fresh server whether the app uses the legacy `pages/`
-    folder discovery; until app.py has called st.navigation once, a deep link such as /data runs the
-    page file alone, without the shared sidebar, language or snapshot. Here we switch the process to
-    st.navigation and rerun, so the same URL is served through the router.
-    """
-    from streamlit import config
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # AppTest resets this flag before every run (it renders the chosen page alone by design); a rerun
-    # there would replay the run without its button clicks. Servers decide it once per process.
-    if config.get_option("global.appTest"):
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def actor() -> str | None:
     name = (st.session_state.get(ACTOR_KEY) or "").strip()
     return name or None

@@ -5,9 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data as view
-from ui.session import ensure_router, page_guard, page_header, t
-
-ensure_router()
+from ui.session import page_guard, page_header, t
 
 page_header("data.title", "data.intro")
 view.show_flash()

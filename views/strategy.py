@@ -6,9 +6,7 @@ import streamlit as st
 
 from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
 from ui import strategy as strat
-from ui.session import db_path, ensure_router, page_guard, page_header, require_snapshot, show_error, t
-
-ensure_router()
+from ui.session import db_path, page_guard, page_header, require_snapshot, show_error, t
 
 page_header("strategy.title", "strategy.intro")
 SNAPSHOT = require_snapshot("strategy.no_snapshot")

@@ -6,9 +6,8 @@ import streamlit as st
 
 from analytics.selection_types import PortfolioData
 from ui import optimiser as opt
-from ui.session import ensure_router, page_guard, page_header, require_snapshot, t
+from ui.session import page_guard, page_header, require_snapshot, t
 
-ensure_router()
 page_header("optimiser.title", "optimiser.intro")
 SNAPSHOT = require_snapshot("optimiser.no_snapshot")
 with page_guard():

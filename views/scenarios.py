@@ -8,9 +8,8 @@ from analytics.selection_types import SOLUTION_STATUSES
 from ui import optimiser as opt
 from ui import scenarios as sc
 from ui.exports import pack_downloads
-from ui.session import ensure_router, page_guard, page_header, require_snapshot, t
+from ui.session import page_guard, page_header, require_snapshot, t
 
-ensure_router()
 page_header("scenarios.title", "scenarios.intro")
 SNAPSHOT = require_snapshot("scenarios.no_snapshot")
 

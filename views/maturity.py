@@ -7,9 +7,7 @@ import streamlit as st
 from analytics.maturity import DEFAULT_THRESHOLD
 from analytics.process_kpis import KPI_COLUMNS
 from ui import maturity as mt
-from ui.session import db_path, ensure_router, page_guard, page_header, require_snapshot, t
-
-ensure_router()
+from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
 page_header("maturity.title", "maturity.intro")
 SNAPSHOT = require_snapshot()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import decision_log as dl
-from ui.session import ensure_router, page_guard, page_header, snapshot_id, t
+from ui.session import page_guard, page_header, snapshot_id, t
 
-ensure_router()
 page_header("log.title", "log.intro")
 
 with page_guard():

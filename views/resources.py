@@ -5,9 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import resources as rs
-from ui.session import db_path, ensure_router, page_guard, page_header, require_snapshot, t
-
-ensure_router()
+from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
 page_header("resources.title", "resources.intro")
 SNAPSHOT = require_snapshot()

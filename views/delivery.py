@@ -7,9 +7,7 @@ import streamlit as st
 from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from ui import delivery as dv
-from ui.session import db_path, ensure_router, page_guard, page_header, require_snapshot, t
-
-ensure_router()
+from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
 page_header("delivery.title", "delivery.intro")
 SNAPSHOT = require_snapshot()
