@@ -165,12 +165,16 @@ def test_a_member_whose_header_lies_is_read_no_further_than_its_bytes(tmp_path):
     assert [(p.file, p.value, p.code) for p in report.errors] == [("liar.zip", "projects.csv", "bad_zip_member")]
 
 
+# VmHWM is the peak of this process's own memory since exec; getrusage's ru_maxrss would also carry the
+# parent's (pytest's) size at fork, which Linux keeps across exec.
 PEAK_SCRIPT = """
-import resource, sys
+import re, sys
+from pathlib import Path
 from store.importer import check_paths
 report = check_paths([sys.argv[1]])
 print(",".join(sorted({p.code for p in report.errors})))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+status = Path("/proc/self/status").read_text()
+print(int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024)
 """
 
 
