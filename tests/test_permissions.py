@@ -253,7 +253,7 @@ def test_default_role_lets_a_stranger_read(team_db, monkeypatch):
 
 
 def _on(at, page: str):
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, (page, at.exception)
     return at

@@ -118,8 +118,8 @@ def _sync_language(con, actor: Actor) -> None:
 
 
 def _only(draw, title: str) -> None:
-    """Draw this one page and end the run: a navigation of just it, hidden, so neither the app's pages
-    nor Streamlit's list of the pages/ folder appear, whatever URL was asked for."""
+    """Draw this one page and end the run: a navigation of just it, hidden, so none of the app's pages
+    appears and any URL asked for (a deep link such as /data) shows this page."""
     st.navigation([st.Page(draw, title=title, url_path="signin", default=True)], position="hidden").run()
     st.stop()
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from store import users
-from store.errors import StoreError
 from ui import admin
 from ui.auth import can, role_name, team_mode
-from ui.session import ensure_router, show_error, t
+from ui.session import page_guard, t
 from ui.text import md
 
-ensure_router()
 st.title(t("auth.admin.title"))
 if not can("users"):
     st.error(t("auth.permission_denied.admin"))
@@ -22,12 +20,9 @@ if not team_mode():
 if users.default_role():
     st.caption(t("auth.admin.default_role", role=role_name(users.default_role())))
 
-try:
+with page_guard():
     TABLE = admin.users_table()
     EMAILS = admin.emails()
-except StoreError as e:
-    show_error(e)
-    st.stop()
 if TABLE.empty:
     st.info(t("auth.admin.empty"))
 else:
@@ -41,11 +36,8 @@ with left.form("admin.add", clear_on_submit=True):
     role_labels = {r: role_name(r) for r in users.ROLES}  # labels made now, in this run's language
     role = st.selectbox(t("auth.admin.add.role"), users.ROLES, format_func=role_labels.__getitem__, key="admin.role")
     if st.form_submit_button(t("auth.admin.add.submit"), type="primary"):
-        try:
+        with page_guard(stop=False):
             saved = admin.save_user(email, role, name)
-        except StoreError as e:
-            show_error(e)
-        else:
             st.toast(t("auth.admin.add.done", email=md(saved.email), role=role_name(saved.role)))
             st.rerun()
 
@@ -54,18 +46,13 @@ if EMAILS:
         st.subheader(t("auth.admin.remove.title"))
         who = st.selectbox(t("auth.admin.remove.user"), EMAILS, key="admin.remove_email")
         if st.form_submit_button(t("auth.admin.remove.submit")):
-            try:
+            with page_guard(stop=False):
                 admin.remove_user(who)
-            except StoreError as e:
-                show_error(e)
-            else:
                 st.toast(t("auth.admin.remove.done", email=md(who)))
                 st.rerun()
 
 st.subheader(t("auth.admin.roles.title"))
 st.table({t("auth.admin.col.role"): [role_name(r) for r in users.ROLES],
           "": [t(f"auth.admin.roles.{r}") for r in users.ROLES]})
-try:
+with page_guard(stop=False):
     st.caption(t("auth.admin.chain", count=admin.verified_entries()))
-except StoreError as e:
-    show_error(e)
