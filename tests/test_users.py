@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
 import cli
 from store import db, decision_log, users
-from store.errors import LastAdminError, LogTampered, NotFound, PermissionDenied
+from store.errors import ConstraintViolation, LastAdminError, LogTampered, NotFound, PermissionDenied
 from store.users import Actor, InvalidRole, InvalidUser
 
 ADMIN = Actor("admin@example.com", "Ada Admin", "admin")
@@ -179,7 +178,7 @@ def test_an_entry_changed_or_removed_with_sql_is_detected(con, sql, broken):
 def test_a_second_entry_after_the_same_one_is_refused_by_the_database(con):
     first, *_ = _three_entries(con)
     head = con.execute("SELECT entry_hash FROM decision_log ORDER BY log_id DESC LIMIT 1").fetchone()[0]
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(ConstraintViolation):  # DuckDB's constraint error, as store.db translates it
         con.execute("INSERT INTO decision_log (action, prev_hash, entry_hash) VALUES ('forged', ?, 'x')",
                     [con.execute("SELECT prev_hash FROM decision_log WHERE log_id = ?", [first]).fetchone()[0]])
     assert decision_log.verify(con) == 3 and head
