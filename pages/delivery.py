@@ -10,6 +10,7 @@ from analytics.health import HealthThresholds
 from store.errors import StoreError
 from ui import delivery as dv
 from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+from ui.text import md
 
 ensure_router()
 
@@ -42,7 +43,7 @@ def thresholds_form() -> HealthThresholds:
 def tiles(view: dv.DeliveryView) -> None:
     p, q = view.portfolio, view.previous
     if q is not None:
-        st.caption(t("delivery.tiles.vs_previous", label=view.previous_label))
+        st.caption(t("delivery.tiles.vs_previous", label=md(view.previous_label)))
     row = st.columns(5)
     row[0].metric(t("delivery.metric.cpi"), dv.fmt_number(p.cpi, 2), dv.delta(p.cpi, q and q.cpi))
     row[1].metric(t("delivery.metric.spi"), dv.fmt_number(p.spi, 2), dv.delta(p.spi, q and q.spi))
@@ -63,7 +64,7 @@ def tiles(view: dv.DeliveryView) -> None:
     if view.change is not None:
         row[3].metric(t("delivery.metric.worsened"), view.change.worsened_count, delta_color="off")
     st.caption(t("delivery.tiles.counts", projects=p.project_count, in_flight=len(in_flight),
-                 reporting=p.reporting_count, unit=view.currency_unit))
+                 reporting=p.reporting_count, unit=md(view.currency_unit)))
 
 
 def overview_tab(view: dv.DeliveryView) -> None:
@@ -93,14 +94,14 @@ def trends_tab(view: dv.DeliveryView) -> None:
         st.info(t("delivery.trend.single"))
     if view.change is None:
         return
-    st.subheader(t("delivery.moves.title", label=view.previous_label))
+    st.subheader(t("delivery.moves.title", label=md(view.previous_label)))
     if view.moves.empty:
         st.success(t("delivery.moves.none"))
     else:
         st.dataframe(dv.moves_table(view.moves), hide_index=True, key="dv.moves")
     st.subheader(t("delivery.scope.title"))
     st.caption(t("delivery.scope.summary", n=view.change.scope_changed_count,
-                 total=dv.fmt_number(view.change.scope_change_total), unit=view.currency_unit))
+                 total=dv.fmt_number(view.change.scope_change_total), unit=md(view.currency_unit)))
     if len(view.scope):
         st.dataframe(dv.scope_table(view.scope), hide_index=True, key="dv.scope")
     st.subheader(t("delivery.slips.title"))

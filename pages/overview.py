@@ -9,6 +9,7 @@ from store.errors import StoreError
 from ui import overview as ov
 from ui.exports import pack_downloads
 from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.text import md
 
 ensure_router()
 st.title(t("overview.title"))
@@ -25,8 +26,8 @@ except (StoreError, AnalyticsError) as e:
     show_error(e)
     st.stop()
 
-UNIT = DATA.currency_unit
-st.caption(t("overview.caption", label=DATA.label, as_of=DATA.as_of.isoformat(), unit=UNIT))
+UNIT = md(DATA.currency_unit)  # typed at import; every use below is Markdown
+st.caption(t("overview.caption", label=md(DATA.label), as_of=DATA.as_of.isoformat(), unit=UNIT))
 
 
 def link(page: str, label_key: str, icon: str) -> None:
@@ -51,7 +52,7 @@ def strategy_tile() -> None:
         return
     coverage = "–" if rec.coverage is None else f"{rec.coverage:.0%}"
     st.metric(t("overview.tile.coverage"), coverage, help=t("overview.tile.coverage_help"))
-    st.caption(t("overview.tile.recommended", name=rec.name, count=rec.selected_count, proposals=rec.proposals_count,
+    st.caption(t("overview.tile.recommended", name=md(rec.name), count=rec.selected_count, proposals=rec.proposals_count,
                  cost=ov.money(rec.new_cost, UNIT)))
     link("pages/scenarios.py", "overview.link.scenarios", ":material/compare:")
 
@@ -119,5 +120,5 @@ with decisions:
 
 if DATA.recommendation is not None:
     st.subheader(t("overview.pack.title"))
-    st.caption(t("overview.pack.caption", name=DATA.recommendation.name))
+    st.caption(t("overview.pack.caption", name=md(DATA.recommendation.name)))
     pack_downloads(DATA.recommendation.scenario_id, ov.recommended_key(SNAPSHOT), key="overview.pack")

@@ -8,6 +8,7 @@ from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import resources as rs
 from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+from ui.text import md
 
 ensure_router()
 
@@ -23,7 +24,7 @@ if SNAPSHOT is None:
 def summary(load, label: str) -> None:
     over = load.over_allocations()
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("resources.metric.peak", view=label), rs.fmt_pct(load.peak_utilisation()))
+    c1.metric(t("resources.metric.peak", view=md(label)), rs.fmt_pct(load.peak_utilisation()))
     c2.metric(t("resources.metric.over_cells"), len(over))
     c3.metric(t("resources.metric.over_fte"), f"{over['over_fte'].sum():,.1f}")
     c4.metric(t("resources.metric.horizon"), f"{load.months[0]} – {load.months[-1]}")
@@ -50,7 +51,7 @@ try:
         st.stop()
     shown = view.with_scenario or view.committed
     if view.with_scenario is not None:
-        st.caption(t("resources.scenario.summary", name=view.scenario_name, added=len(view.added_projects),
+        st.caption(t("resources.scenario.summary", name=md(view.scenario_name), added=len(view.added_projects),
                      dropped=len(view.dropped_projects)))
         if view.hired_fte_months > 0:
             st.caption(t("resources.scenario.hires", fte=f"{view.hired_fte_months:,.1f}"))

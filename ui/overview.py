@@ -35,6 +35,7 @@ from reports.pack import Finding, add_months, assemble_pack, read_pack_inputs
 from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
 from ui.session import db_path, lang, t
+from ui.text import md, plot
 
 HOT_SPOT_MONTHS = 6
 STATUS_ORDER = ("active", "approved", "proposed", "on_hold", "completed", "cancelled")
@@ -246,7 +247,8 @@ def status_label(status: str) -> str:
 
 
 def join_names(names: list[str]) -> str:
-    return ("、" if lang() == "zh" else ", ").join(names)
+    """Names as one line of Markdown, each shown as typed."""
+    return ("、" if lang() == "zh" else ", ").join(md(name) for name in names)
 
 
 def bubble_figure(data: OverviewData) -> go.Figure:
@@ -266,12 +268,12 @@ def bubble_figure(data: OverviewData) -> go.Figure:
             marker={"size": part["expected_benefit"].clip(lower=biggest * 0.02 if biggest else 0) if biggest else 12,
                     "sizemode": "area", "sizeref": size_ref, "sizemin": 4, "color": colour, "opacity": 0.75,
                     "line": {"width": 1, "color": "white"}},
-            customdata=part[["name", "expected_benefit", "project_id"]].to_numpy(),
-            hovertemplate=t("overview.bubble.hover", unit=data.currency_unit) + "<extra></extra>",
+            customdata=list(zip(part["name"].map(plot), part["expected_benefit"], part["project_id"].map(plot), strict=True)),
+            hovertemplate=t("overview.bubble.hover", unit=plot(data.currency_unit)) + "<extra></extra>",
         ))
     fig.update_layout(
         height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.18},
-        xaxis_title=t("overview.bubble.x"), yaxis_title=t("overview.bubble.y", unit=data.currency_unit),
+        xaxis_title=t("overview.bubble.x"), yaxis_title=t("overview.bubble.y", unit=plot(data.currency_unit)),
     )
     return fig
 
@@ -283,15 +285,15 @@ def decision_lines(data: OverviewData) -> list[tuple[str, str | None]]:
     if rec is None:
         lines.append((t("overview.decide.no_recommendation", count=len(data.proposals)), "pages/optimiser.py"))
     else:
-        lines.append((t("overview.decide.approve", name=rec.name, count=rec.selected_count,
-                        cost=money(rec.new_cost, data.currency_unit)), "pages/scenarios.py"))
+        lines.append((t("overview.decide.approve", name=md(rec.name), count=rec.selected_count,
+                        cost=money(rec.new_cost, md(data.currency_unit))), "pages/scenarios.py"))
     if data.critical:
         names = join_names([p.name for p in data.critical[:3]])
         more = len(data.critical) - 3
         lines.append((t("overview.decide.critical", count=len(data.critical), names=names)
                       + (t("overview.decide.more", count=more) if more > 0 else ""), "pages/delivery.py"))
     for spot in data.hot_spots[:2]:
-        lines.append((t("overview.decide.hot_spot", role=spot.role, months=spot.months_over, first=spot.first_month,
+        lines.append((t("overview.decide.hot_spot", role=md(spot.role), months=spot.months_over, first=spot.first_month,
                         peak=f"{spot.peak_utilisation:.0%}" if spot.peak_utilisation is not None else "∞"),
                       "pages/resources.py"))
     if rec is not None and data.waiting_proposals:
