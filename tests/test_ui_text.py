@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ui.text import md, plot
+from ui.text import WORD_JOINER, md, plot
+
+J = WORD_JOINER
 
 
 @pytest.mark.parametrize(
     ("raw", "escaped"),
     [
-        ("![i](http://host/p.png)", r"\!\[i\]\(http\:\/\/host\/p\.png\)"),
-        ("[x](http://evil)", r"\[x\]\(http\:\/\/evil\)"),
+        ("![i](http://host/p.png)", rf"\!\[i\]\(http{J}\:\/\/host\/p\.png\)"),
+        ("[x](http://evil)", rf"\[x\]\(http{J}\:\/\/evil\)"),
         ("**bold** _it_", r"\*\*bold\*\* \_it\_"),
         (":red[alarm] $x$", r"\:red\[alarm\] \$x\$"),
         ("<img src=x onerror=alert(1)>", r"\<img src\=x onerror\=alert\(1\)\>"),
@@ -22,6 +24,21 @@ from ui.text import md, plot
     ],
 )
 def test_md_escapes_every_markdown_character(raw, escaped):
+    assert md(raw) == escaped
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        # GFM finds bare links after escapes are resolved: a word joiner breaks each pattern
+        ("see https://evil.example/x", rf"see https{J}\:\/\/evil\.example\/x"),
+        ("WWW.evil.example", rf"WWW{J}\.evil\.example"),
+        ("mail a.b@evil.example", rf"mail a\.b\@{J}evil\.example"),
+        ("mailto:a@evil.example", rf"mailto\:a\@{J}evil\.example"),
+        ("http 2 www", "http 2 www"),
+    ],
+)
+def test_md_breaks_gfm_bare_autolinks(raw, escaped):
     assert md(raw) == escaped
 
 
