@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from i18n import error_text
+from store.scenarios import DuplicateScenarioName
 from ui.text import WORD_JOINER, md, plot
 
 J = WORD_JOINER
@@ -47,3 +49,11 @@ def test_plot_escapes_html_only():
     assert plot("PRJ-1 [云] (A)") == "PRJ-1 [云] (A)"
     assert plot(None) == ""
     assert plot("a\nb") == "a b"
+
+
+def test_error_text_escapes_text_parameters_only():
+    error = DuplicateScenarioName("name taken", name="![i](http://host/p.png)")
+    assert error_text("en", error) == 'Another scenario of this snapshot is already called "![i](http://host/p.png)".'
+    assert error_text("en", error, escape=md) == (
+        rf'Another scenario of this snapshot is already called "\!\[i\]\(http{J}\:\/\/host\/p\.png\)".'
+    )

@@ -40,7 +40,14 @@ def test_overview_and_scenarios_show_hostile_names_as_text(start_app, tmp_path, 
     page.on("request", lambda request: requested.append(request.url))
     with start_app(hostile.path) as url:
         open_app(page, url)
-        assert selected(page, "Snapshot", within=sidebar(page)).startswith(LABELS[1])  # plain text, as typed
+        bar = sidebar(page)
+        assert selected(page, "Snapshot", within=bar).startswith(LABELS[1])  # selectbox options are plain text
+        bar.get_by_role("combobox", name="Snapshot", exact=True).click()  # the open list, too
+        options = page.get_by_role("option")
+        expect(options.first).to_be_visible()
+        assert [o.inner_text() for o in options.all()][:2] == [f"{LABELS[1]} · 2026-10-31 (#2)", f"{LABELS[0]} · 2026-09-30 (#1)"]
+        _assert_no_hostile_markup(page)
+        page.keyboard.press("Escape")
         _wait_for_chart(page)
         _assert_no_hostile_markup(page)
         shown = _main_text(page)
