@@ -180,8 +180,17 @@ def test_strategy_direct_and_pairwise(hostile_db):
 
 def test_optimiser_renders_without_an_exception(hostile_db):
     # Escaping on this page belongs to its split into several files (a parallel change); here only
-    # that hostile names do not break it.
+    # that hostile names do not break it: the empty form, then a hostile scenario's results loaded
+    # from the Scenarios page. Once escaped, `assert_shown_as_text(at, shows=(SCENARIO, WEIGHT_SET),
+    # figures_show_names=True)` belongs here.
     _open("pages/optimiser.py", hostile_db.snapshot_id)
+    at = _open("pages/scenarios.py", hostile_db.snapshot_id)
+    at.selectbox(key="scen.pick").set_value(hostile_db.scenario_id)
+    _run(at)
+    at.button(key="scen.load").click()
+    _run(at)
+    assert [title.value for title in at.title] == ["Portfolio optimiser"]
+    assert at.get("plotly_chart")  # the loaded result's charts are drawn
 
 
 def test_scenarios(hostile_db):
