@@ -78,7 +78,7 @@ def _open(page: str, snapshot_id: int | None, language: str = "en") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["lang"] = language
     at.session_state["snapshot_id"] = snapshot_id
-    if page != "pages/overview.py":
+    if page != "views/overview.py":
         at.switch_page(page)
     return _run(at)
 
@@ -166,12 +166,12 @@ def assert_shown_as_text(at: AppTest, *, shows: tuple[str, ...], figures_show_na
 
 
 def test_overview(hostile_db):
-    at = _open("pages/overview.py", hostile_db.snapshot_id)
+    at = _open("views/overview.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(LABELS[1], SCENARIO, UNIT), figures_show_names=True)  # UNIT: the sidebar
 
 
 def test_strategy_direct_and_pairwise(hostile_db):
-    at = _open("pages/strategy.py", hostile_db.snapshot_id)
+    at = _open("views/strategy.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(WEIGHT_SET,), figures_show_names=True)
     at.radio(key="strategy.method").set_value("ahp")
     _run(at)
@@ -183,8 +183,8 @@ def test_optimiser_renders_without_an_exception(hostile_db):
     # that hostile names do not break it: the empty form, then a hostile scenario's results loaded
     # from the Scenarios page. Once escaped, `assert_shown_as_text(at, shows=(SCENARIO, WEIGHT_SET),
     # figures_show_names=True)` belongs here.
-    _open("pages/optimiser.py", hostile_db.snapshot_id)
-    at = _open("pages/scenarios.py", hostile_db.snapshot_id)
+    _open("views/optimiser.py", hostile_db.snapshot_id)
+    at = _open("views/scenarios.py", hostile_db.snapshot_id)
     at.selectbox(key="scen.pick").set_value(hostile_db.scenario_id)
     _run(at)
     at.button(key="scen.load").click()
@@ -194,7 +194,7 @@ def test_optimiser_renders_without_an_exception(hostile_db):
 
 
 def test_scenarios(hostile_db):
-    at = _open("pages/scenarios.py", hostile_db.snapshot_id)
+    at = _open("views/scenarios.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(SCENARIO, RATIONALE), figures_show_names=True)
     at.selectbox(key="scen.pick").set_value(hostile_db.scenario_id)
     _run(at)
@@ -205,12 +205,12 @@ def test_scenarios(hostile_db):
 
 
 def test_delivery(hostile_db):
-    at = _open("pages/delivery.py", hostile_db.snapshot_id)
+    at = _open("views/delivery.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(LABELS[0],), figures_show_names=True)
 
 
 def test_resources_with_the_scenario(hostile_db):
-    at = _open("pages/resources.py", hostile_db.snapshot_id)
+    at = _open("views/resources.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(), figures_show_names=True)
     at.selectbox(key="rs.scenario").set_value(hostile_db.scenario_id)
     _run(at)
@@ -218,12 +218,12 @@ def test_resources_with_the_scenario(hostile_db):
 
 
 def test_maturity(hostile_db):
-    at = _open("pages/maturity.py", hostile_db.snapshot_id)
+    at = _open("views/maturity.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(), figures_show_names=True)
 
 
 def test_data_rename_and_delete(hostile_db):
-    at = _open("pages/data.py", hostile_db.snapshot_id)
+    at = _open("views/data.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(), figures_show_names=False)
     at.selectbox(key="data_manage_pick").set_value(hostile_db.snapshot_id)
     _run(at)
@@ -237,17 +237,17 @@ def test_data_rename_and_delete(hostile_db):
 
 
 def test_decision_log(hostile_db):
-    at = _open("pages/decision_log.py", hostile_db.snapshot_id)
+    at = _open("views/decision_log.py", hostile_db.snapshot_id)
     assert_shown_as_text(at, shows=(LABELS[1],), figures_show_names=False)  # the snapshot filter's tooltip
 
 
 def test_chinese_overview_and_scenarios(hostile_db):
-    for page, shows in (("pages/overview.py", (LABELS[1], SCENARIO)), ("pages/scenarios.py", (SCENARIO, RATIONALE))):
+    for page, shows in (("views/overview.py", (LABELS[1], SCENARIO)), ("views/scenarios.py", (SCENARIO, RATIONALE))):
         assert_shown_as_text(_open(page, hostile_db.snapshot_id, "zh"), shows=shows, figures_show_names=True)
 
 
 def test_a_domain_error_shows_its_parameters_as_text(hostile_db):
-    at = _open("pages/scenarios.py", hostile_db.snapshot_id)
+    at = _open("views/scenarios.py", hostile_db.snapshot_id)
     at.selectbox(key="scen.pick").set_value(hostile_db.scenario_id)
     _run(at)
     at.text_input(key=f"scen.new_name.{hostile_db.scenario_id}").set_value(OTHER_SCENARIO)  # taken
@@ -277,7 +277,7 @@ def test_problem_report_csv_neutralises_cell_values_and_file_names(db_file, monk
         files.append((path.name, data, "text/csv"))
     files.append(("=cmd.csv", b"a,b\n1,2\n", "text/csv"))
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    at = _open("pages/data.py", None)
+    at = _open("views/data.py", None)
     at.file_uploader[0].set_value(files)
     _run(at)
     rows = _csv_rows(downloads["lodestar_import_report.csv"])
@@ -291,7 +291,7 @@ def test_problem_report_csv_neutralises_cell_values_and_file_names(db_file, monk
 
 
 def test_decision_log_exports_keep_hostile_names_as_text(hostile_db, downloads):
-    at = _open("pages/decision_log.py", hostile_db.snapshot_id)
+    at = _open("views/decision_log.py", hostile_db.snapshot_id)
     assert at.download_button(key="log.export_csv")
     csv_name = next(name for name in downloads if name.endswith(".csv"))
     xlsx_name = next(name for name in downloads if name.endswith(".xlsx"))
@@ -305,7 +305,7 @@ def test_decision_log_exports_keep_hostile_names_as_text(hostile_db, downloads):
 
 
 def test_pack_csv_keeps_hostile_project_names_as_text(hostile_db, downloads):
-    _open("pages/overview.py", hostile_db.snapshot_id)
+    _open("views/overview.py", hostile_db.snapshot_id)
     pack = next(data for name, data in downloads.items() if name.endswith(".csv"))
     names = [row[1] for row in _csv_rows(pack)[1:]]
     assert not [name for name in names if name[0] in "=@"], names
