@@ -74,6 +74,10 @@ def overview_tab(view: dv.DeliveryView) -> None:
         hidden = int((view.projects["cpi"].isna() | view.projects["spi"].isna()).sum())
         if hidden:
             st.caption(t("delivery.quadrant.hidden", n=hidden))
+        outliers = dv.quadrant_outliers(view.projects)
+        if len(outliers):
+            st.caption(t("delivery.quadrant.outliers", n=len(outliers)))
+            st.dataframe(outliers, hide_index=True, key="dv.quadrant_outliers", column_config=dv.index_columns_config())
     with right:
         st.subheader(t("delivery.history.title"))
         if len(view.history):

@@ -355,13 +355,74 @@ def snapshot_ticks(trend: pd.DataFrame) -> list[str]:
             for label, sid, dup in zip(labels, trend["snapshot_id"], shared, strict=True)]
 
 
-def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
-    """CPI (y) against SPI (x), one dot per project, size = budget, colour = health."""
+# The CPI x SPI chart's axes span a robust range, so a few absurd indices (a CPI of 111 from a tiny
+# planned value) cannot squash every other project into one dot: Tukey's "far out" fences
+# (Q1 - 3 IQR, Q3 + 3 IQR) of the plotted values, widened to at least ROBUST_MIN_HALF_WIDTH either
+# side of the median and always covering ROBUST_ALWAYS (so the 1.0 lines show), never below 0.
+# Projects outside are not drawn; `quadrant_outliers` lists them beside the chart.
+ROBUST_FENCE = 3.0
+ROBUST_MIN_HALF_WIDTH = 0.25
+ROBUST_ALWAYS = (0.8, 1.2)
+ROBUST_PAD = 0.05  # share of the span added on both sides so edge dots are not cut in half
+
+
+@dataclass(frozen=True)
+class AxisRange:
+    low: float   # fence: values below are outliers
+    high: float  # fence: values above are outliers
+
+    def shown(self, values: pd.Series) -> list[float]:
+        """The axis range drawn: the in-fence values and ROBUST_ALWAYS, padded."""
+        inside = values[(values >= self.low) & (values <= self.high)]
+        low = min([ROBUST_ALWAYS[0], *([float(inside.min())] if len(inside) else [])])
+        high = max([ROBUST_ALWAYS[1], *([float(inside.max())] if len(inside) else [])])
+        pad = ROBUST_PAD * (high - low)
+        return [max(0.0, low - pad), high + pad]
+
+
+def robust_range(values: pd.Series) -> AxisRange:
+    """The fences of one index (see the comment above ROBUST_FENCE)."""
+    finite = pd.to_numeric(values, errors="coerce").replace([np.inf, -np.inf], np.nan).dropna()
+    if finite.empty:
+        return AxisRange(*ROBUST_ALWAYS)
+    q1, median, q3 = (float(finite.quantile(q)) for q in (0.25, 0.5, 0.75))
+    spread = ROBUST_FENCE * (q3 - q1)
+    low = min(q1 - spread, median - ROBUST_MIN_HALF_WIDTH, ROBUST_ALWAYS[0])
+    high = max(q3 + spread, median + ROBUST_MIN_HALF_WIDTH, ROBUST_ALWAYS[1])
+    return AxisRange(max(0.0, low), high)
+
+
+def _quadrant_parts(projects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, AxisRange, AxisRange]:
+    """(drawn, outliers, SPI range, CPI range) of the projects with both indices defined."""
     plotted = projects[projects["cpi"].notna() & projects["spi"].notna()]
+    plotted = plotted[np.isfinite(plotted["cpi"].astype(float)) & np.isfinite(plotted["spi"].astype(float))]
+    x_range, y_range = robust_range(plotted["spi"]), robust_range(plotted["cpi"])
+    inside = plotted["spi"].between(x_range.low, x_range.high) & plotted["cpi"].between(y_range.low, y_range.high)
+    return plotted[inside], plotted[~inside], x_range, y_range
+
+
+def quadrant_outliers(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects the CPI x SPI chart leaves out because an index is outside its robust range."""
+    _, outliers, _, _ = _quadrant_parts(projects)
+    distance = np.maximum((outliers["cpi"] - 1.0).abs(), (outliers["spi"] - 1.0).abs())
+    outliers = outliers.iloc[np.argsort(-distance.to_numpy(), kind="stable")]
+    return pd.DataFrame({
+        t("delivery.col.project"): outliers["project_id"].to_numpy(),
+        t("delivery.col.name"): outliers["name"].to_numpy(),
+        t("delivery.col.cpi"): index_column(outliers["cpi"]).to_numpy(),
+        t("delivery.col.spi"): index_column(outliers["spi"]).to_numpy(),
+        t("delivery.col.health"): [health_label(h) for h in outliers["health"]],
+    })
+
+
+def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
+    """CPI (y) against SPI (x), one dot per project, size = budget, colour = health; axes clipped to a
+    robust range (outliers listed by `quadrant_outliers`)."""
+    drawn, _, x_range, y_range = _quadrant_parts(projects)
     fig = go.Figure()
-    biggest = float(plotted["budget"].max()) if len(plotted) else 1.0
+    biggest = float(drawn["budget"].max()) if len(drawn) else 1.0
     for level in HEALTH_LEVELS:
-        part = plotted[plotted["health"] == level]
+        part = drawn[drawn["health"] == level]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
@@ -378,8 +439,8 @@ def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
         fig.add_annotation(xref="x domain", yref="y domain", x=0.98 if x else 0.02, y=0.98 if y else 0.02,
                            xanchor="right" if x else "left", yanchor="top" if y else "bottom", showarrow=False,
                            text=t(f"delivery.quadrant.{key}"), font={"color": "#718096", "size": 11})
-    fig.update_xaxes(title_text=t("delivery.axis.spi"))
-    fig.update_yaxes(title_text=t("delivery.axis.cpi"))
+    fig.update_xaxes(title_text=t("delivery.axis.spi"), range=x_range.shown(drawn["spi"]))
+    fig.update_yaxes(title_text=t("delivery.axis.cpi"), range=y_range.shown(drawn["cpi"]))
     return _layout(fig, 480)
 
 
