@@ -57,7 +57,7 @@ event = st.dataframe(
 rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
 if rows:
     st.subheader(t("log.details.title", log_id=int(RAW["log_id"].iloc[rows[0]])))
-    st.json(dl.details(RAW, rows[0]))
+    st.dataframe(dl.details(RAW, rows[0]), hide_index=True, key="log.details")
 else:
     st.caption(t("log.details.hint"))
 
