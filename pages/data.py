@@ -8,6 +8,7 @@ from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import data as view
 from ui.session import ensure_router, show_error, t
+from ui.uploader import translate_uploader
 
 ensure_router()
 
@@ -23,6 +24,7 @@ uploads = st.file_uploader(
     t("data.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
     help=t("data.upload.help"),
 )
+translate_uploader("data_uploads_", view.UPLOAD_TYPES)
 if not uploads:
     st.info(t("data.upload.empty"))
 else:
