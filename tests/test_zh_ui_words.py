@@ -77,3 +77,22 @@ def test_no_english_word_in_the_ahp_editor(monkeypatch, sample_path, allowed, da
     assert any(s.key and s.key.startswith("strategy.pair.") for s in at.selectbox)
     found = offenders(visible_strings(at), allowed, data)
     assert found == [], "\n".join(f"{w!r} in {kind}: {text}" for w, kind, text in found)
+
+
+def test_no_english_word_after_a_run_is_saved(monkeypatch, sample_path, allowed, data):
+    """The journey's later states: the optimiser's result, the saved scenario, and the log entries."""
+    at = _render(monkeypatch, sample_path, "optimiser.py")
+    at.button(key="opt.submit").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    found = offenders(visible_strings(at), allowed, data)
+    at.text_input(key="opt.save_name").set_value("方案甲")
+    at.button(key="opt.save").click()
+    at.run()
+    for page in ("scenarios.py", "decision_log.py", "overview.py"):
+        at.switch_page(f"pages/{page}")
+        at.session_state["snapshot_id"] = sample_path[1]
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        found += [(w, f"{page}: {kind}", text) for w, kind, text in offenders(visible_strings(at), allowed, data)]
+    assert found == [], "\n".join(f"{w!r} in {kind}: {text}" for w, kind, text in found)

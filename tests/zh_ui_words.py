@@ -3,7 +3,8 @@
 Used by tests/test_zh_ui_words.py. "Visible" means: markdown, captions, headings, alerts, metric
 labels, values and deltas, widget labels, placeholders, help texts and options (as formatted), tab and
 expander labels, dataframe column headers (the column_config label when one is set, else the column
-name, hidden columns left out) and their text cells, and in Plotly figures the titles, axis titles,
+name, hidden columns left out) and their text cells (an empty cell shows the table's placeholder,
+or "None" when it has none), and in Plotly figures the titles, axis titles,
 tick labels, legend names, annotations, category labels, text labels and hover templates.
 
 An English word is a run of ASCII letters; it is allowed when it is in `ALLOWED` (documented below),
@@ -28,7 +29,7 @@ ALLOWED: frozenset[str] = frozenset({
     # decision methods and their statistics: AHP, consistency ratio/index, λmax shown as λ + "max"
     "AHP", "CR", "CI", "max", "LP", "MIP", "Dirichlet", "Saaty", "Harker",
     # units and file formats
-    "FTE", "KPI", "CSV", "Excel", "PowerPoint", "ZIP", "zip", "csv", "xlsx", "pptx", "json", "MB", "UTF",
+    "FTE", "KPI", "CSV", "TSV", "TXT", "Excel", "PowerPoint", "ZIP", "zip", "csv", "xlsx", "pptx", "json", "MB", "UTF",
     "GB", "GBK", "BOM",
     # solver names (product names)
     "HiGHS", "highs", "CBC", "cbc",
@@ -40,7 +41,10 @@ ALLOWED: frozenset[str] = frozenset({
     "YYYY", "MM", "M", "DD",
 })
 
-_ID = re.compile(r"\b[A-Za-z]+(?:[-_][A-Za-z0-9]+)*[-_]?\d[\w-]*\b|\b[\w.-]+\.(?:csv|xlsx|pptx|zip|json)\b")
+_ID = re.compile(
+    r"\b[A-Za-z]+(?:[-_][A-Za-z0-9]+)*[-_]?\d[\w-]*\b|\b[\w.-]+\.(?:csv|xlsx|pptx|zip|json)\b"
+    r"|\b[0-9a-f]{12,}\b"  # a hex fingerprint (params_hash)
+)
 _PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|\d{4}-\d{2}-\d{2}T[\d:.]+")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -107,10 +111,13 @@ def _dataframe_strings(element) -> Iterator[str]:
     frame: pd.DataFrame = element.value
     names = [str(c) for c in frame.columns]
     shown = [c for c in (order or names) if not (config.get(c) or {}).get("hidden")]
+    placeholder = element.proto.placeholder
     for name in shown:
         yield (config.get(name) or {}).get("label") or name
         if name in frame.columns:
             yield from (v for v in frame[name].tolist() if isinstance(v, str))
+            if frame[name].isna().any():  # an empty cell reads "None" unless a placeholder is given
+                yield placeholder or "None"
     if not (config.get("_index") or {}).get("hidden"):
         yield from (str(v) for v in frame.index if isinstance(v, str))
 
@@ -150,6 +157,10 @@ def visible_strings(at) -> Iterator[tuple[str, str]]:
                 yield from ((kind, s) for s in _dataframe_strings(child))
             elif kind == "plotly_chart":
                 yield from ((kind, s) for s in _figure_strings(json.loads(child.proto.spec)))
+            elif kind == "html":  # our <style> rules: only the texts they draw (`content: "..."`) are seen
+                body = child.proto.body
+                drawn = re.findall(r'content:\s*"((?:[^"\\]|\\.)*)"', body)
+                yield from ((kind, s) for s in [*drawn, re.sub(r"<style>.*?</style>", " ", body, flags=re.S)])
             elif proto is not None:
                 data = MessageToDict(proto)
                 for key in _PROTO_KEYS:
