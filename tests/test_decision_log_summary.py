@@ -83,7 +83,7 @@ EXPECTED = {  # oldest first
         ("weights_activate", "权重方案 #1“AHP 董事会”已启用"),
         ("optimize", "最优：战略价值 220，间隙 0.00%，求解器 highs，权重方案“AHP 董事会”（#1）"),
         ("optimize", "无可行解：2 条约束无法同时满足，求解器 highs"),
-        ("price_of_forcing", "P4 代价 12.5；P5 无法纳入"),
+        ("price_of_forcing", "P4 代价 12.5；P5 无法强制纳入"),
         ("marginal_values", "重新求解：开发 4.2，其余为 0；线性松弛对偶：开发 1,234.57，预算 0.15"),
         ("frontier", "3 个预算点，价值 80 至 296"),
         ("scenario_save", "情景 #1“方案A”已保存：入选 3 个项目，目标值 220，成本 800"),
@@ -191,7 +191,7 @@ def test_import_details_name_the_tables_in_chinese(every_action):
 def test_solve_details_spread_the_parameters_and_translate_codes(every_action):
     solve = every_action[every_action["action"] == "optimize"].iloc[0]
     items = dict(details_items("zh", solve["details"]))
-    assert items["状态"] == "最优" and items["优化目标"] == "战略价值" and items["允许招聘"] == "是"
+    assert items["状态"] == "最优" and items["优化目标"] == "战略价值" and items["允许外包"] == "是"
     assert "params" not in items and "params_hash" not in items
 
 
