@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import decision_log as dl
+from ui.labels import DATE_INPUT_FORMAT
 from ui.session import ensure_router, show_error, snapshot_id, t
 
 ensure_router()
@@ -31,8 +32,8 @@ chosen_snapshot = c2.selectbox(
     help=t("log.filter.snapshot_help", current=SNAPSHOTS.get(current, "-")) if current else None,
 )
 c1, c2, c3 = st.columns([1, 1, 2])
-since = c1.date_input(t("log.filter.since"), value=None, key="log.since")
-until = c2.date_input(t("log.filter.until"), value=None, key="log.until")
+since = c1.date_input(t("log.filter.since"), value=None, key="log.since", format=DATE_INPUT_FORMAT)
+until = c2.date_input(t("log.filter.until"), value=None, key="log.until", format=DATE_INPUT_FORMAT)
 text = c3.text_input(t("log.filter.text"), key="log.text", placeholder=t("log.filter.text_hint"))
 if since and until and since > until:
     st.warning(t("log.bad_range"))

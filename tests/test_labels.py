@@ -70,3 +70,14 @@ def test_sidebar_shows_a_long_snapshot_name_in_full(tmp_path, monkeypatch, label
     captions = [c.value.replace("\\", "") for c in at.sidebar.caption]
     assert (full in captions) is shown
     db.close_shared(path)
+
+
+def test_decision_log_dates_are_iso(tmp_path, monkeypatch):
+    monkeypatch.setenv("LODESTAR_DB", str(tmp_path / "empty.duckdb"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "zh"
+    at.switch_page("pages/decision_log.py")
+    at.run()
+    assert not at.exception
+    assert [at.date_input(key=k).proto.format for k in ("log.since", "log.until")] == ["YYYY-MM-DD"] * 2
+    db.close_shared(tmp_path / "empty.duckdb")

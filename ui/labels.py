@@ -30,3 +30,6 @@ def shorten(value: object, width: int) -> str:
             break
         kept.append(char)
     return "".join(kept).rstrip() + ELLIPSIS
+
+# Streamlit's date inputs show "YYYY/MM/DD" by default; every date in the app and its exports is ISO.
+DATE_INPUT_FORMAT = "YYYY-MM-DD"
