@@ -74,19 +74,20 @@ def overview_tab(view: dv.DeliveryView) -> None:
         hidden = int((view.projects["cpi"].isna() | view.projects["spi"].isna()).sum())
         if hidden:
             st.caption(t("delivery.quadrant.hidden", n=hidden))
-        outliers = dv.quadrant_outliers(view.projects)
-        if len(outliers):
-            st.caption(t("delivery.quadrant.outliers", n=len(outliers)))
-            st.dataframe(outliers, hide_index=True, key="dv.quadrant_outliers", column_config=dv.index_columns_config())
     with right:
         st.subheader(t("delivery.history.title"))
         if len(view.history):
             st.plotly_chart(dv.s_curve_figure(view.history, "month"), width="stretch", key="dv.portfolio_curve")
+    outliers = dv.quadrant_outliers(view.projects)
+    if len(outliers):  # beside the chart in reading order; a full-width table keeps every column whole
+        st.caption(t("delivery.quadrant.outliers", n=len(outliers)))
+        st.dataframe(outliers, hide_index=True, key="dv.quadrant_outliers", column_config=dv.index_columns_config())
     st.subheader(t("delivery.exceptions.title"))
     if view.exceptions.empty:
         st.success(t("delivery.exceptions.none"))
     else:
-        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, key="dv.exceptions", column_config=dv.index_columns_config())
+        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, key="dv.exceptions",
+                     column_config=dv.reasons_table_config(), row_height=dv.REASONS_ROW_HEIGHT, placeholder="—")
 
 
 def trends_tab(view: dv.DeliveryView) -> None:
@@ -101,7 +102,8 @@ def trends_tab(view: dv.DeliveryView) -> None:
     if view.moves.empty:
         st.success(t("delivery.moves.none"))
     else:
-        st.dataframe(dv.moves_table(view.moves), hide_index=True, key="dv.moves")
+        st.dataframe(dv.moves_table(view.moves), hide_index=True, key="dv.moves", column_config=dv.reasons_table_config(),
+                     row_height=dv.REASONS_ROW_HEIGHT, placeholder="—")
     st.subheader(t("delivery.scope.title"))
     st.caption(t("delivery.scope.summary", n=view.change.scope_changed_count,
                  total=dv.fmt_number(view.change.scope_change_total), unit=view.currency_unit))

@@ -28,16 +28,26 @@ def _portfolio() -> pd.DataFrame:
 
 
 def test_robust_range_by_hand():
-    # Q1 1.0, median 1.0, Q3 1.1, IQR 0.1: fences min(0.7, 0.75, 0.8) = 0.7 and max(1.4, 1.25, 1.2) = 1.4.
+    # Q1 1.0, Q3 1.1, IQR 0.1: high fence max(1.1 + 0.3, 2.0) = 2.0; low values are never left out.
     axis = dv.robust_range(pd.Series([0.9, 1.0, 1.0, 1.1, 5.0]))
-    assert (axis.low, axis.high) == pytest.approx((0.7, 1.4))
+    assert (axis.low, axis.high) == pytest.approx((0.0, 2.0))
     # Drawn: 0.8-1.2 always covered, the in-fence values 0.9-1.1 inside it, 5 % padding: 0.78-1.22.
     assert axis.shown(pd.Series([0.9, 1.0, 1.0, 1.1, 5.0])) == pytest.approx([0.78, 1.22])
 
 
-def test_identical_indices_keep_a_minimum_width():
-    axis = dv.robust_range(pd.Series([1.0] * 50 + [1.2]))
-    assert (axis.low, axis.high) == pytest.approx((0.75, 1.25))  # median +/- 0.25: 1.2 is not an outlier
+def test_a_wide_spread_moves_the_fence_up():
+    # Q1 1.0, Q3 2.0 (of 0.5, 1, 1.5, 2, 2.5... ): fence 2.0 + 3 x 1.0 = 5.0, so 4.5 stays and 9 goes.
+    values = pd.Series([0.5, 1.0, 1.0, 1.5, 2.0, 2.0, 4.5, 9.0])
+    axis = dv.robust_range(values)
+    assert axis.high == pytest.approx(float(values.quantile(0.75)) + 3 * float(values.quantile(0.75) - values.quantile(0.25)))
+    assert 4.5 <= axis.high < 9.0
+
+
+def test_a_project_in_deep_trouble_stays_on_the_chart():
+    projects = _portfolio()
+    projects.loc[0, ["cpi", "spi"]] = [0.29, 0.2]
+    assert "PRJ-0000" not in set(dv.quadrant_outliers(projects).iloc[:, 0])
+    assert dv.quadrant_figure(projects).layout.yaxis.range[0] < 0.29
 
 
 def test_outliers_are_listed_and_the_axes_fit_the_rest():

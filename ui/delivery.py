@@ -219,6 +219,20 @@ def index_columns_config() -> dict:
     return {t("delivery.col.cpi"): number, t("delivery.col.spi"): number}
 
 
+# st.dataframe wraps a cell's text when the row is tall enough: the reasons column gets a fixed width
+# that fits beside the other columns in the main area at 1280 px, and rows room for three lines.
+REASONS_ROW_HEIGHT = 76  # px
+REASONS_WIDTH = 330      # px
+NAME_WIDTH = 190         # px
+
+
+def reasons_table_config() -> dict:
+    """Column config of a table with a reasons column: CPI/SPI with 2 decimals, the reasons and the
+    project name at the widths above (with REASONS_ROW_HEIGHT they wrap instead of being cut off)."""
+    return {**index_columns_config(), t("delivery.col.reasons"): st.column_config.TextColumn(width=REASONS_WIDTH),
+            t("delivery.col.name"): st.column_config.TextColumn(width=NAME_WIDTH)}
+
+
 def exceptions_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -356,19 +370,20 @@ def snapshot_ticks(trend: pd.DataFrame) -> list[str]:
 
 
 # The CPI x SPI chart's axes span a robust range, so a few absurd indices (a CPI of 111 from a tiny
-# planned value) cannot squash every other project into one dot: Tukey's "far out" fences
-# (Q1 - 3 IQR, Q3 + 3 IQR) of the plotted values, widened to at least ROBUST_MIN_HALF_WIDTH either
-# side of the median and always covering ROBUST_ALWAYS (so the 1.0 lines show), never below 0.
-# Projects outside are not drawn; `quadrant_outliers` lists them beside the chart.
+# planned value) cannot squash every other project into one dot. A low index is a project in
+# trouble and is always drawn (indices are never below 0, so low values cannot squash the chart);
+# a high one is left out only when it is above both ROBUST_PLAUSIBLE_HIGH and Tukey's "far out"
+# fence Q3 + 3 IQR of the plotted values. The axes then fit the drawn points and always cover
+# ROBUST_ALWAYS (so the 1.0 lines show). `quadrant_outliers` lists the projects left out.
 ROBUST_FENCE = 3.0
-ROBUST_MIN_HALF_WIDTH = 0.25
+ROBUST_PLAUSIBLE_HIGH = 2.0  # twice the value for the money, or twice the planned progress
 ROBUST_ALWAYS = (0.8, 1.2)
 ROBUST_PAD = 0.05  # share of the span added on both sides so edge dots are not cut in half
 
 
 @dataclass(frozen=True)
 class AxisRange:
-    low: float   # fence: values below are outliers
+    low: float   # fence: values below are outliers (0: none)
     high: float  # fence: values above are outliers
 
     def shown(self, values: pd.Series) -> list[float]:
@@ -384,12 +399,9 @@ def robust_range(values: pd.Series) -> AxisRange:
     """The fences of one index (see the comment above ROBUST_FENCE)."""
     finite = pd.to_numeric(values, errors="coerce").replace([np.inf, -np.inf], np.nan).dropna()
     if finite.empty:
-        return AxisRange(*ROBUST_ALWAYS)
-    q1, median, q3 = (float(finite.quantile(q)) for q in (0.25, 0.5, 0.75))
-    spread = ROBUST_FENCE * (q3 - q1)
-    low = min(q1 - spread, median - ROBUST_MIN_HALF_WIDTH, ROBUST_ALWAYS[0])
-    high = max(q3 + spread, median + ROBUST_MIN_HALF_WIDTH, ROBUST_ALWAYS[1])
-    return AxisRange(max(0.0, low), high)
+        return AxisRange(0.0, ROBUST_PLAUSIBLE_HIGH)
+    q1, q3 = float(finite.quantile(0.25)), float(finite.quantile(0.75))
+    return AxisRange(0.0, max(q3 + ROBUST_FENCE * (q3 - q1), ROBUST_PLAUSIBLE_HIGH))
 
 
 def _quadrant_parts(projects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, AxisRange, AxisRange]:
