@@ -66,3 +66,10 @@ def test_radar_labels_are_shortened_with_the_full_name_on_hover():
     assert list(axis.ticktext) == ["项目组合治…", "风险", "资源"] and list(axis.tickvals) == list(areas["area"])
     assert fig.data[0].hovertemplate.startswith("%{theta}")  # theta is the full name
     assert fig.layout.margin.l == 80 and fig.layout.margin.r == 80
+
+
+def test_scenario_labels_at_the_chart_edges_lean_inwards():
+    from ui.scenarios import _label_positions
+
+    assert _label_positions(pd.Series([5139.4, 5558.9, 5300.0])) == ["top right", "top left", "top center"]
+    assert _label_positions(pd.Series([100.0])) == ["top center"]
