@@ -8,7 +8,7 @@ from analytics.errors import AnalyticsError
 from store.errors import StoreError
 from ui import data as view
 from ui.session import ensure_router, show_error, t
-from ui.uploader import translate_uploader
+from ui.widget_texts import translate_uploader
 
 ensure_router()
 

@@ -9,6 +9,7 @@ from store.errors import StoreError
 from ui import decision_log as dl
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.widget_texts import translate_date_hint
 
 ensure_router()
 st.title(t("log.title"))
@@ -34,6 +35,7 @@ chosen_snapshot = c2.selectbox(
 c1, c2, c3 = st.columns([1, 1, 2])
 since = c1.date_input(t("log.filter.since"), value=None, key="log.since", format=DATE_INPUT_FORMAT)
 until = c2.date_input(t("log.filter.until"), value=None, key="log.until", format=DATE_INPUT_FORMAT)
+translate_date_hint("log.")
 text = c3.text_input(t("log.filter.text"), key="log.text", placeholder=t("log.filter.text_hint"))
 if since and until and since > until:
     st.warning(t("log.bad_range"))
@@ -53,7 +55,12 @@ TABLE = dl.table(RAW, SNAPSHOTS)
 st.caption(t("log.count", count=len(RAW)) + (" " + t("log.capped", limit=dl.MAX_ROWS) if len(RAW) >= dl.MAX_ROWS else ""))
 event = st.dataframe(
     TABLE, hide_index=True, key="log.table", on_select="rerun", selection_mode="single-row",
-    column_config={t("log.col.when"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+    # Snapshot and summary wrap over two lines instead of running off the table's edge; the details
+    # (long) are read whole in the panel below when a row is selected.
+    column_config={t("log.col.when"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+                   t("log.col.snapshot"): st.column_config.TextColumn(width=dl.SNAPSHOT_WIDTH),
+                   t("log.col.summary"): st.column_config.TextColumn(width=dl.SUMMARY_WIDTH)},
+    row_height=dl.ROW_HEIGHT, placeholder="—",
 )
 rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
 if rows:

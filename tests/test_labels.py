@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from store import db
 from store.snapshots import create_snapshot
 from ui.labels import display_width, shorten
-from ui.uploader import uploader_css
+from ui.widget_texts import uploader_css
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,3 +81,12 @@ def test_decision_log_dates_are_iso(tmp_path, monkeypatch):
     assert not at.exception
     assert [at.date_input(key=k).proto.format for k in ("log.since", "log.until")] == ["YYYY-MM-DD"] * 2
     db.close_shared(tmp_path / "empty.duckdb")
+
+
+def test_date_hint_css_replaces_each_part_for_the_sanitised_key():
+    from ui.widget_texts import date_hint_css
+
+    css = date_hint_css("log.", "年", "月", "日")
+    assert '[class*="st-key-log-"] [data-testid="stDateInputField"] span[data-placeholder="true"]' in css
+    assert [p for p in ("year", "month", "day") if f'[data-type="{p}"]::after' in css] == ["year", "month", "day"]
+    assert 'content: "年"' in css and 'content: "日"' in css

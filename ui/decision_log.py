@@ -27,6 +27,7 @@ KNOWN_ACTIONS: tuple[str, ...] = (
     "import", "snapshot_rename", "snapshot_delete", "weights_save", "weights_activate", "weights_delete",
     "optimize", "price_of_forcing", "marginal_values", "frontier", "scenario_save", "scenario_rename", "scenario_delete", "recommend",
 )
+SNAPSHOT_WIDTH, SUMMARY_WIDTH, ROW_HEIGHT = 170, 330, 66  # px: two wrapped lines at 1280 px
 MAX_ROWS = 5_000  # newest first; older entries stay in the database and appear when filtered
 
 

@@ -1,5 +1,6 @@
-"""In Chromium, the Data page's uploader speaks the reader's language: Streamlit's own English
-texts are hidden by our scoped CSS rule and ours are drawn in their place (ui/uploader.py)."""
+"""In Chromium, Streamlit's built-in widget texts speak the reader's language (the Data page's uploader,
+the Decision log's empty date inputs): Streamlit's own English
+texts are hidden by our scoped CSS rule and ours are drawn in their place (ui/widget_texts.py)."""
 
 from __future__ import annotations
 
@@ -28,5 +29,18 @@ def test_uploader_texts_in_the_readers_language(browser, empty_app_url, locale, 
         assert label.evaluate(AFTER) == f'"{button}"' and label.evaluate(SIZE) == "0px"
         assert instructions.evaluate(AFTER) == f'"{hint}"' and instructions.evaluate(SIZE) == "0px"
         assert zone.get_by_test_id("stBaseButton-secondary").bounding_box()["width"] > 60  # our text gives the button its size
+    finally:
+        context.close()
+
+
+def test_empty_date_inputs_hint_in_chinese(browser, empty_app_url):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        open_app(page, empty_app_url, "decision_log")
+        field = page.get_by_test_id("stDateInputField").first
+        parts = [field.locator(f"span[data-type='{part}']") for part in ("year", "month", "day")]
+        assert [p.evaluate(AFTER) for p in parts] == ['"年"', '"月"', '"日"']
+        assert {p.evaluate(SIZE) for p in parts} == {"0px"}  # "yyyy", "mm", "dd" hidden
     finally:
         context.close()
