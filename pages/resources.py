@@ -64,7 +64,7 @@ try:
     if shown.over_allocations().empty:
         st.success(t("resources.over.none"))
     else:
-        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True)
+        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True, placeholder="—")
     st.subheader(t("resources.lines.title"))
     st.plotly_chart(rs.capacity_lines_figure(view.committed, view.with_scenario), width="stretch", key="rs.lines")
 except (StoreError, AnalyticsError) as e:

@@ -124,7 +124,7 @@ def weight_sets_section() -> None:
         st.caption(t("strategy.sets.none"))
         return
     st.dataframe(
-        strat.sets_table(DATA), hide_index=True, key="strategy.sets_table",
+        strat.sets_table(DATA), hide_index=True, placeholder="—", key="strategy.sets_table",
         column_order=["is_active", "name", "method", "weights", "consistency_ratio", "created_by", "created_at"],
         column_config={
             "is_active": st.column_config.CheckboxColumn(t("strategy.col.active")),
@@ -262,7 +262,7 @@ with prob_col:
     st.plotly_chart(strat.probability_figure(STABILITY, PROJECT_NAMES, max(2 * k, 15)), width="stretch",
                     key="strategy.probability")
 st.dataframe(
-    strat.range_rows(RANGES, NAMES, k), hide_index=True, key="strategy.ranges",
+    strat.range_rows(RANGES, NAMES, k), hide_index=True, placeholder="—", key="strategy.ranges",
     column_config={
         "objective": t("strategy.col.objective"),
         "weight": st.column_config.NumberColumn(t("strategy.col.weight_now"), format="%.1f%%"),
