@@ -27,6 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics import metrics
 from analytics.errors import AnalyticsError, InvalidInput
 from analytics.frontier import plateau
 from analytics.scenario_compare import capacity_utilisation
@@ -50,10 +51,7 @@ from ui.session import actor, cursor, db_path, lang, t
 RUN_KEY = "optimiser.run"
 PARAMS_KEY = "optimiser.params"
 NONCE_KEY = "optimiser.form_nonce"
-OBJECTIVES = ("strategic_value", "benefit", "net_benefit")
-SOLVERS = ("highs", "cbc")
-COMMITTED_STATUSES = ("active", "approved")
-IGNORED_STATUSES = ("completed", "cancelled")
+from analytics.vocabulary import CLOSED_STATUSES as IGNORED_STATUSES, COMMITTED_STATUSES, OBJECTIVES, SOLVERS  # noqa: E402,F401,I001
 
 
 @dataclass(frozen=True)
@@ -151,10 +149,7 @@ def run_weights_label(run: OptimiserRun) -> str:
     return t("optimiser.weights.used", label=label)
 
 
-def add_months(month: str, n: int) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    index = year * 12 + mon - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+from analytics.months import add_months  # noqa: E402,I001  (one home for month arithmetic)
 
 
 def month_options(as_of: str) -> list[str]:
@@ -497,10 +492,7 @@ class Kpis:
 
 def kpis(run: OptimiserRun) -> Kpis:
     result = run.result
-    uplift = uplift_pct = None
-    if result.objective is not None and run.greedy_objective is not None:
-        uplift = result.objective - run.greedy_objective
-        uplift_pct = uplift / abs(run.greedy_objective) if abs(run.greedy_objective) > 1e-12 else None
+    gain = metrics.uplift(result.objective, run.greedy_objective)   # the one uplift (analytics.metrics)
     return Kpis(
         value=result.objective,
         cost=result.total_cost,
@@ -510,8 +502,8 @@ def kpis(run: OptimiserRun) -> Kpis:
         n_new=sum(not p.committed for p in result.selected),
         n_committed=sum(p.committed for p in result.selected),
         greedy_objective=run.greedy_objective,
-        uplift=uplift,
-        uplift_pct=uplift_pct,
+        uplift=gain.difference,
+        uplift_pct=gain.ratio,
     )
 
 
@@ -728,8 +720,8 @@ def heatmap_figure(result: SelectionResult) -> go.Figure:
     use = capacity_utilisation(result)
     if use.empty:
         return go.Figure()
-    no_capacity = (use["capacity_fte"] <= 0) & (use["load_fte"] > 0)
-    percent = 100.0 * use["utilisation"]
+    no_capacity = use["utilisation"] == math.inf
+    percent = 100.0 * use["utilisation"].where(~no_capacity)
     zmax = max(120.0, float(percent.max()) if percent.notna().any() else 0.0)
     use = use.assign(
         percent=percent.where(~no_capacity, zmax),
