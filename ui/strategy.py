@@ -22,7 +22,7 @@ from analytics import ahp as ahp_module
 from analytics.errors import AnalyticsError, InvalidInput
 from analytics.scoring import risk_multipliers, score_matrix, score_portfolio
 from analytics.sensitivity import StabilityResult, WeightRange, top_k_probability, weight_ranges
-from analytics.vocabulary import STATUSES
+from analytics.vocabulary import CR_THRESHOLD, STATUSES
 from store import db, snapshots, weights
 from store.errors import StoreError
 from ui.session import actor, cursor, db_path, t
@@ -165,7 +165,7 @@ def judgement_label(option: str, left: str, right: str) -> str:
 
 def cr_needs_confirmation(result: ahp_module.AhpResult | None) -> bool:
     """An AHP set whose CR is above Saaty's threshold is saved only after an explicit confirmation."""
-    return result is not None and result.consistency_ratio > ahp_module.CR_THRESHOLD
+    return result is not None and result.consistency_ratio > CR_THRESHOLD
 
 
 def draft_matrix(data: StrategyData) -> tuple[tuple[float | None, ...], ...]:
@@ -425,7 +425,7 @@ def on_save(data: StrategyData, method_code: str, weight_map: Mapping[str, float
     if cr_needs_confirmation(result) and not st.session_state.get(CONFIRM_CR_KEY):
         st.session_state[FLASH_KEY] = InvalidInput(
             "CR above the threshold not confirmed", key="strategy.error.cr_not_confirmed",
-            cr=f"{result.consistency_ratio:.3f}", threshold=f"{ahp_module.CR_THRESHOLD:.2f}")
+            cr=f"{result.consistency_ratio:.3f}", threshold=f"{CR_THRESHOLD:.2f}")
         return
     try:
         set_id = save_weight_set(data, name=name, method=method_code, weight_map=weight_map, result=result,
