@@ -282,6 +282,11 @@ def test_inconsistent_set_needs_confirmation_and_logs_its_cr(strategy_db):
     assert list(listing["name"]) == ["Inconsistent"]
     saved = entries(con, actions=["weights_save"])
     assert json.loads(saved["details"].iloc[0])["consistency_ratio"] == pytest.approx(cr, abs=5e-4)
+    from ui.log_summary import summary_text
+
+    row = saved.iloc[0]
+    assert summary_text("zh", "weights_save", row["summary"], row["details"]).endswith(
+        f"一致性比率 {json.loads(row['details'])['consistency_ratio']:.3f}，超过 0.10，经确认后保存")
 
 
 def test_consistent_set_saves_without_confirmation(strategy_db):

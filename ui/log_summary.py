@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from analytics.vocabulary import CR_THRESHOLD
 from i18n import has_key, translate
 
 Details = Mapping[str, Any]
@@ -58,7 +59,10 @@ def _weights_save(lang: str, summary: str, d: Details) -> str:
               "method": _label(lang, "log.method", d["method"]), "objectives": _count(lang, "objectives", len(d["weights"]))}
     if d.get("consistency_ratio") is None:
         return translate(lang, "log.summary.weights_save", **params)
-    return translate(lang, "log.summary.weights_save_cr", consistency_ratio=f"{float(d['consistency_ratio']):.3f}", **params)
+    cr = float(d["consistency_ratio"])
+    # Above the threshold the page saves only after an explicit confirmation: the log says so.
+    key = "log.summary.weights_save_cr_high" if cr > CR_THRESHOLD else "log.summary.weights_save_cr"
+    return translate(lang, key, consistency_ratio=f"{cr:.3f}", threshold=f"{CR_THRESHOLD:.2f}", **params)
 
 
 def _weights_activate(lang: str, summary: str, d: Details) -> str:
