@@ -96,3 +96,17 @@ def test_no_english_word_after_a_run_is_saved(monkeypatch, sample_path, allowed,
         assert not at.exception, [e.value for e in at.exception]
         found += [(w, f"{page}: {kind}", text) for w, kind, text in offenders(visible_strings(at), allowed, data)]
     assert found == [], "\n".join(f"{w!r} in {kind}: {text}" for w, kind, text in found)
+
+
+def test_no_english_word_in_the_import_check(monkeypatch, sample_path, allowed, data):
+    """The Data page after two files are uploaded: what was recognised, problems, the import form."""
+    at = _render(monkeypatch, sample_path, "data.py")
+    folder = ROOT / "data" / "sample" / "06_2026-10"
+    files = [(name, (folder / name).read_bytes(), "text/csv") for name in ("projects.csv", "status_reports.csv")]
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value(files)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(d.proto.format == "YYYY-MM-DD" for d in at.date_input)  # the as-of date, ISO
+    found = offenders(visible_strings(at), allowed, data)
+    assert found == [], "\n".join(f"{w!r} in {kind}: {text}" for w, kind, text in found)
