@@ -37,7 +37,7 @@ def _render(monkeypatch, sample_path, page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "zh"
     at.session_state["snapshot_id"] = snapshot_id
-    at.switch_page(f"pages/{page}")
+    at.switch_page(f"views/{page}")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

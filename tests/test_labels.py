@@ -47,7 +47,7 @@ def test_data_page_translates_the_uploader(tmp_path, monkeypatch, lang, button, 
     monkeypatch.setenv("LODESTAR_DB", str(tmp_path / "empty.duckdb"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception
     styles = [h.proto.body for h in at.get("html")]
@@ -76,7 +76,7 @@ def test_decision_log_dates_are_iso(tmp_path, monkeypatch):
     monkeypatch.setenv("LODESTAR_DB", str(tmp_path / "empty.duckdb"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = "zh"
-    at.switch_page("pages/decision_log.py")
+    at.switch_page("views/decision_log.py")
     at.run()
     assert not at.exception
     assert [at.date_input(key=k).proto.format for k in ("log.since", "log.until")] == ["YYYY-MM-DD"] * 2

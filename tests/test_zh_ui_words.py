@@ -15,7 +15,7 @@ from store.snapshots import latest_snapshot_id
 from tests.zh_ui_words import ALLOWED, data_texts, english_words, file_words, offenders, visible_strings
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.name for p in (ROOT / "views").glob("*.py"))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def _render(monkeypatch, sample_path, page: str, **state) -> AppTest:
     at.session_state["snapshot_id"] = snapshot_id
     for key, value in state.items():
         at.session_state[key] = value
-    at.switch_page(f"pages/{page}")
+    at.switch_page(f"views/{page}")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -90,7 +90,7 @@ def test_no_english_word_after_a_run_is_saved(monkeypatch, sample_path, allowed,
     at.button(key="opt.save").click()
     at.run()
     for page in ("scenarios.py", "decision_log.py", "overview.py"):
-        at.switch_page(f"pages/{page}")
+        at.switch_page(f"views/{page}")
         at.session_state["snapshot_id"] = sample_path[1]
         at.run()
         assert not at.exception, [e.value for e in at.exception]

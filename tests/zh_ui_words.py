@@ -39,6 +39,8 @@ ALLOWED: frozenset[str] = frozenset({
     "k", "L", "S", "U", "p",
     # date-format notation (YYYY-MM, YYYY/M)
     "YYYY", "MM", "M", "DD",
+    # names: the product, and "English" in the language picker (a language is named in itself)
+    "Lodestar", "English",
 })
 
 _ID = re.compile(
@@ -47,6 +49,7 @@ _ID = re.compile(
 )
 _PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|\d{4}-\d{2}-\d{2}T[\d:.]+")
 _WORD = re.compile(r"[A-Za-z]+")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def data_texts(con) -> tuple[str, ...]:
@@ -83,6 +86,7 @@ def file_words() -> frozenset[str]:
 
 def english_words(text: str, allowed: frozenset[str], data: tuple[str, ...] = ()) -> list[str]:
     """The ASCII words of `text` outside the data strings that are neither allowed, ids nor file names."""
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)  # user text shown through ui.text.md() is backslash-escaped
     cleaned = _ID.sub(" ", _PLACEHOLDER.sub(" ", text))
     words = [w for w in _WORD.findall(cleaned) if w not in allowed]
     if not words or not data:

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
 from analytics.selection_types import PortfolioData
-from store.errors import StoreError
 from ui import optimiser as opt
-from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.session import page_guard, page_header, require_snapshot, t
 
-ensure_router()
-st.title(t("optimiser.title"))
-st.caption(t("optimiser.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("optimiser.no_snapshot"))
-    st.stop()
-try:
+page_header("optimiser.title", "optimiser.intro")
+SNAPSHOT = require_snapshot("optimiser.no_snapshot")
+with page_guard():
     # the snapshot's saved weight sets, default first; none at all: no picker, the file's weights
     WEIGHT_CHOICES = opt.weight_choices(SNAPSHOT)
     DATA = opt.portfolio(SNAPSHOT, WEIGHT_CHOICES[0].weight_set_id if WEIGHT_CHOICES else None)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 
 PARAMS, WEIGHTS_NOTICE = opt.current_params(SNAPSHOT, DATA, WEIGHT_CHOICES)
 NOTICE = st.empty()  # a run from the form clears it: the new run's weights are the ones on offer
@@ -133,7 +122,7 @@ def parameters_form() -> None:
         submitted = st.form_submit_button(t("optimiser.form.run"), type="primary", key="opt.submit")
     if not submitted:
         return
-    try:
+    with page_guard(stop=False):
         params = opt.build_params(
             horizon_start=horizon_start, horizon_months=horizon_months, objective=objective, budget=budget,
             annual_caps=caps, fiscal_year_start_month=fiscal_start, discount_pct=discount, force_in=force_in,
@@ -144,8 +133,6 @@ def parameters_form() -> None:
         data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
         st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
         NOTICE.empty()
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
 
 
 def weight_set_picker(column) -> int | None:
@@ -266,13 +253,10 @@ def save_form(run: opt.OptimiserRun) -> None:
         name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
         if not st.form_submit_button(t("optimiser.save.button"), key="opt.save"):
             return
-    try:
+    with page_guard(stop=False):
         saved = opt.save_run(run, name)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        return
-    st.session_state[opt.RUN_KEY] = saved
-    st.success(t("optimiser.save.done", name=saved.scenario_name, scenario_id=saved.scenario_id))
+        st.session_state[opt.RUN_KEY] = saved
+        st.success(t("optimiser.save.done", name=saved.scenario_name, scenario_id=saved.scenario_id))
 
 
 def results(run: opt.OptimiserRun) -> None:
@@ -296,12 +280,10 @@ def results(run: opt.OptimiserRun) -> None:
     tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")
     # keyed, so the tab stays open when one of its buttons reruns the page
     tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
-    try:
+    data, profiled, loaded = None, frozenset(), False
+    with page_guard(stop=False):
         data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
         profiled, loaded = opt.profiled_projects(run, data), True
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        data, profiled, loaded = None, frozenset(), False
     with tabs[0]:
         opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
         st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected",
@@ -309,7 +291,7 @@ def results(run: opt.OptimiserRun) -> None:
     with tabs[1]:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))
-    try:
+    with page_guard(stop=False):
         if loaded:
             with tabs[2]:
                 run = left_out_tab(run, data)
@@ -317,8 +299,6 @@ def results(run: opt.OptimiserRun) -> None:
                 run = marginal_tab(run, data)
             with tabs[4]:
                 run = frontier_tab(run, data)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
     with tabs[5]:
         c1, c2 = st.columns(2)
         with c1:
