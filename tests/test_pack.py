@@ -217,4 +217,4 @@ def test_many_loaded_roles_are_named_three_at_a_time(con, scenario):
     risks = assemble_pack(inputs, generated_on=DAY).risks
     assert [(f.code, f.params.get("role")) for f in risks[:4]] == [
         ("capacity_tight", "角色0"), ("capacity_tight", "角色1"), ("capacity_tight", "角色2"), ("capacity_more", None)]
-    assert dict(risks[3].params) == {"count": 2}
+    assert dict(risks[3].params) == {"count": 2, "roles": ("角色3", "角色4")}

@@ -27,6 +27,7 @@ from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
 from store.importer import ImportReport, problem_text
+from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
 from ui.text import md
 
@@ -249,7 +250,7 @@ def import_form(files: Files, report: ImportReport) -> None:
     label_col, as_of_col, unit_col = st.columns([2, 1, 1])
     label = label_col.text_input(t("data.import.label"), value=suggested.strftime("%Y-%m"), key=f"data_label_{suffix}")
     as_of = as_of_col.date_input(t("data.import.as_of"), value=suggested, key=f"data_as_of_{suffix}",
-                                 help=t("data.import.as_of_help"))
+                                 help=t("data.import.as_of_help"), format=DATE_INPUT_FORMAT)
     unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
     pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
     if pressed:

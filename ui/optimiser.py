@@ -35,6 +35,7 @@ from analytics.selection_types import (
     FrontierPoint,
     LeftOut,
     PortfolioData,
+    Reason,
     SelectionParams,
     SelectionResult,
     explanations_from_dict,
@@ -42,7 +43,7 @@ from analytics.selection_types import (
     frontier_from_dict,
     frontier_to_dict,
 )
-from i18n import numbers
+from reports.text import ReportText
 from store import db, scenarios, weights
 from store.errors import NotFound
 from ui.session import actor, cursor, db_path, lang, t
@@ -570,8 +571,8 @@ def violated_frame(result: SelectionResult) -> pd.DataFrame:
 
 
 def reason_text(code: str, params: Mapping[str, Any]) -> str:
-    """A reason in the user's language; the bare code if the engine's catalogue lacks it."""
-    return numbers.reason_text(lang(), code, params)
+    """A reason in the user's language, formatted as the exported pack formats it (one formatter)."""
+    return ReportText(lang()).reason(Reason(code, dict(params)))
 
 
 def _price_text(item: LeftOut) -> str:
@@ -600,10 +601,8 @@ def left_out_frame(explanations: Sequence[LeftOut]) -> pd.DataFrame:
                 t("optimiser.col.name"): item.name,
                 t("optimiser.col.value"): round(item.value, 2),
                 t("optimiser.col.cost"): round(item.cost, 2),
-                # each reason is a sentence ending in its own full stop
-                t("optimiser.col.reasons"): ("" if lang() == "zh" else " ").join(
-                    reason_text(r.code, r.params) for r in item.reasons
-                ),
+                # the pack's formatter, so the page and the workbook read the same
+                t("optimiser.col.reasons"): ReportText(lang()).reasons(tuple(item.reasons)),
                 t("optimiser.col.price_of_forcing"): price,
             }
         )

@@ -255,6 +255,13 @@ def differences(comparison: ScenarioComparison) -> list[str]:
     return lines
 
 
+def _label_positions(costs: pd.Series) -> list[str]:
+    """Labels of the leftmost and rightmost points lean inwards, so the plot's edge never cuts them."""
+    if len(costs) < 2 or costs.min() == costs.max():
+        return ["top center"] * len(costs)
+    return ["top right" if c == costs.min() else "top left" if c == costs.max() else "top center" for c in costs]
+
+
 def value_cost_figure(rows: pd.DataFrame) -> go.Figure:
     """Every scenario of the snapshot as a point of cost and value; the recommended one starred."""
     solved = rows[rows["objective"].notna()]
@@ -264,7 +271,7 @@ def value_cost_figure(rows: pd.DataFrame) -> go.Figure:
             y=solved["objective"],
             mode="markers+text",
             text=[plot(label(r)) for r in solved.itertuples()],
-            textposition="top center",
+            textposition=_label_positions(solved["total_cost"]),
             marker={
                 "size": [18 if r else 11 for r in solved["is_recommended"]],
                 "symbol": ["star" if r else "circle" for r in solved["is_recommended"]],

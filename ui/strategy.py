@@ -19,10 +19,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import ahp as ahp_module
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, InvalidInput
 from analytics.scoring import risk_multipliers, score_matrix, score_portfolio
 from analytics.sensitivity import StabilityResult, WeightRange, top_k_probability, weight_ranges
-from analytics.vocabulary import STATUSES
+from analytics.vocabulary import CR_THRESHOLD, STATUSES
 from store import db, snapshots, weights
 from store.errors import StoreError
 from ui.session import actor, cursor, db_path, t
@@ -30,6 +30,7 @@ from ui.text import plot
 
 PAIR_PREFIX = "strategy.pair"
 FLASH_KEY = "strategy.flash"  # (message key, params) or a domain error, shown once on the next run
+CONFIRM_CR_KEY = "strategy.save_confirm_cr"
 # Saaty's scale as the pairwise selectboxes offer it: left objective more important first, then
 # equal, then right objective more important; "" leaves the judgement out (incomplete matrix).
 SCALE_OPTIONS: tuple[str, ...] = (
@@ -150,15 +151,22 @@ def init_judgements(data: StrategyData) -> None:
 
 
 def judgement_label(option: str, left: str, right: str) -> str:
-    """'Growth: strongly more important (5)' in the user's language; the pair is in the widget label."""
+    """The judgement as one sentence in the user's language, readable at a glance:
+    'Revenue growth is strongly more important than Customer experience (5)'."""
     if option == "":
         return t("strategy.ahp.not_judged")
     value = Fraction(option)
     if value == 1:
-        return t("strategy.ahp.option_equal")
+        return t("strategy.ahp.option_equal", a=left, b=right)
     if value > 1:
-        return t("strategy.ahp.option_more", a=left, verbal=t(f"strategy.scale.{int(value)}"), value=option)
-    return t("strategy.ahp.option_more", a=right, verbal=t(f"strategy.scale.{int(1 / value)}"), value=str(int(1 / value)))
+        return t("strategy.ahp.option_more", a=left, b=right, verbal=t(f"strategy.scale.{int(value)}"), value=option)
+    return t("strategy.ahp.option_more", a=right, b=left, verbal=t(f"strategy.scale.{int(1 / value)}"),
+             value=str(int(1 / value)))
+
+
+def cr_needs_confirmation(result: ahp_module.AhpResult | None) -> bool:
+    """An AHP set whose CR is above Saaty's threshold is saved only after an explicit confirmation."""
+    return result is not None and result.consistency_ratio > CR_THRESHOLD
 
 
 def draft_matrix(data: StrategyData) -> tuple[tuple[float | None, ...], ...]:
@@ -429,6 +437,11 @@ def on_save(data: StrategyData, method_code: str, weight_map: Mapping[str, float
             result: ahp_module.AhpResult | None) -> None:
     name = str(st.session_state.get("strategy.save_name") or "")
     activate = bool(st.session_state.get("strategy.save_activate", True))
+    if cr_needs_confirmation(result) and not st.session_state.get(CONFIRM_CR_KEY):
+        st.session_state[FLASH_KEY] = InvalidInput(
+            "CR above the threshold not confirmed", key="strategy.error.cr_not_confirmed",
+            cr=f"{result.consistency_ratio:.3f}", threshold=f"{CR_THRESHOLD:.2f}")
+        return
     _flash("strategy.save.done_active" if activate else "strategy.save.done",
            lambda: save_weight_set(data, name=name, method=method_code, weight_map=weight_map, result=result,
                                    activate=activate),

@@ -65,7 +65,7 @@ def parameters_form() -> None:
         with c1:
             st.markdown(t("optimiser.form.annual_caps"))
             caps = st.data_editor(
-                opt.caps_frame(PARAMS), num_rows="dynamic", hide_index=True, key=key("caps"),
+                opt.caps_frame(PARAMS), num_rows="dynamic", hide_index=True, key=key("caps"), placeholder="—",
                 column_config={
                     "fiscal_year": st.column_config.NumberColumn(t("optimiser.form.fiscal_year"), min_value=2000, max_value=2100, step=1, format="%d"),
                     "cap": st.column_config.NumberColumn(t("optimiser.form.cap"), min_value=0.0),
@@ -79,6 +79,7 @@ def parameters_form() -> None:
             st.markdown(t("optimiser.form.balance"))
             shares = st.data_editor(
                 opt.shares_frame(PARAMS, opt.categories(DATA)), hide_index=True, key=key("shares"), disabled=["category"],
+                placeholder="—",
                 column_config={
                     "category": st.column_config.TextColumn(t("optimiser.form.category")),
                     "min_pct": st.column_config.NumberColumn(t("optimiser.form.min_pct"), min_value=0.0, max_value=100.0,

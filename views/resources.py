@@ -18,7 +18,9 @@ def summary(load, label: str) -> None:
     c1.metric(t("resources.metric.peak", view=md(label)), rs.fmt_pct(load.peak_utilisation()))
     c2.metric(t("resources.metric.over_cells"), len(over))
     c3.metric(t("resources.metric.over_fte"), f"{over['over_fte'].sum():,.1f}")
-    c4.metric(t("resources.metric.horizon"), f"{load.months[0]} – {load.months[-1]}")
+    # "2026-10 – 2028-09" did not fit a quarter-width tile: the count, with the months on hover.
+    c4.metric(t("resources.metric.horizon"), t("resources.metric.months", n=len(load.months)),
+              help=t("resources.metric.months_help", first=load.months[0], last=load.months[-1]))
     # Rounded as shown: 0.04 FTE-months would read "0.0" and say nothing.
     if round(load.after_horizon_fte_months, 1) > 0:
         st.caption(t("resources.outside_after", fte=f"{load.after_horizon_fte_months:,.1f}", last=load.months[-1]))
@@ -54,6 +56,6 @@ with page_guard():
     if shown.over_allocations().empty:
         st.success(t("resources.over.none"))
     else:
-        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True)
+        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True, placeholder="—")
     st.subheader(t("resources.lines.title"))
     st.plotly_chart(rs.capacity_lines_figure(view.committed, view.with_scenario), width="stretch", key="rs.lines")

@@ -81,6 +81,8 @@ def comparison(labels: dict[int, str]) -> None:
     st.dataframe(
         sc.comparison_table(result, compared.context),
         height=sc.table_height(len(compared.context) + len(result.rows), 40), key="scen.comparison",
+        # The metric names ("Peak capacity use: UI designer") are the index: wide enough to read whole.
+        column_config={"_index": st.column_config.TextColumn(width="large")},
     )
     st.caption(t("scenarios.compare.legend"))
     c1, c2 = st.columns([3, 1])
