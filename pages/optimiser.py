@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.errors import AnalyticsError
-from analytics.selection_types import PortfolioData
+from analytics.selection_types import PortfolioData, SelectionParams
 from store.errors import StoreError
 from ui import optimiser as opt
 from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.text import md
 
 ensure_router()
 st.title(t("optimiser.title"))
@@ -38,13 +39,17 @@ def key(name: str) -> str:
 
 
 # format_func gets dicts built in this run: AppTest may call it outside the session's language.
-def parameters_form() -> None:
+def parameters_form() -> SelectionParams | None:
+    """The parameters (no st.form: every change reruns, so a shown result can tell it is out of date).
+
+    Returns the parameters the widgets hold now (None when they cannot be read: Optimise says why).
+    """
     months = opt.month_options(DATA.as_of)
     if PARAMS.horizon_start not in months:
         months = sorted({*months, PARAMS.horizon_start})
     proposals = opt.project_labels(DATA, decisions_only=True)
     everything = opt.project_labels(DATA)
-    with st.form(key("form")):
+    with st.container(border=True, key=key("form")):
         st.subheader(t("optimiser.form.title"))
         c1, c2, c3, c4 = st.columns(4)
         objective = c1.selectbox(
@@ -90,6 +95,7 @@ def parameters_form() -> None:
             st.markdown(t("optimiser.form.balance"))
             shares = st.data_editor(
                 opt.shares_frame(PARAMS, opt.categories(DATA)), hide_index=True, key=key("shares"), disabled=["category"],
+                placeholder=t("optrun.balance.no_bound"),
                 column_config={
                     "category": st.column_config.TextColumn(t("optimiser.form.category")),
                     "min_pct": st.column_config.NumberColumn(t("optimiser.form.min_pct"), min_value=0.0, max_value=100.0,
@@ -129,22 +135,27 @@ def parameters_form() -> None:
             t("optimiser.form.gap"), min_value=0.0, max_value=50.0, value=100.0 * PARAMS.mip_gap, step=0.01,
             format="%.3f", key=key("gap"),
         )
-        submitted = st.form_submit_button(t("optimiser.form.run"), type="primary", key="opt.submit")
-    if not submitted:
-        return
+        submitted = st.button(t("optimiser.form.run"), type="primary", key="opt.submit")
     try:
         params = opt.build_params(
             horizon_start=horizon_start, horizon_months=horizon_months, objective=objective, budget=budget,
             annual_caps=caps, fiscal_year_start_month=fiscal_start, discount_pct=discount, force_in=force_in,
             force_out=force_out, category_shares=shares, max_high_risk=max_high_risk,
             high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
-            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id,
+            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id, threads=PARAMS.threads,
         )
-        data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
-        st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
-        NOTICE.empty()
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
+    except AnalyticsError as e:
+        if submitted:
+            show_error(e)
+        return None
+    if submitted:
+        try:
+            data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
+            st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
+            NOTICE.empty()
+        except (StoreError, AnalyticsError) as e:
+            show_error(e)
+    return params
 
 
 def weight_set_picker(column) -> int | None:
@@ -192,14 +203,14 @@ def status_line(run: opt.OptimiserRun) -> str:
     return line if note is None else f"{line} · {note}"
 
 
-def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if not run.explanations:
         st.info(t("optimiser.left_out.none"))
         return run
     labels = {i.project_id: f"{i.project_id} · {i.name}" for i in run.explanations}
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    else:
+    elif not stale:
         with st.form(key("forcing")):
             chosen = st.multiselect(
                 t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
@@ -209,8 +220,8 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
         if price and chosen:
             run = opt.force_prices(data, run, chosen)
             st.session_state[opt.RUN_KEY] = run
-    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True,
-                 column_config=opt.number_columns("optimiser.col.value", "optimiser.col.cost"))
+    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True, row_height=72,
+                 column_config=opt.left_out_columns())
     st.caption(t("optimiser.left_out.caption"))
     shown = st.selectbox(
         t("optimiser.left_out.read"), list(labels), index=None, format_func=labels.get,
@@ -221,10 +232,10 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     return run
 
 
-def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    elif st.button(t("optimiser.marginal.run"), key="opt.marginal"):
+    elif not stale and st.button(t("optimiser.marginal.run"), key="opt.marginal"):
         run = opt.run_marginal_values(data, run)
         st.session_state[opt.RUN_KEY] = run
     if run.marginal_values:
@@ -235,10 +246,10 @@ def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     return run
 
 
-def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    else:
+    elif not stale:
         c1, c2 = st.columns([1, 3])
         points = c1.number_input(
             t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points"
@@ -259,27 +270,34 @@ def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     return run
 
 
-def save_form(run: opt.OptimiserRun) -> None:
+def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> None:
+    """Save the run as a scenario; off while the form no longer matches the run (re-run first)."""
     with st.form("opt.save_form"):
         st.subheader(t("optimiser.save.title"))
         name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
-        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save"):
+        if stale:
+            st.caption(t("optrun.save.disabled"))
+        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=stale):
             return
     try:
-        saved = opt.save_run(run, name)
+        saved = opt.save_run(run, name, data)
     except (StoreError, AnalyticsError) as e:
         show_error(e)
         return
     st.session_state[opt.RUN_KEY] = saved
-    st.success(t("optimiser.save.done", name=saved.scenario_name, scenario_id=saved.scenario_id))
+    st.success(t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
 
 
-def results(run: opt.OptimiserRun) -> None:
+def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     st.divider()
     if run.scenario_name:
-        st.subheader(t("optimiser.results.scenario", name=run.scenario_name, scenario_id=run.scenario_id))
+        st.subheader(t("optimiser.results.scenario", name=md(run.scenario_name), scenario_id=run.scenario_id))
     else:
         st.subheader(t("optimiser.results.title"))
+    stale_note = opt.stale_note(run.params, wanted)
+    stale = stale_note is not None
+    if stale:
+        st.warning(stale_note, icon="⚠️")
     if not run.result.has_solution:
         st.error(t("optimiser.results.no_solution", status=opt.status_label(run.result.status)))
         if run.result.violated:
@@ -302,20 +320,25 @@ def results(run: opt.OptimiserRun) -> None:
         show_error(e)
         data, profiled, loaded = None, frozenset(), False
     with tabs[0]:
-        opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
+        opt.chart(opt.gantt_figure(run.result, run.params.horizon_start), key="opt.gantt")
         st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected",
                      column_config=opt.number_columns("optimiser.col.value", "optimiser.col.cost"))
+        if run.result.hire_plan:
+            st.markdown(t("optrun.hires.title"))
+            st.caption(opt.hires_caption(run.result))
+            st.dataframe(opt.hires_frame(run.result), hide_index=True, key="opt.hires",
+                         column_config=opt.number_columns("optrun.col.fte", "optrun.col.hire_cost"))
     with tabs[1]:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))
     try:
         if loaded:
             with tabs[2]:
-                run = left_out_tab(run, data)
+                run = left_out_tab(run, data, stale)
             with tabs[3]:
-                run = marginal_tab(run, data)
+                run = marginal_tab(run, data, stale)
             with tabs[4]:
-                run = frontier_tab(run, data)
+                run = frontier_tab(run, data, stale)
     except (StoreError, AnalyticsError) as e:
         show_error(e)
     with tabs[5]:
@@ -324,12 +347,12 @@ def results(run: opt.OptimiserRun) -> None:
             opt.chart(opt.spend_month_figure(run.result, run.params), key="opt.spend_month")
         with c2:
             opt.chart(opt.spend_category_figure(run.result), key="opt.spend_category")
-    save_form(run)
+    save_form(run, data, stale)
 
 
-parameters_form()
+WANTED = parameters_form()
 RUN = opt.current_run(SNAPSHOT)
 if RUN is None:
     st.info(t("optimiser.no_run"))
 else:
-    results(RUN)
+    results(RUN, WANTED)
