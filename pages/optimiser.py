@@ -277,7 +277,8 @@ def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) ->
         name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
         if stale:
             st.caption(t("optrun.save.disabled"))
-        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=stale):
+        submitted = st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=stale)
+        if not submitted or stale:   # disabled in the browser; refused here too (a stale run is never saved)
             return
     try:
         saved = opt.save_run(run, name, data)

@@ -107,7 +107,7 @@ def stale_note(shown: SelectionParams, wanted: SelectionParams | None) -> str | 
     if not changed:
         return None
     separator = "、" if lang() == "zh" else ", "
-    return t("optrun.stale.changed", fields=separator.join(md(field_label(name)) for name in changed))
+    return t("optrun.stale.changed", fields=separator.join(field_label(name) for name in changed))  # our labels, not user text
 
 
 def profiled_projects(run: OptimiserRun, data: PortfolioData | None) -> frozenset[str]:
