@@ -104,7 +104,7 @@ def parameters_form() -> SelectionParams | None:
                                                              help=t("optimiser.form.share_help")),
                 },
             )
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2, c3 = st.columns(3)
         max_high_risk = c1.number_input(
             t("optimiser.form.max_high_risk"), min_value=0, value=PARAMS.max_high_risk, step=1,
             placeholder=t("optimiser.form.no_limit"), key=key("max_high_risk"), help=t("optimiser.form.max_high_risk_help"),
@@ -117,11 +117,11 @@ def parameters_form() -> SelectionParams | None:
             t("optimiser.form.discount"), min_value=0.0, max_value=20.0, value=100.0 * PARAMS.discount_per_month,
             step=0.1, format="%.2f", key=key("discount"),
         )
-        with c4:
-            hiring = st.checkbox(t("optimiser.form.allow_hiring"), value=PARAMS.allow_hiring, key=key("hiring"))
-            cancel = st.checkbox(
-                t("optimiser.form.allow_cancel"), value=PARAMS.allow_cancel_committed, key=key("cancel")
-            )
+        c1, c2 = st.columns(2)   # a row of their own: the labels are long (cut off in a quarter column)
+        hiring = c1.checkbox(t("optimiser.form.allow_hiring"), value=PARAMS.allow_hiring, key=key("hiring"))
+        cancel = c2.checkbox(
+            t("optimiser.form.allow_cancel"), value=PARAMS.allow_cancel_committed, key=key("cancel")
+        )
         c1, c2, c3 = st.columns(3)
         solver = c1.selectbox(
             t("optimiser.form.solver"), opt.SOLVERS, index=opt.SOLVERS.index(PARAMS.solver),

@@ -61,8 +61,9 @@ def gantt_figure(result: SelectionResult, horizon_start: str | None = None, toda
         xaxis={"type": "date", "title": t("optimiser.chart.month")},
         yaxis={"categoryorder": "array", "categoryarray": [_label(p.project_id, p.name) for p in ordered]},
         height=max(320, 22 * len(ordered) + 120),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": 1.1},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        # the legend sits above the row of line labels (horizon start, today) at the plot's top edge
+        legend={"orientation": "h", "yref": "container", "y": 0.99, "yanchor": "top"},
     )
     marks = [(_month_start(horizon_start), t("optrun.gantt.horizon_start"), "#2f855a")] if horizon_start else []
     marks.append((pd.Timestamp(today or dt.date.today()), t("optrun.gantt.today"), "#c53030"))
