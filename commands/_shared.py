@@ -34,17 +34,21 @@ def report_error(lang: str, error: TranslatableError) -> None:
 
 
 @contextlib.contextmanager
-def database(path: Path | None, lang: str, *, must_exist: bool = False) -> Iterator[db.Connection]:
+def database(
+    path: Path | None, lang: str, *, must_exist: bool = False, clean: bool = True
+) -> Iterator[db.Connection]:
     """The migrated database at `path` (default $LODESTAR_DB), closed afterwards.
 
-    With `must_exist`, a missing file is refused (status 2) instead of being created empty.
+    With `must_exist`, a missing file is refused (status 2) instead of being created empty. A file
+    another process holds (the running app) is refused with status 1 and what to do (store.locked).
+    `clean=False` skips the cleanup of interrupted imports on open (`cli.py doctor`).
     """
     target = db.db_path(path)
     if must_exist and not target.exists():
         say(translate(lang, "app.cli.no_db", path=str(target)))
         raise CommandFailed(2)
     try:
-        con = db.connect(target)
+        con = db.connect(target, clean=clean)
     except StoreError as e:
         report_error(lang, e)
         raise CommandFailed(1) from e

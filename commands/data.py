@@ -120,6 +120,10 @@ def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> 
     files = len([f for f in report.files if f.kind])
     rows = sum(report.rows.values())
     if report.duplicate_of is not None:
+        for info in report.files:
+            kind = translate(lang, f"data.kind.{info.kind}") if info.kind else translate(lang, "data.preview.unrecognised")
+            say(translate(lang, "reimport.cli_file", file=info.name, kind=kind, rows=info.rows,
+                          snapshot_id=report.duplicate_of))
         say(translate(lang, "store.duplicate_snapshot", snapshot_id=report.duplicate_of))
         return 2
     if report.errors:

@@ -5,11 +5,17 @@ Streamlit run, a CLI command, a thread) works on its own `cursor()` of it, as Du
 threads. Migrations are the numbered `migrations/NNN_name.sql` files, applied in order inside a
 transaction each and recorded in `schema_version`, so a database made by an older release opens in
 a newer one.
+
+Opening also cleans up what an interrupted import left behind (rows of pending snapshots, rows whose
+snapshot has no record; see `store.snapshots.remove_debris`) and logs what it removed. That is safe
+for the embedded DuckDB file: one process owns it, and no import of this process runs while it is
+being opened. `cli.py doctor` opens with `clean=False` so it can report the damage first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -18,11 +24,12 @@ from pathlib import Path
 
 import duckdb
 
-from store.errors import DatabaseLockedError, MigrationError
+from store.errors import DatabaseLockedError, DatabaseOpenError, MigrationError, StoreError
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "lodestar.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_log = logging.getLogger("lodestar.store")
 
 # The connection type, for annotations outside the store (which never imports duckdb itself).
 Connection = duckdb.DuckDBPyConnection
@@ -87,17 +94,52 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """A new migrated connection to the file (created if missing). Prefer `shared_connection`."""
+def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -> duckdb.DuckDBPyConnection:
+    """A new migrated connection to the file (created if missing). Prefer `shared_connection`.
+
+    With `clean` (the default) what an interrupted import left behind is removed and logged; pass
+    False to inspect a damaged database as it is (`cli.py doctor`). Raises DatabaseLockedError when
+    another process holds the file, DatabaseOpenError when it cannot be opened for another reason.
+    """
     target = db_path(path)
-    if str(target) != ":memory:":
-        target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if str(target) != ":memory:":
+            target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(target))
+    except OSError as e:  # the folder cannot be made (a file is in the way, no permission)
+        raise DatabaseOpenError(str(e), path=str(target)) from e
     except duckdb.IOException as e:
-        raise DatabaseLockedError(str(e), path=str(target)) from e
+        raise _open_error(e, target) from e
     migrate(con)
+    if clean:
+        _clean(con, target)
     return con
+
+
+def _open_error(error: duckdb.IOException, target: Path) -> DatabaseLockedError | DatabaseOpenError:
+    """DuckDB's "Could not set lock on file" (another process holds it) or another I/O failure."""
+    text = str(error)
+    if "lock" in text.lower():
+        return DatabaseLockedError(text, path=str(target))
+    return DatabaseOpenError(text, path=str(target))
+
+
+def _clean(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Remove the debris of interrupted imports; a failure here is logged, never fatal (readers
+    see complete snapshots only either way)."""
+    from store.snapshots import remove_debris  # store.snapshots imports this module
+
+    try:
+        removed = remove_debris(con)
+    except (duckdb.Error, StoreError):
+        _log.exception("cleanup of interrupted imports failed in %s", target)
+        return
+    if not removed.clean:
+        _log.warning(
+            "removed what interrupted imports left in %s: pending snapshots %s, rows of pending snapshots %s,"
+            " orphan rows %s", target, [p.snapshot_id for p in removed.pending], removed.pending_rows,
+            removed.orphan_rows,
+        )
 
 
 def shared_connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from i18n import TranslatableError
 
 
@@ -12,7 +14,24 @@ class StoreError(TranslatableError):
 
 
 class DatabaseLockedError(StoreError):
+    """Another process holds the DuckDB file (one process per file).
+
+    `holder` is " (PID n)" when DuckDB's message names the process holding the lock, else "".
+    """
+
     key = "store.locked"
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        if "holder" not in params:
+            pid = re.search(r"\(PID (\d+)\)", message)
+            params["holder"] = f" (PID {pid.group(1)})" if pid else ""
+        super().__init__(message, **params)
+
+
+class DatabaseOpenError(StoreError):
+    """The file could not be opened for a reason other than a lock (missing folder, not a database)."""
+
+    key = "store.open_failed"
 
 
 class MigrationError(StoreError):

@@ -7,8 +7,8 @@
 Every file is decoded, split, matched to a kind by its headers and parsed cell by cell
 (`import_read`, `import_values`); then rows and files are checked against each other
 (`import_checks`). Every problem is collected before anything is decided: an import with any error
-writes nothing; warnings do not block. The writing itself is `store.snapshots.create_snapshot`, one
-transaction. Identical files imported before are reported as a duplicate and not written again.
+writes nothing; warnings do not block. Writing is `store.snapshots.create_snapshot` (all or nothing
+even after a crash: docs/recovery.md). Identical files imported before are reported as a duplicate.
 """
 
 from __future__ import annotations
@@ -330,8 +330,7 @@ def _run(
     if con is not None and raws:
         existing = snapshots.find_by_content(con, _source_hash_files(raws))
         if existing is not None:
-            infos = [FileInfo(r.name, None, None, None, 0, (), r.sha256) for r in raws]
-            return ImportReport(tuple(infos), tuple(problems), duplicate_of=existing, as_of=as_of, **common)
+            return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
     infos, parsed, found, resolved = _check(raws, problems, as_of=as_of)
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
@@ -348,6 +347,24 @@ def _run(
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write
         return ImportReport(tuple(infos), tuple(found), duplicate_of=int(e.params["snapshot_id"]), as_of=as_of_date, rows=rows, **common)
     return ImportReport(tuple(infos), tuple(found), snapshot_id=snapshot_id, as_of=as_of_date, rows=rows, **common)
+
+
+def _already_imported(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, raws: list[RawFile], problems: list[Problem], *,
+    as_of: dt.date | None, common: dict,
+) -> ImportReport:
+    """The report of files imported before: each file as recorded then (kind, encoding, rows),
+    matched by SHA-256, so the page and CLI can say which snapshot holds it instead of "not recognised"."""
+    stored = {f.sha256: f for f in snapshots.snapshot_files(con, snapshot_id)}
+    infos = []
+    for raw in raws:
+        known = stored.get(raw.sha256)
+        if known is None:
+            infos.append(FileInfo(raw.name, None, None, None, 0, (), raw.sha256))
+        else:
+            infos.append(FileInfo(raw.name, known.kind or None, known.encoding, None, known.row_count, (), raw.sha256))
+    rows = {f.kind: f.row_count for f in stored.values() if f.kind}
+    return ImportReport(tuple(infos), tuple(problems), duplicate_of=snapshot_id, as_of=as_of, rows=rows, **common)
 
 
 # --- the bundled sample --------------------------------------------------------------------------------

@@ -117,7 +117,8 @@ def check_uploads(files: Files) -> ImportReport:
 
 
 def files_frame(report: ImportReport) -> pd.DataFrame:
-    """What was recognised, one row per file: kind, encoding, separator, rows and header mapping."""
+    """What was recognised, one row per file: kind, encoding, separator, rows and header mapping
+    (for files imported before: as recorded then, with the snapshot that holds them)."""
     rows = []
     for info in report.files:
         mapped = [f"{header} → {column}" if column and header != column else (column or f"{header} ({t('data.preview.ignored')})")
@@ -130,6 +131,8 @@ def files_frame(report: ImportReport) -> pd.DataFrame:
             t("data.preview.rows"): info.rows,
             t("data.preview.columns"): ", ".join(mapped),
         })
+        if report.duplicate_of is not None:  # each file as imported then, and where it is now
+            rows[-1][t("reimport.status")] = t("reimport.file_done", snapshot_id=report.duplicate_of)
     return pd.DataFrame(rows)
 
 
