@@ -11,7 +11,7 @@ import json
 import pandas as pd
 import pytest
 
-from analytics.selection_types import LeftOut, Reason, SelectedProject, SelectionResult
+from analytics.selection_types import LeftOut, MarginalValue, Reason, SelectedProject, SelectionResult
 from i18n import translate
 from store import db
 from tests import optimiser_pages_data
@@ -74,3 +74,19 @@ def test_left_out_reasons_are_wide_and_rows_tall_enough_to_wrap(monkeypatch, db_
     config = json.loads(left_out.proto.columns)["Why left out"]
     assert config["width"] == "large" and "Read every reason for" in config["help"]
     assert left_out.proto.row_height == 72
+
+
+def test_marginal_table_names_the_binding_months_and_why_zero():
+    values = (
+        MarginalValue("dev", "role", 6.0, "resolve", "exact for a step of 1", 1.0, "explain.marginal.exact",
+                      {"step": "1"}, ("2026-01",)),
+        MarginalValue("pm", "role", 0.0, "resolve", "", 1.0, "optrun.marginal.other_limits", {"fte": 3},
+                      ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05")),
+    )
+    frame = opt.marginal_frame(values)
+    language = lang()
+    months = translate(language, "optrun.col.binding_months")
+    assert list(frame[months]) == ["2026-01", translate(language, "optrun.marginal.months_range", first="2026-01",
+                                                              last="2026-05", n=5)]
+    note = translate(language, "optimiser.col.note")
+    assert list(frame[note])[1] == translate(language, "optrun.marginal.other_limits", fte=3)
