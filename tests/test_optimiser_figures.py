@@ -90,3 +90,19 @@ def test_marginal_table_names_the_binding_months_and_why_zero():
                                                               last="2026-05", n=5)]
     note = translate(language, "optimiser.col.note")
     assert list(frame[note])[1] == translate(language, "optrun.marginal.other_limits", fte=3)
+
+
+def test_a_scenario_name_is_shown_as_typed(monkeypatch, db_file):
+    con = db.connect(db_file)
+    sid = optimiser_pages_data.create(con)
+    con.close()
+    at = open_page(monkeypatch, db_file, "pages/optimiser.py", "en", sid)
+    at.button(key="opt.submit").click()
+    rerun(at)
+    name = "**Plan** [x](http://h) ![i](http://h/p.png)"
+    at.text_input(key="opt.save_name").set_value(name)
+    at.button(key="opt.save").click()
+    rerun(at)
+    assert md(name) in at.success[0].value and "](http" not in at.success[0].value
+    rerun(at)   # the result's heading now names the scenario
+    assert any(s.value == f"Scenario “{md(name)}” (#1)" for s in at.subheader)
