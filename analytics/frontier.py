@@ -184,6 +184,7 @@ def frontier_breakpoints(data: PortfolioData, params: SelectionParams, points: i
     found, complete = _sweep(solver, low, high, gap=0.0, limit=points)
     if not complete:   # more breakpoints than points: keep ones spread from the lowest to the top one
         top = found[0][0]
+        solver.known = sorted(found, key=lambda pair: pair[0])   # every breakpoint above the lowest found
         found, _ = _sweep(solver, low, high, gap=(top - low) / (points - 1), limit=None)
         if len(found) > points:   # the lowest was added below the last step: drop the one above it
             found = found[:points - 1] + found[-1:]
@@ -201,8 +202,13 @@ class _Probe:
     def __init__(self, model: selection.SelectionModel, params: SelectionParams, progress: Progress | None,
                  expected: int) -> None:
         self.model, self.params, self.progress, self.expected, self.solves = model, params, progress, expected, 0
+        # breakpoints already found, lowest first, with none missing above the lowest: a budget at or
+        # above it is answered by the highest breakpoint not above it, without a solve
+        self.known: list[tuple[float, SelectionResult]] = []
 
     def __call__(self, budget: float) -> SelectionResult:
+        if self.known and budget >= self.known[0][0]:
+            return next(result for level, result in reversed(self.known) if level <= budget)
         selection.set_rhs(self.model, "budget_total", budget)
         point_params = dataclasses.replace(self.params, budget=budget)
         if self.solves == 0:

@@ -134,13 +134,18 @@ def _role_value(model: selection.SelectionModel, base: float, start: np.ndarray 
     first = _raised(model, base, start, role, binding, 1.0, months)
     if first.value_per_unit is None or first.value_per_unit > 1e-9:
         return first
-    for fte in range(2, MAX_STEP_FTE + 1):
+    # the largest step first: most zeros stay zero (two re-solves), and only a gain asks for the smallest step
+    gains: dict[int, float] = {}
+    for fte in range(MAX_STEP_FTE, 1, -1):
         bigger = _raised(model, base, start, role, binding, float(fte), months)
-        if bigger.value_per_unit is not None and bigger.value_per_unit > 1e-9:
-            gain = bigger.value_per_unit * fte
-            return _value(role, "role", 0.0, "resolve", "optrun.marginal.needs_more", 1.0, months,
-                          fte=fte, gain=_fmt(gain))
-    return _value(role, "role", 0.0, "resolve", "optrun.marginal.other_limits", 1.0, months, fte=MAX_STEP_FTE)
+        if bigger.value_per_unit is None or bigger.value_per_unit <= 1e-9:
+            break
+        gains[fte] = bigger.value_per_unit * fte
+    if not gains:
+        return _value(role, "role", 0.0, "resolve", "optrun.marginal.other_limits", 1.0, months, fte=MAX_STEP_FTE)
+    smallest = min(gains)
+    return _value(role, "role", 0.0, "resolve", "optrun.marginal.needs_more", 1.0, months,
+                  fte=smallest, gain=_fmt(gains[smallest]))
 
 
 def _raised(model: selection.SelectionModel, base: float, start: np.ndarray | None, role: str, rows: list[str],

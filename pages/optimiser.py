@@ -275,13 +275,17 @@ def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) ->
     with st.form("opt.save_form"):
         st.subheader(t("optimiser.save.title"))
         name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
+        complete = False
+        if data is not None and (not run.marginal_values or not run.frontier):
+            complete = st.checkbox(t("optrun.save.complete"), value=True, help=t("optrun.save.complete_help"),
+                                   key="opt.save_complete")
         if stale:
             st.caption(t("optrun.save.disabled"))
         submitted = st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=stale)
         if not submitted or stale:   # disabled in the browser; refused here too (a stale run is never saved)
             return
     try:
-        saved = opt.save_run(run, name, data)
+        saved = opt.save_run(run, name, data if complete else None)
     except (StoreError, AnalyticsError) as e:
         show_error(e)
         return

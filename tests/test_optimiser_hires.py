@@ -67,6 +67,8 @@ def test_the_page_lists_the_hires_and_the_scenario_keeps_them(monkeypatch, db_fi
     finally:
         con.close()
     assert saved.result.hire_plan == result.hire_plan
+    # saved from the page as the CLI saves it: with marginal values and frontier (the box is ticked by default)
+    assert saved.run.marginal_values and len(saved.run.frontier) >= 2
     assert saved.payload["result"]["hire_plan"][0] == {"role": "dev", "month": result.hire_plan[0].month,
                                                         "fte": result.hire_plan[0].fte, "cost": result.hire_plan[0].cost}
 

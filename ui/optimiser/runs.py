@@ -143,9 +143,9 @@ def run_frontier(data: PortfolioData, run: OptimiserRun, points: int) -> Optimis
 
 
 def save_run(run: OptimiserRun, name: str, data: PortfolioData | None) -> OptimiserRun:
-    """Store the run as a scenario, after computing what every saved scenario carries and it lacks
-    (marginal values and frontier; not when its weight set is gone, `data` None, as they would
-    answer another question)."""
+    """Store the run as a scenario, after computing what a CLI-saved scenario carries and it lacks
+    (marginal values and frontier) on `data`, its own portfolio. `data` None: store it as it is (the
+    user unticked it, or its weight set is gone and a re-solve would answer another question)."""
     payload = run.payload
     if data is not None and (not payload.marginal_values or not payload.frontier):
         with st.status(t("optrun.save.completing"), expanded=True) as status:
