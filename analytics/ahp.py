@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.errors import InvalidInput
+from analytics.vocabulary import CR_THRESHOLD
 
 MIN_SIZE, MAX_SIZE = 2, 15
 METHODS: tuple[str, ...] = ("eigen", "geometric")
@@ -45,7 +46,6 @@ RANDOM_INDEX: dict[int, float] = {
     1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41,
     9: 1.45, 10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
 }
-CR_THRESHOLD = 0.10  # Saaty's rule of thumb: above this the judgements deserve a second look
 SAATY_SCALE: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9)
 RECIPROCAL_TOLERANCE = 0.02  # 1/3 typed as 0.33 must pass; 3 against 0.5 must not
 _CONSISTENT_TOLERANCE = 1e-9

@@ -22,9 +22,19 @@ A figure whose denominator is zero, or that depends on a figure that is not defi
 that has spent nothing yet (AC = 0) or has no plan yet (PV = 0) shows blanks rather than garbage.
 A project with no status report has unknown PV, EV and AC (NaN), so every figure but BAC is blank.
 
+Closed work (status completed or cancelled, `analytics.vocabulary.CLOSED_STATUSES`) has nothing
+left to do: ETC = 0, EAC = its actual cost, VAC = BAC - AC, and TCPI is not defined. A closed project
+with no status report at all has EAC = its budget (the best estimate of what it cost) and is flagged
+`closed_unreported`. Rows without a `status` column are all taken as in flight.
+
 Portfolio figures add PV, EV, AC and BAC over the projects first and then take the ratios: the
-portfolio CPI is total EV over total AC, never an average of project CPIs. Projects without a
-report add their BAC (the work still has to be done) and nothing to PV, EV and AC.
+portfolio CPI and SPI are total EV over total AC and PV, never an average of project ratios, and
+count closed work too (it is the record of how the portfolio performed). The forecast counts each
+kind of work once: EAC = the closed projects' EAC + the in-flight projects' EAC (the formula on
+their summed PV, EV, AC, BAC); ETC and TCPI are the in-flight work's (ETC 0 and TCPI not defined
+when nothing is in flight); VAC = BAC - EAC. In-flight projects without a report add their BAC (the
+work still has to be done) and nothing to PV, EV and AC; when none of them has reported, their EAC
+and ETC are their BAC.
 """
 
 from __future__ import annotations
@@ -38,13 +48,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.vocabulary import CLOSED_STATUSES
 
 EacMethod = Literal["cpi", "budget", "cpi_spi"]
 EAC_METHODS: tuple[str, ...] = ("cpi", "budget", "cpi_spi")
 
 INPUT_COLUMNS: tuple[str, ...] = ("planned_value", "earned_value", "actual_cost", "budget")
 # Columns `evm_frame` adds, in this order.
-FIGURE_COLUMNS: tuple[str, ...] = ("sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi")
+FIGURE_COLUMNS: tuple[str, ...] = ("sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi", "closed", "closed_unreported")
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class EvmFigures:
     eac_method: str
     project_count: int = 1
     reporting_count: int = 1   # projects with at least one status report
+    closed_count: int = 0      # completed or cancelled: nothing left to do
+    closed_unreported_count: int = 0   # closed without any status report: EAC = budget
 
     def as_dict(self) -> dict[str, float | int | str | None]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -118,17 +131,36 @@ def _check_frame(frame: pd.DataFrame) -> None:
         raise InvalidInput("a project has no budget", key="delivery.error.no_budget")
 
 
+def _closed(frame: pd.DataFrame) -> np.ndarray:
+    if "status" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame["status"].astype("string").fillna("").isin(CLOSED_STATUSES).to_numpy(dtype=bool)
+
+
 def evm_frame(frame: pd.DataFrame, method: EacMethod = "cpi") -> pd.DataFrame:
     """A copy of `frame` with the EVM figure columns added (NaN = not defined).
 
     `frame` needs planned_value, earned_value, actual_cost and budget per row (one row per project,
-    or per project and report date); NaN PV/EV/AC means "no report".
+    or per project and report date); NaN PV/EV/AC means "no report". With a `status` column, closed
+    rows get the closed-work figures of the module doc and `closed`/`closed_unreported` flags.
     """
     _check_method(method)
     _check_frame(frame)
     out = frame.copy()
     arrays = [frame[c].to_numpy(dtype=float) for c in INPUT_COLUMNS]
-    for name, values in _figures(*arrays, method).items():
+    figures = _figures(*arrays, method)
+    closed = _closed(frame)
+    if closed.any():
+        ac, bac = arrays[2], arrays[3]
+        unreported = closed & np.isnan(arrays[1])
+        eac = np.where(unreported, bac, ac)
+        figures["eac"] = np.where(closed, eac, figures["eac"])
+        figures["etc"] = np.where(closed, 0.0, figures["etc"])
+        figures["vac"] = np.where(closed, bac - eac, figures["vac"])
+        figures["tcpi"] = np.where(closed, np.nan, figures["tcpi"])
+    figures["closed"] = closed
+    figures["closed_unreported"] = closed & np.isnan(arrays[1])
+    for name, values in figures.items():
         out[name] = values
     return out
 
@@ -143,8 +175,9 @@ def evm_figures(
     actual_cost: float | None,
     budget_at_completion: float,
     method: EacMethod = "cpi",
+    status: str | None = None,
 ) -> EvmFigures:
-    """The figures of one project from its latest cumulative PV, EV, AC and its budget."""
+    """The figures of one project from its latest cumulative PV, EV, AC, its budget and its status."""
     row = pd.DataFrame(
         {
             "planned_value": [np.nan if planned_value is None else planned_value],
@@ -153,13 +186,15 @@ def evm_figures(
             "budget": [budget_at_completion],
         },
         dtype=float,
-    )
+    ).assign(status=[status or ""])
     computed = evm_frame(row, method).iloc[0]
     reporting = int(not math.isnan(computed["earned_value"]))
-    return _to_figures(computed, method, project_count=1, reporting_count=reporting)
+    return _to_figures(computed, method, project_count=1, reporting_count=reporting,
+                       closed_count=int(computed["closed"]), closed_unreported_count=int(computed["closed_unreported"]))
 
 
-def _to_figures(row: pd.Series, method: str, *, project_count: int, reporting_count: int) -> EvmFigures:
+def _to_figures(row: pd.Series, method: str, *, project_count: int, reporting_count: int,
+                closed_count: int = 0, closed_unreported_count: int = 0) -> EvmFigures:
     return EvmFigures(
         planned_value=_none_if_nan(row["planned_value"]),
         earned_value=_none_if_nan(row["earned_value"]),
@@ -176,22 +211,46 @@ def _to_figures(row: pd.Series, method: str, *, project_count: int, reporting_co
         eac_method=method,
         project_count=project_count,
         reporting_count=reporting_count,
+        closed_count=closed_count,
+        closed_unreported_count=closed_unreported_count,
     )
 
 
+def _summed(frame: pd.DataFrame, method: str) -> pd.Series:
+    """PV, EV, AC, BAC summed over the rows (NaN PV/EV/AC when nobody reported), with the figures."""
+    reporting = int(frame["earned_value"].notna().sum())
+    sums = {c: float(frame[c].sum(skipna=True)) for c in INPUT_COLUMNS}
+    if reporting == 0:
+        sums.update(planned_value=np.nan, earned_value=np.nan, actual_cost=np.nan)
+    return evm_frame(pd.DataFrame({c: [v] for c, v in sums.items()}, dtype=float), method).iloc[0]
+
+
 def portfolio_evm(frame: pd.DataFrame, method: EacMethod = "cpi") -> EvmFigures:
-    """Portfolio figures: PV, EV, AC and BAC summed over the rows, then the ratios.
+    """Portfolio figures: PV, EV, AC and BAC summed over the rows, then the ratios; the forecast (EAC,
+    ETC, VAC, TCPI) counts closed and in-flight work each by its own rule (module doc).
 
     With no project reporting at all, PV, EV and AC are not defined (not zero).
     """
     _check_method(method)
     _check_frame(frame)
-    reporting = int(frame["earned_value"].notna().sum())
-    sums = {c: float(frame[c].sum(skipna=True)) for c in INPUT_COLUMNS}
-    if reporting == 0:
-        sums.update(planned_value=np.nan, earned_value=np.nan, actual_cost=np.nan)
-    computed = evm_frame(pd.DataFrame({c: [v] for c, v in sums.items()}, dtype=float), method).iloc[0]
-    return _to_figures(computed, method, project_count=len(frame), reporting_count=reporting)
+    closed = _closed(frame)
+    computed = _summed(frame, method).copy()
+    if closed.any():
+        flight = frame[~closed]
+        finished = evm_frame(frame[closed], method)
+        ahead = _summed(flight, method) if len(flight) else None
+        closed_eac = float(finished["eac"].sum())
+        if ahead is not None and math.isnan(ahead["actual_cost"]):   # nothing in flight reported yet: all to do
+            ahead = ahead.copy()
+            ahead["eac"], ahead["etc"] = ahead["budget"], ahead["budget"]
+        flight_eac = 0.0 if ahead is None else float(ahead["eac"])
+        computed["eac"] = closed_eac + flight_eac if math.isfinite(flight_eac) else np.nan
+        computed["etc"] = 0.0 if ahead is None else ahead["etc"]
+        computed["tcpi"] = np.nan if ahead is None else ahead["tcpi"]
+        computed["vac"] = computed["budget"] - computed["eac"]
+    return _to_figures(computed, method, project_count=len(frame), reporting_count=int(frame["earned_value"].notna().sum()),
+                       closed_count=int(closed.sum()),
+                       closed_unreported_count=int((closed & frame["earned_value"].isna().to_numpy()).sum()))
 
 
 def grouped_evm(frame: pd.DataFrame, by: str | Iterable[str], method: EacMethod = "cpi") -> pd.DataFrame:

@@ -35,7 +35,8 @@ import pandas as pd
 from analytics import selection
 from analytics.errors import InvalidInput
 from analytics.fit import FitState, Violation
-from analytics.prepare import Prepared, month_label, prepare
+from analytics.months import month_text
+from analytics.prepare import Prepared, prepare
 from analytics.selection_types import LeftOut, PortfolioData, Reason, SelectionParams, SelectionResult
 
 REASON_CODES: tuple[str, ...] = (
@@ -93,7 +94,7 @@ def _reasons(context: _Context, pid: str) -> list[Reason]:
     if any(not found for found in per_start):
         if row["value"] <= 0:
             return [Reason("not_worth_it", {"value": round(float(row["value"]), 2)})]
-        return [Reason("solver_gap", {"gap": f"{(result.gap or 0.0) * 100:.2f}%"})]
+        return [Reason("solver_gap", {"gap": float(result.gap or 0.0)})]
     alone = _alone(context.empty, options)
     if alone:
         return [r for r in _merge(per_start) if r.code not in RESOURCE_CODES] + alone
@@ -112,8 +113,8 @@ def _alone(empty: FitState, options: np.ndarray) -> list[Reason]:
 
 def _outside(prep: Prepared, row: pd.Series) -> Reason:
     return Reason("outside_horizon", {
-        "earliest": month_label(prep.horizon_start + int(row["start_rel"])),
-        "latest": month_label(prep.horizon_start + int(row["latest_rel"])),
+        "earliest": month_text(prep.horizon_start + int(row["start_rel"])),
+        "latest": month_text(prep.horizon_start + int(row["latest_rel"])),
         "horizon_start": prep.months[0], "horizon_end": prep.months[-1],
     })
 

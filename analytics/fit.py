@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from analytics.prepare import Prepared, committed_in_horizon, month_label
+from analytics.months import month_text
+from analytics.prepare import Prepared, committed_in_horizon
 
 TOLERANCE = 1e-7
 
@@ -241,7 +242,7 @@ class FitState:
         return ", ".join(labels) if len(labels) <= 6 else ", ".join(labels[:5]) + f" … {labels[-1]}"
 
     def _label(self, relative: int) -> str:
-        return month_label(self.prep.horizon_start + relative)
+        return month_text(self.prep.horizon_start + relative)
 
 
 def _index_rows(option_of_row: np.ndarray, n_options: int) -> list[np.ndarray]:
@@ -256,5 +257,6 @@ def _num(value: Any) -> float | None:
     return round(float(value), 2)
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.1f}%"
+def _pct(share: float) -> float:
+    """A share of spend as a number 0-1 (the UI and reports show it as a percentage in the reader's locale)."""
+    return float(share)

@@ -20,7 +20,8 @@ import pandas as pd
 
 from analytics.errors import OptimizationError
 from analytics.fit import FitState
-from analytics.prepare import Prepared, month_label, prepare
+from analytics.months import month_text
+from analytics.prepare import Prepared, prepare
 from analytics.selection import MONEY_OBJECTIVES
 from analytics.selection_types import PortfolioData, SelectionParams
 
@@ -114,6 +115,6 @@ def _result(prep: Prepared, state: FitState, chosen: list[int], seconds: float) 
     hire_cost = float(state.hire_spend().sum())
     money = prep.params.objective in MONEY_OBJECTIVES
     objective = float(options["value"].sum()) + prep.committed_value - (hire_cost if money else 0.0)
-    starts = {str(p): month_label(prep.horizon_start + int(t)) for p, t in zip(options["project_id"], options["t"], strict=True)}
+    starts = {str(p): month_text(prep.horizon_start + int(t)) for p, t in zip(options["project_id"], options["t"], strict=True)}
     return GreedyResult(objective=objective, selected=tuple(options["project_id"].astype(str)), cost=state.total_spend(),
                         starts=starts, hire_cost=hire_cost, seconds=seconds)

@@ -22,6 +22,10 @@ different figure from the table beside it.
 
 "Worst first" (the exceptions table) sorts by level, then by the number of reasons, then by the
 lower of CPI and SPI (lowest first).
+
+Counting projects by health (`health_counts`) and listing exceptions count work *in flight* only:
+closed work (completed, cancelled) keeps its assessment as a record but has no health to manage, so
+the Delivery page, the Overview and `cli.py kpis` show one and the same count.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import pandas as pd
 
 from analytics.errors import InvalidInput
 from analytics.evm import EacMethod, evm_frame
+from analytics.vocabulary import CLOSED_STATUSES, REPORTING_STATUSES
 
 HealthLevel = Literal["healthy", "watch", "critical"]
 HEALTH_LEVELS: tuple[str, ...] = ("healthy", "watch", "critical")   # index = severity
@@ -42,7 +47,6 @@ REASON_CODES: tuple[str, ...] = (
     "no_report", "rag_red", "rag_amber", "cpi_low", "spi_low", "milestones_missed", "open_risks",
 )
 # Projects expected to file status reports: a missing report is itself a signal for these.
-REPORTING_STATUSES: frozenset[str] = frozenset({"active", "on_hold"})
 
 
 @dataclass(frozen=True)
@@ -213,12 +217,24 @@ def worst_first(assessed: pd.DataFrame) -> pd.DataFrame:
     return order.drop(columns=["_reason_count", "_weakest"])
 
 
+def in_flight(assessed: pd.DataFrame) -> pd.DataFrame:
+    """The rows of work still in flight: not closed (completed or cancelled)."""
+    if "status" not in assessed.columns:
+        return assessed
+    return assessed[~assessed["status"].isin(CLOSED_STATUSES)]
+
+
+def health_counts(assessed: pd.DataFrame) -> dict[str, int]:
+    """How many projects in flight are healthy, watch and critical: the one health count that the
+    Delivery page, the Overview and `cli.py kpis` show (closed work has no health to manage)."""
+    counts = in_flight(assessed)["health"].value_counts()
+    return {level: int(counts.get(level, 0)) for level in HEALTH_LEVELS}
+
+
 def exceptions(assessed: pd.DataFrame) -> pd.DataFrame:
     """Projects needing attention: not healthy and not finished (completed/cancelled), worst first."""
-    flagged = assessed[assessed["severity"] > 0]
-    if "status" in flagged.columns:
-        flagged = flagged[~flagged["status"].isin(["completed", "cancelled"])]
-    return worst_first(flagged)
+    flagged = in_flight(assessed)
+    return worst_first(flagged[flagged["severity"] > 0])
 
 
 def assess_projects(

@@ -119,16 +119,17 @@ def _free_capacity(model: selection.SelectionModel) -> dict[str, float]:
     return free
 
 
-def _row_months(model: selection.SelectionModel, role: str) -> dict[str, str]:
-    return {selection.lp_name(f"capacity_{role}_{selection.month_key(m)}"): m for m in model.prep.months}
+def _row_month(model: selection.SelectionModel, name: str) -> str:
+    """The month of a capacity row, from what the row asks (its `about` reason names role and month)."""
+    about = model.about.get(model.labels.get(name, name))
+    return str(about.params["month"]) if about is not None and "month" in about.params else name
 
 
 def _role_value(model: selection.SelectionModel, base: float, start: np.ndarray | None, role: str,
                 free: dict[str, float]) -> MarginalValue:
     """+1 FTE in the months where `role` binds, re-solved exactly; when that gains nothing, why (module doc)."""
-    months_of = _row_months(model, role)
     binding = [n for n in model.capacity_rows(role) if free.get(n, np.inf) < BINDING_SLACK_FTE - 1e-6]
-    months = tuple(sorted(months_of.get(n, n) for n in binding))
+    months = tuple(sorted(_row_month(model, n) for n in binding))
     if not binding:
         return _value(role, "role", 0.0, "resolve", "optrun.marginal.slack")
     first = _raised(model, base, start, role, binding, 1.0, months)

@@ -26,7 +26,6 @@ Rules decided here and documented in docs/optimiser.md:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -37,28 +36,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.months import month_index, month_text
 from analytics.selection_types import PortfolioData, SelectionParams
+from analytics.vocabulary import CLOSED_STATUSES, COMMITTED_STATUSES, OBJECTIVES, SOLVERS
 
-COMMITTED_STATUSES = frozenset({"active", "approved"})
-IGNORED_STATUSES = frozenset({"completed", "cancelled"})
 REQUIRED_PROJECT_COLUMNS = ("project_id", "status", "start_month", "duration_months", "budget")
 PROFILE_COLUMNS = ("project_id", "month_offset", "planned_spend")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def month_index(value: Any) -> int:
-    """Absolute month number (year * 12 + month - 1) of 'YYYY-MM', a date or a Timestamp."""
-    if isinstance(value, dt.date | pd.Timestamp):
-        return value.year * 12 + value.month - 1
-    match = _MONTH.match(str(value)[:7]) if value is not None else None
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidInput(f"not a month: {value!r}", key="explain.invalid_month", value=str(value))
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
-
-
-def month_label(index: int) -> str:
-    """'YYYY-MM' of an absolute month number."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def fiscal_year(index: int, start_month: int) -> int:
@@ -108,7 +91,7 @@ def validate_params(params: SelectionParams) -> None:
     month_index(params.horizon_start)
     checks = [
         ("horizon_months", 1 <= params.horizon_months <= 240),
-        ("objective", params.objective in ("strategic_value", "benefit", "net_benefit")),
+        ("objective", params.objective in OBJECTIVES),
         ("budget", params.budget is None or params.budget >= 0),
         ("annual_budget_caps", all(v >= 0 for v in params.annual_budget_caps.values())),
         ("fiscal_year_start_month", 1 <= params.fiscal_year_start_month <= 12),
@@ -120,7 +103,7 @@ def validate_params(params: SelectionParams) -> None:
         ("max_high_risk", params.max_high_risk is None or params.max_high_risk >= 0),
         ("time_limit_seconds", params.time_limit_seconds > 0),
         ("mip_gap", params.mip_gap >= 0),
-        ("solver", params.solver in ("highs", "cbc")),
+        ("solver", params.solver in SOLVERS),
         ("threads", params.threads >= 1),
     ]
     for name, ok in checks:
@@ -154,7 +137,7 @@ def prepare(data: PortfolioData, params: SelectionParams) -> Prepared:
     committed = projects[projects["kind"] == "committed"]
     committed_spend, committed_project_spend = _committed_spend(committed, spend, horizon)
     return Prepared(
-        months=tuple(month_label(horizon_start + t) for t in range(horizon)),
+        months=tuple(month_text(horizon_start + t) for t in range(horizon)),
         horizon_start=horizon_start,
         projects=projects,
         options=options,
@@ -239,7 +222,7 @@ def _classify(data: PortfolioData, params: SelectionParams, horizon_start: int, 
 def _window(row: Any, params: SelectionParams, horizon: int) -> tuple[str, int, int]:
     """(kind, first allowed start, last allowed start) in relative months; empty window = first > last."""
     status, start, latest = row.status, int(row.start_rel), int(row.latest_rel)
-    if status in IGNORED_STATUSES:
+    if status in CLOSED_STATUSES:
         return "ignored", 0, -1
     if status in COMMITTED_STATUSES:
         if row.forced_out:

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from analytics.errors import InvalidInput
-from analytics.resource_load import month_key
+from analytics.months import month_texts
 
 KPI_COLUMNS: tuple[str, ...] = ("cycle_time_days", "unit_cost", "error_rate", "volume")
 # True: lower is better; None: no good direction.
@@ -45,7 +45,7 @@ def kpi_series(frame: pd.DataFrame, process: str, kpi: str) -> pd.Series:
     if rows.empty:
         raise InvalidInput(f"no data for process {process!r}", key="maturity.error.process", process=process)
     values = pd.Series(pd.to_numeric(rows[kpi], errors="coerce").to_numpy(dtype=float),
-                       index=month_key(rows["month"]).to_numpy(), name=kpi)
+                       index=month_texts(rows["month"]).to_numpy(), name=kpi)
     return values.dropna().groupby(level=0).mean().sort_index()
 
 
@@ -106,7 +106,7 @@ def before_after(
         raise InvalidInput(f"unknown KPI {kpi!r}", key="maturity.error.kpi", kpi=kpi)
     if not 0 < alpha < 1:
         raise InvalidInput("alpha outside (0, 1)", key="maturity.error.alpha", alpha=alpha)
-    change = str(month_key([change_month]).iloc[0])
+    change = str(month_texts([change_month]).iloc[0])
     months = np.array([str(m) for m in series.index])
     values = series.to_numpy(dtype=float)
     before, after = values[months < change], values[months >= change]

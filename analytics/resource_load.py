@@ -8,14 +8,15 @@ dates or "YYYY-MM" strings and come out as "YYYY-MM". Rules:
   usually months already past); `outside_horizon_fte_months` is their sum.
 - Inside the horizon a role/month without a capacity row has capacity 0: work planned for a role
   nobody supplies is over-allocated, not silently ignored.
-- utilisation = demand / capacity; not defined (NaN) when capacity is 0.
-- a cell is over-allocated when demand exceeds capacity by more than 1e-9 FTE; `over_fte` is the
-  excess.
+- utilisation, over-allocation and `over_fte` (the excess) follow the product's one definition,
+  `analytics.metrics`: demand / (capacity + hired), inf for demand with nothing available, NaN for
+  neither; hired FTE are the plan's hires (`hires`, none for committed work alone).
 
 Committed load comes from `store.delivery.committed_demand`. A scenario's load adds its selected,
 not-yet-committed projects placed at the start months the optimiser chose (`place_demand` on
 `project_demand` rows and `scenario_start_months`); if the scenario was allowed to cancel committed
-work, the committed projects it did not keep are taken out again (`committed_dropped`).
+work, the committed projects it did not keep are taken out again (`committed_dropped`); the FTE it
+hires add to capacity (`scenario_hires`).
 """
 
 from __future__ import annotations
@@ -23,25 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.metrics import with_utilisation
+from analytics.months import add_months, month_index, month_range, month_text, month_texts
 from analytics.selection_types import SelectionResult
-
-OVER_TOLERANCE_FTE = 1e-9
-
-
-def month_key(values: Iterable[object]) -> pd.Series:
-    """Months as "YYYY-MM" strings from dates, timestamps or strings."""
-    series = pd.Series(list(values), dtype=object)
-    if series.empty:
-        return series.astype(str)
-    return pd.to_datetime(series.astype(str).str.slice(0, 7), format="%Y-%m").dt.strftime("%Y-%m")
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 def planning_horizon(capacity_months: Iterable[object], start_month: object, months: int) -> list[str]:
@@ -49,22 +37,22 @@ def planning_horizon(capacity_months: Iterable[object], start_month: object, mon
     capacity plan's months; if the window misses the plan, the plan's last (or first) `months` months."""
     if months < 1:
         raise InvalidInput("horizon shorter than a month", key="resources.error.horizon")
-    planned = sorted(set(month_key(capacity_months)))
+    planned = sorted(set(month_texts(capacity_months)))
     if not planned:
         raise InvalidInput("no capacity plan", key="resources.error.no_capacity")
-    start = str(month_key([start_month]).iloc[0])
+    start = str(month_texts([start_month]).iloc[0])
     if start > planned[-1]:
-        return [str(p) for p in pd.period_range(end=planned[-1], periods=months, freq="M")]
+        return month_range(add_months(planned[-1], 1 - months), planned[-1])
     first = max(start, planned[0])
-    last = min(str(pd.Period(start, freq="M") + months - 1), planned[-1])
+    last = min(add_months(start, months - 1), planned[-1])
     if first > last:  # the window ends before the plan starts: the plan's first months
-        return _month_range(planned[0], planned[-1])[:months]
-    return _month_range(first, last)
+        return month_range(planned[0], planned[-1])[:months]
+    return month_range(first, last)
 
 
 @dataclass(frozen=True)
 class ResourceLoad:
-    """One row per role and month of the horizon: demand_fte, capacity_fte, utilisation,
+    """One row per role and month of the horizon: demand_fte, capacity_fte, hired_fte, utilisation,
     over_allocated, over_fte."""
 
     cells: pd.DataFrame
@@ -100,32 +88,31 @@ def _check(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     numbers = pd.to_numeric(frame[value], errors="coerce")
     if (numbers < 0).any():
         raise InvalidInput(f"negative {value}", key="delivery.error.negative")
-    out = pd.DataFrame({"role": frame["role"].astype(str), "month": month_key(frame["month"]).to_numpy(),
+    out = pd.DataFrame({"role": frame["role"].astype(str), "month": month_texts(frame["month"]).to_numpy(),
                         value: numbers.fillna(0.0).to_numpy(dtype=float)})
     return out.groupby(["role", "month"], as_index=False)[value].sum()
 
 
 def resource_load(
-    demand: pd.DataFrame, capacity: pd.DataFrame, horizon_months: Sequence[str] | None = None
+    demand: pd.DataFrame, capacity: pd.DataFrame, horizon_months: Sequence[str] | None = None,
+    hires: pd.DataFrame | None = None,
 ) -> ResourceLoad:
-    """Demand against capacity per role and month over the horizon (see module doc)."""
+    """Demand against capacity (plus `hires`: role, month, hired_fte) per role and month over the
+    horizon (see module doc)."""
     need = _check(demand, "demand_fte")
     supply = _check(capacity, "capacity_fte")
+    hired = _check(hires, "hired_fte") if hires is not None else pd.DataFrame({"role": [], "month": [], "hired_fte": []})
     if horizon_months is not None:
-        months = [str(m) for m in month_key(horizon_months)]
+        months = [str(m) for m in month_texts(horizon_months)]
     elif len(supply):
-        months = _month_range(supply["month"].min(), supply["month"].max())
+        months = month_range(supply["month"].min(), supply["month"].max())
     else:
         raise InvalidInput("no capacity plan", key="resources.error.no_capacity")
-    roles = sorted(set(need["role"]) | set(supply["role"]))
+    roles = sorted(set(need["role"]) | set(supply["role"]) | set(hired["role"]))
     grid = pd.MultiIndex.from_product([roles, months], names=["role", "month"]).to_frame(index=False)
-    cells = grid.merge(need, on=["role", "month"], how="left").merge(supply, on=["role", "month"], how="left")
-    cells = cells.fillna({"demand_fte": 0.0, "capacity_fte": 0.0})
-    cap = cells["capacity_fte"].to_numpy(dtype=float)
-    dem = cells["demand_fte"].to_numpy(dtype=float)
-    cells["utilisation"] = np.where(cap > 0, dem / np.where(cap > 0, cap, 1.0), np.nan)
-    cells["over_fte"] = np.clip(dem - cap, 0.0, None)
-    cells["over_allocated"] = cells["over_fte"] > OVER_TOLERANCE_FTE
+    cells = (grid.merge(need, on=["role", "month"], how="left").merge(supply, on=["role", "month"], how="left")
+             .merge(hired, on=["role", "month"], how="left"))
+    cells = with_utilisation(cells.fillna({"demand_fte": 0.0, "capacity_fte": 0.0, "hired_fte": 0.0}))
     # "YYYY-MM" strings order as months do; months inside a gap of the horizon count as neither.
     first, last = (min(months), max(months)) if months else ("", "")
     before = float(need.loc[need["month"] < first, "demand_fte"].sum())
@@ -145,18 +132,18 @@ def place_demand(rows: pd.DataFrame, start_months: Mapping[str, object]) -> pd.D
     wanted = rows[rows["project_id"].isin(list(start_months))]
     if wanted.empty:
         return pd.DataFrame({"role": [], "month": [], "demand_fte": []})
-    starts = {pid: pd.Period(str(m)[:7], freq="M") for pid, m in start_months.items()}
+    starts = {pid: month_index(m) for pid, m in start_months.items()}
     start = wanted["project_id"].map(starts)
-    months = [str(s + int(o)) for s, o in zip(start, wanted["month_offset"], strict=True)]
+    months = [month_text(s + int(o)) for s, o in zip(start, wanted["month_offset"], strict=True)]
     placed = pd.DataFrame({"role": wanted["role"].to_numpy(), "month": months, "demand_fte": wanted["fte"].to_numpy(dtype=float)})
     return placed.groupby(["role", "month"], as_index=False)["demand_fte"].sum()
 
 
 def add_demand(*frames: pd.DataFrame, subtract: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cell-wise sum of demand frames (role, month, demand_fte), minus `subtract` if given."""
-    parts = [f.assign(month=month_key(f["month"]).to_numpy()) for f in frames if len(f)]
+    parts = [f.assign(month=month_texts(f["month"]).to_numpy()) for f in frames if len(f)]
     if subtract is not None and len(subtract):
-        parts.append(subtract.assign(month=month_key(subtract["month"]).to_numpy(), demand_fte=-subtract["demand_fte"]))
+        parts.append(subtract.assign(month=month_texts(subtract["month"]).to_numpy(), demand_fte=-subtract["demand_fte"]))
     if not parts:
         return pd.DataFrame({"role": [], "month": [], "demand_fte": []})
     total = pd.concat(parts, ignore_index=True).groupby(["role", "month"], as_index=False)["demand_fte"].sum()
@@ -168,6 +155,12 @@ def scenario_start_months(result: SelectionResult, committed_ids: Iterable[str])
     """Start month ("YYYY-MM") of each project the scenario adds to the committed work."""
     committed = set(committed_ids)
     return {p.project_id: p.start_month for p in result.selected if p.project_id not in committed and not p.committed}
+
+
+def scenario_hires(result: SelectionResult) -> pd.DataFrame:
+    """The FTE a scenario hires: role, month, hired_fte (rows with FTE only)."""
+    rows = [(role, month, float(fte)) for role, months in result.hires.items() for month, fte in months.items() if fte > 0]
+    return pd.DataFrame.from_records(rows, columns=["role", "month", "hired_fte"])
 
 
 def committed_dropped(result: SelectionResult, committed_ids: Iterable[str], allow_cancel_committed: bool) -> list[str]:

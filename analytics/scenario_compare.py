@@ -1,15 +1,17 @@
 """Side-by-side comparison of up to four optimiser results, and the capacity use of one result.
 
 `compare_scenarios` turns saved results into a typed table: one `ComparisonRow` per figure (value,
-cost, gap, number of projects, hires, mean risk, high-risk count, spend per category, peak and mean
+cost inside the horizon split into committed work, new proposals and hires, gap, uplift over the
+ranking baseline, number of projects (committed and new), mean risk, high-risk count, spend per category, peak and mean
 capacity use per role), each flagged when the scenarios differ and naming the best column, plus one
 `MembershipRow` per project selected anywhere (its start month in each scenario, or None), so a page
 can highlight differences and list the projects in one scenario and not another.
 
-`capacity_utilisation` gives load / capacity per role and month of one result (1.0 = fully used).
-Utilisation is measured against the base capacity of the snapshot: FTE bought through hiring show up
-as use above 1.0, which is what a PMO wants to see. Months with zero capacity are left out of the
-ratios (a ratio there is undefined); their load is still in `SelectionResult.load`.
+`capacity_utilisation` gives the utilisation per role and month of one result, by the product's one
+definition (`analytics.metrics`): demand / (capacity + hired), so a plan that hires to cover its
+demand is at 100 %. A month with demand and nothing available is `inf` (its peak is "∞"); a month with
+neither is NaN and left out of the peak and mean. The uplift row is `analytics.metrics.uplift`'s
+difference (the objective's unit); its ratio is the `uplift_ratio` row.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.metrics import PlanTotals, plan_totals, result_utilisation, uplift
 from analytics.selection_types import SelectionResult
 
 MAX_COMPARED = 4
@@ -91,25 +94,15 @@ class ScenarioComparison:
 
 
 def capacity_utilisation(result: SelectionResult) -> pd.DataFrame:
-    """Long table role, month, load_fte, capacity_fte, hired_fte, utilisation (load / capacity)."""
-    records = []
-    roles = sorted(set(result.load) | set(result.capacity))
-    for role in roles:
-        loads, caps = result.load.get(role, {}), result.capacity.get(role, {})
-        hires = result.hires.get(role, {})
-        for month in sorted(set(loads) | set(caps)):
-            load, cap = float(loads.get(month, 0.0)), float(caps.get(month, 0.0))
-            records.append(
-                {"role": role, "month": month, "load_fte": load, "capacity_fte": cap,
-                 "hired_fte": float(hires.get(month, 0.0)), "utilisation": load / cap if cap > 0 else math.nan}
-            )
-    return pd.DataFrame.from_records(
-        records, columns=["role", "month", "load_fte", "capacity_fte", "hired_fte", "utilisation"]
-    )
+    """Long table role, month, load_fte, capacity_fte, hired_fte, utilisation of one result, by the one
+    definition (`analytics.metrics`: demand / (capacity + hired))."""
+    cells = result_utilisation(result).rename(columns={"demand_fte": "load_fte"})
+    return cells[["role", "month", "load_fte", "capacity_fte", "hired_fte", "utilisation"]]
 
 
-def compare_scenarios(scenarios: Sequence[ScenarioInput], high_risk_threshold: float = 4.0) -> ScenarioComparison:
-    """Compare one to four results; see the module docstring for the rows produced."""
+def compare_scenarios(scenarios: Sequence[ScenarioInput], high_risk_threshold: float = 4.0,
+                      spend_profile: pd.DataFrame | None = None) -> ScenarioComparison:
+    """`spend_profile`: the snapshot's, to split spend inside the horizon into committed and new work."""
     if not 1 <= len(scenarios) <= MAX_COMPARED:
         raise InvalidInput(f"compare 1 to {MAX_COMPARED} scenarios, got {len(scenarios)}")
     labels = tuple(s.label for s in scenarios)
@@ -118,7 +111,7 @@ def compare_scenarios(scenarios: Sequence[ScenarioInput], high_risk_threshold: f
     if not math.isfinite(high_risk_threshold):
         raise InvalidInput("high-risk threshold must be a number")
     rows = (
-        _headline_rows(scenarios, high_risk_threshold)
+        _headline_rows(scenarios, high_risk_threshold, spend_profile)
         + _spend_rows(scenarios)
         + _capacity_rows(scenarios)
     )
@@ -127,9 +120,12 @@ def compare_scenarios(scenarios: Sequence[ScenarioInput], high_risk_threshold: f
 
 def _row(metric: str, values: Sequence[float | None], higher_is_better: bool | None, subject: str | None = None) -> ComparisonRow:
     known = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
-    differs = len(known) > 1 and max(v for _, v in known) - min(v for _, v in known) > _TOLERANCE * max(
-        1.0, max(abs(v) for _, v in known)
-    )
+    if any(math.isinf(v) for _, v in known):   # "∞" (work with no capacity) against anything else differs
+        differs = len({v for _, v in known}) > 1
+    else:
+        differs = len(known) > 1 and max(v for _, v in known) - min(v for _, v in known) > _TOLERANCE * max(
+            1.0, max(abs(v) for _, v in known)
+        )
     best = None
     if differs and higher_is_better is not None:
         pick = max if higher_is_better else min
@@ -137,26 +133,29 @@ def _row(metric: str, values: Sequence[float | None], higher_is_better: bool | N
     return ComparisonRow(metric, subject, tuple(values), higher_is_better, differs, best)
 
 
-def _headline_rows(scenarios: Sequence[ScenarioInput], threshold: float) -> list[ComparisonRow]:
+def _headline_rows(scenarios: Sequence[ScenarioInput], threshold: float,
+                   spend_profile: pd.DataFrame | None) -> list[ComparisonRow]:
     def each(fn) -> list[float | None]:
         return [fn(s) if s.result.has_solution else None for s in scenarios]
 
     def risks(s: ScenarioInput) -> list[float]:
         return [p.risk_score for p in s.result.selected if p.risk_score is not None and not math.isnan(p.risk_score)]
 
-    def uplift(s: ScenarioInput) -> float | None:
-        if s.greedy_objective is None or s.result.objective is None:
-            return None
-        return s.result.objective - s.greedy_objective
+    def totals(s: ScenarioInput) -> PlanTotals:
+        return plan_totals(s.result, spend_profile)
 
     return [
         _row("value", each(lambda s: s.result.objective), True),
         _row("total_cost", each(lambda s: s.result.total_cost), False),
         _row("gap", each(lambda s: s.result.gap), False),
-        _row("uplift_over_greedy", each(uplift), True),
-        _row("n_projects", each(lambda s: float(len(s.result.selected))), None),
-        _row("n_new", each(lambda s: float(sum(not p.committed for p in s.result.selected))), None),
+        _row("committed_spend", each(lambda s: totals(s).committed_spend), None),
+        _row("new_spend", each(lambda s: totals(s).new_spend), None),
         _row("hire_cost", each(lambda s: s.result.hire_cost), False),
+        _row("uplift_over_greedy", each(lambda s: uplift(s.result.objective, s.greedy_objective).difference), True),
+        _row("uplift_ratio", each(lambda s: uplift(s.result.objective, s.greedy_objective).ratio), True),
+        _row("n_projects", each(lambda s: float(totals(s).project_count)), None),
+        _row("n_committed", each(lambda s: float(totals(s).committed_count)), None),
+        _row("n_new", each(lambda s: float(totals(s).new_count)), None),
         _row("mean_risk", each(lambda s: sum(risks(s)) / len(risks(s)) if risks(s) else None), False),
         _row("high_risk_count", each(lambda s: float(sum(r >= threshold for r in risks(s)))), False),
     ]

@@ -31,12 +31,11 @@ import pulp
 
 from analytics import solvers
 from analytics.errors import InvalidInput
+from analytics.months import month_index, month_text
 from analytics.prepare import (
     COMMITTED_STATUSES,
     Prepared,
     committed_in_horizon,
-    month_index,
-    month_label,
     prepare,
 )
 from analytics.selection_types import (
@@ -47,12 +46,12 @@ from analytics.selection_types import (
     SelectionParams,
     SelectionResult,
 )
+from analytics.vocabulary import NO_CATEGORY, SOLUTION_STATUSES
 
 MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
 # With a score objective, hires only cost budget; a tiny penalty stops the solver buying idle FTE.
 SCORE_HIRE_PENALTY = 1e-6
 ELASTIC_KINDS = frozenset({"force", "mandatory", "dependency", "exclusive", "capacity", "budget", "category", "risk"})
-NO_CATEGORY = "-"
 FORCE_SLACK_WEIGHT = 100.0
 
 
@@ -86,7 +85,8 @@ def lp_name(*parts: object) -> str:
     return _UNSAFE.sub(lambda m: "_" if m.group().isascii() else f"u{ord(m.group()):04x}", text)
 
 
-def month_key(month: str) -> str:
+def month_name_part(month: str) -> str:
+    """A "YYYY-MM" month as it appears in constraint names ("2027_03")."""
     return month.replace("-", "_")
 
 
@@ -359,7 +359,7 @@ def _capacity_rows(model: SelectionModel, rows: _Rows) -> None:
         hire = model.hires.get((r, m))
         if hire is not None:
             expr.addInPlace(pulp.LpAffineExpression([(hire, -1.0)]))
-        rows.add(f"capacity_{prep.roles[r]}_{month_key(prep.months[m])}", expr, pulp.LpConstraintLE, rhs,
+        rows.add(f"capacity_{prep.roles[r]}_{month_name_part(prep.months[m])}", expr, pulp.LpConstraintLE, rhs,
                  kind="capacity", offset=capacity - rhs, scale=capacity,
                  about=Reason("infeasible_capacity", {"role": prep.roles[r], "month": prep.months[m],
                                                       "capacity": _amount(capacity), "committed": _amount(capacity - rhs)}))
@@ -395,7 +395,7 @@ def _dependency_rows(model: SelectionModel, rows: _Rows) -> None:
             if dep.kind == "candidate":
                 ready = pred_opts[pred_finish <= s]
                 expr.addInPlace(_expr(model.choose, ready, -np.ones(len(ready))))
-            rows.add(f"{label}_{month_key(month_label(prep.horizon_start + s))}", expr, pulp.LpConstraintLE, 0,
+            rows.add(f"{label}_{month_name_part(month_text(prep.horizon_start + s))}", expr, pulp.LpConstraintLE, 0,
                      kind="dependency", group=label,
                      about=Reason("infeasible_dependency", {"project": dep.project_id, "predecessor": dep.predecessor}))
 
@@ -434,7 +434,7 @@ def _category_rows(model: SelectionModel, rows: _Rows) -> None:
             rows.add(f"{prefix}_{cat}", _row_expr(model, options["option"].to_numpy()[nonzero], coef[nonzero]),
                      sense, share * committed_total - committed_cat, kind="category",
                      scale=max(committed_total, float(spend.sum())) * max(share, 0.01),
-                     about=Reason(f"infeasible_{prefix}", {"category": cat, "share": f"{share * 100:.0f}%"}))
+                     about=Reason(f"infeasible_{prefix}", {"category": cat, "share": float(share)}))
 
 
 def _risk_row(model: SelectionModel, rows: _Rows) -> None:
@@ -578,7 +578,7 @@ def resolve(model: SelectionModel, params: SelectionParams | None = None, *, war
 def _result(model: SelectionModel, params: SelectionParams, outcome: solvers.SolverOutcome,
             build_seconds: float | None = None, diagnose: bool = True) -> SelectionResult:
     build = model.build_seconds if build_seconds is None else build_seconds
-    if outcome.status not in ("optimal", "feasible") or outcome.values is None:
+    if outcome.status not in SOLUTION_STATUSES or outcome.values is None:
         violated: tuple[str, ...] = ()
         reasons: tuple[Reason, ...] = ()
         if outcome.status == "infeasible" and diagnose and not model.elastic:
@@ -651,7 +651,7 @@ def _selected_project(pid: str, row: pd.Series, start: int, value: float, *, com
     risk = row["risk_score"]
     return SelectedProject(
         project_id=pid, name=str(row["name"]), category=None if pd.isna(row["category"]) else str(row["category"]),
-        start_month=month_label(start), end_month=month_label(start + int(row["duration"]) - 1), value=value,
+        start_month=month_text(start), end_month=month_text(start + int(row["duration"]) - 1), value=value,
         cost=float(row["budget"]), risk_score=None if pd.isna(risk) else float(risk), committed=committed,
     )
 
@@ -729,15 +729,16 @@ def diagnose_infeasibility(model: SelectionModel, params: SelectionParams) -> tu
     reasons = []
     for label, amount in short.items():
         about = elastic.about.get(label, Reason("infeasible_other", {"row": label}))
-        text = (f"{round(amount):,d}" if kinds[label] in ("risk", "exclusive") else f"{amount:,.2f}") \
+        excess = (round(amount) if kinds[label] in ("risk", "exclusive") else float(amount)) \
             if kinds[label] in _SHORT_KINDS else ""
-        reasons.append(Reason(about.code, {**about.params, "short": text}))
+        reasons.append(Reason(about.code, {**about.params, "short": excess}))
     return tuple(short), tuple(reasons)
 
 
-def _amount(value: float) -> str:
-    """Money or FTE in an infeasibility reason: two decimals with thousands separators."""
-    return f"{value:,.2f}"
+def _amount(value: float) -> float:
+    """Money or FTE in an infeasibility reason, as a number: the UI and reports format it in the
+    reader's locale (`i18n.numbers.reason_params`)."""
+    return float(value)
 
 
 def _elastic_copy(model: SelectionModel) -> SelectionModel:

@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Objective = Literal["strategic_value", "benefit", "net_benefit"]
-Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
+from analytics.vocabulary import SOLUTION_STATUSES, Objective, Solver
+from analytics.vocabulary import SolveStatus as Status
+
 # optimal: proven optimal within the gap; feasible: a solution with a gap (time limit hit);
 # infeasible: proven no solution; no_solution: time limit with nothing found; error: solver failure.
-SOLUTION_STATUSES: frozenset[str] = frozenset({"optimal", "feasible"})
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class SelectionParams:
     allow_cancel_committed: bool = False                 # committed (active/approved) become decisions
     time_limit_seconds: float = 60.0
     mip_gap: float = 1e-4                                # relative gap at which the solver stops
-    solver: Literal["highs", "cbc"] = "highs"
+    solver: Solver = "highs"
     threads: int = 1
     weight_set_id: int | None = None                     # which weights gave strategic_value
 

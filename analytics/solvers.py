@@ -29,6 +29,7 @@ import pulp
 
 from analytics.errors import OptimizationError
 from analytics.selection_types import SelectionParams, Status
+from analytics.vocabulary import SOLUTION_STATUSES
 
 _HIGHS_NAME = "highs"
 _CBC_NAME = "cbc"
@@ -133,7 +134,7 @@ def _highs_outcome(highs: Any, col_index: np.ndarray, sense: int, seconds: float
     else:
         status = "error"
     message = highs.modelStatusToString(model_status)
-    if status not in ("optimal", "feasible") or not has_solution:
+    if status not in SOLUTION_STATUSES or not has_solution:
         return SolverOutcome(status if status != "optimal" else "error", None, None, None, seconds, _HIGHS_NAME,
                              message, highs, col_index)
     # PuLP hands HiGHS the minimisation of -objective for a max problem: flip the signs back.

@@ -51,7 +51,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from analytics import frontier, orlib, selection, solvers  # noqa: E402
+from analytics.months import add_months, months_between  # noqa: E402
 from analytics.selection_types import PortfolioData, SelectionParams  # noqa: E402
+from analytics.vocabulary import SOLVERS  # noqa: E402
 from store import db  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 
@@ -65,8 +67,7 @@ BOTTLENECK_ROLES = 3
 
 
 def _month(offset: int, start: str = HORIZON_START) -> str:
-    index = int(start[:4]) * 12 + int(start[5:]) - 1 + offset
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return add_months(start, offset)
 
 
 def generate_portfolio(proposals: int, months: int = 36, roles: int = 10, max_window: int = 6,
@@ -134,7 +135,7 @@ def _ramped_demand(pid: str, duration: int, rng: np.random.Generator, role_names
 
 
 def _offset(month: str, start: str = HORIZON_START) -> int:
-    return (int(month[:4]) - int(start[:4])) * 12 + int(month[5:]) - int(start[5:])
+    return months_between(start, month)
 
 
 def _link(projects: pd.DataFrame, rng: np.random.Generator, proposals: int, months: int = 36) -> None:
@@ -161,7 +162,7 @@ def _capacity(projects: pd.DataFrame, demand: pd.DataFrame, role_names: list[str
               share: float | dict[str, float] = 0.5) -> pd.DataFrame:
     """Committed load plus `share` (one figure, or one per role) of the proposals' average load; never
     below the largest single need."""
-    starts = projects.set_index("project_id")["start_month"].map(lambda m: (int(m[:4]) - 2026) * 12 + int(m[5:]) - 1)
+    starts = projects.set_index("project_id")["start_month"].map(lambda m: months_between("2026-01", m))
     merged = demand.assign(month=demand["project_id"].map(starts) + demand["month_offset"])
     committed = merged[merged["project_id"].str.startswith("C")]
     committed_load = committed.groupby(["role", "month"])["fte"].sum()
@@ -288,7 +289,7 @@ def _highs_alone(model: selection.SelectionModel, params: SelectionParams) -> tu
 def part_solver_choice(size: int, limit: float) -> None:
     print(f"\n== 2b. solver choice on the {size}-proposal portfolio (limit {limit:g} s, gap 1e-4, 1 thread)")
     data = generate_portfolio(size)
-    for solver in ("highs", "cbc"):
+    for solver in SOLVERS:
         params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
                                  time_limit_seconds=limit, solver=solver)
         result = selection.optimise(data, params)

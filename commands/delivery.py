@@ -6,7 +6,8 @@ Uses the latest status report of each project of the snapshot's delivery set (ac
 completed, or reporting; see `store.delivery`). Without `--snapshot`, the latest snapshot. With
 `--json` one JSON object: `snapshot` (id, label, as_of, currency_unit), `eac_method`, `portfolio`
 (pv, ev, ac, bac, sv, cv, spi, cpi, eac, etc, vac, tcpi, project_count, reporting_count,
-milestone_hit_rate, health counts) and `projects`, a list with project_id, name, status,
+milestone_hit_rate, closed_count, closed_unreported_count, and `health`: counts of healthy / watch /
+critical projects *in flight* (closed work excluded, as on the pages)) and `projects`, a list with project_id, name, status,
 report_date, pv, ev, ac, bac, spi, cpi, eac, health and reasons (codes). Figures that are not
 defined are null. Exit status 0 ok, 2 when the database or snapshot is missing or refused.
 """
@@ -23,7 +24,7 @@ import pandas as pd
 
 from analytics.errors import AnalyticsError
 from analytics.evm import EAC_METHODS, portfolio_evm
-from analytics.health import HEALTH_LEVELS, assess_projects
+from analytics.health import assess_projects, health_counts
 from analytics.trends import milestone_hit_rate
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
@@ -59,14 +60,14 @@ def kpi_report(con, snapshot_id: int, method: str = "cpi") -> dict[str, Any]:
     latest = delivery.latest_reports(con, snapshot_id)
     assessed = assess_projects(latest, method)
     figures = portfolio_evm(latest, method)
-    counts = assessed["health"].value_counts()
     portfolio = {
         "pv": figures.planned_value, "ev": figures.earned_value, "ac": figures.actual_cost,
         "bac": figures.budget_at_completion, "sv": figures.schedule_variance, "cv": figures.cost_variance,
         "spi": figures.spi, "cpi": figures.cpi, "eac": figures.eac, "etc": figures.etc, "vac": figures.vac,
         "tcpi": figures.tcpi, "project_count": figures.project_count, "reporting_count": figures.reporting_count,
         "milestone_hit_rate": milestone_hit_rate(latest),
-        "health": {level: int(counts.get(level, 0)) for level in HEALTH_LEVELS},
+        "closed_count": figures.closed_count, "closed_unreported_count": figures.closed_unreported_count,
+        "health": health_counts(assessed),   # projects in flight only, as the pages count them
     }
     projects = [
         {
@@ -74,6 +75,7 @@ def kpi_report(con, snapshot_id: int, method: str = "cpi") -> dict[str, Any]:
             "report_date": _date(row.report_date),
             "pv": _number(row.planned_value), "ev": _number(row.earned_value), "ac": _number(row.actual_cost),
             "bac": _number(row.budget), "spi": _number(row.spi), "cpi": _number(row.cpi), "eac": _number(row.eac),
+            "etc": _number(row.etc), "tcpi": _number(row.tcpi), "closed_unreported": bool(row.closed_unreported),
             "health": row.health, "reasons": [r.code for r in row.reasons],
         }
         for row in assessed.itertuples(index=False)

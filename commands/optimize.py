@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from analytics.errors import AnalyticsError
+from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
+from analytics.vocabulary import OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
-from i18n import LANGUAGES, translate
+from i18n import LANGUAGES, numbers, translate
 from store import snapshots
 from store.errors import StoreError
 from store.optimiser_runs import DEFAULT_FRONTIER_POINTS, run_optimiser
@@ -46,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("optimize", help="select and schedule proposals (MILP) and explain the result")
     cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
     cmd.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
-    cmd.add_argument("--objective", choices=("strategic_value", "benefit", "net_benefit"), default="strategic_value")
+    cmd.add_argument("--objective", choices=OBJECTIVES, default="strategic_value")
     cmd.add_argument("--budget", type=float, default=None, help="total spend allowed inside the horizon")
     cmd.add_argument("--horizon-start", default=None, help="first month YYYY-MM (default: the snapshot's as-of month)")
     cmd.add_argument("--horizon-months", type=int, default=24)
@@ -54,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--force-out", default="", help="project ids that must not be selected")
     cmd.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     cmd.add_argument("--gap", type=float, default=1e-4, help="relative optimality gap to stop at (default 1e-4)")
-    cmd.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    cmd.add_argument("--solver", choices=SOLVERS, default="highs")
     cmd.add_argument("--threads", type=int, default=1)
     cmd.add_argument("--annual-cap", action="append", default=[], metavar="YEAR=X", help="cap per fiscal year")
     cmd.add_argument("--allow-hiring", action="store_true", help="buy extra FTE at hire_cost_per_fte_month")
@@ -183,7 +185,7 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
         if summary["violated"]:
             print(translate(lang, "explain.cli.violated", rows=", ".join(summary["violated"])))
             for reason in summary.get("violated_reasons", ()):
-                print("  " + translate(lang, f"explain.{reason['code']}", **reason["params"]))
+                print("  " + numbers.reason_text(lang, reason["code"], reason["params"]))
         return
     print(translate(lang, "explain.cli.result", status=status, objective=f"{summary['objective']:,.2f}",
                     gap=f"{(summary['gap'] or 0.0) * 100:.3f}%", cost=f"{summary['total_cost']:,.2f}",
@@ -193,7 +195,7 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
         print(translate(lang, "explain.cli.bound", bound=f"{summary['bound']:,.2f}"))
     if summary["greedy_objective"] is not None:
         print(translate(lang, "explain.cli.greedy", greedy=f"{summary['greedy_objective']:,.2f}",
-                        uplift=f"{summary['objective'] - summary['greedy_objective']:,.2f}"))
+                        uplift=numbers.number(uplift(summary["objective"], summary["greedy_objective"]).difference, lang, 2)))
     for p in summary["selected"]:
         kind = translate(lang, "explain.cli.committed" if p["committed"] else "explain.cli.new")
         print(f"  {p['project_id']}  {p['start_month']} → {p['end_month']}  {kind}")
@@ -201,7 +203,7 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
         print(translate(lang, "optrun.cli.hire", role=h["role"], month=h["month"], fte=f"{h['fte']:,.2f}",
                         cost="-" if h["cost"] is None else f"{h['cost']:,.2f}"))
     for item in explanations:
-        reasons = " ".join(translate(lang, f"explain.{r.code}", **dict(r.params)) for r in item.reasons)
+        reasons = " ".join(numbers.reason_text(lang, r.code, r.params) for r in item.reasons)
         print(translate(lang, "explain.cli.left_out", project=item.project_id, reasons=reasons))
     if "scenario_id" in summary:
         print(translate(lang, "explain.cli.saved", scenario_id=summary["scenario_id"]))

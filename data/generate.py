@@ -78,6 +78,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analytics.errors import InvalidInput
+from analytics.months import first_day, month_index
+from analytics.vocabulary import COMMITTED_STATUSES
 from store.snapshots import DATA_TABLES
 
 DEFAULT_END_MONTH = "2026-10"
@@ -308,21 +311,8 @@ class GeneratedSnapshot:
 # ---------------------------------------------------------------------------------------------
 
 
-def month_index(value: dt.date | str) -> int:
-    if isinstance(value, str):
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
-        if match is None:
-            raise ValueError(f"expected YYYY-MM, got {value!r}")
-        return int(match.group(1)) * 12 + int(match.group(2)) - 1
-    return value.year * 12 + value.month - 1
-
-
-def month_start(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def month_end(index: int) -> dt.date:
-    return month_start(index + 1) - dt.timedelta(days=1)
+    return first_day(index + 1) - dt.timedelta(days=1)
 
 
 def _date_lookup(indices: np.ndarray, convert) -> np.ndarray:
@@ -867,7 +857,7 @@ def _committed(plan: _Plan, finish: np.ndarray, month: int) -> np.ndarray:
     """Projects whose demand is committed at `month`: active, approved and mandatory proposals."""
     status = _status_at(plan, finish, month)
     present = plan.created <= month
-    return present & (np.isin(status, ("active", "approved")) | (plan.mandatory & (status == "proposed")))
+    return present & (np.isin(status, COMMITTED_STATUSES) | (plan.mandatory & (status == "proposed")))
 
 
 def _maturity_frame(rng: np.random.Generator, progress: float) -> pd.DataFrame:
@@ -992,7 +982,7 @@ def _projects_frame(world: _World, month: int, present: np.ndarray) -> pd.DataFr
     plan = world.plan
     status = _status_at(plan, world.finish, month)[present]
     proposed = status == "proposed"
-    latest = _date_lookup(plan.start[present] + plan.window[present], month_start)
+    latest = _date_lookup(plan.start[present] + plan.window[present], first_day)
     latest[~proposed] = None
     return pd.DataFrame({
         "project_id": world.ids[present],
@@ -1002,7 +992,7 @@ def _projects_frame(world: _World, month: int, present: np.ndarray) -> pd.DataFr
         "sponsor": world.sponsors[present],
         "manager": world.managers[present],
         "status": status,
-        "start_month": _date_lookup(plan.start[present], month_start),
+        "start_month": _date_lookup(plan.start[present], first_day),
         "latest_start_month": latest,
         "duration_months": plan.duration[present].astype(np.int64),
         "budget": world.money.budget_at(present, month),
@@ -1043,7 +1033,7 @@ def _capacity_frame(world: _World, position: int, snapshots: int) -> pd.DataFram
     role = np.repeat(np.arange(len(ROLES)), len(months))
     return pd.DataFrame({
         "role": np.array([r.name for r in ROLES], dtype=object)[role],
-        "month": np.tile(_date_lookup(months, month_start), len(ROLES)),
+        "month": np.tile(_date_lookup(months, first_day), len(ROLES)),
         "capacity_fte": capacity.ravel(),
         "hire_cost_per_fte_month": np.round(hire, 2).ravel(),
     })
@@ -1107,7 +1097,7 @@ def _demand_frame(world: _World, month: int) -> pd.DataFrame:
 
 def _kpi_frame(world: _World, month: int) -> pd.DataFrame:
     frame = world.kpis[world.kpis["month"] <= month].reset_index(drop=True)
-    frame["month"] = _date_lookup(frame["month"].to_numpy(), month_start)
+    frame["month"] = _date_lookup(frame["month"].to_numpy(), first_day)
     return frame
 
 
@@ -1137,7 +1127,10 @@ def generate(
     unknown = set(chosen) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}")
-    last = month_index(end_month)
+    try:
+        last = month_index(end_month)
+    except InvalidInput as e:
+        raise ValueError(f"expected YYYY-MM, got {end_month!r}") from e
     first = last - months + 1
     snapshot_months = list(range(last - count + 1, last + 1))
     world = _build_world(projects, first, last, seed, all_reporting, snapshot_months, chosen)

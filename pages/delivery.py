@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.errors import AnalyticsError
 from analytics.evm import EAC_METHODS
-from analytics.health import HealthThresholds
+from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from store.errors import StoreError
 from ui import delivery as dv
 from ui.session import db_path, ensure_router, show_error, snapshot_id, t
@@ -55,15 +55,16 @@ def tiles(view: dv.DeliveryView) -> None:
     row[2].metric(t("delivery.metric.ac"), dv.fmt_number(p.actual_cost), dv.delta(p.actual_cost, q and q.actual_cost, 1), delta_color="off")
     row[3].metric(t("delivery.metric.bac"), dv.fmt_number(p.budget_at_completion), dv.delta(p.budget_at_completion, q and q.budget_at_completion, 1), delta_color="off")
     row[4].metric(t("delivery.metric.hit_rate"), dv.fmt_pct(view.hit_rate), dv.delta_points(view.hit_rate, view.previous_hit_rate))
-    in_flight = view.projects[~view.projects["status"].isin(["completed", "cancelled"])]
-    counts = in_flight["health"].value_counts()
+    counts = health_counts(view.projects)
     row = st.columns(4)
-    for column, level in zip(row, ("healthy", "watch", "critical"), strict=False):
-        column.metric(t("delivery.metric.in_flight", health=dv.health_label(level)), int(counts.get(level, 0)))
+    for column, level in zip(row, HEALTH_LEVELS, strict=False):
+        column.metric(t("delivery.metric.in_flight", health=dv.health_label(level)), counts[level])
     if view.change is not None:
         row[3].metric(t("delivery.metric.worsened"), view.change.worsened_count, delta_color="off")
-    st.caption(t("delivery.tiles.counts", projects=p.project_count, in_flight=len(in_flight),
+    st.caption(t("delivery.tiles.counts", projects=p.project_count, in_flight=sum(counts.values()),
                  reporting=p.reporting_count, unit=view.currency_unit))
+    if p.closed_unreported_count:
+        st.caption(t("figures.evm.closed_unreported", count=p.closed_unreported_count))
 
 
 def overview_tab(view: dv.DeliveryView) -> None:

@@ -312,6 +312,14 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
             st.caption(run.result.message)
         return
     kpi_tiles(run)
+    try:
+        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
+        totals = opt.totals_lines(run, data)
+    except (StoreError, AnalyticsError) as e:
+        show_error(e)
+        data, totals = None, []
+    for line in totals:   # what the Projects and Cost tiles add up: committed work, new proposals, hires
+        st.caption(line)
     st.caption(status_line(run))
     if WEIGHT_CHOICES or run.params.weight_set_id is not None:  # no saved set ever: nothing to tell apart
         st.caption(opt.run_weights_label(run))
@@ -319,11 +327,10 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     # keyed, so the tab stays open when one of its buttons reruns the page
     tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
     try:
-        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
         profiled, loaded = opt.profiled_projects(run, data), True
     except (StoreError, AnalyticsError) as e:
         show_error(e)
-        data, profiled, loaded = None, frozenset(), False
+        profiled, loaded = frozenset(), False
     with tabs[0]:
         opt.chart(opt.gantt_figure(run.result, run.params.horizon_start), key="opt.gantt")
         st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected",

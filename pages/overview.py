@@ -53,6 +53,8 @@ def strategy_tile() -> None:
     st.metric(t("overview.tile.coverage"), coverage, help=t("overview.tile.coverage_help"))
     st.caption(t("overview.tile.recommended", name=rec.name, count=rec.selected_count, proposals=rec.proposals_count,
                  cost=ov.money(rec.new_cost, UNIT)))
+    for line in ov.totals_lines(rec, UNIT):
+        st.caption(line)
     link("pages/scenarios.py", "overview.link.scenarios", ":material/compare:")
 
 
@@ -75,12 +77,15 @@ def critical_tile() -> None:
 
 
 def capacity_tile() -> None:
+    months = DATA.hot_spot_months
     st.metric(t("overview.tile.hot_spots"), f"{len(DATA.hot_spots)}",
-              help=t("overview.tile.hot_spots_help", first=DATA.hot_spot_months[0], last=DATA.hot_spot_months[-1]))
+              help=t("overview.tile.hot_spots_help", first=months[0], last=months[-1]) if months else None)
     if DATA.hot_spots:
         st.caption(t("overview.tile.hot_spot_roles", roles=ov.join_names([h.role for h in DATA.hot_spots[:4]])))
-    else:
-        st.caption(t("overview.tile.no_hot_spots"))
+    elif DATA.hot_spot_months:
+        st.caption(t("overview.tile.no_hot_spots", first=DATA.hot_spot_months[0], last=DATA.hot_spot_months[-1]))
+    if DATA.capacity is not None:
+        st.caption(ov.capacity_line(DATA.capacity))
     link("pages/resources.py", "overview.link.resources", ":material/groups:")
 
 

@@ -41,7 +41,7 @@ try:
     left, right = st.columns([2, 1])
     chosen = left.selectbox(t("resources.view.pick"), options, format_func=labels.get, key="rs.scenario",
                             help=t("resources.view.help"))
-    horizon = right.slider(t("resources.horizon"), min_value=3, max_value=60, value=24, step=3, key="rs.horizon",
+    horizon = right.slider(t("resources.horizon"), min_value=3, max_value=60, value=rs.DEFAULT_HORIZON_MONTHS, step=3, key="rs.horizon",
                            help=t("resources.horizon_help"))
     stamp = next((c.stamp for c in choices if c.scenario_id == chosen), None)
     view = rs.load_resources(db_path(), SNAPSHOT, chosen, stamp, int(horizon))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.ahp import CR_THRESHOLD
 from analytics.errors import AnalyticsError
+from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
 from store.errors import StoreError
 from ui import strategy as strat
 from ui.session import db_path, ensure_router, show_error, snapshot_id, t
@@ -170,8 +170,8 @@ weight_sets_section()
 st.header(t("strategy.rank.header"))
 c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 statuses = c1.multiselect(t("strategy.rank.status"), DATA.statuses(),
-                          default=[s for s in DATA.statuses() if s not in strat.CLOSED_STATUSES],
-                          format_func={s: t(f"strategy.status.{s}") if s in strat.STATUSES else s
+                          default=[s for s in DATA.statuses() if s not in CLOSED_STATUSES],
+                          format_func={s: t(f"strategy.status.{s}") if s in STATUSES else s
                                        for s in DATA.statuses()}.__getitem__,
                           key="strategy.status_filter")
 categories = c2.multiselect(t("strategy.rank.category"), DATA.categories(), key="strategy.category_filter",
@@ -201,7 +201,7 @@ m3.metric(t("strategy.rank.median"), f"{RANKED['risk_adjusted_score'].median():.
 m4.metric(t("strategy.rank.incomplete"), incomplete)
 if incomplete:
     st.warning(t("strategy.rank.incomplete_warning", n=incomplete))
-STATUS_LABELS = {s: t(f"strategy.status.{s}") for s in strat.STATUSES}
+STATUS_LABELS = {s: t(f"strategy.status.{s}") for s in STATUSES}
 st.dataframe(
     RANKED.assign(status_label=RANKED["status"].map(lambda s: STATUS_LABELS.get(s, s))),
     hide_index=True, key="strategy.ranked",

@@ -158,6 +158,7 @@ def _recommendation_slide(prs: Presentation, pack: RecommendationPack, tx: Repor
     if pack.rationale:
         lines.append(tx("report.deck.rationale", rationale=pack.rationale))
     lines.append(tx("report.deck.committed_line", count=s.committed_count, cost=tx.money(s.committed_spend, unit),
+                    new=tx.money(s.new_spend, unit), hires=tx.money(s.hire_cost, unit),
                     total=tx.money(s.total_cost, unit), start=s.horizon_start, end=s.horizon_end))
     if s.budget is not None:
         lines.append(tx("report.deck.budget_line", budget=tx.money(s.budget, unit), headroom=tx.money(s.budget_headroom, unit)))

@@ -35,7 +35,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.pack import RecommendationPack, month_index
+from analytics.months import first_day, month_index
+from analytics.vocabulary import CR_THRESHOLD
+from i18n import numbers
+from reports.pack import RecommendationPack
 from reports.reproducible import fix_zip_timestamps
 from reports.safety import is_dangerous, is_real_number
 from reports.text import ReportText
@@ -79,8 +82,7 @@ def month_date(month: str | None) -> dt.date | None:
     """'2026-03' -> date(2026, 3, 1), written as a real date with the `yyyy-mm` format."""
     if not month:
         return None
-    index = month_index(month)
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return first_day(month_index(month))
 
 
 class _Sheet:
@@ -94,7 +96,8 @@ class _Sheet:
 
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, bold: bool = False) -> None:
         if isinstance(value, float) and not is_real_number(value):
-            value = None  # NaN / inf are not numbers Excel can hold
+            # NaN / inf are not numbers Excel can hold: inf (work with no capacity) reads as the pages show it
+            value = numbers.INFINITY if value == float("inf") else None
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
             write_text(cell, value)
@@ -175,19 +178,20 @@ def _summary_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> No
         (tx("report.field.gap"), s.gap, "0.00%"),
         (tx("report.field.greedy"), s.greedy_objective, VALUE),
         (tx("report.field.uplift"), s.uplift_over_greedy, SHARE),
+        (tx("figures.uplift_difference"), s.uplift_difference, VALUE),
         (tx("report.field.selected_count"), s.selected_count, INTEGER),
         (tx("report.field.committed_count"), s.committed_count, INTEGER),
         (tx("report.field.left_out_count"), s.left_out_count, INTEGER),
         (tx("report.field.new_cost", unit=unit), s.new_cost, MONEY),
-        (tx("report.field.new_spend", unit=unit), s.new_spend, MONEY),
         (tx("report.field.committed_spend", unit=unit), s.committed_spend, MONEY),
+        (tx("report.field.new_spend", unit=unit), s.new_spend, MONEY),
+        (tx("report.field.hire_cost", unit=unit), s.hire_cost, MONEY),
         (tx("report.field.total_cost", unit=unit), s.total_cost, MONEY),
         (tx("report.field.budget", unit=unit), s.budget if s.budget is not None else tx("report.unlimited"), MONEY),
         (tx("report.field.headroom", unit=unit), s.budget_headroom, MONEY),
         (tx("report.field.strategic_selected"), s.strategic_value_selected, VALUE),
         (tx("report.field.strategic_coverage"), s.strategic_coverage, SHARE),
         (tx("report.field.benefit_selected", unit=unit), s.expected_benefit_selected, MONEY),
-        (tx("report.field.hire_cost", unit=unit), s.hire_cost, MONEY),
         (tx("report.field.peak_utilisation"), peak, None),
         (tx("report.field.over_allocated"), s.over_allocated_cells, INTEGER),
         (tx("report.field.horizon"), f"{s.horizon_start} – {s.horizon_end}", None),
@@ -385,7 +389,7 @@ def _weights_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> No
         sheet.put(r, 1, label, bold=True)
         sheet.put(r, 2, value, fmt)
     if cr is not None:
-        verdict = tx("report.cr.ok") if cr <= 0.10 else tx("report.cr.too_high")
+        verdict = tx("report.cr.ok") if cr <= CR_THRESHOLD else tx("report.cr.too_high")
         sheet.put(last + 2 + len(rows), 2, verdict)
     sheet.finish()
 

@@ -17,7 +17,8 @@ Conventions: money is in the snapshot's currency unit; the spend of a project fa
 as the optimiser assumes (by the snapshot's spend profile, else evenly:
 `analytics.prepare.project_month_spend`) to split a fiscal year's spend by category; a fiscal year is
 named by the calendar year in which it starts (with `fiscal_year_start_month` = 4, April 2026 to
-March 2027 is fiscal year 2026); utilisation = FTE demanded / (FTE available + FTE hired).
+March 2027 is fiscal year 2026); utilisation, uplift and the committed / new / hires split of the
+totals are the product's one definitions (`analytics.metrics`); budgets count spend inside the horizon.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from typing import Any
 import pandas as pd
 
 from analytics.errors import InvalidInput
-from analytics.prepare import project_month_spend
+from analytics.metrics import plan_totals, project_spend_by_month, result_utilisation, uplift
+from analytics.months import add_months, month_index, month_of
 from analytics.scoring import strategic_value as score_strategic_value
 from analytics.selection_types import (
     FrontierPoint,
@@ -43,6 +45,7 @@ from analytics.selection_types import (
     explanations_from_dict,
     frontier_from_dict,
 )
+from analytics.vocabulary import CR_THRESHOLD, NO_CATEGORY
 from store import db, snapshots, weights
 from store import scenarios as scenario_store
 from store.errors import NotFound
@@ -52,7 +55,6 @@ TIGHT_BUDGET_SHARE = 0.95  # spending this share of the budget leaves no room fo
 CLOSE_CALLS = 3            # left-out proposals with the lowest price of forcing, shown as decisions
 MAX_ROLE_FINDINGS = 3      # roles named one by one among the risks; the rest are counted
 _EPS = 1e-9
-NO_CATEGORY = "-"          # the optimiser's key for projects without a category (analytics.selection)
 HIRES_AND_OTHER = "+"      # spend of a fiscal year not attributable to one project's category (hired staff)
 # A DuckDB connection or cursor (only store/ imports duckdb; it names the type for the rest).
 Connection = db.Connection
@@ -153,7 +155,8 @@ class RoleMonthLoad:
     demand_fte: float
     capacity_fte: float
     hired_fte: float
-    utilisation: float | None   # None when nothing is available and nothing demanded
+    utilisation: float | None   # analytics.metrics: inf with demand and nothing available, None with neither
+    over_allocated: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,11 +200,12 @@ class PackSummary:
     bound: float | None
     gap: float | None
     greedy_objective: float | None
-    uplift_over_greedy: float | None        # (objective - greedy) / greedy
+    uplift_over_greedy: float | None        # (objective - greedy) / |greedy| (analytics.metrics.uplift)
+    uplift_difference: float | None         # objective - greedy, in the objective's unit
     selected_count: int                     # new proposals chosen
     committed_count: int                    # active/approved work kept
     left_out_count: int
-    total_cost: float                       # spend inside the horizon: projects kept and chosen, and hires
+    total_cost: float                       # the optimiser's spend inside the horizon: committed, new and hires
     new_cost: float                         # full budgets of the new proposals (what is approved)
     committed_cost: float                   # full budgets of the committed projects kept
     new_spend: float                        # spend of the new proposals inside the horizon
@@ -276,36 +280,10 @@ class RecommendationPack:
 # ---------------------------------------------------------------------------------------------- months
 
 
-def month_index(month: str) -> int:
-    """'2026-03' -> 2026 * 12 + 2, so months can be subtracted."""
-    try:
-        year, number = str(month)[:7].split("-")
-        return int(year) * 12 + int(number) - 1
-    except ValueError as e:
-        raise InvalidInput(f"not a YYYY-MM month: {month!r}", key="report.error.bad_month", month=month) from e
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def add_months(month: str, count: int) -> str:
-    return month_label(month_index(month) + count)
-
-
 def fiscal_year(month: str, fiscal_year_start_month: int = 1) -> int:
     """The fiscal year of a month, named by the calendar year in which that fiscal year starts."""
     year, number = divmod(month_index(month), 12)
     return year if number + 1 >= fiscal_year_start_month else year - 1
-
-
-def _as_month(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, dt.date | pd.Timestamp):
-        return f"{value.year:04d}-{value.month:02d}"
-    text = str(value)
-    return text[:7] if len(text) >= 7 else None
 
 
 def _number(value: Any) -> float | None:
@@ -416,10 +394,10 @@ def assemble_pack(inputs: PackInputs, generated_on: dt.date | None = None) -> Re
     left_out = _left_out(inputs, info)
     role_load = _role_load(result)
     role_summary = _role_summary(role_load)
-    monthly = _monthly_spend(selected, inputs.spend_profile)
+    monthly = project_spend_by_month(result.selected, inputs.spend_profile)
     budget_by_year = _budget_by_year(inputs.params, result, selected, monthly)
     budget_by_category = _budget_by_category(inputs.params, result)
-    summary = _summary(inputs, selected, left_out, role_load, role_summary, monthly)
+    summary = _summary(inputs, selected, left_out, role_load, role_summary)
     weight_lines = tuple(
         sorted(
             (WeightLine(oid, inputs.objective_names.get(oid, oid), float(w)) for oid, w in inputs.weight_set.weights.items()),
@@ -471,7 +449,7 @@ def _project_info(projects: pd.DataFrame) -> dict[str, dict[str, Any]]:
         info[str(row["project_id"])] = {
             "department": _text(row.get("department")),
             "status": _text(row.get("status")) or "",
-            "start_month": _as_month(row.get("start_month")),
+            "start_month": month_of(row.get("start_month")),
             "duration_months": int(row["duration_months"]) if _number(row.get("duration_months")) is not None else None,
             "expected_benefit": _number(row.get("expected_benefit")),
             "mandatory": bool(row.get("mandatory")) if row.get("mandatory") is not None else False,
@@ -533,20 +511,12 @@ def _left_out(inputs: PackInputs, info: Mapping[str, Mapping[str, Any]]) -> tupl
 
 
 def _role_load(result: SelectionResult) -> tuple[RoleMonthLoad, ...]:
-    roles = sorted(set(result.load) | set(result.capacity))
-    rows = []
-    for role in roles:
-        demand = result.load.get(role, {})
-        capacity = result.capacity.get(role, {})
-        hired = result.hires.get(role, {})
-        for month in sorted(set(demand) | set(capacity)):
-            need = float(demand.get(month, 0.0))
-            available = float(capacity.get(month, 0.0))
-            bought = float(hired.get(month, 0.0))
-            supply = available + bought
-            utilisation = need / supply if supply > _EPS else (None if need <= _EPS else math.inf)
-            rows.append(RoleMonthLoad(role, month, need, available, bought, utilisation))
-    return tuple(rows)
+    cells = result_utilisation(result)
+    return tuple(
+        RoleMonthLoad(str(c.role), str(c.month), float(c.demand_fte), float(c.capacity_fte), float(c.hired_fte),
+                      None if math.isnan(c.utilisation) else float(c.utilisation), bool(c.over_allocated))
+        for c in cells.itertuples(index=False)
+    )
 
 
 def _role_summary(load: tuple[RoleMonthLoad, ...]) -> tuple[RoleSummary, ...]:
@@ -562,7 +532,7 @@ def _role_summary(load: tuple[RoleMonthLoad, ...]) -> tuple[RoleSummary, ...]:
                 role=role,
                 peak_utilisation=None if peak is None else peak.utilisation,
                 peak_month=None if peak is None else peak.month,
-                months_over_capacity=sum(1 for r in rows if r.demand_fte > r.capacity_fte + r.hired_fte + _EPS),
+                months_over_capacity=sum(1 for r in rows if r.over_allocated),
                 hired_fte_months=sum(r.hired_fte for r in rows),
             )
         )
@@ -570,26 +540,8 @@ def _role_summary(load: tuple[RoleMonthLoad, ...]) -> tuple[RoleSummary, ...]:
     return tuple(summaries)
 
 
-def _monthly_spend(selected: tuple[PackProject, ...], profile: pd.DataFrame | None) -> dict[str, list[float]]:
-    """project_id -> its spend in each of its months, first month first (profile shares, else even)."""
-    frame = pd.DataFrame({
-        "project_id": [p.project_id for p in selected],
-        "duration_months": [max(month_index(p.end_month) - month_index(p.start_month) + 1, 1) for p in selected],
-        "budget": [float(p.cost) for p in selected],
-    })
-    spend = project_month_spend(frame, profile)
-    return {str(pid): [float(v) for v in part] for pid, part in spend.groupby("project_id", sort=False)["spend"]}
-
-
-def _spread(project: PackProject, months: set[str], monthly: Mapping[str, list[float]]) -> dict[str, float]:
-    """The project's spend by month, keeping only the months given."""
-    first = month_index(project.start_month)
-    amounts = monthly.get(project.project_id, [])
-    return {month_label(first + k): amount for k, amount in enumerate(amounts) if month_label(first + k) in months}
-
-
 def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: tuple[PackProject, ...],
-                    monthly: Mapping[str, list[float]]) -> tuple[YearBudget, ...]:
+                    monthly: Mapping[str, Mapping[str, float]]) -> tuple[YearBudget, ...]:
     start = params.fiscal_year_start_month
     totals: dict[int, float] = defaultdict(float)
     for month, spend in result.spend_by_month.items():
@@ -597,7 +549,9 @@ def _budget_by_year(params: SelectionParams, result: SelectionResult, selected: 
     months = set(result.spend_by_month)
     split: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for project in selected:
-        for month, spend in _spread(project, months, monthly).items():
+        for month, spend in monthly.get(project.project_id, {}).items():
+            if month not in months:
+                continue
             split[fiscal_year(month, start)][project.category or NO_CATEGORY] += spend
     for year, total in totals.items():
         rest = total - sum(split.get(year, {}).values())
@@ -653,14 +607,13 @@ def _summary(
     left_out: tuple[PackLeftOut, ...],
     role_load: tuple[RoleMonthLoad, ...],
     role_summary: tuple[RoleSummary, ...],
-    monthly: Mapping[str, list[float]],
 ) -> PackSummary:
     result, params = inputs.result, inputs.params
     new = [p for p in selected if not p.committed]
-    months = set(result.spend_by_month)
     greedy = _number(inputs.payload.get("greedy_objective"))
     objective = _number(result.objective)
-    uplift = (objective - greedy) / abs(greedy) if objective is not None and greedy else None
+    gain = uplift(objective, greedy)
+    totals = plan_totals(result, inputs.spend_profile)
     sv_selected = sum(p.strategic_value or 0.0 for p in new)
     sv_available = sv_selected + sum(p.strategic_value or 0.0 for p in left_out)
     peak = next((s for s in role_summary if s.peak_utilisation is not None), None)
@@ -672,15 +625,16 @@ def _summary(
         bound=_number(result.bound),
         gap=_number(result.gap),
         greedy_objective=greedy,
-        uplift_over_greedy=uplift,
+        uplift_over_greedy=gain.ratio,
+        uplift_difference=gain.difference,
         selected_count=len(new),
         committed_count=len(selected) - len(new),
         left_out_count=len(left_out),
         total_cost=float(result.total_cost),
-        new_cost=sum(p.cost for p in new),
-        committed_cost=sum(p.cost for p in selected if p.committed),
-        new_spend=sum(sum(_spread(p, months, monthly).values()) for p in new),
-        committed_spend=sum(sum(_spread(p, months, monthly).values()) for p in selected if p.committed),
+        new_cost=totals.new_budget,
+        committed_cost=totals.committed_budget,
+        new_spend=totals.new_spend,
+        committed_spend=totals.committed_spend,
         budget=budget,
         budget_headroom=None if budget is None else budget - float(result.total_cost),
         strategic_value_selected=sv_selected,
@@ -691,7 +645,7 @@ def _summary(
         peak_utilisation=None if peak is None else peak.peak_utilisation,
         peak_role=None if peak is None else peak.role,
         peak_month=None if peak is None else peak.peak_month,
-        over_allocated_cells=sum(1 for r in role_load if r.demand_fte > r.capacity_fte + r.hired_fte + _EPS),
+        over_allocated_cells=sum(1 for r in role_load if r.over_allocated),
         horizon_start=params.horizon_start,
         horizon_end=add_months(params.horizon_start, params.horizon_months - 1),
         solver=result.solver,
@@ -738,7 +692,7 @@ def _risks(
             found.append(Finding("annual_cap_tight", {"year": year.fiscal_year, "share": year.spend / year.cap}))
     if inputs.weight_set.missing:
         found.append(Finding("weights_missing", {"weight_set_id": inputs.weight_set.weight_set_id}))
-    if inputs.weight_set.consistency_ratio is not None and inputs.weight_set.consistency_ratio > 0.10:
+    if inputs.weight_set.consistency_ratio is not None and inputs.weight_set.consistency_ratio > CR_THRESHOLD:
         found.append(Finding("weights_inconsistent", {"cr": inputs.weight_set.consistency_ratio}))
     return tuple(found)
 

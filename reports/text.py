@@ -13,20 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from analytics.selection_types import Reason
-from i18n import LANGUAGES, has_key, translate
+from i18n import LANGUAGES, has_key, numbers, translate
 from reports.pack import HIRES_AND_OTHER, NO_CATEGORY, Finding, RecommendationPack
 
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
-REASON_DIGITS = 2  # decimals of the numbers inside a left-out reason
-
-
-def _rounded(value: Any) -> Any:
-    """A fractional number rounded to `REASON_DIGITS` decimals; anything else unchanged."""
-    if isinstance(value, float) and math.isfinite(value):
-        return round(value, REASON_DIGITS)
-    return value
-
-
 class ReportText:
     """Translation and formatting for one export language."""
 
@@ -50,24 +40,14 @@ class ReportText:
 
     # -- numbers --------------------------------------------------------------------------------
 
-    @staticmethod
-    def number(value: float | None, digits: int = 1) -> str:
-        if value is None or not math.isfinite(value):
-            return "-"
-        return f"{value:,.{digits}f}"
+    def number(self, value: float | None, digits: int = 1) -> str:
+        return numbers.number(value, self.lang, digits)
 
     def money(self, value: float | None, unit: str, digits: int = 1) -> str:
-        if value is None:
-            return "-"
-        return f"{self.number(value, digits)} {unit}" if self.lang == "en" else f"{self.number(value, digits)}{unit}"
+        return numbers.money(value, unit, self.lang, digits)
 
-    @staticmethod
-    def percent(value: float | None, digits: int = 0) -> str:
-        if value is None:
-            return "-"
-        if not math.isfinite(value):
-            return "∞"
-        return f"{value * 100:.{digits}f}%"
+    def percent(self, value: float | None, digits: int = 0) -> str:
+        return numbers.percent(value, self.lang, digits)
 
     def category(self, name: str | None) -> str:
         if name in (None, "", NO_CATEGORY):
@@ -100,16 +80,15 @@ class ReportText:
     def reason(self, reason: Reason) -> str:
         """The optimiser's explanation of one reason, or the code with its details if it has no text.
 
-        Fractional numbers are rounded to `REASON_DIGITS` decimals: the engine keeps value densities to
-        four (14.5714), more than a committee reads.
+        Its numbers are formatted as the pages format them (`i18n.numbers.reason_params`: fractional
+        numbers to `numbers.REASON_DIGITS` decimals, shares as percentages, in the reader's locale).
         """
         key = f"explain.{reason.code}"
-        params = {name: _rounded(value) for name, value in reason.params.items()}
+        params = numbers.reason_params(reason.params, self.lang)
         if has_key(self.lang, key):
-            try:
-                return self(key, **params)
-            except (KeyError, IndexError, ValueError):
-                pass  # a text that needs a parameter the reason does not carry: fall back to the code
+            text = numbers.reason_text(self.lang, reason.code, reason.params)
+            if text != reason.code:
+                return text
         details = self.join([f"{k}={self._plain(v)}" for k, v in sorted(params.items())])
         code = self(f"report.reason.{reason.code}") if has_key(self.lang, f"report.reason.{reason.code}") else reason.code
         return f"{code} ({details})" if details else code

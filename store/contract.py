@@ -27,6 +27,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from analytics.vocabulary import STATUSES
+
 COLUMN_TYPES: tuple[str, ...] = ("id", "text", "enum", "bool", "int", "number", "score", "date", "month", "list")
 
 
@@ -81,8 +83,9 @@ class Kind:
         raise KeyError(name)
 
 
-# Enum values: canonical -> accepted spellings (compared after `normalise_token`).
-STATUS_VALUES: dict[str, tuple[str, ...]] = {
+# Enum values: canonical -> accepted spellings (compared after `normalise_token`). The statuses are the
+# product's (`analytics.vocabulary.STATUSES`, in its order); a status without spellings here is a KeyError.
+_STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
     "proposed": ("提议", "已提议", "拟议", "proposal"),
     "approved": ("已批准", "批准", "已审批"),
     "active": ("进行中", "执行中", "在建", "in_progress"),
@@ -90,6 +93,7 @@ STATUS_VALUES: dict[str, tuple[str, ...]] = {
     "completed": ("已完成", "完成", "已结项", "done", "closed", "complete"),
     "cancelled": ("已取消", "取消", "canceled"),
 }
+STATUS_VALUES: dict[str, tuple[str, ...]] = {status: _STATUS_SPELLINGS[status] for status in STATUSES}
 RAG_VALUES: dict[str, tuple[str, ...]] = {
     "green": ("绿", "绿色", "g"),
     "amber": ("黄", "黄色", "琥珀", "yellow", "a", "y"),

@@ -29,10 +29,10 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from analytics.vocabulary import COMMITTED_STATUSES
 from store.snapshots import get_snapshot
 
 DELIVERY_STATUSES: tuple[str, ...] = ("active", "on_hold", "completed")
-COMMITTED_STATUSES: tuple[str, ...] = ("active", "approved")
 RECENT_REPORTS = 3  # reports that count for missed milestones (a quarter of monthly reporting)
 
 _REPORT_COLUMNS = (

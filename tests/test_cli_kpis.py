@@ -32,9 +32,16 @@ def test_json_latest_snapshot(built, capsys):
     p = report["portfolio"]
     assert (p["pv"], p["ev"], p["ac"], p["bac"]) == (240, 232, 240, 530)
     assert p["cpi"] == pytest.approx(232 / 240) and p["spi"] == pytest.approx(232 / 240)
-    assert p["eac"] == pytest.approx(240 + (530 - 232) / (232 / 240))
+    # Closed work (P4, P5 completed) has nothing left: its EAC is its AC, 130 + 25. The work in flight
+    # (P1, P2, P3: PV 90, EV 82, AC 85, BAC 380) is forecast at its own CPI 82/85.
+    assert p["eac"] == pytest.approx(130 + 25 + 85 + (380 - 82) / (82 / 85))
+    assert p["etc"] == pytest.approx((380 - 82) / (82 / 85))
+    assert p["tcpi"] == pytest.approx((380 - 82) / (380 - 85))
+    assert p["vac"] == pytest.approx(530 - (130 + 25 + 85 + (380 - 82) / (82 / 85)))
+    assert (p["closed_count"], p["closed_unreported_count"]) == (2, 0)
     assert p["milestone_hit_rate"] == pytest.approx(0.8)
-    assert p["health"] == {"healthy": 2, "watch": 2, "critical": 1}
+    # one health count, in flight only, as the pages show it: P1 critical, P2 healthy, P3 watch
+    assert p["health"] == {"healthy": 1, "watch": 1, "critical": 1}
     projects = {row["project_id"]: row for row in report["projects"]}
     assert list(projects) == ["P1", "P2", "P3", "P4", "P5"]
     p1 = projects["P1"]
@@ -45,6 +52,8 @@ def test_json_latest_snapshot(built, capsys):
     p3 = projects["P3"]   # active without a report: nulls, on watch
     assert (p3["pv"], p3["spi"], p3["cpi"], p3["eac"], p3["health"]) == (None, None, None, None, "watch")
     assert projects["P4"]["health"] == "watch"   # completed over budget: CPI 0.92
+    # completed: nothing left to do
+    assert (projects["P4"]["eac"], projects["P4"]["etc"], projects["P4"]["tcpi"]) == (130, 0, None)
     assert projects["P2"]["health"] == "healthy"
 
 

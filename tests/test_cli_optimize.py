@@ -89,7 +89,7 @@ def test_infeasible_run_names_the_constraint_and_exits_1(stored, capsys):
     assert code == 1
     assert answer["status"] == "infeasible" and answer["objective"] is None and answer["selected"] == []
     assert answer["violated"] == ["budget_total"]
-    assert answer["violated_reasons"] == [{"code": "infeasible_budget", "params": {"budget": "10.00", "committed": "20.00", "short": "10.00"}}]
+    assert answer["violated_reasons"] == [{"code": "infeasible_budget", "params": {"budget": 10.0, "committed": 20.0, "short": 10.0}}]
     # C1 (active, 40 over four months from 2026-02) spends 20 inside the horizon: 10 more than the budget
     assert cli.main(["optimize", "--db", str(db_file), "--budget", "10", "--lang", "zh"]) == 1
     assert "  总预算 10.00：已承诺工作在规划期内已支出 20.00；最接近可行的方案（含必选和强制纳入的项目）还需多 10.00。" in capsys.readouterr().out.splitlines()

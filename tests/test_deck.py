@@ -46,7 +46,7 @@ def test_slides_in_order_with_titles(con, scenario_id):
     assert titles == ["投资建议", "效率前沿：价值与投入", "入选组合：新提案", "人力负荷展望", "预算展望", "风险与需决策事项",
                       "附录：假设条件"]
     sentence = _texts(prs.slides[1])[1]
-    assert sentence.startswith("建议在 4 个提案中批准 2 个，投入 500.0万元") and "高 10.0%" in sentence
+    assert sentence.startswith("建议在 4 个提案中批准 2 个，预算合计 500.0万元") and "高 10.0%" in sentence
 
 
 def test_native_editable_charts(con, scenario_id):

@@ -145,3 +145,46 @@ def test_missing_budget_refused():
     frame = pd.DataFrame({"planned_value": [1.0], "earned_value": [1.0], "actual_cost": [1.0], "budget": [np.nan]})
     with pytest.raises(InvalidInput):
         portfolio_evm(frame)
+
+
+# --- closed work -----------------------------------------------------------------------------------
+# Two completed projects: A (BAC 100, PV 100, EV 90, AC 120) and B (BAC 50, no report at all).
+#   A: nothing left: ETC 0, EAC = AC = 120, VAC = 100 - 120 = -20, TCPI not defined.
+#   B: no report: EAC = its budget 50, flagged unreported; ETC 0.
+#   Portfolio: PV 100, EV 90, AC 120, BAC 150; CPI 90/120 = 0.75, SPI 0.9 (the record of how it went);
+#   EAC 120 + 50 = 170, ETC 0, VAC 150 - 170 = -20, TCPI not defined (no work in flight).
+CLOSED = pd.DataFrame({"planned_value": [100.0, np.nan], "earned_value": [90.0, np.nan],
+                       "actual_cost": [120.0, np.nan], "budget": [100.0, 50.0], "status": ["completed", "completed"]})
+
+
+def test_a_completed_project_has_nothing_left():
+    f = evm_figures(100, 90, 120, 100, status="completed")
+    assert (f.eac, f.etc, f.vac, f.tcpi) == (120.0, 0.0, -20.0, None)
+    assert f.cpi == pytest.approx(0.75) and f.closed_count == 1 and f.closed_unreported_count == 0
+    unreported = evm_figures(None, None, None, 50, status="completed")
+    assert (unreported.eac, unreported.etc, unreported.vac, unreported.tcpi) == (50.0, 0.0, 0.0, None)
+    assert unreported.closed_unreported_count == 1
+    rows = evm_frame(CLOSED)
+    assert rows["closed_unreported"].tolist() == [False, True]
+    assert rows["etc"].tolist() == [0.0, 0.0] and rows["eac"].tolist() == [120.0, 50.0]
+
+
+def test_a_portfolio_of_completed_work_forecasts_nothing_to_do():
+    f = portfolio_evm(CLOSED)
+    assert (f.planned_value, f.earned_value, f.actual_cost, f.budget_at_completion) == (100.0, 90.0, 120.0, 150.0)
+    assert f.cpi == pytest.approx(0.75) and f.spi == pytest.approx(0.9)
+    assert (f.eac, f.etc, f.vac, f.tcpi) == (170.0, 0.0, -20.0, None)
+    assert (f.closed_count, f.closed_unreported_count) == (2, 1)
+
+
+def test_a_mixed_portfolio_forecasts_only_the_work_in_flight():
+    # + C in flight: BAC 200, PV 80, EV 60, AC 80 -> CPI 0.75, EAC 80 + 140 / 0.75 = 266.67, ETC 186.67,
+    #   TCPI (200 - 60) / (200 - 80) = 1.1667. Portfolio EAC = 170 + 266.67; VAC = 350 - 436.67.
+    frame = pd.concat([CLOSED, pd.DataFrame({"planned_value": [80.0], "earned_value": [60.0], "actual_cost": [80.0],
+                                             "budget": [200.0], "status": ["active"]})], ignore_index=True)
+    f = portfolio_evm(frame)
+    assert f.eac == pytest.approx(170 + 80 + 140 / 0.75)
+    assert f.etc == pytest.approx(140 / 0.75)
+    assert f.tcpi == pytest.approx(140 / 120)
+    assert f.vac == pytest.approx(350 - (170 + 80 + 140 / 0.75))
+    assert f.cpi == pytest.approx(150 / 200)   # all the work done so far: EV 90 + 60 over AC 120 + 80

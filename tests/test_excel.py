@@ -101,9 +101,13 @@ def test_summary_budget_role_load_weights_and_parameters(con, scenario_id):
     assert summary["Spend in the horizon (万元)"] == 800.0
     assert summary["Objective value"] == 220.0
     assert summary["Uplift over rank-and-cut-off"] == pytest.approx(0.10)
+    assert summary["Uplift over rank-and-cut-off (difference)"] == pytest.approx(20.0)   # 220 - 200
+    # the split of the spend inside the horizon: P3 300 (committed), P1 + P2 400 + 100 (new), hires 10
+    assert (summary["Committed work's spend in the horizon (万元)"], summary["New proposals' spend in the horizon (万元)"],
+            summary["Cost of extra staff (万元)"]) == (300.0, 500.0, 10.0)
     assert summary["New proposals selected"] == 2
     assert summary["Share of strategic value on offer"] == pytest.approx(140 / 228)
-    assert wb["Summary"]["A2"].value.startswith("Approve 2 of 4 proposals for 500.0 万元")
+    assert wb["Summary"]["A2"].value.startswith("Approve 2 of 4 proposals with budgets of 500.0 万元")
     budget = wb["Budget"]
     assert [c.value for c in budget[1]][:6] == ["Fiscal year", "Spend (万元)", "Annual cap (万元)", "Headroom (万元)", "数字化", "运营"]
     assert [c.value for c in budget[2]][:6] == [2026, 800.0, 900.0, 100.0, 700.0, 100.0]
@@ -113,7 +117,7 @@ def test_summary_budget_role_load_weights_and_parameters(con, scenario_id):
     weights = wb["Strategic weights"]
     assert _column(weights, 2)[:2] == ["营收增长", "客户体验"] and _column(weights, 3)[:2] == pytest.approx([0.6, 0.4])
     params = {r[0]: r[1] for r in wb["Parameters"].iter_rows(min_row=2, values_only=True)}
-    assert params["Budget over the horizon (万元)"] == 1000.0 and params["Cap for fiscal year 2026 (万元)"] == 900.0
+    assert params["Budget: spend inside the horizon (万元)"] == 1000.0 and params["Cap for fiscal year 2026 (万元)"] == 900.0
     assert params["Forced in"] == "P2" and params["Extra staff may be hired"] == "yes"
 
 
@@ -209,3 +213,14 @@ def test_left_out_reasons_are_rounded_and_joined_once(con, scenario_id, lang, jo
     assert ws["G2"].value == first + joiner + second + end
     assert "14.57" in first and "12.49" in first and "14.5714" not in ws["G2"].value
     assert "。；" not in ws["G2"].value and ".;" not in ws["G2"].value
+
+
+def test_work_with_no_capacity_reads_infinite_in_the_role_load():
+    # a role month with demand and nothing available: utilisation inf, written as "∞" (not a blank)
+    from openpyxl import Workbook
+
+    from reports.excel import _Sheet
+    ws = Workbook().active
+    _Sheet(ws, "en").put(1, 1, float("inf"), "0%")
+    _Sheet(ws, "en").put(2, 1, float("nan"), "0%")
+    assert (ws["A1"].value, ws["A2"].value) == ("∞", None)

@@ -113,10 +113,10 @@ def test_annual_budget_and_its_alone_variant():
 
 def test_category_maximum_and_minimum():
     capped = explained(category_case(), params(category_max_share={"数字化转型": 0.5}))
-    assert capped["D2"].reasons == (Reason("category_balance", {"category": "数字化转型", "share": "66.7%",
-                                                                "limit": "50.0%", "starts": 1, "total_starts": 1}),)
+    assert capped["D2"].reasons == (Reason("category_balance", {"category": "数字化转型", "share": 2 / 3,
+                                                                "limit": 0.5, "starts": 1, "total_starts": 1}),)
     floored = explained(category_case(), params(category_min_share={"ops": 0.5}))
-    assert floored["D2"].reasons == (Reason("category_minimum", {"category": "ops", "share": "33.3%", "limit": "50.0%",
+    assert floored["D2"].reasons == (Reason("category_minimum", {"category": "ops", "share": 1 / 3, "limit": 0.5,
                                                                  "starts": 1, "total_starts": 1}),)
 
 
@@ -135,7 +135,7 @@ def test_not_worth_it_and_solver_gap():
     stopped = dataclasses.replace(full, status="feasible", gap=0.05,
                                   selected=tuple(p for p in full.selected if p.project_id != "C"))
     items = {i.project_id: i for i in explain.explain_left_out(data, params(), stopped)}
-    assert items["C"].reasons == (Reason("solver_gap", {"gap": "5.00%"}),)
+    assert items["C"].reasons == (Reason("solver_gap", {"gap": 0.05}),)
 
 
 def test_no_explanations_without_a_solution():
@@ -174,11 +174,11 @@ def test_every_reason_code_is_translated_with_its_parameters():
     samples = {
         "forced_out": {}, "outside_horizon": {"earliest": "2028-07", "latest": "2028-08", "horizon_start": "2026-01",
                                               "horizon_end": "2026-12"},
-        "not_worth_it": {"value": -5.0}, "solver_gap": {"gap": "5.00%"},
+        "not_worth_it": {"value": -5.0}, "solver_gap": {"gap": 0.05},
     }
     generic = {"predecessor": "A", "finish": "2026-04", "group": "G", "taken_by": "A", "cap": 1, "risk": 5.0,
                "threshold": 4.0, "role": "dev", "months": "2026-01", "excess": 1.0, "needed": 3.0, "available": 0.0,
-               "budget": 10.0, "year": 2026, "category": "ops", "share": "33.3%", "limit": "50.0%", "resource": "dev",
+               "budget": 10.0, "year": 2026, "category": "ops", "share": 1 / 3, "limit": 0.5, "resource": "dev",
                "density": 4.0, "chosen_median": 5.0, "chosen_min": 5.0, "starts": 1, "total_starts": 1}
     for code in explain.REASON_CODES:
         for lang in LANGUAGES:

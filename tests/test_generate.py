@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.months import month_index
 from data import generate as gen
 from data.generate import (
     EXCEL_ZH,
@@ -17,7 +18,6 @@ from data.generate import (
     FileStyle,
     format_column,
     generate,
-    month_index,
     write_bundle,
 )
 from store import snapshots as snap_store

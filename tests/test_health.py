@@ -12,6 +12,7 @@ from analytics.health import (
     HealthThresholds,
     assess_health,
     exceptions,
+    health_counts,
     health_severity,
     worst_first,
 )
@@ -127,3 +128,9 @@ def test_thresholds_count_order_refused():
 def test_worst_first_needs_assessed_frame():
     with pytest.raises(InvalidInput):
         worst_first(pd.DataFrame({"project_id": ["A"]}))
+
+
+def test_health_counts_in_flight_only():
+    assessed = pd.DataFrame({"status": ["active", "completed", "on_hold", "cancelled", "active"],
+                             "health": ["critical", "critical", "watch", "healthy", "healthy"]})
+    assert health_counts(assessed) == {"healthy": 1, "watch": 1, "critical": 1}

@@ -54,6 +54,12 @@ def test_the_page_lists_the_hires_and_the_scenario_keeps_them(monkeypatch, db_fi
     result = at.session_state[opt.RUN_KEY].result
     assert result.objective == pytest.approx(420.0) and result.total_cost == pytest.approx(622.5)
     assert result.hire_cost == pytest.approx(12.5) and sum(h.fte for h in result.hire_plan) == pytest.approx(5.0)
+    # under the tiles: the same split as the Overview and the pack (analytics.metrics.plan_totals)
+    captions = [c.value for c in at.caption]
+    if language == "en":
+        assert "Plan: 6 projects = 1 committed + 5 new." in captions
+        assert ("Spend inside the horizon 622.5 万元 = committed work 120.0 万元 + new proposals 490.0 万元 + "
+                "hires 12.5 万元.") in captions
     hires = tables(at)[1]   # below the schedule
     assert list(hires.columns) == columns
     assert [tuple(row) for row in hires.itertuples(index=False)] == [

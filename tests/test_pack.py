@@ -10,13 +10,12 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analytics.errors import InvalidInput
+from analytics.months import add_months, month_index
 from reports.pack import (
     HIRES_AND_OTHER,
-    add_months,
     assemble_pack,
     build_pack,
     fiscal_year,
-    month_index,
     read_pack_inputs,
 )
 from reports.text import ReportText

@@ -47,6 +47,11 @@ def test_english(snapshot):
     assert metrics["CPI"] == ("0.97", "-0.02")          # 232/240 against 198/201
     assert metrics["Earned value (EV)"] == ("232.0", "+34.0")
     assert metrics["Budget at completion (BAC)"][0] == "530.0"
+    # EAC counts completed P4 and P5 at their actual cost (130 + 25) and forecasts only the work in
+    # flight (P1-P3: AC 85 + (380 - 82) / (82 / 85)); TCPI is the in-flight work's: 298 / 295. The
+    # previous snapshot (P4, P5 as now; P1, P2 AC 46, EV 48, BAC 170) by the same rule: 155 + 46 + 122 / (48 / 46).
+    assert metrics["EAC"] == ("548.9", "+231.0")
+    assert metrics["TCPI"][0] == "1.01"
     assert metrics["Milestone hit rate"] == ("80%", "-20 pp")
     # In flight: P1 critical, P3 watch (no report), P2 healthy; completed P4/P5 are not counted.
     assert (metrics["Critical (in flight)"][0], metrics["Watch (in flight)"][0], metrics["Healthy (in flight)"][0]) == ("1", "1", "1")

@@ -92,11 +92,20 @@ def test_what_needs_a_decision_and_bubble_colours(monkeypatch, portfolio):
     at = _open(monkeypatch, db_file, "en", snapshot_id)
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert lines == [
-        "- Approve the recommended scenario **方案A**: 2 new proposal(s) for 500 万元.",
+        "- Approve the recommended scenario **方案A**: 2 new proposal(s) with budgets of 500 万元.",
         "- 1 project(s) in critical health: ERP 升级",
-        "- **测试** over capacity in 2 of the next 6 months from 2026-02 (peak 150%).",
+        # the recommended plan's load (as Resources shows it): 测试 P6 3 FTE in Feb-Mar + P2 0.5 FTE in
+        # Mar-Apr against 2 FTE -> 150 % and 175 %
+        "- **测试** over capacity in 2 month(s) from 2026-02 (peak 175%).",
         "- 2 proposal(s) left out of the recommendation wait for a decision (defer or reject).",
     ]
+    captions = [c.value for c in at.caption]
+    # 开发 in March: 2 FTE demanded (P1 + P3) against 2 + 0.5 hired -> 80 %, not over
+    assert "Load of the recommended plan “方案A” (its 0.5 FTE-months of hires count as capacity): peak 175%, " \
+           "2 over-allocated role-months." in captions
+    # P3 300 over Jan-Mar (committed), P1 400 + P2 100 (new), hires 10
+    assert "Plan: 3 projects = 1 committed + 2 new." in captions
+    assert "Spend inside the horizon 810.0 万元 = committed work 300.0 万元 + new proposals 500.0 万元 + hires 10.0 万元." in captions
     traces = _bubble(at)
     assert [t["name"] for t in traces] == ["In the recommended scenario", "Left out"]
     assert [row[2] for row in traces[0]["customdata"]] == ["P1", "P2"] and traces[0]["x"] == pytest.approx([92.0, 48.0])

@@ -115,3 +115,27 @@ def test_on_the_sample_bundle(sample_db_file, monkeypatch, lang):
     at = delivery_data.open_page(PAGE, lang, delivery_data.latest_snapshot(sample_db_file))
     assert not at.error, [e.value for e in at.error]
     assert at.get("plotly_chart")
+
+
+def test_scenario_hires_count_as_capacity(db_file, monkeypatch):
+    # The same plan, hiring 2.5 FTE of dev in May: 6.5 FTE demanded of 4 + 2.5 is 100 %, not 162 %, and
+    # May is no longer over-allocated (analytics.metrics: demand / (capacity + hired)).
+    con = db.connect(db_file)
+    sid = delivery_data.build(con)["2026-03"]
+    hired = _result().to_dict() | {"hires": {"dev": {"2026-05": 2.5}}, "hire_cost": 25.0}
+    scenario_id = scenarios.save_scenario(con, snapshot_id=sid, name="Hire", params=SelectionParams(horizon_start="2026-03"),
+                                          payload={"result": hired})
+    con.close()
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    at = _open("en", sid)
+    at.selectbox(key="rs.scenario").set_value(scenario_id)
+    rerun(at, sid)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Over-allocated role-months"] == "2"
+    over = at.dataframe[0].value
+    assert list(over["Month"]) == ["2026-04", "2026-06"]
+    assert list(over["Hired (FTE)"]) == [0.0, 0.0]
+    heat = _heatmap(at)
+    assert heat["text"][1][2] == "100%"
+    lines = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "scatter")
+    assert "Capacity + hires" in {trace["name"] for trace in lines["data"]}

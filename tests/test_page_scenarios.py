@@ -65,7 +65,11 @@ def test_listing_and_comparison(monkeypatch, prepared, language, title, diff_lin
     assert list(listing.iloc[:, 1]) == ["Growth", "Lean"]  # newest first
     assert list(listing.iloc[:, 4]) == [context[1][1]] * 2  # no weight set saved: the file's weights
     assert list(listing.iloc[:, 6]) == [250.0, 150.0]
-    assert list(listing.iloc[:, 8]) == ["300.00", "300.00"]
+    assert list(listing.iloc[:, 8]) == [0.0, 0.0]                  # of which hires
+    assert list(listing.iloc[:, 9]) == ["300.00", "300.00"]
+    # projects with their split: C1 committed in both, P2 + P5 or P5 new
+    assert list(listing.iloc[:, 10]) == (["3 (1 committed + 2 new)", "2 (1 committed + 1 new)"] if language == "en"
+                                         else ["3（已承诺 1 + 新提案 2）", "2（已承诺 1 + 新提案 1）"])
     # the comparison defaults to the first two scenarios: Growth then Lean
     compared = tables(at)[1]
     assert list(compared.columns) == [f"Growth (#{ids['Growth']})", f"Lean (#{ids['Lean']})"]

@@ -47,7 +47,7 @@ def test_english_reasons_are_sentences_joined_with_a_space():
 def test_a_reason_without_text_still_reads_as_a_sentence_among_the_others(lang, joiner, end):
     tx = ReportText(lang)
     reasons = (Reason("no_text_code", {"share": 0.3333}), FORCED_OUT)
-    assert tx.reasons(reasons) == "no_text_code (share=0.33)" + joiner + tx.reason(FORCED_OUT) + end
+    assert tx.reasons(reasons) == "no_text_code (share=33.3%)" + joiner + tx.reason(FORCED_OUT) + end
 
 
 @pytest.mark.parametrize(("lang", "budget"), [("zh", "预算（每万元）"), ("en", "Budget (per 万元)")])

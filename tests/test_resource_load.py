@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from analytics.errors import InvalidInput
+from analytics.months import month_texts
 from analytics.resource_load import (
     add_demand,
     committed_dropped,
-    month_key,
     place_demand,
     planning_horizon,
     resource_load,
@@ -99,13 +99,30 @@ def test_zero_capacity_is_over_allocated_not_a_crash():
     capacity = pd.DataFrame({"role": ["dev"], "month": ["2026-01"], "capacity_fte": [0.0]})
     load = resource_load(demand, capacity, horizon_months=["2026-01", "2026-02"])
     cells = load.cells.set_index(["role", "month"])
-    assert np.isnan(cells.loc[("qa", "2026-01"), "utilisation"])
+    # analytics.metrics: demand with nothing available is inf (shown "∞"), nothing at all is NaN
+    assert cells.loc[("qa", "2026-01"), "utilisation"] == np.inf
+    assert np.isnan(cells.loc[("qa", "2026-02"), "utilisation"])
     assert cells.loc[("qa", "2026-01"), "over_allocated"]
     assert not cells.loc[("qa", "2026-02"), "over_allocated"]
+    assert load.peak_utilisation() == np.inf
 
 
-def test_month_key_accepts_dates_and_strings():
-    assert month_key([pd.Timestamp("2026-03-01"), "2026-04", "2026-05-01"]).tolist() == ["2026-03", "2026-04", "2026-05"]
+def test_hires_count_as_capacity():
+    # 3 FTE demanded against 1 FTE of capacity and 2 hired: fully used (100 %), not 300 %.
+    demand = pd.DataFrame({"role": ["dev", "dev"], "month": ["2026-01", "2026-02"], "demand_fte": [3.0, 3.0]})
+    capacity = pd.DataFrame({"role": ["dev", "dev"], "month": ["2026-01", "2026-02"], "capacity_fte": [1.0, 2.0]})
+    hires = pd.DataFrame({"role": ["dev"], "month": ["2026-01"], "hired_fte": [2.0]})
+    load = resource_load(demand, capacity, hires=hires)
+    cells = load.cells.set_index(["role", "month"])
+    assert cells.loc[("dev", "2026-01"), "utilisation"] == 1.0
+    assert cells.loc[("dev", "2026-02"), "utilisation"] == 1.5
+    assert cells["over_allocated"].tolist() == [False, True]
+    assert cells["over_fte"].tolist() == [0.0, 1.0]
+    assert load.peak_utilisation() == 1.5
+
+
+def test_month_texts_accepts_dates_and_strings():
+    assert month_texts([pd.Timestamp("2026-03-01"), "2026-04", "2026-05-01"]).tolist() == ["2026-03", "2026-04", "2026-05"]
 
 
 def test_no_capacity_plan_refused():

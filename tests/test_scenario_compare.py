@@ -53,6 +53,9 @@ def test_headline_rows_hand_worked():
     assert rows[("total_cost", None)].values == (80.0, 90.0) and rows[("total_cost", None)].best == 0
     assert rows[("gap", None)].best == 0
     assert rows[("uplift_over_greedy", None)].values == (10.0, 25.0)
+    # the same uplift as a ratio, as the pack shows it: 10 / 70 and 25 / 60
+    assert rows[("uplift_ratio", None)].values == pytest.approx((10.0 / 70.0, 25.0 / 60.0))
+    assert rows[("n_committed", None)].values == (1.0, 1.0)
     n = rows[("n_projects", None)]
     assert n.values == (3.0, 3.0) and not n.differs and n.best is None
     assert rows[("n_new", None)].values == (2.0, 2.0)
@@ -67,9 +70,11 @@ def test_spend_and_capacity_rows():
     assert rows[("spend_category", "IT")].best is None  # no better direction for the mix
     assert rows[("peak_use", "dev")].values == (1.0, 0.5) and rows[("peak_use", "dev")].best == 1
     assert rows[("mean_use", "dev")].values == (0.875, 0.5)
-    # qa in 2026-02 has zero capacity: left out of the ratios
-    assert rows[("peak_use", "qa")].values == (0.5, 1.0)
-    assert rows[("mean_use", "qa")].values == (0.5, 1.0)
+    # qa in 2026-02 has zero capacity: A demands nothing there (not defined, left out of the ratios),
+    # B demands 1 FTE of a role nobody supplies (inf: analytics.metrics' one definition)
+    assert rows[("peak_use", "qa")].values == (0.5, math.inf)
+    assert rows[("peak_use", "qa")].differs and rows[("peak_use", "qa")].best == 0
+    assert rows[("mean_use", "qa")].values == (0.5, math.inf)
 
 
 def test_membership_and_only_in():
@@ -118,3 +123,28 @@ def test_bad_inputs_raise():
         compare_scenarios([ScenarioInput("A", A), ScenarioInput("A", B)])
     with pytest.raises(InvalidInput):
         compare_scenarios([ScenarioInput("A", A)], high_risk_threshold=math.nan)
+
+
+def test_hires_count_as_capacity_and_totals_split():
+    # dev: 1 FTE of capacity, 3 demanded, 2 hired in Jan: 100 % (not 300 %); in Feb 2 demanded: 200 %.
+    hired = SelectionResult(
+        status="optimal", objective=100.0, bound=100.0, gap=0.0,
+        selected=(SelectedProject("C1", "c", "IT", "2025-12", "2026-01", 0.0, 40.0, None, True),
+                  SelectedProject("P1", "p", "IT", "2026-01", "2026-04", 100.0, 80.0, None, False)),
+        total_cost=90.0, spend_by_month={"2026-01": 60.0, "2026-02": 30.0},
+        spend_by_category={"IT": 90.0}, load={"dev": {"2026-01": 3.0, "2026-02": 2.0}},
+        capacity={"dev": {"2026-01": 1.0, "2026-02": 1.0}}, hires={"dev": {"2026-01": 2.0}}, hire_cost=20.0,
+        build_seconds=0.0, solve_seconds=0.0, solver="highs",
+    )
+    use = capacity_utilisation(hired)
+    assert list(use["utilisation"]) == [1.0, 2.0]
+    rows = _rows(compare_scenarios([ScenarioInput("H", hired, greedy_objective=0.0)]))
+    assert rows[("peak_use", "dev")].values == (2.0,)
+    # C1 spends 40 over Dec-Jan (20 inside the horizon), P1 80 over Jan-Apr (20 + 20 inside), hires 20
+    assert rows[("committed_spend", None)].values == (20.0,)
+    assert rows[("new_spend", None)].values == (40.0,)
+    assert rows[("hire_cost", None)].values == (20.0,)
+    assert rows[("total_cost", None)].values == (90.0,)
+    # a zero baseline: a difference, no ratio
+    assert rows[("uplift_over_greedy", None)].values == (100.0,)
+    assert rows[("uplift_ratio", None)].values == (None,)

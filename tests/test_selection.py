@@ -199,7 +199,7 @@ def test_nothing_to_decide_is_optimal_with_committed_work(solver):
     assert starts(result) == {"C": "2026-01"} and result.total_cost == pytest.approx(10)
     short = selection.optimise(data, params(solver=solver, budget=5))   # committed work alone costs 10
     assert short.status == "infeasible" and short.violated == ("budget_total",)
-    assert short.violated_reasons == (Reason("infeasible_budget", {"budget": "5.00", "committed": "10.00", "short": "5.00"}),)
+    assert short.violated_reasons == (Reason("infeasible_budget", {"budget": 5.0, "committed": 10.0, "short": 5.0}),)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -209,7 +209,7 @@ def test_infeasible_budget_is_explained_and_no_values_are_read(solver):
     assert result.status == "infeasible"
     assert result.objective is None and result.selected == () and result.gap is None
     assert result.violated == ("budget_total",)
-    assert result.violated_reasons == (Reason("infeasible_budget", {"budget": "3.00", "committed": "0.00", "short": "2.00"}),)
+    assert result.violated_reasons == (Reason("infeasible_budget", {"budget": 3.0, "committed": 0.0, "short": 2.0}),)
     assert not result.has_solution
 
 
@@ -219,7 +219,7 @@ def test_infeasible_capacity_force_and_dependency_are_named():
     result = selection.optimise(over, params())
     assert result.violated == ("capacity_dev_2026_01",)
     assert result.violated_reasons == (Reason("infeasible_capacity", {
-        "role": "dev", "month": "2026-01", "capacity": "1.00", "committed": "0.00", "short": "1.00"}),)
+        "role": "dev", "month": "2026-01", "capacity": 1.0, "committed": 0.0, "short": 1.0}),)
     outside = portfolio([project("P", start=30)], values={"P": 1})
     result = selection.optimise(outside, params(force_in=("P",)))
     assert result.violated == ("force_in_P",)
@@ -238,7 +238,7 @@ def test_a_high_risk_cap_below_committed_work_says_so():
                      values={"C1": 1, "C2": 1, "P": 1})
     result = selection.optimise(data, params(max_high_risk=1))
     assert result.status == "infeasible" and result.violated == ("high_risk_cap",)
-    assert result.violated_reasons == (Reason("infeasible_high_risk", {"cap": 1, "committed": 2, "short": "1"}),)
+    assert result.violated_reasons == (Reason("infeasible_high_risk", {"cap": 1, "committed": 2, "short": 1}),)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

@@ -203,7 +203,7 @@ def test_category_shares_use_the_profiled_committed_spend():
     assert state.category_spend == pytest.approx({"ops": 30.0})
     (left,) = explain_left_out(committed_case(d), cap, profiled)
     balance = next(r for r in left.reasons if r.code == "category_balance")
-    assert dict(balance.params)["share"] == "66.7%"
+    assert dict(balance.params)["share"] == pytest.approx(2 / 3)
 
 
 def test_frontier_cost_of_required_work_uses_profiles():

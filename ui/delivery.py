@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.benefits import UNCATEGORISED, BenefitsRealisation, benefits_realisation
-from analytics.evm import EvmFigures, evm_figures, evm_frame, portfolio_evm
+from analytics.evm import EvmFigures, evm_frame, portfolio_evm
 from analytics.health import HEALTH_LEVELS, HealthReason, HealthThresholds, assess_projects, exceptions
+from analytics.months import months_between
 from analytics.trends import (
     SnapshotChange,
     evm_trend,
@@ -72,14 +73,6 @@ class DeliveryView:
     benefits: BenefitsRealisation
 
 
-def _figures_of(row: pd.Series, method: str) -> EvmFigures:
-    def value(name: str) -> float | None:
-        v = row[name]
-        return None if pd.isna(v) else float(v)
-
-    return evm_figures(value("planned_value"), value("earned_value"), value("actual_cost"), float(row["budget"]), method)
-
-
 def _up_to(series: pd.DataFrame, as_of, snapshot_id: int) -> pd.DataFrame:
     """Rows of snapshots up to and including this one in (as_of, snapshot_id) order."""
     day = pd.Timestamp(as_of)
@@ -98,6 +91,8 @@ def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, s
         history = delivery.portfolio_history(con, snapshot_id)
         benefit_rows = delivery.completed_benefits(con, snapshot_id)
         previous_id = delivery.previous_snapshot_id(con, snapshot_id)
+        # the previous snapshot's projects, so its EAC / ETC / TCPI follow the same closed-work rule
+        previous_latest = delivery.latest_reports(con, previous_id) if previous_id is not None else None
     finally:
         con.close()
     th = HealthThresholds(*thresholds)
@@ -110,7 +105,7 @@ def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, s
         currency_unit=snap.currency_unit,
         projects=projects,
         portfolio=portfolio_evm(latest, method),
-        previous=None if previous_row is None else _figures_of(previous_row, method),
+        previous=None if previous_row is None or previous_latest is None else portfolio_evm(previous_latest, method),
         previous_label=None if previous_row is None else str(previous_row["label"]),
         hit_rate=milestone_hit_rate(latest),
         previous_hit_rate=None if previous_row is None or pd.isna(previous_row["milestone_hit_rate"])
@@ -335,7 +330,7 @@ def month_axis(fig: go.Figure, dates: pd.Series) -> go.Figure:
     stamps = pd.to_datetime(pd.Series(dates), errors="coerce").dropna()
     if stamps.empty:
         return fig
-    span = (stamps.max().year - stamps.min().year) * 12 + stamps.max().month - stamps.min().month + 1
+    span = months_between(stamps.min(), stamps.max()) + 1
     step = max(1, math.ceil(span / MAX_DATE_TICKS))
     fig.update_xaxes(type="date", tickformat=DATE_TICK_FORMAT, hoverformat="%Y-%m-%d", dtick=f"M{step}",
                      tick0=stamps.min().to_period("M").start_time.strftime("%Y-%m-%d"))

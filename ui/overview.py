@@ -6,8 +6,12 @@ One cached loader gathers every tile's figures from the modules that own them:
   strategic value of all open proposals that its chosen proposals carry;
 - portfolio CPI/SPI with trend and projects in critical health: `ui.delivery.load_delivery` (the
   Delivery page's cached view with its default EAC method and thresholds, so both pages agree);
-- capacity hot spots: committed demand against capacity (`analytics.resource_load`) over the six
-  months from the snapshot's as-of month, roles with any month above 100 %;
+- capacity hot spots: the Resources page's default view, by the same function
+  (`ui.resources.resource_view`): the recommended plan's load (committed work + its new projects, its
+  hires counted as capacity), or committed work alone when nothing is recommended, over
+  `resources.DEFAULT_HORIZON_MONTHS` months from the snapshot's month; roles with any month over capacity;
+- the recommended plan's totals split into committed work, new proposals and hires
+  (`analytics.metrics.plan_totals`);
 - maturity: `analytics.maturity` (organisation level = the weakest area, and the average);
 - the proposals bubble chart (open proposals: proposed or on hold, the optimiser's candidates): strategic value (under the recommended scenario's weights, else the
   active ones) against budget, size = expected benefit, colour = in or out of the recommendation.
@@ -28,18 +32,17 @@ import streamlit as st
 
 from analytics.health import HealthThresholds
 from analytics.maturity import assess_maturity
-from analytics.resource_load import resource_load
+from analytics.metrics import PlanTotals, plan_totals
+from analytics.resource_load import ResourceLoad
 from analytics.scoring import strategic_value
-from i18n import has_key
-from reports.pack import Finding, add_months, assemble_pack, read_pack_inputs
+from analytics.vocabulary import DECIDED_STATUSES, STATUS_ORDER
+from i18n import has_key, numbers
+from reports.pack import Finding, assemble_pack, read_pack_inputs
 from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
+from ui import resources as resources_ui
 from ui.session import db_path, lang, t
 
-HOT_SPOT_MONTHS = 6
-STATUS_ORDER = ("active", "approved", "proposed", "on_hold", "completed", "cancelled")
-# Decided work; everything else (proposed, on hold) is an open proposal, as the optimiser treats it.
-DECIDED_STATUSES = ("active", "approved", "completed", "cancelled")
 IN_PLAN_COLOUR, OUT_COLOUR, NEUTRAL_COLOUR = "#2b6cb0", "#a0aec0", "#718096"
 CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
 MAX_DECISIONS = 6
@@ -71,6 +74,17 @@ class Recommendation:
     new_cost: float
     selected_ids: frozenset[str]
     decisions: tuple[Finding, ...]
+    totals: PlanTotals | None = None
+
+
+@dataclass(frozen=True)
+class CapacityView:
+    """What the hot-spot tile shows: the figures of the Resources page's default view."""
+
+    plan_name: str | None          # the recommended plan whose load is shown; None: committed work only
+    over_cells: int                # over-allocated role-months
+    peak_utilisation: float | None
+    hired_fte_months: float
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,7 @@ class OverviewData:
     critical: tuple[CriticalProject, ...]
     hot_spots: tuple[HotSpot, ...]
     hot_spot_months: tuple[str, ...]
+    capacity: CapacityView | None     # None: the snapshot has no capacity plan
     maturity_level: int | None
     maturity_average: float | None
     maturity_areas_below_target: int
@@ -135,13 +150,14 @@ def load_overview(path: str, snapshot_id: int, recommended: tuple[int, str] | No
         projects = snapshots.read_table(con, "projects", snapshot_id)
         pack_inputs = read_pack_inputs(con, recommended[0]) if recommended else None
         values = dict(pack_inputs.strategic_value) if pack_inputs else _active_values(con, snapshot_id, projects)
-        months = tuple(add_months(f"{snap.as_of:%Y-%m}", i) for i in range(HOT_SPOT_MONTHS))
-        hot = _hot_spots(delivery.committed_demand(con, snapshot_id), delivery.capacity(con, snapshot_id), months)
+        resource = resources_ui.resource_view(con, snapshot_id, recommended[0] if recommended else None,
+                                              resources_ui.DEFAULT_HORIZON_MONTHS)
         maturity_rows = delivery.maturity_rows(con, snapshot_id)
     finally:
         con.close()
     view = delivery_ui.load_delivery(path, snapshot_id, "cpi", delivery_ui.thresholds_key(HealthThresholds()), snapshot_set)
     recommendation = _recommendation(pack_inputs)
+    shown = resource.with_scenario or resource.committed
     maturity = assess_maturity(maturity_rows) if len(maturity_rows) else None
     critical = view.exceptions[view.exceptions["health"] == "critical"]
     trend = view.trend
@@ -155,7 +171,9 @@ def load_overview(path: str, snapshot_id: int, recommended: tuple[int, str] | No
         cpi_trend=_finite(trend["cpi"]) if "cpi" in trend else (), spi_trend=_finite(trend["spi"]) if "spi" in trend else (),
         reporting_count=view.portfolio.reporting_count,
         critical=tuple(CriticalProject(str(r.project_id), str(r.name), tuple(r.reasons)) for r in critical.itertuples()),
-        hot_spots=hot, hot_spot_months=months,
+        hot_spots=_hot_spots(shown), hot_spot_months=() if shown is None else shown.months,
+        capacity=None if shown is None else CapacityView(
+            resource.scenario_name, len(shown.over_allocations()), shown.peak_utilisation(), resource.hired_fte_months),
         maturity_level=None if maturity is None else maturity.organisation_level,
         maturity_average=None if maturity is None else maturity.average_level,
         maturity_areas_below_target=0 if maturity is None else int((maturity.areas["gap"].fillna(0) > 0).sum()),
@@ -186,6 +204,7 @@ def _recommendation(inputs) -> Recommendation | None:
         selected_count=s.selected_count, proposals_count=s.selected_count + s.left_out_count, new_cost=s.new_cost,
         selected_ids=frozenset(p.project_id for p in pack.selected if not p.committed),
         decisions=tuple(f for f in pack.decisions if f.code in {"approve", "hiring"}),
+        totals=plan_totals(inputs.result, inputs.spend_profile),
     )
 
 
@@ -195,11 +214,11 @@ def _statuses(projects: pd.DataFrame) -> tuple[StatusLine, ...]:
     return tuple(StatusLine(s, int(grouped.loc[s, "count"]), float(grouped.loc[s, "sum"])) for s in order)
 
 
-def _hot_spots(demand: pd.DataFrame, capacity: pd.DataFrame, months: tuple[str, ...]) -> tuple[HotSpot, ...]:
-    if demand.empty:
+def _hot_spots(load: ResourceLoad | None) -> tuple[HotSpot, ...]:
+    """Roles over capacity in the load shown (most months over first)."""
+    if load is None:
         return ()
-    load_view = resource_load(demand, capacity, horizon_months=list(months))
-    over = load_view.cells[load_view.cells["over_allocated"]]
+    over = load.cells[load.cells["over_allocated"]]
     spots = []
     for role, cells in over.groupby("role"):
         peak = cells["utilisation"].max()
@@ -276,6 +295,27 @@ def bubble_figure(data: OverviewData) -> go.Figure:
     return fig
 
 
+def totals_lines(rec: Recommendation, unit: str) -> list[str]:
+    """The recommended plan's projects and spend, split into committed work, new proposals and hires."""
+    if rec.totals is None:
+        return []
+    tot, lg = rec.totals, lang()
+    return [
+        t("figures.plan.projects", total=tot.project_count, committed=tot.committed_count, new=tot.new_count),
+        t("figures.plan.spend", total=numbers.money(tot.total_spend, unit, lg), committed=numbers.money(tot.committed_spend, unit, lg),
+          new=numbers.money(tot.new_spend, unit, lg), hires=numbers.money(tot.hire_spend, unit, lg)),
+    ]
+
+
+def capacity_line(view: CapacityView) -> str:
+    """Whose load the hot spots count, with its peak and over-allocated role-months."""
+    peak = numbers.utilisation_text(view.peak_utilisation, lang())
+    if view.plan_name is None:
+        return t("figures.hot_spots.committed", peak=peak, over=view.over_cells)
+    return t("figures.hot_spots.plan", name=view.plan_name, hired=numbers.number(view.hired_fte_months, lang(), 1),
+             peak=peak, over=view.over_cells)
+
+
 def decision_lines(data: OverviewData) -> list[tuple[str, str | None]]:
     """(markdown line, page to link or None), most pressing first, at most MAX_DECISIONS."""
     lines: list[tuple[str, str | None]] = []
@@ -292,7 +332,7 @@ def decision_lines(data: OverviewData) -> list[tuple[str, str | None]]:
                       + (t("overview.decide.more", count=more) if more > 0 else ""), "pages/delivery.py"))
     for spot in data.hot_spots[:2]:
         lines.append((t("overview.decide.hot_spot", role=spot.role, months=spot.months_over, first=spot.first_month,
-                        peak=f"{spot.peak_utilisation:.0%}" if spot.peak_utilisation is not None else "∞"),
+                        peak=numbers.utilisation_text(spot.peak_utilisation, lang())),
                       "pages/resources.py"))
     if rec is not None and data.waiting_proposals:
         lines.append((t("overview.decide.waiting", count=data.waiting_proposals), "pages/scenarios.py"))

@@ -22,12 +22,16 @@ from analytics.resource_load import (
     place_demand,
     planning_horizon,
     resource_load,
+    scenario_hires,
     scenario_start_months,
 )
+from analytics.vocabulary import SOLUTION_STATUSES
+from i18n.numbers import utilisation_text
 from store import db, delivery, scenarios, snapshots
-from ui.session import t
+from ui.session import lang, t
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
+DEFAULT_HORIZON_MONTHS = 24   # the page's first view, which the Overview's hot spots repeat
 # Utilisation colour scale, as the caption under the heat map says (resources.heatmap.colours):
 # white to green up to 85 %, green to yellow from 85 % to 100 % inclusive, red only above 100 %
 # (darkest at UTILISATION_MAX = 150 % and beyond). Exactly 100 % is full, not over-allocated, so it
@@ -57,7 +61,7 @@ def scenario_choices(path: str, snapshot_id: int) -> list[ScenarioChoice]:
         rows = scenarios.list_scenarios(con, snapshot_id)
     finally:
         con.close()
-    rows = rows[rows["status"].isin(["optimal", "feasible"])]
+    rows = rows[rows["status"].isin(list(SOLUTION_STATUSES))]
     return [
         ScenarioChoice(int(r.scenario_id), f"{'★ ' if r.is_recommended else ''}{r.name} (#{int(r.scenario_id)})",
                        str(r.updated_at))
@@ -82,42 +86,50 @@ def load_resources(
     """Load from the snapshot's month for `horizon_months` months (within the capacity plan)."""
     con = db.cursor(path)
     try:
-        capacity = delivery.capacity(con, snapshot_id)
-        if capacity.empty:
-            return ResourceView(None, None, None, (), (), 0.0)
-        as_of = snapshots.get_snapshot(con, snapshot_id).as_of
-        committed_demand = delivery.committed_demand(con, snapshot_id)
-        horizon = planning_horizon(capacity["month"], as_of, horizon_months)
-        committed = resource_load(committed_demand, capacity, horizon_months=horizon)
-        if scenario_id is None:
-            return ResourceView(committed, None, None, (), (), 0.0)
-        scenario = scenarios.get_scenario(con, scenario_id)
-        committed_ids = delivery.committed_project_ids(con, snapshot_id)
-        starts = scenario_start_months(scenario.result, committed_ids)
-        dropped = committed_dropped(scenario.result, committed_ids, scenario.params.allow_cancel_committed)
-        added_rows = delivery.project_demand(con, snapshot_id, list(starts))
-        dropped_rows = delivery.project_demand(con, snapshot_id, dropped)
+        return resource_view(con, snapshot_id, scenario_id, horizon_months)
     finally:
         con.close()
+
+
+def resource_view(con, snapshot_id: int, scenario_id: int | None, horizon_months: int) -> ResourceView:
+    """Committed load, and committed + the scenario's (its additions placed, its cancellations out, its
+    hires added to capacity), from the snapshot's month: the one view of a plan's load that the
+    Resources page and the Overview's hot spots share."""
+    capacity = delivery.capacity(con, snapshot_id)
+    if capacity.empty:
+        return ResourceView(None, None, None, (), (), 0.0)
+    as_of = snapshots.get_snapshot(con, snapshot_id).as_of
+    committed_demand = delivery.committed_demand(con, snapshot_id)
+    horizon = planning_horizon(capacity["month"], as_of, horizon_months)
+    committed = resource_load(committed_demand, capacity, horizon_months=horizon)
+    if scenario_id is None:
+        return ResourceView(committed, None, None, (), (), 0.0)
+    scenario = scenarios.get_scenario(con, scenario_id)
+    committed_ids = delivery.committed_project_ids(con, snapshot_id)
+    starts = scenario_start_months(scenario.result, committed_ids)
+    dropped = committed_dropped(scenario.result, committed_ids, scenario.params.allow_cancel_committed)
+    added_rows = delivery.project_demand(con, snapshot_id, list(starts))
+    dropped_rows = delivery.project_demand(con, snapshot_id, dropped)
     added = place_demand(added_rows, starts)
     dropped_starts = {pid: str(start)[:7] for pid, start in zip(dropped_rows["project_id"], dropped_rows["start_month"], strict=True)}
     removed = place_demand(dropped_rows, dropped_starts)
     total = add_demand(committed_demand, added, subtract=removed)
-    hires = sum(v for months in scenario.result.hires.values() for v in months.values())
+    hires = scenario_hires(scenario.result)
     return ResourceView(
         committed=committed,
-        with_scenario=resource_load(total, capacity, horizon_months=committed.months),
+        with_scenario=resource_load(total, capacity, horizon_months=committed.months, hires=hires),
         scenario_name=scenario.name,
         added_projects=tuple(sorted(starts)),
         dropped_projects=tuple(dropped),
-        hired_fte_months=float(hires),
+        hired_fte_months=float(hires["hired_fte"].sum()),
     )
 
 
 # ----- tables and figures ----------------------------------------------------------------------
 
 def fmt_pct(value: float | None) -> str:
-    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
+    """Utilisation as every page shows it (`i18n.numbers.utilisation_text`): "∞" with no capacity."""
+    return utilisation_text(value, lang())
 
 
 def over_table(load: ResourceLoad, committed: ResourceLoad | None = None) -> pd.DataFrame:
@@ -127,6 +139,7 @@ def over_table(load: ResourceLoad, committed: ResourceLoad | None = None) -> pd.
         t("resources.col.month"): over["month"],
         t("resources.col.demand"): over["demand_fte"].round(2),
         t("resources.col.capacity"): over["capacity_fte"].round(2),
+        t("figures.col.hired"): over["hired_fte"].round(2),
         t("resources.col.over"): over["over_fte"].round(2),
         t("resources.col.utilisation"): [fmt_pct(v) for v in over["utilisation"]],
     }
@@ -155,8 +168,7 @@ def heatmap_figure(load: ResourceLoad) -> go.Figure:
     demand = load.matrix("demand_fte")
     capacity = load.matrix("capacity_fte")
     shown = heat_values(load)
-    text = [[fmt_pct(v) if not math.isnan(v) else ("∞" if d > 0 else "") for v, d in zip(u_row, d_row, strict=True)]
-            for u_row, d_row in zip(util.to_numpy(), demand.to_numpy(), strict=True)]
+    text = [["" if math.isnan(v) else fmt_pct(v) for v in u_row] for u_row in util.to_numpy()]
     custom = [[[d, c] for d, c in zip(d_row, c_row, strict=True)] for d_row, c_row in zip(demand.to_numpy(), capacity.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(
         z=shown.to_numpy(), x=list(util.columns), y=list(util.index),
@@ -181,6 +193,10 @@ def capacity_lines_figure(committed: ResourceLoad, with_scenario: ResourceLoad |
               ("demand_fte", committed, "resources.series.committed", "#3182ce", "linear")]
     if with_scenario is not None:
         series.append(("demand_fte", with_scenario, "resources.series.with_scenario", "#dd6b20", "linear"))
+        if with_scenario.cells["hired_fte"].sum() > 0:   # what the scenario's utilisation is measured against
+            supply = with_scenario.cells.assign(supply_fte=with_scenario.cells["capacity_fte"] + with_scenario.cells["hired_fte"])
+            series.append(("supply_fte", ResourceLoad(supply, with_scenario.roles, with_scenario.months, 0.0, 0.0),
+                           "figures.series.capacity_hired", "#718096", "hv"))
     for i, role in enumerate(roles):
         row, col = i // columns + 1, i % columns + 1
         for column, load, key, colour, shape in series:

@@ -9,7 +9,6 @@ values, so two scenarios solved under different weights are never compared blind
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,16 +17,18 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from analytics.metrics import PlanTotals, plan_totals
 from analytics.scenario_compare import ScenarioComparison, ScenarioInput, compare_scenarios
-from store import scenarios
+from i18n import has_key, numbers
+from store import scenarios, snapshots
 from ui import optimiser as opt
-from ui.session import actor, cursor, t
+from ui.session import actor, cursor, lang, t
 
 CONFIRM_DELETE_KEY = "scenarios.confirm_delete"
 _DIFF_BACKGROUND = "background-color: rgba(246, 173, 85, 0.25)"
 _BEST_STYLE = "font-weight: 700; color: #276749"
-_PERCENT_METRICS = frozenset({"gap", "peak_use", "mean_use"})
-_COUNT_METRICS = frozenset({"n_projects", "n_new", "high_risk_count"})
+_PERCENT_METRICS = frozenset({"gap", "peak_use", "mean_use", "uplift_ratio"})
+_COUNT_METRICS = frozenset({"n_projects", "n_committed", "n_new", "high_risk_count"})
 
 
 def listing(snapshot_id: int) -> pd.DataFrame:
@@ -56,8 +57,24 @@ def _listing_weights(rows: pd.DataFrame) -> list[str]:
     ]
 
 
+def _splits(rows: pd.DataFrame) -> list[PlanTotals | None]:
+    """Each listed scenario's totals split into committed work, new proposals and hires (None: no solution)."""
+    out: list[PlanTotals | None] = []
+    for scenario_id in rows["scenario_id"]:
+        scenario = get(int(scenario_id))
+        out.append(plan_totals(scenario.result) if scenario.result.has_solution else None)
+    return out
+
+
+def _projects_text(count: int, totals: PlanTotals | None) -> str:
+    return str(int(count)) if totals is None else t("figures.listing.projects", total=totals.project_count,
+                                                    committed=totals.committed_count, new=totals.new_count)
+
+
 def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """The listing with translated headers and values, ready for st.dataframe."""
+    """The listing with translated headers and values, ready for st.dataframe; projects and spend show
+    their split into committed work, new proposals and hires."""
+    splits = _splits(rows)
     return pd.DataFrame(
         {
             t("scenarios.col.id"): rows["scenario_id"].astype(int),
@@ -68,10 +85,11 @@ def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
             t("scenarios.col.status"): [opt.status_label(s) for s in rows["status"]],
             t("scenarios.col.value"): rows["objective"].round(2),
             t("scenarios.col.cost"): rows["total_cost"].round(2),
+            t("figures.col.hire_cost"): [None if s is None else round(s.hire_spend, 2) for s in splits],
             t("scenarios.col.budget"): [
                 t("optimiser.form.no_limit") if pd.isna(b) else opt.fmt_number(float(b), 2) for b in rows["budget"]
             ],
-            t("scenarios.col.projects"): rows["n_selected"].astype(int),
+            t("scenarios.col.projects"): [_projects_text(n, s) for n, s in zip(rows["n_selected"], splits, strict=True)],
             t("scenarios.col.gap"): [opt.fmt_pct(None if pd.isna(g) else float(g)) for g in rows["gap"]],
             t("scenarios.col.solver"): rows["solver"],
             t("scenarios.col.created_by"): rows["created_by"].fillna(""),
@@ -128,9 +146,10 @@ class ComparedScenarios:
 def compare(scenario_ids: Sequence[int]) -> ComparedScenarios:
     loaded = [get(i) for i in scenario_ids]
     threshold = loaded[0].params.high_risk_threshold if loaded else 4.0
+    profile = snapshots.read_table(cursor(), "spend_profile", loaded[0].snapshot_id) if loaded else None
     comparison = compare_scenarios(
         [ScenarioInput(label(s), s.result, s.payload.get("greedy_objective")) for s in loaded],
-        high_risk_threshold=threshold,
+        high_risk_threshold=threshold, spend_profile=profile,
     )
     context = (
         (t("scenarios.metric.objective"), tuple(t(f"optimiser.objective.{s.params.objective}") for s in loaded)),
@@ -149,18 +168,15 @@ def _scenario_weights(scenario: scenarios.Scenario) -> str:
 
 
 def _metric_label(metric: str, subject: str | None) -> str:
-    name = t(f"scenarios.metric.{metric}")
+    key = f"scenarios.metric.{metric}"
+    name = t(key) if has_key(lang(), key) else t(f"figures.{metric}")
     return name if subject is None else t("scenarios.metric.with_subject", metric=name, subject=subject)
 
 
 def _format(metric: str, value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
     if metric in _PERCENT_METRICS:
-        return opt.fmt_pct(value, 1)
-    if metric in _COUNT_METRICS:
-        return f"{value:.0f}"
-    return opt.fmt_number(value, 2)
+        return numbers.percent(value, lang(), 1)
+    return numbers.number(value, lang(), 0 if metric in _COUNT_METRICS else 2)
 
 
 def comparison_table(

@@ -22,6 +22,7 @@ from analytics import ahp as ahp_module
 from analytics.errors import AnalyticsError
 from analytics.scoring import risk_multipliers, score_matrix, score_portfolio
 from analytics.sensitivity import StabilityResult, WeightRange, top_k_probability, weight_ranges
+from analytics.vocabulary import STATUSES
 from store import db, snapshots, weights
 from store.errors import StoreError
 from ui.session import actor, cursor, db_path, t
@@ -33,8 +34,6 @@ FLASH_KEY = "strategy.flash"  # (message key, params) or a domain error, shown o
 SCALE_OPTIONS: tuple[str, ...] = (
     "9", "8", "7", "6", "5", "4", "3", "2", "1", "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "1/8", "1/9", "",
 )
-STATUSES = ("proposed", "approved", "active", "on_hold", "completed", "cancelled")
-CLOSED_STATUSES = ("completed", "cancelled")
 HEATMAP_ROWS = 80  # beyond this a heat map stops being readable; the ranked list has them all
 MC_DRAWS = 2000
 MC_SEED = 20240601  # fixed: the same weights always give the same probabilities

@@ -73,6 +73,7 @@ from ui.optimiser.tables import (
     selected_frame,
     stale_note,
     status_label,
+    totals_lines,
     violated_frame,
 )
 
@@ -85,5 +86,6 @@ __all__ = [
     "portfolio", "profiled_projects", "project_labels", "project_names", "remember_params", "run_frontier",
     "run_from_scenario", "run_marginal_values", "run_optimiser", "run_portfolio", "run_weights_label", "save_run",
     "selected_frame", "shares_frame", "spend_category_figure", "spend_month_figure", "stale_note", "status_label",
+    "totals_lines",
     "violated_frame", "weight_choices", "weight_label",
 ]

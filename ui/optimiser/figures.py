@@ -7,15 +7,16 @@ User text (project, role and category names) reaches Plotly only through `ui.tex
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.months import add_months
 from analytics.scenario_compare import capacity_utilisation
 from analytics.selection_types import FrontierPoint, SelectionParams, SelectionResult
-from ui.optimiser.params import add_months
 from ui.session import t
 from ui.text import plot
 
@@ -85,8 +86,8 @@ def heatmap_figure(result: SelectionResult) -> go.Figure:
     use = capacity_utilisation(result)
     if use.empty:
         return go.Figure()
-    no_capacity = (use["capacity_fte"] <= 0) & (use["load_fte"] > 0)
-    percent = 100.0 * use["utilisation"]
+    no_capacity = use["utilisation"] == math.inf
+    percent = 100.0 * use["utilisation"].where(~no_capacity)
     zmax = max(120.0, float(percent.max()) if percent.notna().any() else 0.0)
     use = use.assign(
         percent=percent.where(~no_capacity, zmax),

@@ -23,7 +23,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics.errors import InvalidInput
+from analytics.months import add_months
 from analytics.selection_types import PortfolioData, SelectionParams
+from analytics.vocabulary import CLOSED_STATUSES, COMMITTED_STATUSES, OBJECTIVES, SOLVERS  # noqa: F401 (re-exported)
 from store import db, weights
 from ui.session import cursor, db_path, t
 from ui.text import md
@@ -31,10 +33,8 @@ from ui.text import md
 RUN_KEY = "optimiser.run"
 PARAMS_KEY = "optimiser.params"
 NONCE_KEY = "optimiser.form_nonce"
-OBJECTIVES = ("strategic_value", "benefit", "net_benefit")
-SOLVERS = ("highs", "cbc")
-COMMITTED_STATUSES = ("active", "approved")
-IGNORED_STATUSES = ("completed", "cancelled")
+# one home for these vocabularies (analytics.vocabulary); re-exported for the page and tests
+IGNORED_STATUSES = CLOSED_STATUSES
 
 # the form's label of each parameter, to name what changed since a run (threads: CLI only)
 FIELD_LABELS: dict[str, str] = {
@@ -116,12 +116,6 @@ def weight_label(weight_set_id: int | None, name: str | None, *, is_active: bool
 
 def choice_label(choice: WeightChoice, *, markdown: bool = False) -> str:
     return weight_label(choice.weight_set_id, choice.name, is_active=choice.is_active, markdown=markdown)
-
-
-def add_months(month: str, n: int) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    index = year * 12 + mon - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def month_options(as_of: str) -> list[str]:

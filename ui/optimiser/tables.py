@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analytics import metrics
 from analytics.frontier import plateau
 from analytics.selection_types import (
     FrontierPoint,
@@ -24,9 +25,11 @@ from analytics.selection_types import (
     SelectionParams,
     SelectionResult,
 )
+from i18n import numbers
+from store.snapshots import get_snapshot
 from ui.optimiser.params import changed_fields, field_label, portfolio, weight_label
 from ui.optimiser.runs import OptimiserRun
-from ui.session import lang, t
+from ui.session import cursor, lang, t
 from ui.text import md
 
 
@@ -51,10 +54,7 @@ class Kpis:
 
 def kpis(run: OptimiserRun) -> Kpis:
     result = run.result
-    uplift = uplift_pct = None
-    if result.objective is not None and run.greedy_objective is not None:
-        uplift = result.objective - run.greedy_objective
-        uplift_pct = uplift / abs(run.greedy_objective) if abs(run.greedy_objective) > 1e-12 else None
+    gain = metrics.uplift(result.objective, run.greedy_objective)   # the one uplift (analytics.metrics)
     return Kpis(
         value=result.objective,
         cost=result.total_cost,
@@ -64,8 +64,8 @@ def kpis(run: OptimiserRun) -> Kpis:
         n_new=sum(not p.committed for p in result.selected),
         n_committed=sum(p.committed for p in result.selected),
         greedy_objective=run.greedy_objective,
-        uplift=uplift,
-        uplift_pct=uplift_pct,
+        uplift=gain.difference,
+        uplift_pct=gain.ratio,
         hire_cost=float(result.hire_cost),
     )
 
@@ -108,6 +108,21 @@ def stale_note(shown: SelectionParams, wanted: SelectionParams | None) -> str | 
         return None
     separator = "、" if lang() == "zh" else ", "
     return t("optrun.stale.changed", fields=separator.join(field_label(name) for name in changed))  # our labels, not user text
+
+
+def totals_lines(run: OptimiserRun, data: PortfolioData | None) -> list[str]:
+    """The plan's projects and spend inside the horizon split into committed work, new proposals and
+    hires (`analytics.metrics.plan_totals`, the Overview's and the pack's split), for under the tiles."""
+    if data is None:
+        data = portfolio(run.snapshot_id, None)   # spend profiles do not depend on the weights
+    unit = get_snapshot(cursor(), run.snapshot_id).currency_unit
+    tot, lg = metrics.plan_totals(run.result, data.spend_profile), lang()
+    return [
+        t("figures.plan.projects", total=tot.project_count, committed=tot.committed_count, new=tot.new_count),
+        t("figures.plan.spend", total=numbers.money(tot.total_spend, unit, lg),
+          committed=numbers.money(tot.committed_spend, unit, lg), new=numbers.money(tot.new_spend, unit, lg),
+          hires=numbers.money(tot.hire_spend, unit, lg)),
+    ]
 
 
 def profiled_projects(run: OptimiserRun, data: PortfolioData | None) -> frozenset[str]:
@@ -172,10 +187,7 @@ def violated_frame(result: SelectionResult) -> pd.DataFrame:
 
 def reason_text(code: str, params: Mapping[str, Any]) -> str:
     """A reason in the user's language; the bare code if the engine's catalogue lacks it."""
-    try:
-        return t("explain." + code, **dict(params))
-    except (KeyError, IndexError, ValueError):
-        return code
+    return numbers.reason_text(lang(), code, params)
 
 
 def _price_text(item: LeftOut) -> str:
