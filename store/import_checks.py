@@ -9,7 +9,8 @@ an objective nobody scored, demand after a project's last month, demand for a ro
 more milestones met than due, status reports dated after the snapshot's as-of date, partial weights,
 a spend profile whose total differs from the budget by more than PROFILE_TOLERANCE (used as shares).
 
-Rows whose key cells were already unreadable are left out here (their cell problem is reported).
+Rows whose key cells were already unreadable are left out here (their cell problem is reported), and
+so is every check that needs a column a file lacks (the missing required column is reported already).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ROW = "__row"  # the record number column carried next to the typed columns
 OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
 # A spend profile whose total is within this share of the budget is taken as the budget typed as amounts.
 PROFILE_TOLERANCE = 0.005
+SHOWN_CHARS = 200  # characters of a cell value shown in a problem
 
 
 @dataclass
@@ -96,6 +98,12 @@ class Collector:
 
 
 def _text(value: Any, column_type: str = "") -> str:
+    """A value as the report shows it; long text cut to SHOWN_CHARS (a 1 MB cell is not copied into every report)."""
+    text = _plain_text(value, column_type)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+def _plain_text(value: Any, column_type: str = "") -> str:
     if value is None:
         return ""
     if column_type == "month" and isinstance(value, dt.date):
@@ -289,7 +297,7 @@ def check_warnings(files: dict[str, ParsedFile], as_of: dt.date | None, out: Col
     projects = files.get("projects")
     demand = files.get("demand")
     scores = files.get("project_scores")
-    if projects is not None and projects.has("status"):
+    if projects is not None and projects.has("status") and projects.has("project_id"):
         open_mask = np.asarray(
             pc.fill_null(pc.is_in(projects.table["status"], value_set=pa.array(OPEN_STATUSES)), False)
             .to_numpy(zero_copy_only=False),
@@ -309,7 +317,8 @@ def check_warnings(files: dict[str, ParsedFile], as_of: dt.date | None, out: Col
 
 
 def _demand_after_end(projects: ParsedFile, demand: ParsedFile, out: Collector) -> None:
-    if not (projects.has("duration_months") and demand.has("month_offset") and demand.has("project_id")):
+    needed = projects.has("project_id") and projects.has("duration_months")
+    if not (needed and demand.has("month_offset") and demand.has("project_id")):
         return
     duration = dict(zip(projects.table["project_id"].to_pylist(), projects.table["duration_months"].to_pylist(), strict=True))
     ids = demand.table["project_id"].to_pylist()
@@ -323,7 +332,7 @@ def _demand_after_end(projects: ParsedFile, demand: ParsedFile, out: Collector) 
 
 def _objectives_unscored(files: dict[str, ParsedFile], out: Collector) -> None:
     objectives, scores = files.get("objectives"), files.get("project_scores")
-    if objectives is None or scores is None or not scores.has("objective_id"):
+    if objectives is None or scores is None or not (scores.has("objective_id") and objectives.has("objective_id")):
         return
     present = pc.is_in(objectives.table["objective_id"], value_set=pc.drop_null(scores.table["objective_id"]).unique())
     mask = ~np.asarray(pc.fill_null(present, True).to_numpy(zero_copy_only=False), dtype=bool)

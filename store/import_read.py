@@ -1,7 +1,8 @@
 """Reading import files: gathering them (files, folders, zips), decoding, splitting and header matching.
 
 The stages, each reporting `Problem`s rather than stopping:
-  gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed
+  gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed, every
+           byte counted against `ImportLimits` while it is read (zip members streamed in chunks)
   decode   UTF-8, UTF-8 with BOM, else GB18030 (a superset of GBK); the result is UTF-8 bytes
   sniff    the separator (`,` `;` or tab) that splits the header into the most known columns
   headers  the kind whose columns the headers match best; each header mapped to a canonical column,
@@ -13,13 +14,18 @@ The stages, each reporting `Problem`s rather than stopping:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import hashlib
 import io
+import lzma
 import os
+import struct
+import tempfile
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -38,10 +44,21 @@ from store.contract import (
     kind_from_file_name,
     normalise_header,
 )
+from store.import_limits import MB, ImportLimits
 from store.import_types import WARNING, Problem
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t")
-MAX_ZIP_BYTES = 2 * 1024**3  # refuse archives that would expand beyond this (zip bombs)
+MAX_COLUMNS = 200  # the widest kind has 16 columns; a header row of more cells is refused unread
+MAX_HEADER_CHARS = 200  # a longer header cell is never a known column, and is not looked up
+MAX_GLUED_GROUPS = 6  # `1,234,567,890,123,456`: a glued number has at most this many 3-digit groups
+DECODE_CHUNK = 1 << 22  # bytes decoded at a time when checking or converting a file's encoding
+SPOOL_BYTES = 16 << 20  # a zip member expands in memory up to this size, then into a temporary file
+CHUNK_BYTES = 1 << 20  # a zip member is expanded this many bytes at a time, each counted against the limits
+# What the zip reader raises on a damaged archive (fuzzing found each of these): all mean "cannot be opened".
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, RuntimeError,
+    NotImplementedError, IndexError, KeyError, ValueError, OverflowError, struct.error,
+)
 _NUMERIC_TYPES = {"int", "number", "score"}
 
 
@@ -93,86 +110,205 @@ def _zip_member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def expand_zip(name: str, data: bytes) -> tuple[list[RawFile], list[Problem]]:
-    """The CSV members of a zip (folders and macOS metadata skipped; other files reported)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return [], [Problem(name, None, None, None, "bad_zip")]
-    files: list[RawFile] = []
-    problems: list[Problem] = []
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-            return [], [Problem(name, None, None, None, "zip_too_large", {"limit_mb": MAX_ZIP_BYTES // 1024**2})]
-        for member_name, member in sorted(((_zip_member_name(m), m) for m in members), key=lambda pair: pair[0]):
-            base = member_name.rsplit("/", 1)[-1]
-            if member_name.startswith("__MACOSX/") or base.startswith("."):
-                continue
-            if not _is_csv(base):
-                problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
-                continue
+def normalise_member_name(name: str) -> str:
+    """The member's path with `/` separators: Windows tools write `march\\projects.csv`."""
+    return name.replace("\\", "/")
+
+
+def is_unsafe_member(name: str) -> bool:
+    """A member path that climbs out of the archive (`../`), starts at a root (`/x`, `C:`) or holds a NUL.
+
+    Nothing is ever extracted to disk, but such a name only comes from a broken or hostile tool, so the
+    archive is refused and the member named instead of quietly reading or skipping it.
+    """
+    return (
+        name.startswith("/")
+        or (len(name) > 1 and name[1] == ":" and name[0].isalpha())
+        or ".." in name.split("/")
+        or "\x00" in name
+    )
+
+
+class _Reader:
+    """Gathers files under one `ImportLimits`: counts every byte as it is read (a CSV file whole, a zip
+    member in chunks) and stops at the first limit, dropping what it had read (the import is refused)."""
+
+    def __init__(self, limits: ImportLimits | None) -> None:
+        self.limits = limits or ImportLimits.from_env()
+        self.used = 0
+        self.files: list[RawFile] = []
+        self.problems: list[Problem] = []
+        self.stopped = False
+
+    def _too_large(self, name: str, member: str | None = None) -> None:
+        self.problems.append(Problem(name, None, None, member, "too_large", {"limit_mb": self.limits.max_total_mb}))
+        self._stop()
+
+    def _stop(self) -> None:
+        self.stopped = True
+        self.files = []  # refused anyway: release the memory before the report is built
+
+    def fits(self, size: int) -> bool:
+        return self.used + size <= self.limits.max_total_bytes
+
+    def add_csv(self, name: str, data: bytes) -> None:
+        if not self.fits(len(data)):
+            self._too_large(name)
+            return
+        self.used += len(data)
+        self.files.append(RawFile(name, data))
+
+    def add_zip(self, name: str, source: bytes | Path) -> None:
+        """The CSV members of a zip (folders, macOS metadata and hidden files skipped; others reported)."""
+        size = len(source) if isinstance(source, bytes) else source.stat().st_size
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+        except ZIP_ERRORS:
+            self.problems.append(Problem(name, None, None, None, "bad_zip"))
+            return
+        with archive:
             try:
-                files.append(RawFile(f"{name}/{member_name}", archive.read(member)))
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                problems.append(Problem(name, None, None, member_name, "bad_zip"))
-    return files, problems
+                members = sorted(
+                    ((normalise_member_name(_zip_member_name(m)), m) for m in archive.infolist() if not m.is_dir()),
+                    key=lambda pair: pair[0],
+                )
+            except ZIP_ERRORS:
+                self.problems.append(Problem(name, None, None, None, "bad_zip"))
+                return
+            expanded = [0]  # bytes this archive expanded to so far (for the ratio)
+            for member_name, member in members:
+                if self.stopped:
+                    return
+                self._add_member(name, size, archive, member_name, member, expanded)
+
+    def _add_member(self, name: str, size: int, archive: zipfile.ZipFile, member_name: str,
+                    member: zipfile.ZipInfo, expanded: list[int]) -> None:
+        base = member_name.rsplit("/", 1)[-1]
+        if is_unsafe_member(member_name):
+            self.problems.append(Problem(name, None, None, member_name, "unsafe_member"))
+            return
+        if member_name.startswith("__MACOSX/") or base.startswith(".") or not base:
+            return
+        if not _is_csv(base):
+            self.problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
+            return
+        # Expanded into a file that stays in memory while small: a member refused half-way (too large,
+        # too high a ratio) then never held more than SPOOL_BYTES of memory.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as buffer:
+            try:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(CHUNK_BYTES):
+                        expanded[0] += len(chunk)
+                        if not self.fits(buffer.tell() + len(chunk)):
+                            self._too_large(name, member_name)
+                            return
+                        if expanded[0] > max(self.limits.ratio_free_bytes, self.limits.max_ratio * size):
+                            params = {"limit": self.limits.max_ratio, "size_mb": round(size / MB, 2)}
+                            self.problems.append(Problem(name, None, None, member_name, "zip_ratio", params))
+                            self._stop()
+                            return
+                        buffer.write(chunk)
+            except ZIP_ERRORS:
+                self.problems.append(Problem(name, None, None, member_name, "bad_zip_member"))
+                return
+            buffer.seek(0)
+            data = buffer.read()
+        self.used += len(data)
+        self.files.append(RawFile(f"{name}/{member_name}", data))
 
 
-def gather_uploads(uploads: Iterable[tuple[str, bytes]]) -> tuple[list[RawFile], list[Problem]]:
-    """Uploaded (name, bytes): CSVs kept, zips opened, anything else reported."""
-    files: list[RawFile] = []
-    problems: list[Problem] = []
+def expand_zip(name: str, data: bytes, limits: ImportLimits | None = None) -> tuple[list[RawFile], list[Problem]]:
+    """The CSV members of a zip, read under `limits` (default: from the environment)."""
+    reader = _Reader(limits)
+    reader.add_zip(name, data)
+    return reader.files, reader.problems
+
+
+def gather_uploads(
+    uploads: Iterable[tuple[str, bytes]], limits: ImportLimits | None = None
+) -> tuple[list[RawFile], list[Problem]]:
+    """Uploaded (name, bytes): CSVs kept, zips opened, anything else reported; all under `limits`."""
+    reader = _Reader(limits)
     for name, data in uploads:
+        if reader.stopped:
+            break
         if name.lower().endswith(".zip"):
-            found, trouble = expand_zip(name, data)
-            files += found
-            problems += trouble
+            reader.add_zip(name, data)
         elif _is_csv(name):
-            files.append(RawFile(name, data))
+            reader.add_csv(name, data)
         else:
-            problems.append(Problem(name, None, None, None, "unsupported_file"))
-    return files, problems
+            reader.problems.append(Problem(name, None, None, None, "unsupported_file"))
+    return reader.files, reader.problems
 
 
-def gather_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[RawFile], list[Problem]]:
-    """Files, folders (their CSV and zip files, not recursive) and zips on disk."""
-    uploads: list[tuple[str, bytes]] = []
-    problems: list[Problem] = []
+def gather_paths(
+    paths: Iterable[str | os.PathLike[str]], limits: ImportLimits | None = None
+) -> tuple[list[RawFile], list[Problem]]:
+    """Files, folders (their CSV and zip files, not recursive) and zips on disk, all under `limits`.
+
+    A CSV file is sized before it is read; a zip is read member by member from the disk.
+    """
+    reader = _Reader(limits)
+    found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            members = sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
-            uploads += [(p.name, p.read_bytes()) for p in members]
-        elif path.is_file():
-            uploads.append((path.name, path.read_bytes()))
-        else:
-            problems.append(Problem(str(path), None, None, None, "no_such_file"))
-    files, trouble = gather_uploads(uploads)
-    return files, problems + trouble
+        try:
+            if path.is_dir():
+                found += sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
+            elif path.is_file():
+                found.append(path)
+            else:
+                reader.problems.append(Problem(str(path), None, None, None, "no_such_file"))
+        except OSError as e:
+            reader.problems.append(Problem(str(path), None, None, None, "cannot_open", {"message": e.strerror or ""}))
+    for path in found:
+        if reader.stopped:
+            break
+        try:
+            if path.suffix.lower() == ".zip":
+                reader.add_zip(path.name, path)
+            elif not _is_csv(path.name):
+                reader.problems.append(Problem(path.name, None, None, None, "unsupported_file"))
+            elif not reader.fits(path.stat().st_size):
+                reader._too_large(path.name)
+            else:
+                reader.add_csv(path.name, path.read_bytes())
+        except OSError as e:  # unreadable (permissions), vanished, or not a regular file after all
+            reader.problems.append(Problem(path.name, None, None, None, "cannot_open", {"message": e.strerror or ""}))
+    return reader.files, reader.problems
 
 
 # --- decode and sniff ----------------------------------------------------------------------------------
+
+
+def _decoded_chunks(data: bytes, encoding: str) -> Iterator[str]:
+    """`data` decoded piece by piece (DECODE_CHUNK bytes at a time), so a large file is never held as
+    one Python string; raises UnicodeDecodeError as `bytes.decode` would."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    for start in range(0, len(data), DECODE_CHUNK):
+        yield decoder.decode(view[start : start + DECODE_CHUNK])
+    yield decoder.decode(b"", final=True)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        for _ in _decoded_chunks(data, "utf-8"):
+            pass
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode(data: bytes) -> tuple[bytes, str] | None:
     """(UTF-8 bytes without BOM, encoding name), or None when the bytes are neither UTF-8 nor GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         body = data[3:]
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return body, "utf-8-sig"
-    if data.isascii():
+        return (body, "utf-8-sig") if _is_utf8(body) else None
+    if data.isascii() or _is_utf8(data):
         return data, "utf-8"
     try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
+        return b"".join(chunk.encode("utf-8") for chunk in _decoded_chunks(data, "gb18030")), "gb18030"
     except UnicodeDecodeError:
         return None
 
@@ -184,8 +320,14 @@ def _first_record(text: str, separator: str) -> list[str]:
         return []
 
 
+def _candidates(header: str) -> list[str]:
+    """The spellings to look up for a header; none for a header too long to be a column name (the
+    bracket-splitting pattern behind `header_candidates` is slow on long text)."""
+    return header_candidates(header) if len(header) <= MAX_HEADER_CHARS else []
+
+
 def _known_header_count(cells: list[str]) -> int:
-    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in header_candidates(cell)))
+    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in _candidates(cell)))
 
 
 def sniff_separator(head: str) -> str:
@@ -201,7 +343,7 @@ def sniff_separator(head: str) -> str:
 
 
 def _match_in_kind(header: str, kind: Kind) -> Column | None:
-    for candidate in header_candidates(header):
+    for candidate in _candidates(header):
         name = HEADER_INDEX.get(candidate, {}).get(kind.name)
         if name is not None:
             return kind.column(name)
@@ -230,7 +372,7 @@ def choose_kind(headers: list[str], file_name: str) -> Kind | None:
 def closest_column(header: str, kind: Kind) -> Column | None:
     """The known column of `kind` whose name or Chinese alias is spelt most like `header` (difflib)."""
     spellings = {normalise_header(s): col for col in kind.columns for s in (col.name, col.zh)}
-    for candidate in header_candidates(header):
+    for candidate in _candidates(header):
         close = difflib.get_close_matches(candidate, list(spellings), n=1, cutoff=0.6)
         if close:
             return spellings[close[0]]
@@ -239,6 +381,9 @@ def closest_column(header: str, kind: Kind) -> Column | None:
 
 def match_headers(file_name: str, headers: list[str]) -> HeaderMatch:
     """Map each header to a column of the recognised kind and report what does not fit."""
+    if len(headers) > MAX_COLUMNS:  # every header would be looked up and spelt against every column
+        params = {"count": len(headers), "limit": MAX_COLUMNS}
+        return HeaderMatch(None, headers, [None] * len(headers), [Problem(file_name, 1, None, None, "too_many_columns", params)])
     kind = choose_kind(headers, file_name)
     if kind is None:
         shown = ", ".join(h for h in headers[:8] if h.strip())
@@ -298,37 +443,38 @@ def _thousands_readings(fields: list[str], columns: list[Column | None]) -> list
     """Ways to glue split `1,200` cells back so that `fields` fill exactly one cell per column.
 
     Only numeric columns may take a glued value, and only one their range accepts; at most two
-    readings are looked for (two means ambiguous).
+    readings are looked for (two means ambiguous). Each (field, column) position is solved once, so a
+    long row of 3-digit fields costs fields x columns x MAX_GLUED_GROUPS steps, not an exponential walk.
     """
-    readings: list[list[str]] = []
+    if len(fields) > len(columns) * MAX_GLUED_GROUPS:
+        return []
+    solved: dict[tuple[int, int], list[list[str]]] = {}
 
-    def walk(i: int, j: int, built: list[str]) -> None:
-        if len(readings) > 1:
-            return
+    def from_here(i: int, j: int) -> list[list[str]]:
+        """Up to two readings of fields[i:] into columns[j:]."""
         if j == len(columns):
-            if i == len(fields):
-                readings.append(list(built))
-            return
-        if i >= len(fields):
-            return
-        walk(i + 1, j + 1, [*built, fields[i]])
+            return [[]] if i == len(fields) else []
+        if i >= len(fields) or len(fields) - i < len(columns) - j:
+            return []
+        if (i, j) in solved:
+            return solved[(i, j)]
+        found = [[fields[i], *rest] for rest in from_here(i + 1, j + 1)]
         head = fields[i].strip().lstrip("+-")
-        if not (head.isdigit() and len(head) <= 3):
-            return
         k = i + 1
-        while k < len(fields):
+        while len(found) < 2 and head.isdigit() and len(head) <= 3 and k < len(fields) and k - i < MAX_GLUED_GROUPS:
             tail = fields[k].strip()
             if not (len(tail) >= 3 and tail[:3].isdigit() and (len(tail) == 3 or tail[3] in ".%")):
                 break
             glued = ",".join(f.strip() for f in fields[i : k + 1])
             if _glued_value_fits(glued, columns[j]):
-                walk(k + 1, j + 1, [*built, glued])
+                found += [[glued, *rest] for rest in from_here(k + 1, j + 1)]
             if len(tail) != 3:
                 break  # a decimal part or percent sign ends the number
             k += 1
+        solved[(i, j)] = found[:2]
+        return solved[(i, j)]
 
-    walk(0, 0, [])
-    return readings
+    return from_here(0, 0)
 
 
 def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tuple[list[str] | None, bool]:
@@ -347,8 +493,13 @@ def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tupl
     return None, False
 
 
-def read_text_table(file_name: str, body: bytes, separator: str, columns: list[Column | None]) -> TextTable:
-    """All rows as text; `columns` (the column per header position, None if unmapped) guide repair."""
+def read_text_table(
+    file_name: str, body: bytes, separator: str, columns: list[Column | None], limit: int = 100
+) -> TextTable:
+    """All rows as text; `columns` (the column per header position, None if unmapped) guide repair.
+
+    Rows that cannot be split are reported, at most `limit` of them per problem (then a count).
+    """
     width = len(columns)
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
@@ -391,11 +542,31 @@ def read_text_table(file_name: str, body: bytes, separator: str, columns: list[C
                 problems.append(Problem(file_name, number, None, text[:200], "thousands_glued", severity=WARNING))
             repaired_rows.append(cells)
             repaired_numbers.append(number)
+        problems = _capped(problems, limit)
         if repaired_rows:
             extra = pa.table({n: pa.array([r[i] for r in repaired_rows], pa.string()) for i, n in enumerate(names)})
             table = pa.concat_tables([table, extra])
             numbers = np.concatenate([numbers, np.array(repaired_numbers, dtype=np.int64)])
     return _drop_blank_rows(TextTable(table, numbers, problems))
+
+
+def _capped(problems: list[Problem], limit: int) -> list[Problem]:
+    """At most `limit` problems per code, the rest counted in one "… and N more rows" problem."""
+    kept: list[Problem] = []
+    shown: dict[str, int] = {}
+    extra: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if shown.get(problem.code, 0) < limit:
+            shown[problem.code] = shown.get(problem.code, 0) + 1
+            kept.append(problem)
+        else:
+            extra.setdefault(problem.code, []).append(problem)
+    for code, rest in extra.items():
+        params = {"count": len(rest), "inner": code, **rest[0].params}
+        if code == "field_count":
+            params["found"] = "…"  # differs row by row
+        kept.append(Problem(rest[0].file, None, None, None, "more_rows", params, rest[0].severity))
+    return kept
 
 
 def _drop_blank_rows(text_table: TextTable) -> TextTable:

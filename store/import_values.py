@@ -23,19 +23,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.contract import BOOL_VALUES, SCORE_WORDS, Column, enum_lookup, normalise_token
+from store.import_limits import ImportLimits
 from store.import_types import ERROR, WARNING
 
+# Run by Arrow (RE2, linear by construction) on whole columns: the cells the fast cast may take.
 _SIMPLE_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# The patterns below run in Python's backtracking `re` on single cells. Each repeat is possessive
+# (`++`, `*+`, `?+`: never gives back what it took) and no two repeats can match the same text, so a
+# check is linear in the cell's length (a 16,000-digit cell followed by a letter once took 10 s).
+_PLAIN_NUMBER = re.compile(r"[+-]?+(?:\d++(?:\.\d*+)?+|\.\d++)(?:[eE][+-]?+\d++)?+")
 # 1,200 / 12,345,678.5 (after full-width folding, so 1，200 arrives here as 1,200 too)
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_THIN_SPACE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"[+-]?+\d{1,3}+(?:,\d{3}+)++(?:\.\d++)?+")
+_THIN_SPACE_THOUSANDS = re.compile(r"[+-]?+\d{1,3}+(?: \d{3}+)++(?:\.\d++)?+")
 _DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"(\d{4})\s*+[-/.年]\s*+(\d{1,2}+)\s*+[-/.月]\s*+(\d{1,2}+)(?:\s*+日)?+"
+    r"(?:(?:\s*+T|\s++)\d{1,2}+:\d{2}(?::\d{2}(?:\.\d++)?+)?+)?+"  # a time of day, ignored
 )
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-_MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH = re.compile(r"(\d{4})\s*+[-/.年]\s*+(\d{1,2}+)\s*+月?+")
+_MONTH_COMPACT = re.compile(r"(\d{4})(\d{2})")
+# Every pattern run on single cells, for the test that checks they cannot backtrack.
+CELL_PATTERNS: tuple[re.Pattern[str], ...] = (
+    _PLAIN_NUMBER, _THOUSANDS, _THIN_SPACE_THOUSANDS, _DATE, _DATE_COMPACT, _MONTH, _MONTH_COMPACT,
+)
 _LIST_SPLIT = re.compile(r"[;,、]")
 _MAX_EXACT_INT = 2**53
 
@@ -109,9 +119,9 @@ def parse_number_text(text: str, percent: str | None) -> tuple[float | None, str
     is_percent = folded.endswith("%")
     if is_percent:
         folded = folded[:-1].strip()
-    if _THOUSANDS.match(folded) or _THIN_SPACE_THOUSANDS.match(folded):
+    if _THOUSANDS.fullmatch(folded) or _THIN_SPACE_THOUSANDS.fullmatch(folded):
         folded = folded.replace(",", "").replace(" ", "")
-    if not _PLAIN_NUMBER.match(folded):
+    if not _PLAIN_NUMBER.fullmatch(folded):
         return None, "bad_number"
     value = float(folded)
     if not math.isfinite(value):
@@ -126,7 +136,7 @@ def parse_number_text(text: str, percent: str | None) -> tuple[float | None, str
 def parse_date_text(text: str) -> tuple[dt.date | None, str | None]:
     """2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301 (a time of day after it is ignored)."""
     folded = fold_width(text).strip()
-    match = _DATE.match(folded) or _DATE_COMPACT.match(folded)
+    match = _DATE.fullmatch(folded) or _DATE_COMPACT.fullmatch(folded)
     if match is None:
         return None, "bad_date"
     try:
@@ -138,7 +148,7 @@ def parse_date_text(text: str) -> tuple[dt.date | None, str | None]:
 def parse_month_text(text: str) -> tuple[dt.date | None, str | None]:
     """2026-03, 2026/3, 2026年3月, 202603 -> first day of the month; a full date keeps its month."""
     folded = fold_width(text).strip()
-    match = _MONTH.match(folded) or _MONTH_COMPACT.match(folded)
+    match = _MONTH.fullmatch(folded) or _MONTH_COMPACT.fullmatch(folded)
     if match is not None:
         year, month = int(match.group(1)), int(match.group(2))
         if 1 <= month <= 12 and year >= 1900:
@@ -321,11 +331,22 @@ _PARSERS: dict[str, Callable[[pa.Array, np.ndarray, Column], ColumnResult]] = {
 }
 
 
-def parse_column(raw: pa.Array | pa.ChunkedArray, column: Column) -> ColumnResult:
-    """Typed values of one column (nulls where empty or bad) and its bad cells grouped by problem code."""
+def parse_column(raw: pa.Array | pa.ChunkedArray, column: Column, limits: ImportLimits | None = None) -> ColumnResult:
+    """Typed values of one column (nulls where empty or bad) and its bad cells grouped by problem code.
+
+    A cell longer than `limits.max_cell_chars(column.type)` is reported as `cell_too_long` and not
+    parsed at all (left null), so no rule ever looks at more than that many characters of one cell.
+    """
+    limit = (limits or ImportLimits.from_env()).max_cell_chars(column.type)
     cells = _combine(pc.utf8_trim_whitespace(_combine(raw)))
     empty = _to_numpy_bool(pc.equal(cells, ""))
-    result = _PARSERS[column.type](cells, empty, column)
+    too_long = _to_numpy_bool(pc.greater(pc.utf8_length(cells), limit))
+    skipped = empty
+    if too_long.any():
+        cells = _combine(pc.if_else(pa.array(too_long), pa.scalar("", pa.string()), cells))
+        skipped = empty | too_long
+    result = _PARSERS[column.type](cells, skipped, column)
+    result.add("cell_too_long", np.flatnonzero(too_long), limit=limit)
     if column.required:
         result.add("missing_value", np.flatnonzero(empty))
     return result

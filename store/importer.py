@@ -13,8 +13,10 @@ even after a crash: docs/recovery.md). Identical files imported before are repor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,11 +26,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from i18n import translate
+from i18n import has_key, translate
 from store import snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
 from store.import_checks import ROW, Collector, ParsedFile, latest_date, validate
+from store.import_limits import ImportLimits
 from store.import_read import (
     RawFile,
     decode,
@@ -43,6 +46,7 @@ from store.import_read import _first_record as first_record
 from store.import_types import ERROR, WARNING, FileInfo, Problem
 from store.import_values import parse_column
 
+LOG = logging.getLogger(__name__)
 # Rows listed per file, column and problem; beyond this the rest are counted in one "more" line.
 MAX_ROWS_PER_PROBLEM = 100
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -109,12 +113,18 @@ def _translated_params(params: dict, lang: str) -> dict:
 
 
 def problem_text(problem: Problem, lang: str) -> str:
-    """The problem's explanation (what was expected) in `lang`, from `data.problem.<code>`."""
+    """The problem's explanation (what was expected) in `lang`, from its catalogue key (`problem_key`)."""
     params = _translated_params(problem.params, lang)
     if problem.code == "more_rows":
         inner = Problem(problem.file, None, problem.column, None, str(params.get("inner", "")), params)
         params = {**params, "problem": problem_text(inner, lang)}
-    return translate(lang, f"data.problem.{problem.code}", **params)
+    return translate(lang, problem_key(problem.code, lang), **params)
+
+
+def problem_key(code: str, lang: str) -> str:
+    """The catalogue key of a problem code: the import limits' own area first, else `data.problem.`."""
+    limits_key = f"importlimits.problem.{code}"
+    return limits_key if has_key(lang, limits_key) else f"data.problem.{code}"
 
 
 def problem_line(problem: Problem, lang: str) -> str:
@@ -146,7 +156,7 @@ def _sort_key(infos: list[FileInfo]):
     return key
 
 
-def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile | None]:
+def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
     """Decode, split, match headers and parse every cell of one file."""
     blank = FileInfo(raw.name, None, None, None, 0, (), raw.sha256)
     decoded = decode(raw.data)
@@ -165,16 +175,30 @@ def _read_one(raw: RawFile, collector: Collector) -> tuple[FileInfo, ParsedFile 
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
     if match.kind is None:
         return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
-    text = read_text_table(raw.name, body, separator, match.mapping)
+    text = read_text_table(raw.name, body, separator, match.mapping, MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(text.problems)
-    parsed = _parse_cells(raw.name, match, text, collector)
+    parsed = _parse_cells(raw.name, match, text, collector, limits)
     info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)
     if parsed.table.num_rows == 0 and not text.problems:
         collector.file(parsed, "no_rows", WARNING)
     return info, parsed
 
 
-def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
+def _read_one_guarded(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
+    """`_read_one`, with any failure the rules did not foresee reported as a problem of this file.
+
+    Every known bad input has its own named problem; this is the last line so that a file nobody
+    imagined still ends as a refused import, never a traceback. The fuzz tests assert it never fires.
+    """
+    try:
+        return _read_one(raw, collector, limits)
+    except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
+        LOG.info("unforeseen failure reading %s", raw.name, exc_info=True)  # not shown to users by default
+        collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
+        return FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None
+
+
+def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLimits) -> ParsedFile:
     kind = match.kind
     headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
     row_numbers = pa.array(text.row_numbers, pa.int64())
@@ -184,7 +208,7 @@ def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
         if column is None:
             continue
         raw = text.table[f"c{position}"]
-        result = parse_column(raw, column)
+        result = parse_column(raw, column, limits)
         arrays[column.name] = result.values
         for code, positions, severity, params in result.issues:
             collector.rows(parsed, positions, column.name, code, severity, source=raw, **params)
@@ -195,16 +219,16 @@ def _parse_cells(name: str, match, text, collector: Collector) -> ParsedFile:
 
 
 def _check(
-    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None
+    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits
 ) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
     collector = Collector(MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(problems)
-    if not raws and not problems:
+    if not raws and not any(p.is_error for p in problems):  # e.g. a zip holding only skipped members
         collector.problems.append(Problem(None, None, None, None, "no_files"))
     infos: list[FileInfo] = []
     parsed: dict[str, ParsedFile] = {}
     for raw in raws:
-        info, one = _read_one(raw, collector)
+        info, one = _read_one_guarded(raw, collector, limits)
         infos.append(info)
         if one is None:
             continue
@@ -213,8 +237,13 @@ def _check(
             collector.problems.append(Problem(raw.name, None, None, None, "duplicate_kind", {"kind": one.kind.name, "other": other}))
             continue
         parsed[one.kind.name] = one
-    resolved = as_of or latest_date(parsed)
-    collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
+    try:
+        resolved = as_of or latest_date(parsed)
+        collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
+    except Exception as e:  # noqa: BLE001 - as in _read_one_guarded: a report, never a traceback
+        LOG.info("unforeseen failure in the cross-file checks", exc_info=True)
+        resolved = as_of
+        collector.problems.append(Problem(None, None, None, None, "read_failed", {"error": type(e).__name__}))
     return infos, parsed, sorted(collector.problems, key=_sort_key(infos)), resolved
 
 
@@ -246,14 +275,25 @@ def check_files(
     as_of: dt.date | None = None,
     currency_unit: str = "万元",
     lang: str = "en",
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Read and validate uploaded (name, bytes) files without writing anything.
 
     With `con`, also says whether exactly these files were imported before (`duplicate_of`).
     """
-    raws, problems = gather_uploads(files)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_uploads(files, limits)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
-                currency_unit=currency_unit, actor=None, lang=lang, write=False)
+                currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
+
+
+def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
+    """A report made without a connection (`check_files` in a worker process), with `duplicate_of` set
+    when exactly its files were imported before."""
+    if not report.files:
+        return report
+    existing = snapshots.find_by_content(con, [snapshots.SourceFile(f.name, "", f.sha256, 0) for f in report.files])
+    return report if existing is None else dataclasses.replace(report, duplicate_of=existing)
 
 
 def import_files(
@@ -266,15 +306,17 @@ def import_files(
     actor: str | None = None,
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
 
     `progress(stage)` is called with "check" before reading and validating and "write" before the
     transaction, for a progress display.
     """
-    raws, problems = gather_uploads(files)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress)
+                progress=progress, limits=limits)
 
 
 def import_paths(
@@ -287,11 +329,13 @@ def import_paths(
     actor: str | None = None,
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
-    raws, problems = gather_paths(paths)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress)
+                progress=progress, limits=limits)
 
 
 def check_paths(
@@ -301,10 +345,12 @@ def check_paths(
     as_of: dt.date | None = None,
     currency_unit: str = "万元",
     lang: str = "en",
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """`import_paths` without writing: what would be imported, and every problem."""
-    raws, problems = gather_paths(paths)
-    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False)
+    limits = limits or ImportLimits.from_env()
+    raws, problems = gather_paths(paths, limits)
+    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
 
 
 def _run(
@@ -319,6 +365,7 @@ def _run(
     lang: str,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     step = progress or (lambda stage: None)
     label = label.strip()
@@ -332,7 +379,7 @@ def _run(
         if existing is not None:
             return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
-    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of)
+    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env())
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store import import_read
 from store.contract import KINDS
+from store.import_limits import ImportLimits
 from store.import_read import (
     choose_kind,
     closest_column,
@@ -179,12 +179,14 @@ def test_zip_members_gbk_names_and_junk():
     assert [(p.code, p.value, p.severity) for p in problems] == [("skipped_member", "三月/chart.png", "warning")]
 
 
-def test_bad_zip_and_zip_bomb_guard(monkeypatch):
+def test_bad_zip_and_total_limit():
     assert [p.code for p in expand_zip("x.zip", b"not a zip")[1]] == ["bad_zip"]
-    monkeypatch.setattr(import_read, "MAX_ZIP_BYTES", 10)
-    data = (RESOURCES / "valid_bundle.zip").read_bytes()
-    files, problems = expand_zip("big.zip", data)
-    assert files == [] and [(p.code, p.params) for p in problems] == [("zip_too_large", {"limit_mb": 0})]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.csv", (RESOURCES / "valid" / "projects.csv").read_bytes())
+        archive.writestr("b.csv", b"x" * (2 * 1024 * 1024))
+    files, problems = expand_zip("big.zip", buffer.getvalue(), ImportLimits(max_total_mb=1, max_ratio=10**6))
+    assert files == [] and [(p.code, p.value, p.params) for p in problems] == [("too_large", "b.csv", {"limit_mb": 1})]
 
 
 def test_gather_uploads_and_paths():

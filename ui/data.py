@@ -1,9 +1,9 @@
 """Data page helpers: blank templates, the upload check (cached), the import with progress, and the
 snapshot list with rename and delete.
 
-The page (`pages/data.py`) calls one function per section. Checking uploaded files is cached with
-`st.cache_data` keyed on the database path and the files' names and SHA-256 (the bytes are passed
-unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
+The page (`pages/data.py`) calls one function per section. Uploaded files are checked in one worker
+process shared by all sessions (so a large check never stalls other users' pages), started once per
+set of files' names and SHA-256 (the bytes are passed unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
 labels feed every other page's loaders.
 """
 
@@ -13,7 +13,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Sequence
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 import streamlit as st
@@ -21,12 +26,14 @@ import streamlit as st
 from i18n import has_key
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
+from store.import_types import Problem
 from store.importer import ImportReport, problem_text
-from ui.session import actor, cursor, db_path, lang, select_snapshot, t
+from ui.session import actor, cursor, lang, select_snapshot, t
 
 FLASH_KEY = "data_flash"  # a message to show after the rerun that follows a write
 UPLOADER_GENERATION_KEY = "data_uploader_generation"  # bumped after an import to empty the uploader
 CONFIRM_DELETE_KEY = "data_confirm_delete"
+CHECK_POLL_SECONDS = 0.25  # how often the page looks at a running check (and updates its progress line)
 UPLOAD_TYPES = ["csv", "tsv", "txt", "zip"]
 Files = Sequence[tuple[str, bytes]]
 
@@ -106,14 +113,54 @@ def fingerprint(files: Files) -> tuple[tuple[str, str], ...]:
     return tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
 
 
-@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _checked(path: str, files_key: tuple[tuple[str, str], ...], _files: Files) -> ImportReport:
-    return importer.check_files(list(_files), con=cursor())
+@st.cache_resource(show_spinner=False)
+def _check_pool() -> ProcessPoolExecutor:
+    """One worker process, shared by every session, that reads and validates uploads.
+
+    The check is CPU-bound Python: run on the script thread it would hold the interpreter lock and
+    stall every other user's page while a large upload is read. In its own process it cannot; a
+    second upload waits for the first. Spawned (not forked) so the worker holds no copy of the
+    server's threads or open database.
+    """
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+@st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
+def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files) -> Future:
+    """The worker's check of one set of files (by content), started once and shared while it runs."""
+    return _check_pool().submit(importer.check_files, list(_files))
+
+
+def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
+    started = time.monotonic()
+    while True:
+        try:
+            return future.result(timeout=CHECK_POLL_SECONDS)
+        except FutureTimeout:
+            on_wait(time.monotonic() - started)
 
 
 def check_uploads(files: Files) -> ImportReport:
-    """Read and validate the uploaded files (nothing written); cached per set of file contents."""
-    return _checked(db_path(), fingerprint(files), files)
+    """Read and validate the uploaded files in the worker process (nothing written), showing how long
+    it has been running, then say whether exactly these files were imported before.
+
+    A worker that died (out of memory, killed) gives a report with one named problem, and a fresh
+    worker for the next check.
+    """
+    slot = st.empty()
+
+    def on_wait(seconds: float) -> None:
+        slot.caption(t("importlimits.checking", seconds=f"{seconds:.0f}"))
+
+    try:
+        report = _wait(_check_future(fingerprint(files), files), on_wait)
+    except BrokenProcessPool:
+        _check_future.clear()
+        _check_pool.clear()
+        report = ImportReport((), (Problem(None, None, None, None, "check_stopped"),), lang=lang())
+    finally:
+        slot.empty()
+    return importer.with_duplicate(cursor(), report)
 
 
 def files_frame(report: ImportReport) -> pd.DataFrame:
