@@ -16,8 +16,8 @@ from ui.session import (
     WIDGET_GENERATION_KEY,
     WIDGET_PREFIX,
     cursor,
-    ensure_router,
     init_defaults,
+    page_guard,
     set_choice,
     show_error,
     t,
@@ -25,15 +25,15 @@ from ui.session import (
 
 # (section key, page file, title key, icon); the first page is the landing page.
 PAGES: list[tuple[str, str, str, str]] = [
-    ("app.section.portfolio", "pages/overview.py", "page.overview", ":material/dashboard:"),
-    ("app.section.portfolio", "pages/strategy.py", "page.strategy", ":material/target:"),
-    ("app.section.portfolio", "pages/optimiser.py", "page.optimiser", ":material/tune:"),
-    ("app.section.portfolio", "pages/scenarios.py", "page.scenarios", ":material/compare:"),
-    ("app.section.delivery", "pages/delivery.py", "page.delivery", ":material/monitor_heart:"),
-    ("app.section.delivery", "pages/resources.py", "page.resources", ":material/groups:"),
-    ("app.section.delivery", "pages/maturity.py", "page.maturity", ":material/stairs:"),
-    ("app.section.admin", "pages/data.py", "page.data", ":material/upload_file:"),
-    ("app.section.admin", "pages/decision_log.py", "page.decision_log", ":material/history:"),
+    ("app.section.portfolio", "views/overview.py", "page.overview", ":material/dashboard:"),
+    ("app.section.portfolio", "views/strategy.py", "page.strategy", ":material/target:"),
+    ("app.section.portfolio", "views/optimiser.py", "page.optimiser", ":material/tune:"),
+    ("app.section.portfolio", "views/scenarios.py", "page.scenarios", ":material/compare:"),
+    ("app.section.delivery", "views/delivery.py", "page.delivery", ":material/monitor_heart:"),
+    ("app.section.delivery", "views/resources.py", "page.resources", ":material/groups:"),
+    ("app.section.delivery", "views/maturity.py", "page.maturity", ":material/stairs:"),
+    ("app.section.admin", "views/data.py", "page.data", ":material/upload_file:"),
+    ("app.section.admin", "views/decision_log.py", "page.decision_log", ":material/history:"),
 ]
 
 
@@ -81,7 +81,6 @@ def _sidebar() -> None:
 
 
 def main() -> None:
-    ensure_router()  # a fresh server's first run must not nest our navigation in the legacy one
     st.set_page_config(page_title="Lodestar", page_icon=":material/explore:", layout="wide")
     init_defaults()
     _sidebar()
@@ -90,7 +89,8 @@ def main() -> None:
         sections.setdefault(t(section), []).append(
             st.Page(file, title=t(title_key), icon=icon, url_path=Path(file).stem)
         )
-    st.navigation(sections).run()
+    with page_guard():  # a domain error the page did not guard itself: translated, never a traceback
+        st.navigation(sections).run()
 
 
 main()

@@ -80,9 +80,6 @@ class EvmFigures:
     closed_count: int = 0      # completed or cancelled: nothing left to do
     closed_unreported_count: int = 0   # closed without any status report: EAC = budget
 
-    def as_dict(self) -> dict[str, float | int | str | None]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
 
 def _check_method(method: str) -> None:
     if method not in EAC_METHODS:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -449,7 +449,3 @@ def _dependencies(projects: pd.DataFrame) -> pd.DataFrame:
             else:
                 rows.append((pid, pred, "blocked", None))
     return pd.DataFrame(rows, columns=["project_id", "predecessor", "kind", "predecessor_end"])
-
-
-def as_mapping(values: Mapping[str, float] | None) -> dict[str, float]:
-    return {str(k): float(v) for k, v in (values or {}).items()}

@@ -699,11 +699,6 @@ def _capacity_map(prep: Prepared) -> dict[str, dict[str, float]]:
 # ------------------------------------------------------------------------------------ infeasibility
 
 
-def explain_infeasibility(model: SelectionModel, params: SelectionParams) -> tuple[str, ...]:
-    """Labels of the rows an elastic copy must break (minimum relative slack) to find any portfolio."""
-    return diagnose_infeasibility(model, params)[0]
-
-
 # Kinds whose slack is in the row's own unit (money, FTE, projects), so "short by" reads as a number.
 _SHORT_KINDS = frozenset({"budget", "capacity", "risk", "exclusive"})
 

@@ -146,7 +146,6 @@ def _highs_outcome(highs: Any, col_index: np.ndarray, sense: int, seconds: float
 
 
 _CBC_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
-_CBC_OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.MULTILINE)
 _CBC_BOUND = re.compile(r"^(?:Lower|Upper) bound:\s+(\S+)", re.MULTILINE)
 
 

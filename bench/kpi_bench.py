@@ -167,7 +167,7 @@ def measure_pages(folder: Path) -> None:
 
     os.environ["LODESTAR_DB"] = p
     print("  full page rerun with warm caches (AppTest, app.py + page):", flush=True)
-    for page in ("pages/delivery.py", "pages/resources.py", "pages/maturity.py"):
+    for page in ("views/delivery.py", "views/resources.py", "views/maturity.py"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         streamlit.logger.set_log_level("error")
         at.session_state["lang"] = "zh"

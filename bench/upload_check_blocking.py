@@ -47,7 +47,7 @@ def render_times(renders: int) -> list[float]:
         at.session_state["lang"] = "en"
         started = time.perf_counter()
         at.run()
-        at.switch_page("pages/data.py")
+        at.switch_page("views/data.py")
         at.run()
         times.append(time.perf_counter() - started)
         assert not at.exception

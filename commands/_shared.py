@@ -41,7 +41,8 @@ def database(
 
     With `must_exist`, a missing file is refused (status 2) instead of being created empty. A file
     another process holds (the running app) is refused with status 1 and what to do (store.locked).
-    `clean=False` skips the cleanup of interrupted imports on open (`cli.py doctor`).
+    `clean=False` skips the cleanup of interrupted imports on open (`cli.py doctor`). A store error
+    the command leaves unhandled is printed translated, with status 1.
     """
     target = db.db_path(path)
     if must_exist and not target.exists():
@@ -54,5 +55,8 @@ def database(
         raise CommandFailed(1) from e
     try:
         yield con
+    except StoreError as e:  # what the command did not handle itself: translated, never a traceback
+        report_error(lang, e)
+        raise CommandFailed(1) from e
     finally:
         con.close()

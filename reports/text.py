@@ -9,7 +9,6 @@ Lists inside message parameters are joined the way each language joins them (、
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 from analytics.selection_types import Reason
@@ -182,6 +181,3 @@ class ReportText:
         if info.weight_set_id is None:
             return self("report.weights.file")
         return self("report.weights.named", name=info.name or "", weight_set_id=info.weight_set_id)
-
-    def mapping_text(self, values: Mapping[str, Any]) -> str:
-        return self.join([f"{k}: {self._plain(v)}" for k, v in values.items()])

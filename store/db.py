@@ -2,8 +2,10 @@
 
 One connection per process and database path, created lazily under a lock; every caller (a
 Streamlit run, a CLI command, a thread) works on its own `cursor()` of it, as DuckDB advises for
-threads. Migrations are the numbered `migrations/NNN_name.sql` files, applied in order inside a
-transaction each and recorded in `schema_version`, so a database made by an older release opens in
+threads. Connections and cursors handed out here are `Connection` wrappers: whatever DuckDB raises
+on them arrives as a translatable `store.errors.StoreError` (locked, constraint, I/O, conversion,
+catalog, conflict), with DuckDB's exception as its cause. Migrations are the numbered
+`migrations/NNN_name.sql` files, applied in order inside a transaction each and recorded in `schema_version`, so a database made by an older release opens in
 a newer one.
 
 Opening also cleans up what an interrupted import left behind (rows of pending snapshots, rows whose
@@ -24,18 +26,97 @@ from pathlib import Path
 
 import duckdb
 
-from store.errors import DatabaseLockedError, DatabaseOpenError, MigrationError, StoreError
+from store.errors import (
+    ConstraintViolation,
+    ConversionFailed,
+    DatabaseFailed,
+    DatabaseLockedError,
+    DatabaseOpenError,
+    MigrationError,
+    SchemaMismatch,
+    StorageIOError,
+    StoreError,
+    WriteConflict,
+)
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "lodestar.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_LOCKED_FILE = re.compile(r'lock on file "([^"]+)"')
 _log = logging.getLogger("lodestar.store")
 
-# The connection type, for annotations outside the store (which never imports duckdb itself).
-Connection = duckdb.DuckDBPyConnection
+# DuckDB's exception classes and the store error each becomes; the first match wins.
+_TRANSLATIONS: tuple[tuple[type[duckdb.Error], type[StoreError]], ...] = (
+    (duckdb.ConstraintException, ConstraintViolation),
+    (duckdb.IOException, StorageIOError),
+    (duckdb.PermissionException, StorageIOError),
+    (duckdb.ConversionException, ConversionFailed),
+    (duckdb.DataError, ConversionFailed),
+    (duckdb.CatalogException, SchemaMismatch),
+    (duckdb.TransactionException, WriteConflict),
+)
+
+
+def translate_error(error: duckdb.Error, path: str | None = None) -> StoreError:
+    """The store error for a DuckDB error; a lock held by another process is `DatabaseLockedError`."""
+    text = str(error)
+    if isinstance(error, duckdb.IOException) and "lock" in text.lower():
+        named = _LOCKED_FILE.search(text)  # an ATTACHed file may be the locked one, not ours
+        return DatabaseLockedError(text, path=named.group(1) if named else path or "")
+    kind = next((store_kind for duck_kind, store_kind in _TRANSLATIONS if isinstance(error, duck_kind)), DatabaseFailed)
+    return kind(text)
+
+
+@contextlib.contextmanager
+def translated(path: str | None = None) -> Iterator[None]:
+    """Inside the block, a DuckDB error is raised as the store's translatable error (`from` it)."""
+    try:
+        yield
+    except duckdb.Error as e:
+        error = translate_error(e, path)
+        if isinstance(error, DatabaseFailed):  # no kind a reader can act on: its text says "see the log"
+            _log.error("unexpected database error in %s", path, exc_info=e)
+        raise error from e
+
+
+class Connection:
+    """A DuckDB connection or cursor whose every method raises store errors instead of DuckDB's.
+
+    It forwards to DuckDB's object (`execute`, `fetchall`, `df`, `register`, ...); calls that return
+    that object (`execute` does) return this wrapper, so `con.execute(sql, params).df()` is covered
+    end to end. `cursor()` gives another wrapper.
+    """
+
+    __slots__ = ("_raw", "path")
+
+    def __init__(self, raw: duckdb.DuckDBPyConnection, path: str | None = None) -> None:
+        self._raw = raw
+        self.path = path
+
+    def cursor(self) -> Connection:
+        with translated(self.path):
+            return Connection(self._raw.cursor(), self.path)
+
+    def __getattr__(self, name: str):
+        value = getattr(self._raw, name)
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            with translated(self.path):
+                result = value(*args, **kwargs)
+            return self if result is self._raw else result
+
+        return call
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._raw.close()
 
 _lock = threading.Lock()
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_connections: dict[str, Connection] = {}
 
 
 def db_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -47,7 +128,7 @@ def db_path(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 @contextlib.contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: Connection | duckdb.DuckDBPyConnection) -> Iterator[Connection | duckdb.DuckDBPyConnection]:
     """Everything in the block commits together, or (on any exception) nothing does."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -88,13 +169,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             with transaction(con):
                 con.execute(file.read_text(encoding="utf-8"))
                 con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
-        except duckdb.Error as e:
+        except (duckdb.Error, StoreError) as e:  # a raw connection, or a wrapped one
             raise MigrationError(f"migration {name} failed: {e}", file=name) from e
         applied.append(version)
     return applied
 
 
-def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -> Connection:
     """A new migrated connection to the file (created if missing). Prefer `shared_connection`.
 
     With `clean` (the default) what an interrupted import left behind is removed and logged; pass
@@ -113,7 +194,7 @@ def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -
     migrate(con)
     if clean:
         _clean(con, target)
-    return con
+    return Connection(con, str(target))
 
 
 def _open_error(error: duckdb.IOException, target: Path) -> DatabaseLockedError | DatabaseOpenError:
@@ -142,7 +223,7 @@ def _clean(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         )
 
 
-def shared_connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+def shared_connection(path: str | os.PathLike[str] | None = None) -> Connection:
     """The process-wide connection for this path; callers take `.cursor()` of it per unit of work."""
     key = str(db_path(path).resolve()) if str(db_path(path)) != ":memory:" else ":memory:"
     with _lock:
@@ -162,6 +243,6 @@ def close_shared(path: str | os.PathLike[str] | None = None) -> None:
         con.close()
 
 
-def cursor(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+def cursor(path: str | os.PathLike[str] | None = None) -> Connection:
     """A fresh cursor on the shared connection: the unit of work for one run or command."""
     return shared_connection(path).cursor()

@@ -50,3 +50,43 @@ class DuplicateSnapshot(StoreError):
 
 class NotFound(StoreError):
     key = "store.not_found"
+
+
+# What DuckDB reports on a cursor, translated by store.db (see `db.translated`). Each keeps DuckDB's
+# own text in `params["message"]` for the log; the user sees the message key's text.
+
+
+class ConstraintViolation(StoreError):
+    """A write broke a key, NOT NULL or CHECK rule of the schema."""
+
+    key = "database.constraint"
+
+
+class StorageIOError(StoreError):
+    """The file could not be read or written (disk full, permissions, a path that does not exist)."""
+
+    key = "database.io"
+
+
+class ConversionFailed(StoreError):
+    """A value could not be turned into the column's type (text into a number, a date out of range)."""
+
+    key = "database.conversion"
+
+
+class SchemaMismatch(StoreError):
+    """A table, column or function the code expects is missing: the file is from another release."""
+
+    key = "database.catalog"
+
+
+class WriteConflict(StoreError):
+    """Two sessions changed the same rows at once; the later one was rolled back."""
+
+    key = "database.conflict"
+
+
+class DatabaseFailed(StoreError):
+    """Any other error DuckDB reports."""
+
+    key = "database.failed"

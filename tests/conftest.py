@@ -1,10 +1,17 @@
-"""Shared fixtures: a real DuckDB file per test, migrated; and copies of a sample-loaded database."""
+"""Shared fixtures: a real DuckDB file per test, migrated; and copies of databases built once per session.
+
+Building a database (migrating it, writing a portfolio through the store) costs far more than copying
+the finished file, so each kind is built once per session by `DatabaseTemplates` and every test gets
+its own copy: tests stay independent, and a test may write to its copy freely.
+"""
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,12 +28,67 @@ def db_file(tmp_path: Path) -> Path:
     return tmp_path / "lodestar.duckdb"
 
 
+class DatabaseTemplates:
+    """Database files built once per session by name; `copy` puts a private copy at a test's path."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._built: dict[str, tuple[Path, Any]] = {}
+
+    def copy(self, name: str, build: Callable[[db.Connection], Any], target: Path) -> Any:
+        """Copy template `name` (built by `build(con)` on first use) to `target`; returns what `build` did."""
+        if target.exists():
+            raise RuntimeError(f"{target} exists: request the database fixture before `con`")
+        if name not in self._built:
+            path = self._root / f"{name}.duckdb"
+            connection = db.connect(path)
+            try:
+                result = build(connection)
+                connection.execute("CHECKPOINT")
+            finally:
+                connection.close()
+            self._built[name] = (path, result)
+        path, result = self._built[name]
+        shutil.copyfile(path, target)
+        return result
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTemplates:
+    return DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def con(db_file: Path):
-    """A migrated connection to a fresh database file, closed after the test."""
+def con(db_file: Path, templates: DatabaseTemplates):
+    """A migrated connection to this test's database file (a fresh one unless a fixture filled it), closed after."""
+    if not db_file.exists():
+        templates.copy("empty", lambda _: None, db_file)
     connection = db.connect(db_file)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def delivery_ids(db_file: Path, templates: DatabaseTemplates) -> dict[str, int]:
+    """`db_file` holds tests/delivery_data.py's two snapshots; their ids by label ("2026-02", "2026-03")."""
+    from tests import delivery_data
+
+    return templates.copy("delivery", delivery_data.build, db_file)
+
+
+@pytest.fixture
+def delivery_snapshot(delivery_ids: dict[str, int], db_file: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The delivery portfolio's current snapshot (2026-03), with $LODESTAR_DB naming its file (for pages)."""
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    return delivery_ids["2026-03"]
+
+
+@pytest.fixture
+def optimiser_snapshot(db_file: Path, templates: DatabaseTemplates) -> int:
+    """`db_file` holds tests/optimiser_pages_data.py's hand-worked portfolio; its snapshot id."""
+    from tests import optimiser_pages_data
+
+    return templates.copy("optimiser", optimiser_pages_data.create, db_file)
 
 
 @pytest.fixture(scope="session")

@@ -151,6 +151,13 @@ def open_page(page: str, language: str, snapshot_id: int) -> AppTest:
     return rerun(at, snapshot_id)
 
 
+def open_clean(page: str, language: str, snapshot_id: int) -> AppTest:
+    """`open_page`, and the page shows no error either."""
+    at = open_page(page, language, snapshot_id)
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
 def rerun(at: AppTest, snapshot_id: int) -> AppTest:
     """Run again keeping the snapshot choice: Streamlit 1.67's AppTest drops an st.navigation app's
     sidebar from its tree after the first run, so the sidebar selectbox's value would be lost."""

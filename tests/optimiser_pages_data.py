@@ -84,7 +84,7 @@ def create(con, label: str = "2026-03 portfolio", tag: str = "c") -> int:
 
 
 def open_page(monkeypatch, db_file, page: str, language: str, snapshot: int) -> AppTest:
-    """An AppTest of app.py on `page` (e.g. "pages/optimiser.py"), in `language`, on `snapshot`."""
+    """An AppTest of app.py on `page` (e.g. "views/optimiser.py"), in `language`, on `snapshot`."""
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = language

@@ -83,7 +83,7 @@ def test_language_switch_changes_visible_titles(app, start, switch_to):
 @pytest.mark.parametrize(("start", "switch_to"), [("zh", "en"), ("en", "zh")])
 def test_data_page_follows_the_language(app, start, switch_to):
     at = app(start)
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert [t.value for t in at.title] == [{"en": "Data", "zh": "数据"}[start]]
     at.session_state["lang"] = switch_to

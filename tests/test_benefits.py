@@ -9,7 +9,6 @@ import pytest
 from analytics.benefits import UNCATEGORISED, benefits_realisation
 from analytics.errors import InvalidInput
 from store import delivery
-from tests import delivery_data
 
 
 def _frame():
@@ -55,9 +54,8 @@ def test_no_completed_projects():
     assert result.planned_total == 0 and result.realisation_rate is None and result.by_category.empty
 
 
-def test_on_the_sample_store(con):
-    ids = delivery_data.build(con)
-    result = benefits_realisation(delivery.completed_benefits(con, ids["2026-03"]))
+def test_on_the_sample_store(delivery_ids, con):
+    result = benefits_realisation(delivery.completed_benefits(con, delivery_ids["2026-03"]))
     assert result.planned_total == 350 and result.realised_total == 300
     assert result.realisation_rate == pytest.approx(300 / 350)
 

@@ -11,17 +11,13 @@ import pytest
 
 import cli
 from store import db
-from tests import delivery_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def built(db_file):
-    con = db.connect(db_file)
-    ids = delivery_data.build(con)
-    con.close()
-    return db_file, ids
+def built(db_file, delivery_ids):
+    return db_file, delivery_ids
 
 
 def test_json_latest_snapshot(built, capsys):

@@ -199,7 +199,7 @@ def _exceptions(at: AppTest, reasons: str) -> pd.DataFrame:
 )
 def test_delivery_page(repeated, lang, reasons, expected, cpi_label):
     _, second, current = repeated
-    at = delivery_data.open_page("pages/delivery.py", lang, current)
+    at = delivery_data.open_page("views/delivery.py", lang, current)
     assert not at.error, [e.value for e in at.error]
     table = _exceptions(at, reasons)
     assert list(table.iloc[:, 0]) == ["Q2", "Q3", "Q1"]

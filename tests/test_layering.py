@@ -47,7 +47,7 @@ def test_only_store_touches_duckdb():
 
 def test_pages_contain_no_sql():
     sql = ("SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "CREATE TABLE")
-    for file in (ROOT / "pages").glob("*.py"):
+    for file in (ROOT / "views").glob("*.py"):
         text = file.read_text(encoding="utf-8")
         assert not any(word in text for word in sql), f"{file.name} contains SQL"
         assert "duckdb" not in _imports(file) and "store.db" not in text, file.name

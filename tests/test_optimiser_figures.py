@@ -57,7 +57,7 @@ def test_balance_table_shows_no_bound_instead_of_none(monkeypatch, db_file, lang
     con = db.connect(db_file)
     sid = optimiser_pages_data.create(con)
     con.close()
-    at = open_page(monkeypatch, db_file, "pages/optimiser.py", language, sid)
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", language, sid)
     shares = next(d for d in at.dataframe if getattr(d, "key", None) == "opt.shares.0")
     assert placeholder in str(shares.proto)          # what an empty (no bound) cell shows, not "None"
 
@@ -66,7 +66,7 @@ def test_left_out_reasons_are_wide_and_rows_tall_enough_to_wrap(monkeypatch, db_
     con = db.connect(db_file)
     sid = optimiser_pages_data.create(con)
     con.close()
-    at = open_page(monkeypatch, db_file, "pages/optimiser.py", "en", sid)
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", sid)
     at.number_input(key="opt.budget.0").set_value(optimiser_pages_data.BUDGET)
     at.button(key="opt.submit").click()
     rerun(at)
@@ -96,7 +96,7 @@ def test_a_scenario_name_is_shown_as_typed(monkeypatch, db_file):
     con = db.connect(db_file)
     sid = optimiser_pages_data.create(con)
     con.close()
-    at = open_page(monkeypatch, db_file, "pages/optimiser.py", "en", sid)
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", sid)
     at.button(key="opt.submit").click()
     rerun(at)
     name = "**Plan** [x](http://h) ![i](http://h/p.png)"

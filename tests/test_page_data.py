@@ -54,7 +54,7 @@ def app(db_file, monkeypatch):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.session_state["lang"] = lang
         at.run()
-        at.switch_page("pages/data.py")
+        at.switch_page("views/data.py")
         if snapshot_id is not None:
             at.session_state["snapshot_id"] = snapshot_id
         at.run()
@@ -63,6 +63,12 @@ def app(db_file, monkeypatch):
 
     yield start
     db.close_shared(db_file)
+
+
+@pytest.fixture
+def imported(db_file, templates) -> int:
+    """`db_file` holds tests/resources/valid imported as snapshot "2026-03"; its id."""
+    return templates.copy("valid", lambda con: import_paths(con, [VALID], label="2026-03").snapshot_id, db_file)
 
 
 def _files(folder: Path) -> list[tuple[str, bytes, str]]:
@@ -126,11 +132,8 @@ def test_bad_files_show_every_problem_and_write_nothing(app, db_file, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_duplicate_upload_is_named(app, db_file, lang):
-    con = db.connect(db_file)
-    import_paths(con, [VALID], label="2026-03")
-    con.close()
-    at = app(lang, snapshot_id=1)
+def test_duplicate_upload_is_named(imported, app, db_file, lang):
+    at = app(lang, snapshot_id=imported)
     at.file_uploader[0].set_value(("bundle.zip", (RESOURCES / "valid_bundle.zip").read_bytes(), "application/zip")).run()
     assert not at.exception
     assert [w.value for w in at.main.warning] == [TEXT[lang]["duplicate"]]
@@ -138,11 +141,8 @@ def test_duplicate_upload_is_named(app, db_file, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_rename_then_delete_after_confirmation(app, db_file, lang):
-    con = db.connect(db_file)
-    import_paths(con, [VALID], label="2026-03")
-    con.close()
-    at = app(lang, snapshot_id=1)
+def test_rename_then_delete_after_confirmation(imported, app, db_file, lang):
+    at = app(lang, snapshot_id=imported)
     at.text_input(key="data_new_label_1").set_value("Q1 close")
     at.button(key="data_rename").click().run()
     assert [s.value for s in at.main.success] == [TEXT[lang]["renamed"]]

@@ -37,7 +37,7 @@ def _open(monkeypatch, db_file, language: str, snapshot_id: int | None) -> AppTe
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = language
-    at.switch_page("pages/decision_log.py")
+    at.switch_page("views/decision_log.py")
     return _run(at, snapshot_id)
 
 
@@ -125,7 +125,7 @@ def test_a_deleted_snapshot_is_named_as_deleted(monkeypatch, db_file):
 def test_an_empty_log(monkeypatch, db_file):
     db.connect(db_file).close()
     at = _open(monkeypatch, db_file, "zh", None)
-    assert at.info[-1].value == "没有符合筛选条件的记录。" and not at.dataframe
+    assert at.main.info[-1].value == "没有符合筛选条件的记录。" and not at.dataframe
 
 
 @pytest.fixture

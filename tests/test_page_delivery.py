@@ -6,26 +6,19 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import db
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
-PAGE = "pages/delivery.py"
+PAGE = "views/delivery.py"
 
 
 @pytest.fixture
-def snapshot(db_file, monkeypatch) -> int:
-    con = db.connect(db_file)
-    ids = delivery_data.build(con)
-    con.close()
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    return ids["2026-03"]
+def snapshot(delivery_snapshot) -> int:
+    return delivery_snapshot
 
 
 def _open(lang: str, snapshot_id: int) -> AppTest:
-    at = delivery_data.open_page(PAGE, lang, snapshot_id)
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return delivery_data.open_clean(PAGE, lang, snapshot_id)
 
 
 def _table(at: AppTest, *columns: str) -> pd.DataFrame:
@@ -105,11 +98,3 @@ def test_snapshot_without_reports(db_file, monkeypatch):
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert at.info[0].value == "本快照中没有处于交付阶段的项目，也没有状态报告。"
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_on_the_sample_bundle(sample_db_file, monkeypatch, lang):
-    monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))
-    at = delivery_data.open_page(PAGE, lang, delivery_data.latest_snapshot(sample_db_file))
-    assert not at.error, [e.value for e in at.error]
-    assert at.get("plotly_chart")

@@ -7,26 +7,19 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import db
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
 
-PAGE = "pages/maturity.py"
+PAGE = "views/maturity.py"
 
 
 @pytest.fixture
-def snapshot(db_file, monkeypatch) -> int:
-    con = db.connect(db_file)
-    sid = delivery_data.build(con)["2026-03"]
-    con.close()
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    return sid
+def snapshot(delivery_snapshot) -> int:
+    return delivery_snapshot
 
 
 def _open(lang: str, sid: int) -> AppTest:
-    at = delivery_data.open_page(PAGE, lang, sid)
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return delivery_data.open_clean(PAGE, lang, sid)
 
 
 def test_levels_and_improvements_english(snapshot):
@@ -82,11 +75,3 @@ def test_snapshot_without_maturity_or_kpis(db_file, monkeypatch):
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert [i.value for i in at.info] == ["本快照没有成熟度评估数据。", "本快照没有流程指标数据。"]
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_on_the_sample_bundle(sample_db_file, monkeypatch, lang):
-    monkeypatch.setenv("LODESTAR_DB", str(sample_db_file))
-    at = delivery_data.open_page(PAGE, lang, delivery_data.latest_snapshot(sample_db_file))
-    assert not at.error, [e.value for e in at.error]
-    assert at.get("plotly_chart")

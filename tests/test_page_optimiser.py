@@ -19,15 +19,12 @@ from tests import optimiser_pages_data
 from tests.optimiser_pages_data import open_page, rerun, tables
 from ui import optimiser as opt
 
-PAGE = "pages/optimiser.py"
+PAGE = "views/optimiser.py"
 
 
 @pytest.fixture
-def snapshot(db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    return db_file, sid
+def snapshot(db_file, optimiser_snapshot):
+    return db_file, optimiser_snapshot
 
 
 def _optimise(at, budget: float | None = optimiser_pages_data.BUDGET):
@@ -87,7 +84,7 @@ def test_run_shows_hand_worked_optimum_and_saves(monkeypatch, snapshot, language
     at.button(key="opt.save").click()
     rerun(at)
     assert "Budget 520" in at.success[0].value
-    at.switch_page("pages/scenarios.py")
+    at.switch_page("views/scenarios.py")
     rerun(at)
     listing = tables(at)[0]
     assert list(listing.iloc[:, 1]) == ["Budget 520"]
@@ -252,7 +249,7 @@ def test_sample_bundle_two_runs_saved_and_compared(monkeypatch, sample_db_file, 
         at.button(key="opt.save").click()
         rerun(at)
         expected[name] = engine.objective
-    at.switch_page("pages/scenarios.py")
+    at.switch_page("views/scenarios.py")
     rerun(at)
     compared = tables(at)[1]
     assert [c.split(" (#")[0] for c in compared.columns] == ["tight", "open"]  # newest first

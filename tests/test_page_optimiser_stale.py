@@ -16,7 +16,7 @@ from tests import optimiser_pages_data
 from tests.optimiser_pages_data import open_page, rerun
 from ui import optimiser as opt
 
-PAGE = "pages/optimiser.py"
+PAGE = "views/optimiser.py"
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from store.portfolio import load_portfolio
 from tests.optimiser_pages_data import open_page, rerun, tables
 from ui import optimiser as opt
 
-PAGE = "pages/optimiser.py"
+PAGE = "views/optimiser.py"
 BUDGET = 200.0
 D = dt.date
 
@@ -62,25 +62,21 @@ def _frames() -> dict[str, pd.DataFrame]:
             "demand": demand}
 
 
-def store_weighted_snapshot(path) -> tuple[int, int, int]:
+def store_weighted_snapshot(con) -> tuple[int, int, int]:
     """The snapshot with "Growth first" (active, saved first) and "Efficiency first" (newer, inactive):
     (snapshot id, growth id, efficiency id)."""
-    con = db.connect(path)
-    try:
-        files = [snapshots.SourceFile("projects.csv", "projects", "w" * 64, 3, "utf-8")]
-        sid = snapshots.create_snapshot(con, label="weights", as_of=D(2026, 3, 31), frames=_frames(), files=files)
-        growth = weights.save_weight_set(con, snapshot_id=sid, name="Growth first", method="direct",
-                                         weights={"O1": 0.75, "O2": 0.25}, activate=True)
-        efficiency = weights.save_weight_set(con, snapshot_id=sid, name="Efficiency first", method="direct",
-                                             weights={"O1": 0.1, "O2": 0.9})
-    finally:
-        con.close()
+    files = [snapshots.SourceFile("projects.csv", "projects", "w" * 64, 3, "utf-8")]
+    sid = snapshots.create_snapshot(con, label="weights", as_of=D(2026, 3, 31), frames=_frames(), files=files)
+    growth = weights.save_weight_set(con, snapshot_id=sid, name="Growth first", method="direct",
+                                     weights={"O1": 0.75, "O2": 0.25}, activate=True)
+    efficiency = weights.save_weight_set(con, snapshot_id=sid, name="Efficiency first", method="direct",
+                                         weights={"O1": 0.1, "O2": 0.9})
     return sid, growth, efficiency
 
 
 @pytest.fixture
-def weighted(db_file):
-    return (db_file, *store_weighted_snapshot(db_file))
+def weighted(db_file, templates):
+    return (db_file, *templates.copy("weighted", store_weighted_snapshot, db_file))
 
 
 def _run(at, weight_set_id: int | None = None, nonce: int = 0):
@@ -149,7 +145,7 @@ def test_chosen_weight_set_is_solved_logged_saved_exported_and_compared(monkeypa
     finally:
         con.close()
 
-    at.switch_page("pages/scenarios.py")
+    at.switch_page("views/scenarios.py")
     rerun(at)
     listing = tables(at)[0]
     assert list(listing.iloc[:, 1]) == ["Efficiency", "Growth"]
@@ -190,7 +186,7 @@ def test_deleted_weight_set_falls_back_to_the_active_one(monkeypatch, weighted, 
         weights.delete_weight_set(con, efficiency)
     finally:
         con.close()
-    at = open_page(monkeypatch, db_file, "pages/scenarios.py", language, sid)
+    at = open_page(monkeypatch, db_file, "views/scenarios.py", language, sid)
     assert list(tables(at)[0].iloc[:, 4]) == [deleted.format(e=efficiency)]  # the saved name outlives the set
     at.button(key="scen.load").click()
     rerun(at)

@@ -21,11 +21,9 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture
-def portfolio(db_file):
-    """Two snapshots (P3's CPI falls from 1.0 to 0.7); returns (db_file, current snapshot, connection factory)."""
-    con = db.connect(db_file)
-    _, current = h.make_delivery_snapshots(con)
-    con.close()
+def portfolio(db_file, templates):
+    """Two snapshots (P3's CPI falls from 1.0 to 0.7); returns (db_file, current snapshot)."""
+    _, current = templates.copy("overview", h.make_delivery_snapshots, db_file)
     return db_file, current
 
 

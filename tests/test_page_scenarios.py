@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.selection_types import SelectedProject, SelectionParams, SelectionResult
 from store import db, decision_log, scenarios
-from tests import optimiser_pages_data
 from tests.optimiser_pages_data import open_page, rerun, tables
 
 CAPACITY = {"dev": {"2026-03": 4.0, "2026-04": 4.0}}
@@ -28,10 +27,10 @@ def _result(selected: list[tuple[str, str, str, float, float, bool]], objective:
 
 
 @pytest.fixture
-def prepared(db_file):
+def prepared(db_file, optimiser_snapshot):
     """A snapshot with two saved scenarios: "Lean" (C1, P5) and "Growth" (C1, P2, P5 later)."""
+    sid = optimiser_snapshot
     con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
     params = SelectionParams(horizon_start="2026-03", budget=300.0)
     lean = _result([("C1", "核心系统升级", "2026-03", 80.0, 120.0, True), ("P5", "CRM 方案B", "2026-03", 70.0, 80.0, False)],
                    150.0, [3.0, 3.0])
@@ -48,7 +47,7 @@ def prepared(db_file):
 
 
 def _app(monkeypatch, db_file, language: str, snapshot: int) -> AppTest:
-    return open_page(monkeypatch, db_file, "pages/scenarios.py", language, snapshot)
+    return open_page(monkeypatch, db_file, "views/scenarios.py", language, snapshot)
 
 
 @pytest.mark.parametrize(("language", "title", "diff_line", "context"), [
@@ -159,11 +158,8 @@ def test_load_into_optimiser_sets_session(monkeypatch, prepared):
     assert at.metric[0].value == "250.0"
 
 
-def test_empty_snapshot_says_so(monkeypatch, db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    at = _app(monkeypatch, db_file, "en", sid)
+def test_empty_snapshot_says_so(monkeypatch, db_file, optimiser_snapshot):
+    at = _app(monkeypatch, db_file, "en", optimiser_snapshot)
     assert any("No scenario saved" in i.value for i in at.info)
 
 

@@ -49,11 +49,12 @@ def _frames(seed: int = 5) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture
-def strategy_db(tmp_path, monkeypatch):
+def strategy_db(tmp_path, monkeypatch, templates):
     path = tmp_path / "strategy.duckdb"
-    con = db.connect(path)
-    snapshot_id = create_snapshot(con, label="2026-03", as_of=dt.date(2026, 3, 31), frames=_frames(), files=[])
-    con.close()
+    snapshot_id = templates.copy(
+        "strategy", lambda con: create_snapshot(con, label="2026-03", as_of=dt.date(2026, 3, 31), frames=_frames(), files=[]),
+        path,
+    )
     monkeypatch.setenv("LODESTAR_DB", str(path))
     yield path, snapshot_id
     db.close_shared(path)
@@ -70,7 +71,7 @@ def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
 def _open(lang: str, snapshot_id: int = 1) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
-    at.switch_page("pages/strategy.py")
+    at.switch_page("views/strategy.py")
     return _run(at, snapshot_id)
 
 

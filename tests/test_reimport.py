@@ -62,7 +62,7 @@ def test_data_page_names_each_file_and_its_snapshot(imported, monkeypatch, lang,
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.session_state["snapshot_id"] = 1
     at.run()
     try:

@@ -18,13 +18,11 @@ from analytics.resource_load import (
 )
 from analytics.selection_types import SelectedProject, SelectionResult
 from store import delivery
-from tests import delivery_data
 
 
 @pytest.fixture
-def store_frames(con):
-    ids = delivery_data.build(con)
-    sid = ids["2026-03"]
+def store_frames(delivery_ids, con):
+    sid = delivery_ids["2026-03"]
     return con, sid, delivery.committed_demand(con, sid), delivery.capacity(con, sid)
 
 

@@ -9,12 +9,14 @@ import pytest
 
 from store import delivery, snapshots
 from store.errors import SnapshotNotFound
-from tests import delivery_data
+
+# the portfolio is copied in before `con` opens the file
+pytestmark = pytest.mark.usefixtures("delivery_ids")
 
 
 @pytest.fixture
-def ids(con):
-    return delivery_data.build(con)
+def ids(delivery_ids):
+    return delivery_ids
 
 
 def test_latest_report_per_project_and_delivery_set(con, ids):

@@ -16,12 +16,14 @@ from analytics.trends import (
     snapshot_change,
 )
 from store import delivery
-from tests import delivery_data
+
+# the portfolio is copied in before `con` opens the file
+pytestmark = pytest.mark.usefixtures("delivery_ids")
 
 
 @pytest.fixture
-def ids(con):
-    return delivery_data.build(con)
+def ids(delivery_ids):
+    return delivery_ids
 
 
 def test_portfolio_cpi_spi_over_time(con, ids):

@@ -1,7 +1,7 @@
 """Data page helpers: blank templates, the upload check (cached), the import with progress, and the
 snapshot list with rename and delete.
 
-The page (`pages/data.py`) calls one function per section. Uploaded files are checked in one worker
+The page (`views/data.py`) calls one function per section. Uploaded files are checked in one worker
 process shared by all sessions (so a large check never stalls other users' pages), started once per
 set of files' names and SHA-256 (the bytes are passed unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
 labels feed every other page's loaders.

@@ -14,12 +14,10 @@ import functools
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
 from reports import FORMATS, MIME_TYPES, export_filename, export_scenario
 from reports.pack import build_pack
 from store import db
-from store.errors import StoreError
-from ui.session import db_path, lang, show_error, t
+from ui.session import db_path, lang, page_guard, t
 
 
 def pack_bytes(path: str, scenario_id: int, fmt: str, language: str, day: str) -> bytes:
@@ -50,15 +48,12 @@ def pack_downloads(scenario_id: int, version: object, *, key: str, formats: tupl
     """
     day = dt.date.today().isoformat()
     path, language = db_path(), lang()
-    try:
+    with page_guard(stop=False):
         names = pack_names(path, int(scenario_id), str(version), language, day)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        return
-    for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
-        column.download_button(
-            t(f"report.download.{fmt}"),
-            data=functools.partial(pack_bytes, path, int(scenario_id), fmt, language, day),
-            file_name=names[fmt], mime=MIME_TYPES[fmt],
-            key=f"{key}.{fmt}", icon=":material/download:", on_click="ignore", width="stretch",
-        )
+        for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
+            column.download_button(
+                t(f"report.download.{fmt}"),
+                data=functools.partial(pack_bytes, path, int(scenario_id), fmt, language, day),
+                file_name=names[fmt], mime=MIME_TYPES[fmt],
+                key=f"{key}.{fmt}", icon=":material/download:", on_click="ignore", width="stretch",
+            )

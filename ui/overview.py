@@ -321,19 +321,19 @@ def decision_lines(data: OverviewData) -> list[tuple[str, str | None]]:
     lines: list[tuple[str, str | None]] = []
     rec = data.recommendation
     if rec is None:
-        lines.append((t("overview.decide.no_recommendation", count=len(data.proposals)), "pages/optimiser.py"))
+        lines.append((t("overview.decide.no_recommendation", count=len(data.proposals)), "views/optimiser.py"))
     else:
         lines.append((t("overview.decide.approve", name=rec.name, count=rec.selected_count,
-                        cost=money(rec.new_cost, data.currency_unit)), "pages/scenarios.py"))
+                        cost=money(rec.new_cost, data.currency_unit)), "views/scenarios.py"))
     if data.critical:
         names = join_names([p.name for p in data.critical[:3]])
         more = len(data.critical) - 3
         lines.append((t("overview.decide.critical", count=len(data.critical), names=names)
-                      + (t("overview.decide.more", count=more) if more > 0 else ""), "pages/delivery.py"))
+                      + (t("overview.decide.more", count=more) if more > 0 else ""), "views/delivery.py"))
     for spot in data.hot_spots[:2]:
         lines.append((t("overview.decide.hot_spot", role=spot.role, months=spot.months_over, first=spot.first_month,
                         peak=numbers.utilisation_text(spot.peak_utilisation, lang())),
-                      "pages/resources.py"))
+                      "views/resources.py"))
     if rec is not None and data.waiting_proposals:
-        lines.append((t("overview.decide.waiting", count=data.waiting_proposals), "pages/scenarios.py"))
+        lines.append((t("overview.decide.waiting", count=data.waiting_proposals), "views/scenarios.py"))
     return lines[:MAX_DECISIONS]

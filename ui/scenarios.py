@@ -132,7 +132,7 @@ def withdraw_recommendation(snapshot_id: int) -> bool:
 
 def load_into_optimiser(scenario_id: int) -> None:
     opt.load_into_optimiser(get(scenario_id))
-    st.switch_page("pages/optimiser.py")
+    st.switch_page("views/optimiser.py")
 
 
 @dataclass(frozen=True)

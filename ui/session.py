@@ -1,12 +1,15 @@
 """Per-user state shared by every page: language, chosen snapshot, user name, and a DB cursor.
 
 Pages call `t("key")` for every visible string, `cursor()` for a cursor of this run on the cached
-connection, and `show_error(e)` for any domain error (translated, never a traceback).
+connection, `page_header` / `require_snapshot` to open, and `with page_guard():` around work that
+may fail: a domain error (store, analytics) is shown translated, never as a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 import streamlit as st
 
@@ -63,26 +66,6 @@ def select_snapshot(snapshot_id: int) -> None:
     set_choice(SNAPSHOT_KEY, snapshot_id)
 
 
-def ensure_router() -> None:
-    """Call first in every page: make sure the page runs inside app.py's st.navigation.
-
-    Streamlit decides on the first run of a fresh server whether the app uses the legacy `pages/`
-    folder discovery; until app.py has called st.navigation once, a deep link such as /data runs the
-    page file alone, without the shared sidebar, language or snapshot. Here we switch the process to
-    st.navigation and rerun, so the same URL is served through the router.
-    """
-    from streamlit import config
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # AppTest resets this flag before every run (it renders the chosen page alone by design); a rerun
-    # there would replay the run without its button clicks. Servers decide it once per process.
-    if config.get_option("global.appTest"):
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def actor() -> str | None:
     name = (st.session_state.get(ACTOR_KEY) or "").strip()
     return name or None
@@ -104,3 +87,34 @@ def show_error(error: Exception) -> None:
         return
     LOG.exception("unexpected error", exc_info=error)
     st.error(t("app.error", message=type(error).__name__))
+
+
+@contextlib.contextmanager
+def page_guard(*, stop: bool = True) -> Iterator[None]:
+    """Around a page's work: a domain error is shown translated, then the page stops there.
+
+    With `stop=False` the page carries on after the block (a section that failed, the rest still
+    useful). Streamlit's own stop and rerun pass through; other exceptions are bugs and propagate.
+    """
+    try:
+        yield
+    except TranslatableError as e:
+        show_error(e)
+        if stop:
+            st.stop()
+
+
+def page_header(title_key: str, intro_key: str | None = None) -> None:
+    """The page's title and, when given, its one-line introduction."""
+    st.title(t(title_key))
+    if intro_key is not None:
+        st.caption(t(intro_key))
+
+
+def require_snapshot(message_key: str = "app.no_snapshot") -> int:
+    """The chosen snapshot's id; without one, says so (`message_key`) and stops the page."""
+    chosen = snapshot_id()
+    if chosen is None:
+        st.info(t(message_key))
+        st.stop()
+    return chosen

@@ -410,34 +410,32 @@ def reset_judgements(snapshot_id: int) -> None:
 # ---------------------------------------------------------------- button callbacks (run before the next run)
 
 
+def _flash(done_key: str, action, **params: object) -> bool:
+    """Run a weight-set write from a callback; the next run shows the outcome as a flash: the error,
+    or `done_key` with `params` and `id` (what the write returned)."""
+    try:
+        outcome = action()
+    except (StoreError, AnalyticsError) as e:
+        st.session_state[FLASH_KEY] = e
+        return False
+    st.session_state[FLASH_KEY] = (done_key, {**params, "id": outcome})
+    return True
+
+
 def on_save(data: StrategyData, method_code: str, weight_map: Mapping[str, float],
             result: ahp_module.AhpResult | None) -> None:
     name = str(st.session_state.get("strategy.save_name") or "")
     activate = bool(st.session_state.get("strategy.save_activate", True))
-    try:
-        set_id = save_weight_set(data, name=name, method=method_code, weight_map=weight_map, result=result,
-                                 activate=activate)
-    except (StoreError, AnalyticsError) as e:
-        st.session_state[FLASH_KEY] = e
-        return
-    key = "strategy.save.done_active" if activate else "strategy.save.done"
-    st.session_state[FLASH_KEY] = (key, {"name": name.strip(), "id": set_id})
+    _flash("strategy.save.done_active" if activate else "strategy.save.done",
+           lambda: save_weight_set(data, name=name, method=method_code, weight_map=weight_map, result=result,
+                                   activate=activate),
+           name=name.strip())
 
 
 def on_activate(data: StrategyData, weight_set_id: int, label: str) -> None:
-    try:
-        activate_weight_set(data, weight_set_id)
-    except (StoreError, AnalyticsError) as e:
-        st.session_state[FLASH_KEY] = e
-        return
-    st.session_state[FLASH_KEY] = ("strategy.sets.activated", {"name": label})
+    _flash("strategy.sets.activated", lambda: activate_weight_set(data, weight_set_id), name=label)
 
 
 def on_delete(data: StrategyData, weight_set_id: int, label: str) -> None:
-    try:
-        delete_weight_set(data, weight_set_id)
-    except (StoreError, AnalyticsError) as e:
-        st.session_state[FLASH_KEY] = e
-        return
-    st.session_state[FLASH_KEY] = ("strategy.sets.deleted", {"name": label})
-    st.session_state.pop("strategy.confirm_delete", None)
+    if _flash("strategy.sets.deleted", lambda: delete_weight_set(data, weight_set_id), name=label):
+        st.session_state.pop("strategy.confirm_delete", None)

@@ -127,8 +127,7 @@ def run_app(db_path: Path, log_dir: Path) -> Iterator[str]:
 def warm_up(browser, url: str) -> None:
     """Open the app once in a throwaway session and let its first run finish.
 
-    The first run of a fresh server pays for imports and Streamlit's legacy `pages/` check (see
-    `ui.session.ensure_router`); tests about something else start after it, and
+    The first run of a fresh server pays for imports; tests about something else start after it, and
     test_first_session_after_start_* covers the cold path on purpose (warm=False).
     """
     context = browser.new_context(locale="en-US")

@@ -1,4 +1,4 @@
-"""The Optimiser page's Streamlit helpers, split by concern; `pages/optimiser.py` reads widgets, calls them, renders.
+"""The Optimiser page's Streamlit helpers, split by concern; `views/optimiser.py` reads widgets, calls them, renders.
 
 - `params`: session keys, the cached portfolio, weight-set choices, form values -> `SelectionParams`
   (`build_params`) and what differs between two parameter sets (`changed_fields`).

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from store.errors import StoreError
 from ui import data as view
-from ui.session import ensure_router, show_error, t
+from ui.session import page_guard, page_header, t
 
-ensure_router()
-
-st.title(t("data.title"))
-st.caption(t("data.intro"))
+page_header("data.title", "data.intro")
 view.show_flash()
 
 with st.expander(t("data.templates.title")):
@@ -27,16 +22,12 @@ if not uploads:
     st.info(t("data.upload.empty"))
 else:
     files = [(upload.name, upload.getvalue()) for upload in uploads]
-    try:
+    with page_guard(stop=False):
         with st.spinner(t("data.upload.checking")):
             report = view.check_uploads(files)
         view.show_report(report)
         view.import_form(files, report)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
 
 st.subheader(t("data.snapshots.title"))
-try:
+with page_guard():
     view.snapshots_section()
-except (StoreError, AnalyticsError) as e:
-    show_error(e)

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from store.errors import StoreError
 from ui import overview as ov
 from ui.exports import pack_downloads
-from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.session import page_guard, page_header, snapshot_id, t
 
-ensure_router()
-st.title(t("overview.title"))
+page_header("overview.title")
 
 SNAPSHOT = snapshot_id()
 if SNAPSHOT is None:
     st.info(t("overview.no_snapshot"))
-    st.page_link("pages/data.py", label=t("overview.link.data"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=t("overview.link.data"), icon=":material/upload_file:")
     st.stop()
 
-try:
+with page_guard():
     DATA = ov.load(SNAPSHOT)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 
 UNIT = DATA.currency_unit
 st.caption(t("overview.caption", label=DATA.label, as_of=DATA.as_of.isoformat(), unit=UNIT))
@@ -39,7 +33,7 @@ def portfolio_tile() -> None:
         t("overview.status_line", status=ov.status_label(s.status), count=s.count, money=ov.money(s.budget, UNIT))
         for s in DATA.statuses
     ))
-    link("pages/strategy.py", "overview.link.strategy", ":material/target:")
+    link("views/strategy.py", "overview.link.strategy", ":material/target:")
 
 
 def strategy_tile() -> None:
@@ -47,7 +41,7 @@ def strategy_tile() -> None:
     if rec is None:
         st.metric(t("overview.tile.coverage"), "–")
         st.warning(t("overview.no_recommendation"))
-        link("pages/optimiser.py", "overview.link.optimiser", ":material/tune:")
+        link("views/optimiser.py", "overview.link.optimiser", ":material/tune:")
         return
     coverage = "–" if rec.coverage is None else f"{rec.coverage:.0%}"
     st.metric(t("overview.tile.coverage"), coverage, help=t("overview.tile.coverage_help"))
@@ -55,7 +49,7 @@ def strategy_tile() -> None:
                  cost=ov.money(rec.new_cost, UNIT)))
     for line in ov.totals_lines(rec, UNIT):
         st.caption(line)
-    link("pages/scenarios.py", "overview.link.scenarios", ":material/compare:")
+    link("views/scenarios.py", "overview.link.scenarios", ":material/compare:")
 
 
 def delivery_tile() -> None:
@@ -66,14 +60,14 @@ def delivery_tile() -> None:
                  chart_data=list(DATA.spi_trend) or None, help=t("overview.tile.spi_help"))
     if DATA.reporting_count == 0:
         st.caption(t("overview.tile.no_reports"))
-    link("pages/delivery.py", "overview.link.delivery", ":material/monitor_heart:")
+    link("views/delivery.py", "overview.link.delivery", ":material/monitor_heart:")
 
 
 def critical_tile() -> None:
     st.metric(t("overview.tile.critical"), f"{len(DATA.critical)}", help=t("overview.tile.critical_help"))
     if DATA.critical:
         st.caption(ov.join_names([p.name for p in DATA.critical[:4]]))
-    link("pages/delivery.py", "overview.link.delivery", ":material/monitor_heart:")
+    link("views/delivery.py", "overview.link.delivery", ":material/monitor_heart:")
 
 
 def capacity_tile() -> None:
@@ -86,7 +80,7 @@ def capacity_tile() -> None:
         st.caption(t("overview.tile.no_hot_spots", first=DATA.hot_spot_months[0], last=DATA.hot_spot_months[-1]))
     if DATA.capacity is not None:
         st.caption(ov.capacity_line(DATA.capacity))
-    link("pages/resources.py", "overview.link.resources", ":material/groups:")
+    link("views/resources.py", "overview.link.resources", ":material/groups:")
 
 
 def maturity_tile() -> None:
@@ -98,7 +92,7 @@ def maturity_tile() -> None:
                   help=t("overview.tile.maturity_help"))
         st.caption(t("overview.tile.maturity_detail", average=f"{DATA.maturity_average:.1f}",
                      below=DATA.maturity_areas_below_target))
-    link("pages/maturity.py", "overview.link.maturity", ":material/stairs:")
+    link("views/maturity.py", "overview.link.maturity", ":material/stairs:")
 
 
 for column, tile in zip(st.columns(3), (portfolio_tile, strategy_tile, delivery_tile), strict=True):

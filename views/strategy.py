@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
 from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
-from store.errors import StoreError
 from ui import strategy as strat
-from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+from ui.session import db_path, page_guard, page_header, require_snapshot, show_error, t
 
-ensure_router()
-
-st.title(t("strategy.title"))
-st.caption(t("strategy.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("strategy.no_snapshot"))
-    st.stop()
-try:
+page_header("strategy.title", "strategy.intro")
+SNAPSHOT = require_snapshot("strategy.no_snapshot")
+with page_guard():
     DATA = strat.load(SNAPSHOT)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 if DATA.objectives.empty:
     st.info(t("strategy.no_objectives"))
     st.stop()
@@ -146,8 +134,8 @@ method = st.radio(t("strategy.weights.how"), ["direct", "ahp"], horizontal=True,
                   format_func={m: t(f"strategy.weights.how_{m}") for m in ("direct", "ahp")}.__getitem__)
 draft, draft_result, method_code = None, None, "direct"
 left_col, right_col = st.columns([3, 2])
-with left_col:
-    try:
+with left_col:  # noqa: SIM117 (kept apart: the guard's block is the draft editor only)
+    with page_guard(stop=False):
         if method == "direct":
             draft = direct_editor()
         else:
@@ -156,8 +144,6 @@ with left_col:
                                   format_func={m: t(f"strategy.ahp.method_{m}") for m in ("eigen", "geometric")}.__getitem__)
             draft, draft_result = pairwise_editor(ahp_method)
             method_code = f"ahp_{ahp_method}"
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
 with right_col:
     if draft:
         st.plotly_chart(strat.weights_figure([NAMES[o] for o in draft], list(draft.values())), width="stretch",
@@ -182,12 +168,9 @@ preview = st.toggle(t("strategy.rank.preview"), key="strategy.preview", disabled
                     help=t("strategy.rank.preview_help"))
 IN_USE = draft if preview and draft else DATA.active_weights
 st.caption(t("strategy.rank.using_draft") if preview and draft else active_caption())
-try:
+with page_guard():
     RANKED = strat.ranking(db_path(), SNAPSHOT, strat.weights_key(IN_USE), float(risk_penalty),
                            tuple(statuses), tuple(categories))
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 if RANKED.empty:
     st.info(t("strategy.rank.empty"))
     st.stop()
@@ -238,13 +221,9 @@ k = int(c1.number_input(t("strategy.sens.k"), min_value=1, max_value=len(RANKED)
 concentration = c2.select_slider(t("strategy.sens.uncertainty"), options=[200, 100, 50, 25, 10], value=50,
                                  format_func={c: t(f"strategy.sens.uncertainty_{c}") for c in (200, 100, 50, 25, 10)}.__getitem__,
                                  key="strategy.concentration")
-try:
-    with st.spinner(t("strategy.sens.running", draws=strat.MC_DRAWS)):
-        RANGES, STABILITY = strat.sensitivity(db_path(), SNAPSHOT, strat.weights_key(IN_USE), float(risk_penalty),
-                                              tuple(statuses), tuple(categories), k, float(concentration))
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
+with page_guard(), st.spinner(t("strategy.sens.running", draws=strat.MC_DRAWS)):
+    RANGES, STABILITY = strat.sensitivity(db_path(), SNAPSHOT, strat.weights_key(IN_USE), float(risk_penalty),
+                                          tuple(statuses), tuple(categories), k, float(concentration))
 PROJECT_NAMES = dict(zip(RANKED["project_id"], RANKED["name"], strict=True))
 tornado_col, prob_col = st.columns(2)
 with tornado_col:

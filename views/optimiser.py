@@ -6,26 +6,16 @@ import streamlit as st
 
 from analytics.errors import AnalyticsError
 from analytics.selection_types import PortfolioData, SelectionParams
-from store.errors import StoreError
 from ui import optimiser as opt
-from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.session import page_guard, page_header, require_snapshot, show_error, t
 from ui.text import md
 
-ensure_router()
-st.title(t("optimiser.title"))
-st.caption(t("optimiser.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("optimiser.no_snapshot"))
-    st.stop()
-try:
+page_header("optimiser.title", "optimiser.intro")
+SNAPSHOT = require_snapshot("optimiser.no_snapshot")
+with page_guard():
     # the snapshot's saved weight sets, default first; none at all: no picker, the file's weights
     WEIGHT_CHOICES = opt.weight_choices(SNAPSHOT)
     DATA = opt.portfolio(SNAPSHOT, WEIGHT_CHOICES[0].weight_set_id if WEIGHT_CHOICES else None)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 
 PARAMS, WEIGHTS_NOTICE = opt.current_params(SNAPSHOT, DATA, WEIGHT_CHOICES)
 NOTICE = st.empty()  # a run from the form clears it: the new run's weights are the ones on offer
@@ -144,17 +134,15 @@ def parameters_form() -> SelectionParams | None:
             high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
             time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id, threads=PARAMS.threads,
         )
-    except AnalyticsError as e:
+    except AnalyticsError as e:   # unreadable values: said when Optimise is pressed, the result marked stale
         if submitted:
             show_error(e)
         return None
     if submitted:
-        try:
+        with page_guard(stop=False):
             data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
             st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
             NOTICE.empty()
-        except (StoreError, AnalyticsError) as e:
-            show_error(e)
     return params
 
 
@@ -284,13 +272,10 @@ def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) ->
         submitted = st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=stale)
         if not submitted or stale:   # disabled in the browser; refused here too (a stale run is never saved)
             return
-    try:
+    with page_guard(stop=False):
         saved = opt.save_run(run, name, data if complete else None)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        return
-    st.session_state[opt.RUN_KEY] = saved
-    st.success(t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
+        st.session_state[opt.RUN_KEY] = saved
+        st.success(t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
 
 
 def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
@@ -312,12 +297,10 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
             st.caption(run.result.message)
         return
     kpi_tiles(run)
-    try:
+    data, totals = None, []
+    with page_guard(stop=False):
         data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
         totals = opt.totals_lines(run, data)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        data, totals = None, []
     for line in totals:   # what the Projects and Cost tiles add up: committed work, new proposals, hires
         st.caption(line)
     st.caption(status_line(run))
@@ -326,11 +309,9 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")
     # keyed, so the tab stays open when one of its buttons reruns the page
     tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
-    try:
+    profiled, loaded = frozenset(), False
+    with page_guard(stop=False):
         profiled, loaded = opt.profiled_projects(run, data), True
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        profiled, loaded = frozenset(), False
     with tabs[0]:
         opt.chart(opt.gantt_figure(run.result, run.params.horizon_start), key="opt.gantt")
         st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected",
@@ -343,7 +324,7 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     with tabs[1]:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))
-    try:
+    with page_guard(stop=False):
         if loaded:
             with tabs[2]:
                 run = left_out_tab(run, data, stale)
@@ -351,8 +332,6 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
                 run = marginal_tab(run, data, stale)
             with tabs[4]:
                 run = frontier_tab(run, data, stale)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
     with tabs[5]:
         c1, c2 = st.columns(2)
         with c1:

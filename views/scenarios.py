@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
 from analytics.selection_types import SOLUTION_STATUSES
-from store.errors import StoreError
 from ui import optimiser as opt
 from ui import scenarios as sc
 from ui.exports import pack_downloads
-from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.session import page_guard, page_header, require_snapshot, t
 
-ensure_router()
-st.title(t("scenarios.title"))
-st.caption(t("scenarios.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("scenarios.no_snapshot"))
-    st.stop()
+page_header("scenarios.title", "scenarios.intro")
+SNAPSHOT = require_snapshot("scenarios.no_snapshot")
 
 
 def act(action, *args) -> None:
     """Run one write; rerun on success so every part of the page shows it, else show why not."""
-    try:
+    with page_guard(stop=False):
         action(*args)
-    except (StoreError, AnalyticsError) as e:
-        show_error(e)
-        return
-    st.rerun()
+        st.rerun()
 
 
 def recommendation_banner() -> None:
@@ -105,7 +94,7 @@ def comparison(labels: dict[int, str]) -> None:
         st.caption(t("scenarios.compare.same_projects"))
 
 
-try:
+with page_guard():
     recommendation_banner()
     ROWS = sc.listing(SNAPSHOT)
     if ROWS.empty:
@@ -116,5 +105,3 @@ try:
     LABELS = {int(r.scenario_id): sc.label(r) for r in ROWS.itertuples()}
     manage(ROWS, LABELS)
     comparison(LABELS)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
 from analytics.maturity import DEFAULT_THRESHOLD
 from analytics.process_kpis import KPI_COLUMNS
-from store.errors import StoreError
 from ui import maturity as mt
-from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
-ensure_router()
-
-st.title(t("maturity.title"))
-st.caption(t("maturity.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("app.no_snapshot"))
-    st.stop()
+page_header("maturity.title", "maturity.intro")
+SNAPSHOT = require_snapshot()
 
 
 def maturity_tab() -> None:
@@ -80,11 +71,9 @@ def process_tab() -> None:
         show(mt.verdict_text(analysis.comparison))
 
 
-try:
+with page_guard():
     maturity, kpis = st.tabs([t("maturity.tab.maturity"), t("maturity.tab.kpis")])
     with maturity:
         maturity_tab()
     with kpis:
         process_tab()
-except (StoreError, AnalyticsError) as e:
-    show_error(e)

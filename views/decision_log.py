@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from store.errors import StoreError
 from ui import decision_log as dl
-from ui.session import ensure_router, show_error, snapshot_id, t
+from ui.session import page_guard, page_header, snapshot_id, t
 
-ensure_router()
-st.title(t("log.title"))
-st.caption(t("log.intro"))
+page_header("log.title", "log.intro")
 
-try:
+with page_guard():
     ACTIONS = dl.action_options()
     SNAPSHOTS = dl.snapshot_labels()
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 
 c1, c2 = st.columns([3, 2])
 actions = c1.multiselect(t("log.filter.actions"), ACTIONS, format_func=dl.action_label, key="log.actions",
@@ -38,11 +31,8 @@ if since and until and since > until:
     st.warning(t("log.bad_range"))
     st.stop()
 
-try:
+with page_guard():
     RAW = dl.load(dl.LogFilters(tuple(actions), chosen_snapshot, since, until, text))
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
-    st.stop()
 
 if RAW.empty:
     st.info(t("log.empty"))

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from store.errors import StoreError
 from ui import resources as rs
-from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
-ensure_router()
-
-st.title(t("resources.title"))
-st.caption(t("resources.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("app.no_snapshot"))
-    st.stop()
+page_header("resources.title", "resources.intro")
+SNAPSHOT = require_snapshot()
 
 
 def summary(load, label: str) -> None:
@@ -34,7 +25,7 @@ def summary(load, label: str) -> None:
         st.caption(t("resources.outside_before", fte=f"{load.before_horizon_fte_months:,.1f}", first=load.months[0]))
 
 
-try:
+with page_guard():
     choices = rs.scenario_choices(db_path(), SNAPSHOT)
     options = [None, *(c.scenario_id for c in choices)]
     labels = {None: t("resources.view.committed"), **{c.scenario_id: c.label for c in choices}}
@@ -65,5 +56,3 @@ try:
         st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True)
     st.subheader(t("resources.lines.title"))
     st.plotly_chart(rs.capacity_lines_figure(view.committed, view.with_scenario), width="stretch", key="rs.lines")
-except (StoreError, AnalyticsError) as e:
-    show_error(e)

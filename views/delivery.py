@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.errors import AnalyticsError
 from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
-from store.errors import StoreError
 from ui import delivery as dv
-from ui.session import db_path, ensure_router, show_error, snapshot_id, t
+from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
-ensure_router()
-
-st.title(t("delivery.title"))
-st.caption(t("delivery.intro"))
-
-SNAPSHOT = snapshot_id()
-if SNAPSHOT is None:
-    st.info(t("app.no_snapshot"))
-    st.stop()
+page_header("delivery.title", "delivery.intro")
+SNAPSHOT = require_snapshot()
 
 
 def thresholds_form() -> HealthThresholds:
@@ -148,7 +139,7 @@ def benefits_tab(view: dv.DeliveryView) -> None:
 # format_func gets a dict built in this run: AppTest replays it outside the session's language.
 method_labels = {m: t(f"delivery.eac.{m}") for m in EAC_METHODS}
 method = st.selectbox(t("delivery.eac_method"), EAC_METHODS, format_func=method_labels.get, key="dv.eac")
-try:
+with page_guard():
     thresholds = thresholds_form()
     view = dv.load_delivery(db_path(), SNAPSHOT, method, dv.thresholds_key(thresholds), dv.snapshot_set(db_path()))
     if view.projects.empty:
@@ -166,5 +157,3 @@ try:
         drilldown_tab(view, method)
     with benefits:
         benefits_tab(view)
-except (StoreError, AnalyticsError) as e:
-    show_error(e)
