@@ -22,6 +22,7 @@ from ui.session import (
     show_error,
     t,
 )
+from ui.text import md
 
 # (section key, page file, title key, icon); the first page is the landing page.
 PAGES: list[tuple[str, str, str, str]] = [
@@ -76,7 +77,7 @@ def _sidebar() -> None:
                 set_choice(SNAPSHOT_KEY, ids[0])
             st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, **_bind(SNAPSHOT_KEY, ids))
             unit = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY], "currency_unit"].iloc[0]
-            st.caption(t("app.currency", unit=unit))
+            st.caption(t("app.currency", unit=md(unit)))
         st.text_input(t("app.user"), **_bind(ACTOR_KEY))
 
 

@@ -30,6 +30,7 @@ from analytics.trends import (
 )
 from store import db, delivery, snapshots
 from ui.session import t
+from ui.text import plot
 
 HEALTH_COLOURS = {"healthy": "#2f855a", "watch": "#d69e2e", "critical": "#c53030"}
 SERIES_COLOURS = {"pv": "#4a5568", "ev": "#2b6cb0", "ac": "#c05621", "bac": "#718096"}
@@ -363,7 +364,7 @@ def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
             x=part["spi"], y=part["cpi"], mode="markers", name=health_label(level),
             marker={"size": part["budget"], "sizemode": "area", "sizeref": 2.0 * max(biggest, 1e-9) / 40**2,
                     "sizemin": 4, "color": HEALTH_COLOURS[level], "opacity": 0.7, "line": {"width": 1, "color": "white"}},
-            text=[f"{p} · {n}" for p, n in zip(part["project_id"], part["name"], strict=True)],
+            text=[plot(f"{p} · {n}") for p, n in zip(part["project_id"], part["name"], strict=True)],
             customdata=np.stack([part["budget"]], axis=-1),
             hovertemplate="%{text}<br>SPI %{x:.2f} · CPI %{y:.2f}<br>" + t("delivery.col.budget") + " %{customdata[0]:,.1f}<extra></extra>",
         ))
@@ -394,7 +395,7 @@ def s_curve_figure(history: pd.DataFrame, x: str, budget: float | None = None) -
 def trend_figure(trend: pd.DataFrame) -> go.Figure:
     """CPI and SPI per snapshot (x: `snapshot_ticks`), with the 1.0 line."""
     fig = go.Figure()
-    ticks = snapshot_ticks(trend)
+    ticks = [plot(tick) for tick in snapshot_ticks(trend)]
     for column, colour in (("cpi", SERIES_COLOURS["ac"]), ("spi", SERIES_COLOURS["ev"])):
         fig.add_trace(go.Scatter(x=ticks, y=trend[column], mode="lines+markers",
                                  name=t(f"delivery.metric.{column}"), line={"color": colour, "width": 2}))
@@ -406,7 +407,7 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
 
 def benefits_figure(benefits: BenefitsRealisation) -> go.Figure:
     frame = benefits.by_category
-    names = [c if c != UNCATEGORISED else t("delivery.uncategorised") for c in frame["category"]]
+    names = [plot(c) if c != UNCATEGORISED else t("delivery.uncategorised") for c in frame["category"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=names, y=frame["planned"], name=t("delivery.series.planned_benefit"), marker_color="#a0aec0"))
     fig.add_trace(go.Bar(x=names, y=frame["realised"], name=t("delivery.series.realised_benefit"), marker_color="#2f855a",

@@ -24,6 +24,7 @@ from analytics.process_kpis import (
 )
 from store import db, delivery
 from ui.session import t
+from ui.text import plot
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
@@ -139,7 +140,7 @@ def verdict_text(result: BeforeAfter) -> str:
 
 def radar_figure(assessment: MaturityAssessment) -> go.Figure:
     areas = assessment.areas
-    names = list(areas["area"])
+    names = [plot(area) for area in areas["area"]]
     closed = [*names, names[0]] if names else names
     current = [*areas["level"], areas["level"].iloc[0]] if names else []
     fig = go.Figure()

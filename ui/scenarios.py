@@ -23,6 +23,7 @@ from i18n import has_key, numbers
 from store import scenarios, snapshots
 from ui import optimiser as opt
 from ui.session import actor, cursor, lang, t
+from ui.text import md, plot
 
 CONFIRM_DELETE_KEY = "scenarios.confirm_delete"
 _DIFF_BACKGROUND = "background-color: rgba(246, 173, 85, 0.25)"
@@ -241,7 +242,7 @@ def table_height(rows: int, limit: int = 24) -> int:
 
 
 def differences(comparison: ScenarioComparison) -> list[str]:
-    """One line per ordered pair with projects selected in the first and not the second."""
+    """One Markdown line per ordered pair with projects selected in the first and not the second."""
     lines = []
     for a in comparison.labels:
         for b in comparison.labels:
@@ -249,7 +250,8 @@ def differences(comparison: ScenarioComparison) -> list[str]:
                 continue
             only = comparison.only_in(a, b)
             if only:
-                lines.append(t("scenarios.compare.only_in", a=a, b=b, n=len(only), projects=", ".join(only)))
+                lines.append(t("scenarios.compare.only_in", a=md(a), b=md(b), n=len(only),
+                               projects=", ".join(md(p) for p in only)))
     return lines
 
 
@@ -261,7 +263,7 @@ def value_cost_figure(rows: pd.DataFrame) -> go.Figure:
             x=solved["total_cost"],
             y=solved["objective"],
             mode="markers+text",
-            text=[label(r) for r in solved.itertuples()],
+            text=[plot(label(r)) for r in solved.itertuples()],
             textposition="top center",
             marker={
                 "size": [18 if r else 11 for r in solved["is_recommended"]],

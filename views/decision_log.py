@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import decision_log as dl
 from ui.session import page_guard, page_header, snapshot_id, t
+from ui.text import md
 
 page_header("log.title", "log.intro")
 
@@ -21,7 +22,7 @@ current = snapshot_id()
 chosen_snapshot = c2.selectbox(
     t("log.filter.snapshot"), snapshot_options, key="log.snapshot",
     format_func=lambda v: t("log.filter.all_snapshots") if v is None else SNAPSHOTS[v],
-    help=t("log.filter.snapshot_help", current=SNAPSHOTS.get(current, "-")) if current else None,
+    help=t("log.filter.snapshot_help", current=md(SNAPSHOTS.get(current, "-"))) if current else None,
 )
 c1, c2, c3 = st.columns([1, 1, 2])
 since = c1.date_input(t("log.filter.since"), value=None, key="log.since")

@@ -8,6 +8,7 @@ from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from ui import delivery as dv
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
+from ui.text import md
 
 page_header("delivery.title", "delivery.intro")
 SNAPSHOT = require_snapshot()
@@ -33,7 +34,7 @@ def thresholds_form() -> HealthThresholds:
 def tiles(view: dv.DeliveryView) -> None:
     p, q = view.portfolio, view.previous
     if q is not None:
-        st.caption(t("delivery.tiles.vs_previous", label=view.previous_label))
+        st.caption(t("delivery.tiles.vs_previous", label=md(view.previous_label)))
     row = st.columns(5)
     row[0].metric(t("delivery.metric.cpi"), dv.fmt_number(p.cpi, 2), dv.delta(p.cpi, q and q.cpi))
     row[1].metric(t("delivery.metric.spi"), dv.fmt_number(p.spi, 2), dv.delta(p.spi, q and q.spi))
@@ -53,7 +54,7 @@ def tiles(view: dv.DeliveryView) -> None:
     if view.change is not None:
         row[3].metric(t("delivery.metric.worsened"), view.change.worsened_count, delta_color="off")
     st.caption(t("delivery.tiles.counts", projects=p.project_count, in_flight=sum(counts.values()),
-                 reporting=p.reporting_count, unit=view.currency_unit))
+                 reporting=p.reporting_count, unit=md(view.currency_unit)))
     if p.closed_unreported_count:
         st.caption(t("figures.evm.closed_unreported", count=p.closed_unreported_count))
 
@@ -85,14 +86,14 @@ def trends_tab(view: dv.DeliveryView) -> None:
         st.info(t("delivery.trend.single"))
     if view.change is None:
         return
-    st.subheader(t("delivery.moves.title", label=view.previous_label))
+    st.subheader(t("delivery.moves.title", label=md(view.previous_label)))
     if view.moves.empty:
         st.success(t("delivery.moves.none"))
     else:
         st.dataframe(dv.moves_table(view.moves), hide_index=True, key="dv.moves")
     st.subheader(t("delivery.scope.title"))
     st.caption(t("delivery.scope.summary", n=view.change.scope_changed_count,
-                 total=dv.fmt_number(view.change.scope_change_total), unit=view.currency_unit))
+                 total=dv.fmt_number(view.change.scope_change_total), unit=md(view.currency_unit)))
     if len(view.scope):
         st.dataframe(dv.scope_table(view.scope), hide_index=True, key="dv.scope")
     st.subheader(t("delivery.slips.title"))

@@ -9,6 +9,7 @@ from ui import optimiser as opt
 from ui import scenarios as sc
 from ui.exports import pack_downloads
 from ui.session import page_guard, page_header, require_snapshot, t
+from ui.text import md
 
 page_header("scenarios.title", "scenarios.intro")
 SNAPSHOT = require_snapshot("scenarios.no_snapshot")
@@ -26,7 +27,7 @@ def recommendation_banner() -> None:
     if chosen is None:
         st.info(t("scenarios.recommended.none"))
         return
-    st.success(t("scenarios.recommended.banner", name=sc.label(chosen), rationale=chosen.rationale or ""))
+    st.success(t("scenarios.recommended.banner", name=md(sc.label(chosen)), rationale=md(chosen.rationale)))
     if st.button(t("scenarios.recommended.withdraw"), key="scen.withdraw"):
         act(sc.withdraw_recommendation, SNAPSHOT)
 
@@ -53,7 +54,7 @@ def manage(rows, labels: dict[int, str]) -> None:
     if c2.button(t("scenarios.manage.delete"), key="scen.delete"):
         st.session_state[sc.CONFIRM_DELETE_KEY] = chosen
     if st.session_state.get(sc.CONFIRM_DELETE_KEY) == chosen:
-        st.warning(t("scenarios.manage.confirm_text", name=labels[chosen]))
+        st.warning(t("scenarios.manage.confirm_text", name=md(labels[chosen])))
         c1, c2, _ = st.columns([1, 1, 2])
         if c1.button(t("scenarios.manage.confirm"), type="primary", key="scen.confirm_delete"):
             st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
@@ -62,7 +63,7 @@ def manage(rows, labels: dict[int, str]) -> None:
             st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
             st.rerun()
     if current["status"] in SOLUTION_STATUSES:
-        st.caption(t("scenarios.manage.pack", name=labels[chosen]))
+        st.caption(t("scenarios.manage.pack", name=md(labels[chosen])))
         pack_downloads(chosen, current["updated_at"], key=f"scen.pack.{chosen}")
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
 from ui import strategy as strat
 from ui.session import db_path, page_guard, page_header, require_snapshot, show_error, t
+from ui.text import md
 
 page_header("strategy.title", "strategy.intro")
 SNAPSHOT = require_snapshot("strategy.no_snapshot")
@@ -21,7 +22,7 @@ flash = st.session_state.pop(strat.FLASH_KEY, None)
 if isinstance(flash, Exception):
     show_error(flash)
 elif flash is not None:
-    st.success(t(flash[0], **flash[1]))
+    st.success(t(flash[0], **{name: md(value) for name, value in flash[1].items()}))
 
 
 def active_caption() -> str:
@@ -29,8 +30,8 @@ def active_caption() -> str:
     if active is None:
         return t("strategy.weights.in_effect_file")
     cr = "–" if active.consistency_ratio is None else f"{active.consistency_ratio:.3f}"
-    return t("strategy.weights.in_effect_set", name=active.name, method=t(f"strategy.method.{active.method}"),
-             cr=cr, who=active.created_by or "–", when=f"{active.created_at:%Y-%m-%d %H:%M}")
+    return t("strategy.weights.in_effect_set", name=md(active.name), method=t(f"strategy.method.{active.method}"),
+             cr=cr, who=md(active.created_by or "–"), when=f"{active.created_at:%Y-%m-%d %H:%M}")
 
 
 def direct_editor() -> dict[str, float] | None:
@@ -57,7 +58,7 @@ def pairwise_editor(method: str):
         a, b = NAMES[left], NAMES[right]
         labels = {option: strat.judgement_label(option, a, b) for option in strat.SCALE_OPTIONS}
         columns[index % 2].selectbox(
-            t("strategy.ahp.pair", a=a, b=b), strat.SCALE_OPTIONS, key=strat.pair_key(SNAPSHOT, left, right),
+            t("strategy.ahp.pair", a=md(a), b=md(b)), strat.SCALE_OPTIONS, key=strat.pair_key(SNAPSHOT, left, right),
             format_func=labels.__getitem__,
         )
     result = strat.ahp(strat.draft_matrix(DATA), method)
@@ -77,9 +78,10 @@ def pairwise_editor(method: str):
         else:
             ids = DATA.objective_ids
             left, right = ids[worst.i], ids[worst.j]
-            st.markdown(t("strategy.ahp.fix", pair=t("strategy.ahp.pair", a=NAMES[left], b=NAMES[right]),
-                          current=strat.judgement_label(strat.scale_option(worst.value), NAMES[left], NAMES[right]),
-                          suggested=strat.judgement_label(suggested, NAMES[left], NAMES[right]),
+            a, b = md(NAMES[left]), md(NAMES[right])
+            st.markdown(t("strategy.ahp.fix", pair=t("strategy.ahp.pair", a=a, b=b),
+                          current=strat.judgement_label(strat.scale_option(worst.value), a, b),
+                          suggested=strat.judgement_label(suggested, a, b),
                           implied=f"{worst.consistent_value:.2f}", cr_after=f"{worst.consistency_ratio_after:.3f}"))
             st.button(t("strategy.ahp.apply_fix"), key="strategy.apply_fix", on_click=strat.apply_fix,
                       args=(strat.pair_key(SNAPSHOT, left, right), suggested))
@@ -178,7 +180,7 @@ if RANKED.empty:
 incomplete = int((RANKED["missing"] != "").sum())
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("strategy.rank.projects"), len(RANKED))
-m2.metric(t("strategy.rank.best", project=RANKED["project_id"].iloc[0]),
+m2.metric(t("strategy.rank.best", project=md(RANKED["project_id"].iloc[0])),
           f"{RANKED['risk_adjusted_score'].iloc[0]:.1f}")
 m3.metric(t("strategy.rank.median"), f"{RANKED['risk_adjusted_score'].median():.1f}")
 m4.metric(t("strategy.rank.incomplete"), incomplete)
