@@ -29,7 +29,7 @@ def _write_every_action(con) -> int:
     infeasible = dataclasses.replace(h.result(), status="infeasible", objective=None, bound=None, gap=None, selected=(),
                                      violated=("budget_total", "high_risk_cap"))
     scenarios.log_solve(con, snapshot_id=snapshot_id, params=h.params(), result=infeasible)
-    # the three follow-up analyses, with the details ui/optimiser.py writes
+    # the three follow-up analyses, with the details store/optimiser_runs.py writes
     scenarios.log_analysis(con, "price_of_forcing", snapshot_id=snapshot_id, params=h.params(), seconds=0.5,
                            summary="P4=12.5, P5=-", details={"prices": {"P4": 12.5, "P5": None}, "infeasible": ["P5"]})
     scenarios.log_analysis(
