@@ -6,7 +6,6 @@ currency unit, weight-set name, scenario name and rationale and actor names are 
 images and links, raw HTML, emphasis, Streamlit colour directives, maths, and spreadsheet formulas.
 Every page is rendered with AppTest; no Markdown-bearing element may hold an active image, link,
 HTML tag, emphasis, directive or formula of ours, and no Plotly figure a raw `<a ` or `<img`.
-The optimiser page (being split by another change) is only required to render without an exception.
 Downloads (problem report, decision log, pack) are opened and each hostile cell checked exactly.
 """
 
@@ -178,19 +177,16 @@ def test_strategy_direct_and_pairwise(hostile_db):
     assert_shown_as_text(at, shows=(WEIGHT_SET, f"{IMAGE} vs {LINK}"), figures_show_names=True)
 
 
-def test_optimiser_renders_without_an_exception(hostile_db):
-    # Escaping on this page belongs to its split into several files (a parallel change); here only
-    # that hostile names do not break it: the empty form, then a hostile scenario's results loaded
-    # from the Scenarios page. Once escaped, `assert_shown_as_text(at, shows=(SCENARIO, WEIGHT_SET),
-    # figures_show_names=True)` belongs here.
-    _open("views/optimiser.py", hostile_db.snapshot_id)
+def test_optimiser_form_and_a_loaded_scenario(hostile_db):
+    at = _open("views/optimiser.py", hostile_db.snapshot_id)
+    assert_shown_as_text(at, shows=(), figures_show_names=False)
     at = _open("views/scenarios.py", hostile_db.snapshot_id)
     at.selectbox(key="scen.pick").set_value(hostile_db.scenario_id)
     _run(at)
-    at.button(key="scen.load").click()
+    at.button(key="scen.load").click()  # the Scenarios page hands the scenario over to the optimiser
     _run(at)
     assert [title.value for title in at.title] == ["Portfolio optimiser"]
-    assert at.get("plotly_chart")  # the loaded result's charts are drawn
+    assert_shown_as_text(at, shows=(SCENARIO, WEIGHT_SET, f"{UNIT} + new proposals"), figures_show_names=True)
 
 
 def test_scenarios(hostile_db):

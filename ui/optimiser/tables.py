@@ -117,7 +117,7 @@ def totals_lines(run: OptimiserRun, data: PortfolioData | None) -> list[str]:
     hires (`analytics.metrics.plan_totals`, the Overview's and the pack's split), for under the tiles."""
     if data is None:
         data = portfolio(run.snapshot_id, None)   # spend profiles do not depend on the weights
-    unit = get_snapshot(cursor(), run.snapshot_id).currency_unit
+    unit = md(get_snapshot(cursor(), run.snapshot_id).currency_unit)  # typed at import; the lines are Markdown captions
     tot, lg = metrics.plan_totals(run.result, data.spend_profile), lang()
     return [
         t("figures.plan.projects", total=tot.project_count, committed=tot.committed_count, new=tot.new_count),
