@@ -10,6 +10,7 @@ from i18n import LANGUAGE_NAMES, LANGUAGES
 from store import snapshots
 from store.errors import StoreError
 from ui import auth
+from ui.labels import display_width
 from ui.session import (
     LANG_KEY,
     SNAPSHOT_KEY,
@@ -22,6 +23,9 @@ from ui.session import (
     show_error,
     t,
 )
+from ui.text import md
+
+SIDEBAR_SELECT_WIDTH = 26  # display columns (a CJK character is 2) a sidebar selectbox shows at 1280 px
 
 # (section key, page file, title key, icon); the first page is the landing page.
 PAGES: list[tuple[str, str, str, str]] = [
@@ -77,8 +81,11 @@ def _sidebar() -> None:
             if st.session_state.get(SNAPSHOT_KEY) not in ids:  # first visit, or the snapshot was deleted
                 set_choice(SNAPSHOT_KEY, ids[0])
             st.selectbox(t("app.snapshot"), options=ids, format_func=labels.__getitem__, **_bind(SNAPSHOT_KEY, ids))
-            unit = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY], "currency_unit"].iloc[0]
-            st.caption(t("app.currency", unit=unit))
+            chosen = listing.loc[listing["snapshot_id"] == st.session_state[SNAPSHOT_KEY]].iloc[0]
+            shown = labels[int(chosen["snapshot_id"])]
+            if display_width(shown) > SIDEBAR_SELECT_WIDTH:  # the selectbox cuts it off: in full, wrapped
+                st.caption(md(shown))
+            st.caption(t("app.currency", unit=md(chosen["currency_unit"])))
         auth.sidebar_identity()
 
 

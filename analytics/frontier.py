@@ -10,6 +10,17 @@ portfolio, which is still affordable, so value never falls as the budget grows (
 by its time limit returned less, the previous portfolio is kept and its status says `feasible`).
 Each point lists the projects that enter and leave compared with the level below.
 
+`frontier_breakpoints(data, params, points=12, ...)` places the points where the optimum changes
+instead, so no two points repeat a value (what the Optimiser page and saved scenarios show). The best
+value V(B) is a step function of the budget B, and each step starts exactly at the cost of the
+cheapest portfolio worth that value: if the optimum at B costs c <= B, then V(c) = V(B), and V just
+below c is lower unless a cheaper portfolio of the same value exists. So the search runs downwards
+from the cost of everything: solve at B, then at c - tolerance (a bisection step that lands on the
+next breakpoint in one move); the same value again means a cheaper portfolio of that value (keep
+lowering), a lower value means c is a breakpoint, exact to the tolerance. When there are more
+breakpoints than `points`, a second pass keeps the ones at least (high - low) / (points - 1) apart,
+each still exact, so the points spread over the whole range.
+
 Each level gets `point_time_limit` seconds; by default the run's limit shared out over the points,
 at least MIN_POINT_SECONDS and never more than the run's own limit (a 60 s run and 12 points: 5 s a
 level, about a minute in all, instead of up to 12 minutes). Small portfolios prove each level optimal
@@ -30,6 +41,7 @@ from analytics.selection_types import FrontierPoint, PortfolioData, SelectionPar
 
 Progress = Callable[[int, int], None]
 MIN_POINT_SECONDS = 5.0
+MAX_SOLVES_PER_POINT = 8   # a guard on the breakpoint search: ties of equal value rarely need more than two
 
 
 def point_time_limit(params: SelectionParams, points: int) -> float:
@@ -139,3 +151,103 @@ def plateau(points: tuple[FrontierPoint, ...] | list[FrontierPoint], rel_tol: fl
         return None
     first = min(flat, key=lambda p: p.budget)
     return Plateau(first.budget, top, len(flat), min(p.cost for p in flat))
+
+
+def _tolerance(high: float) -> float:
+    """How far below a portfolio's cost the next probe goes: far above the solver's feasibility tolerance."""
+    return max(abs(high), 1.0) * 1e-6
+
+
+def frontier_breakpoints(data: PortfolioData, params: SelectionParams, points: int = 12,
+                         progress: Progress | None = None, *,
+                         time_limit_per_point: float | None = None) -> tuple[FrontierPoint, ...]:
+    """The budgets where the best value changes, lowest first, every point a different value (module doc).
+
+    Each point's `budget` is the breakpoint (the cost of the cheapest portfolio of its value, exact to
+    `_tolerance`), its portfolio is that one, and `entered` / `left` compare with the point below. At
+    most `points` points; `progress(i, n)` after each solve (n is an estimate: the number of solves
+    is known only at the end).
+    """
+    if points < 2:
+        raise InvalidInput("a frontier needs at least 2 points", key="explain.invalid_param", param="points")
+    if time_limit_per_point is not None and time_limit_per_point <= 0:
+        raise InvalidInput("time_limit_per_point must be positive", key="explain.invalid_param",
+                           param="time_limit_per_point")
+    per_point = time_limit_per_point or point_time_limit(params, points)
+    params = dataclasses.replace(params, time_limit_seconds=per_point)
+    low, high = budget_range(prepare(data, params))
+    model = selection.build_model(data, dataclasses.replace(params, budget=float(high)))
+    if model.problem.get_constraint_by_name("budget_total") is None:   # nothing spends money: one answer
+        result = selection.solve(model, dataclasses.replace(params, budget=float(high)), diagnose=False)
+        return (_point(float(low), result, None),)
+    solver = _Probe(model, params, progress, 2 * points)
+    found, complete = _sweep(solver, low, high, gap=0.0, limit=points)
+    if not complete:   # more breakpoints than points: keep ones spread from the lowest to the top one
+        top = found[0][0]
+        solver.known = sorted(found, key=lambda pair: pair[0])   # every breakpoint above the lowest found
+        found, _ = _sweep(solver, low, high, gap=(top - low) / (points - 1), limit=None)
+        if len(found) > points:   # the lowest was added below the last step: drop the one above it
+            found = found[:points - 1] + found[-1:]
+    out: list[FrontierPoint] = []
+    previous: SelectionResult | None = None
+    for budget, result in sorted(found, key=lambda pair: pair[0]):
+        out.append(_point(budget, result, previous))
+        previous = result
+    return tuple(out)
+
+
+class _Probe:
+    """Solves the one model at a budget (its budget row changed in place) and counts the solves."""
+
+    def __init__(self, model: selection.SelectionModel, params: SelectionParams, progress: Progress | None,
+                 expected: int) -> None:
+        self.model, self.params, self.progress, self.expected, self.solves = model, params, progress, expected, 0
+        # breakpoints already found, lowest first, with none missing above the lowest: a budget at or
+        # above it is answered by the highest breakpoint not above it, without a solve
+        self.known: list[tuple[float, SelectionResult]] = []
+
+    def __call__(self, budget: float) -> SelectionResult:
+        if self.known and budget >= self.known[0][0]:
+            return next(result for level, result in reversed(self.known) if level <= budget)
+        selection.set_rhs(self.model, "budget_total", budget)
+        point_params = dataclasses.replace(self.params, budget=budget)
+        if self.solves == 0:
+            result = selection.solve(self.model, point_params, diagnose=False)
+        else:
+            result = selection.resolve(self.model, point_params, diagnose=False)
+        self.solves += 1
+        if self.progress is not None:
+            self.expected = max(self.expected, self.solves + 1)
+            self.progress(self.solves, self.expected)
+        return result
+
+
+def _sweep(probe: _Probe, low: float, high: float, *, gap: float,
+           limit: int | None) -> tuple[list[tuple[float, SelectionResult]], bool]:
+    """Breakpoints from the top down, each at least `gap` below the last (the lowest always included);
+    False with what was found when there are more than `limit`."""
+    tol = _tolerance(high)
+    found: list[tuple[float, SelectionResult]] = []
+    current = probe(high)
+    budget_of_solves = probe.solves + MAX_SOLVES_PER_POINT * (limit or max(2, round((high - low) / gap) + 2))
+    while current.has_solution and current.objective is not None and probe.solves < budget_of_solves:
+        # lower the budget to just below this portfolio's cost while the value holds (cheaper ties)
+        below = probe(current.total_cost - tol) if current.total_cost - tol >= low - tol else None
+        if below is not None and below.has_solution and (below.objective or 0.0) >= current.objective - _same(current):
+            current = below
+            continue
+        found.append((float(current.total_cost), current))
+        if limit is not None and len(found) > limit:
+            return found, False
+        if below is None or not below.has_solution or below.objective is None:
+            break
+        if gap <= tol:
+            current = below
+            continue
+        current = probe(max(current.total_cost - gap, low))
+    return found, True
+
+
+def _same(result: SelectionResult) -> float:
+    """Values closer than this are the same value (the solver's relative gap, at least 1e-9)."""
+    return max(abs(result.objective or 0.0), 1.0) * max(result.gap or 0.0, 1e-9)

@@ -2,31 +2,45 @@
 budget, would be worth to the portfolio.
 
 Two methods, each labelled in its result:
-- `resolve` (exact for the step taken): the model is built once and solved; then, per role, every
-  capacity row of that role is raised by one FTE (one more person over the whole horizon) and the
-  model is re-optimised from the current portfolio (still feasible), and the gain in objective is
-  the value. Budget is raised by a step (default 5 % of the budget, since a single unit rarely
-  changes a yes/no portfolio) and the gain is divided by the step. A re-solve stopped by the time
-  limit is reported with its gap in the note.
+- `resolve` (exact for the step taken): the model is built once and solved. Per role, the months
+  where it binds are those whose capacity row has less than one FTE free at the optimum; each of
+  those rows is raised by one FTE and the model re-optimised from the current portfolio (still
+  feasible), and the gain in objective is the value (`months` lists where the FTE was added). Budget
+  is raised by a step (default 5 % of the budget, since a single unit rarely changes a yes/no
+  portfolio) and the gain is divided by the step. A re-solve stopped by the time limit is reported
+  with its gap in the note.
 - `lp_dual` (indicative only): the shadow prices of the same rows in the LP relaxation (solved by
   HiGHS), summed over the role's months. For yes/no decisions these prices can be far from what one
   more FTE is really worth, either way; they are free to compute and show where the pressure is.
+
+Why a role that binds can still be worth 0: projects are taken whole, so one more FTE is worth
+something only if some left-out project (or a better start) then fits on every other rule too. When
++1 FTE gains nothing the engine says which it is, in the note: no month binds at all
+(`optrun.marginal.slack`); a bigger step of up to `MAX_STEP_FTE` FTE in the same months would gain
+(`optrun.marginal.needs_more`, with that step and its gain); or even that lets nothing in, because
+budget, other roles or other rules hold the left-out proposals back (`optrun.marginal.other_limits`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
 
 from analytics import selection, solvers
 from analytics.errors import InvalidInput
-from analytics.selection_types import PortfolioData, SelectionParams, SelectionResult
+from analytics.selection_types import MarginalValue, PortfolioData, SelectionParams, SelectionResult
 
 Method = Literal["resolve", "lp_dual", "both"]
 DEFAULT_BUDGET_STEP_SHARE = 0.05
+MAX_STEP_FTE = 3          # the largest extra capacity tried when one FTE gains nothing
+BINDING_SLACK_FTE = 1.0   # a month binds when less than this is free at the optimum
 _TEXTS = {
+    "optrun.marginal.slack": "never short: at least one FTE is free in every month",
+    "optrun.marginal.needs_more": "+1 FTE lets nothing in; +{fte} FTE in the same months would gain {gain}",
+    "optrun.marginal.other_limits": "+1 to +{fte} FTE in the months where it binds lets nothing in: budget, other "
+                                    "roles or other rules hold the left-out proposals back",
     "explain.marginal.exact": "exact for a step of {step}",
     "explain.marginal.approximate": "re-solve stopped at a gap of {gap}; value approximate (step {step})",
     "explain.marginal.lp_dual": "LP relaxation price; only indicative for yes/no decisions",
@@ -35,21 +49,10 @@ _TEXTS = {
 }
 
 
-@dataclass(frozen=True)
-class MarginalValue:
-    resource: str                          # role name, or "budget"
-    kind: Literal["role", "budget"]
-    value_per_unit: float | None           # objective gained per FTE (every month) or per unit of money
-    method: Literal["resolve", "lp_dual"]
-    note: str                              # English; `note_key` / `note_params` translate it
-    step: float = 1.0                      # size of the change tried (FTE, or money)
-    note_key: str = ""
-    note_params: dict[str, Any] = field(default_factory=dict)
-
-
 def _value(resource: str, kind: str, per_unit: float | None, method: str, key: str, amount: float = 1.0,
-           **params: Any) -> MarginalValue:
-    return MarginalValue(resource, kind, per_unit, method, _TEXTS[key].format(**params), amount, key, dict(params))
+           months: tuple[str, ...] = (), **params: Any) -> MarginalValue:
+    return MarginalValue(resource, kind, per_unit, method, _TEXTS[key].format(**params), amount, key, dict(params),
+                         months)
 
 
 def marginal_values(data: PortfolioData, params: SelectionParams, result: SelectionResult, *,
@@ -89,15 +92,8 @@ def _by_resolve(data: PortfolioData, params: SelectionParams, result: SelectionR
     if not base.has_solution or base.objective is None:
         return []
     start = _choice(model)
-    out = []
-    for role in _roles_with_rows(model):
-        rows = model.capacity_rows(role)
-        original = {name: selection.row_rhs(model, name) for name in rows}
-        for name, value in original.items():
-            selection.set_rhs(model, name, value + 1.0)
-        out.append(_gain(model, base.objective, start, role, "role", 1.0))
-        for name, value in original.items():
-            selection.set_rhs(model, name, value)
+    free = _free_capacity(model)
+    out = [_role_value(model, base.objective, start, role, free) for role in _roles_with_rows(model)]
     if params.budget is None:
         out.append(_value("budget", "budget", 0.0, "resolve", "explain.marginal.no_budget"))
         return out
@@ -106,6 +102,65 @@ def _by_resolve(data: PortfolioData, params: SelectionParams, result: SelectionR
     out.append(_gain(model, base.objective, start, "budget", "budget", step))
     selection.set_rhs(model, "budget_total", params.budget)
     return out
+
+
+def _free_capacity(model: selection.SelectionModel) -> dict[str, float]:
+    """Row name -> FTE free at the optimum just solved (right-hand side minus the row's load)."""
+    outcome = model.last
+    if outcome is None or outcome.values is None:
+        return {}
+    value = {v.name: float(x) for v, x in zip(selection.solver_variables(model), outcome.values, strict=True)}
+    free = {}
+    for name, kind in model.kinds.items():
+        if kind != "capacity":
+            continue
+        row = model.problem.get_constraint_by_name(name)
+        free[name] = -row.constant - sum(coef * value.get(var.name, 0.0) for var, coef in row.items())
+    return free
+
+
+def _row_month(model: selection.SelectionModel, name: str) -> str:
+    """The month of a capacity row, from what the row asks (its `about` reason names role and month)."""
+    about = model.about.get(model.labels.get(name, name))
+    return str(about.params["month"]) if about is not None and "month" in about.params else name
+
+
+def _role_value(model: selection.SelectionModel, base: float, start: np.ndarray | None, role: str,
+                free: dict[str, float]) -> MarginalValue:
+    """+1 FTE in the months where `role` binds, re-solved exactly; when that gains nothing, why (module doc)."""
+    binding = [n for n in model.capacity_rows(role) if free.get(n, np.inf) < BINDING_SLACK_FTE - 1e-6]
+    months = tuple(sorted(_row_month(model, n) for n in binding))
+    if not binding:
+        return _value(role, "role", 0.0, "resolve", "optrun.marginal.slack")
+    first = _raised(model, base, start, role, binding, 1.0, months)
+    if first.value_per_unit is None or first.value_per_unit > 1e-9:
+        return first
+    # the largest step first: most zeros stay zero (two re-solves), and only a gain asks for the smallest step
+    gains: dict[int, float] = {}
+    for fte in range(MAX_STEP_FTE, 1, -1):
+        bigger = _raised(model, base, start, role, binding, float(fte), months)
+        if bigger.value_per_unit is None or bigger.value_per_unit <= 1e-9:
+            break
+        gains[fte] = bigger.value_per_unit * fte
+    if not gains:
+        return _value(role, "role", 0.0, "resolve", "optrun.marginal.other_limits", 1.0, months, fte=MAX_STEP_FTE)
+    smallest = min(gains)
+    return _value(role, "role", 0.0, "resolve", "optrun.marginal.needs_more", 1.0, months,
+                  fte=smallest, gain=_fmt(gains[smallest]))
+
+
+def _raised(model: selection.SelectionModel, base: float, start: np.ndarray | None, role: str, rows: list[str],
+            fte: float, months: tuple[str, ...]) -> MarginalValue:
+    """The gain per FTE of `fte` more in each of `rows`, the rows restored afterwards."""
+    original = {name: selection.row_rhs(model, name) for name in rows}
+    for name, value in original.items():
+        selection.set_rhs(model, name, value + fte)
+    try:
+        found = _gain(model, base, start, role, "role", fte)
+    finally:
+        for name, value in original.items():
+            selection.set_rhs(model, name, value)
+    return replace(found, months=months)
 
 
 def _choice(model: selection.SelectionModel) -> np.ndarray | None:

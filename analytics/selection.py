@@ -38,7 +38,14 @@ from analytics.prepare import (
     committed_in_horizon,
     prepare,
 )
-from analytics.selection_types import PortfolioData, Reason, SelectedProject, SelectionParams, SelectionResult
+from analytics.selection_types import (
+    Hire,
+    PortfolioData,
+    Reason,
+    SelectedProject,
+    SelectionParams,
+    SelectionResult,
+)
 from analytics.vocabulary import NO_CATEGORY, SOLUTION_STATUSES
 
 MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
@@ -599,11 +606,13 @@ def result_from_choice(prep: Prepared, chosen: np.ndarray, hire_values: np.ndarr
     options = prep.options[chosen]
     hire_spend = np.zeros(prep.horizon)
     hires: dict[str, dict[str, float]] = {}
+    hire_plan: list[Hire] = []
     hire_cost = 0.0
     for (r, m), fte in zip(hire_keys, hire_values, strict=True):
         if fte > 1e-6:
             cost = float(fte * prep.hire_cost[r, m])
             hires.setdefault(prep.roles[r], {})[prep.months[m]] = float(fte)
+            hire_plan.append(Hire(prep.roles[r], prep.months[m], float(fte), cost))
             hire_spend[m] += cost
             hire_cost += cost
     money = prep.params.objective in MONEY_OBJECTIVES
@@ -621,6 +630,7 @@ def result_from_choice(prep: Prepared, chosen: np.ndarray, hire_values: np.ndarr
         spend_by_category=_spend_by_category(prep, options), load=_load(prep, options["option"].to_numpy()),
         capacity=_capacity_map(prep), hires=hires, hire_cost=hire_cost, build_seconds=build_seconds,
         solve_seconds=outcome.seconds, solver=outcome.solver, message=outcome.message,
+        hire_plan=tuple(sorted(hire_plan, key=lambda h: (h.role, h.month))),
     )
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -107,6 +107,19 @@ class SelectedProject:
 
 
 @dataclass(frozen=True)
+class Hire:
+    """Extra capacity the model chose to buy: `fte` of `role` in `month`, costing `cost`.
+
+    `cost` is None only for results saved before hires were itemised (their FTE came without a price).
+    """
+
+    role: str
+    month: str                 # "YYYY-MM"
+    fte: float
+    cost: float | None
+
+
+@dataclass(frozen=True)
 class Reason:
     """One translatable reason a proposal was left out: i18n key `explain.<code>` with `params`."""
 
@@ -148,6 +161,8 @@ class SelectionResult:
     # aligned with `violated`: each row in words (i18n `explain.<code>`, code infeasible_<kind>) and by how
     # much the nearest plan found exceeds it (`short`); empty for results saved before 2026-11-21
     violated_reasons: tuple[Reason, ...] = ()
+    # the hires above, one line per role and month with what it costs (`hires` keeps the FTE map)
+    hire_plan: tuple[Hire, ...] = ()
 
     @property
     def has_solution(self) -> bool:
@@ -162,6 +177,7 @@ class SelectionResult:
         values["selected"] = tuple(SelectedProject(**p) for p in data.get("selected", ()))
         values["violated"] = tuple(data.get("violated", ()))
         values["violated_reasons"] = tuple(Reason(r["code"], dict(r.get("params", {}))) for r in data.get("violated_reasons", ()))
+        values["hire_plan"] = _hire_plan(data)
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -175,6 +191,46 @@ class FrontierPoint:
     selected_ids: tuple[str, ...]
     entered: tuple[str, ...]   # selected here but not at the previous (lower) budget
     left: tuple[str, ...]      # selected at the previous budget but not here
+
+
+def _hire_plan(data: Mapping[str, Any]) -> tuple[Hire, ...]:
+    """The stored hire lines; for results saved before they were kept, rebuilt from the FTE map (no cost)."""
+    if "hire_plan" in data:
+        return tuple(Hire(str(h["role"]), str(h["month"]), float(h["fte"]),
+                          None if h.get("cost") is None else float(h["cost"])) for h in data["hire_plan"])
+    hires = data.get("hires") or {}
+    return tuple(Hire(str(role), str(month), float(fte), None)
+                 for role, by_month in sorted(hires.items()) for month, fte in sorted(by_month.items()))
+
+
+@dataclass(frozen=True)
+class MarginalValue:
+    """What one more unit of a resource is worth to the portfolio (analytics.marginal computes it)."""
+
+    resource: str                          # role name, or "budget"
+    kind: Literal["role", "budget"]
+    value_per_unit: float | None           # objective gained per FTE (in `months`) or per unit of money
+    method: Literal["resolve", "lp_dual"]
+    note: str                              # English; `note_key` / `note_params` translate it
+    step: float = 1.0                      # size of the change tried (FTE, or money)
+    note_key: str = ""
+    note_params: Mapping[str, Any] = field(default_factory=dict)
+    months: tuple[str, ...] = ()           # for a role: the months where the extra FTE was added (binding)
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self), default=_jsonable))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MarginalValue:
+        """Also reads the shorter dicts of scenarios saved before 2026-12 (no step, key or months)."""
+        value = data.get("value_per_unit")
+        return cls(
+            resource=str(data.get("resource", "")), kind=data.get("kind", "role"),
+            value_per_unit=None if value is None else float(value), method=data.get("method", "resolve"),
+            note=str(data.get("note") or ""), step=float(data.get("step") or 1.0),
+            note_key=str(data.get("note_key") or ""), note_params=dict(data.get("note_params") or {}),
+            months=tuple(data.get("months") or ()),
+        )
 
 
 def _jsonable(value: Any) -> Any:

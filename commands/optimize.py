@@ -4,14 +4,18 @@
         [--budget X] [--horizon-start YYYY-MM] [--horizon-months N] [--force-in IDS] [--force-out IDS]
         [--time-limit S] [--gap G] [--solver highs|cbc] [--save-as NAME] [--json]
         [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
-        [--discount D] [--threads N] [--weight-set ID] [--explain] [--actor NAME] [--lang en|zh]
+        [--discount D] [--threads N] [--weight-set ID] [--explain] [--frontier-points N] [--actor NAME]
+        [--lang en|zh]
 
 The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
 `--budget` spend is not limited. IDS are comma-separated project ids. Every solve is appended to the
-decision log ("optimize"); `--save-as NAME` also stores a scenario (with the greedy baseline and the
-explanations) and reports its id. `--json` prints one object: status, objective, bound, gap,
-selected [{project_id, start_month}], greedy_objective, build_seconds, solve_seconds, solver,
-total_cost, violated, log_id and, with --save-as, scenario_id. Exit status: 0 a portfolio was found,
+decision log ("optimize"). The run goes through `store.optimiser_runs.run_optimiser`, the pipeline the
+Optimiser page uses: `--save-as NAME` stores the same scenario the page would (greedy baseline,
+explanations, marginal values and the efficient frontier at up to `--frontier-points` breakpoints,
+each re-solve logged, and the weights used) and reports its id. `--json` prints one object: status,
+objective, bound, gap, selected [{project_id, start_month}], hires [{role, month, fte, cost}],
+greedy_objective, build_seconds, solve_seconds, solver, total_cost, violated, log_id and, with
+--save-as, scenario_id. Exit status: 0 a portfolio was found,
 1 none (infeasible, time limit without a solution, solver or database failure), 2 refused input.
 """
 
@@ -23,7 +27,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from analytics import explain, greedy, selection
 from analytics.errors import AnalyticsError
 from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
@@ -32,8 +35,9 @@ from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
 from store import snapshots
 from store.errors import StoreError
+from store.optimiser_runs import DEFAULT_FRONTIER_POINTS, run_optimiser
 from store.portfolio import load_portfolio
-from store.scenarios import log_solve, save_scenario
+from store.scenarios import save_scenario
 from store.weights import active_weights
 
 _IDS = re.compile(r"[,;，；、\s]+")
@@ -62,6 +66,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--weight-set", type=int, default=None, help="weight set id (default: the active one)")
     cmd.add_argument("--save-as", default=None, help="store the run as a scenario with this name")
     cmd.add_argument("--explain", action="store_true", help="also explain every proposal left out")
+    cmd.add_argument("--frontier-points", type=int, default=DEFAULT_FRONTIER_POINTS,
+                     help="with --save-as: at most N points of the efficient frontier (default 12)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     cmd.add_argument("--actor", default=None, help="name recorded in the decision log")
     cmd.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
@@ -125,16 +131,18 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
     params = _params(args, data.as_of, weight_set_id, lang)
     if params is None:
         return 2
-    result = selection.optimise(data, params)
-    log_id = log_solve(con, snapshot_id=snapshot_id, params=params, result=result, actor=args.actor)
-    greedy_objective = _greedy_objective(data, params) if result.has_solution else None
-    explanations: tuple[LeftOut, ...] = ()
-    if result.has_solution and (args.explain or args.save_as):
-        explanations = explain.explain_left_out(data, params, result)
+    if args.frontier_points < 2:
+        say(translate(lang, "optrun.cli.bad_points", value=args.frontier_points))
+        return 2
+    # one pipeline with the page: solve, log, baseline, explain; a saved scenario also gets its analyses
+    outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id, actor=args.actor,
+                            analyses=bool(args.save_as), frontier_points=args.frontier_points)
+    payload, log_id = outcome.payload, outcome.log_id
+    result, greedy_objective = payload.result, payload.greedy_objective
+    # the pipeline always explains (as the page does); the output shows them when asked, as before
+    explanations: tuple[LeftOut, ...] = payload.explanations if (args.explain or args.save_as) else ()
     scenario_id = None
     if args.save_as:
-        payload = {"result": result.to_dict(), "greedy_objective": greedy_objective,
-                   "explanations": explanations_to_dict(explanations), "frontier": [], "marginal_values": []}
         scenario_id = save_scenario(con, snapshot_id=snapshot_id, name=args.save_as, params=params, payload=payload,
                                     actor=args.actor)
     summary = _summary(result, snapshot_id, params, greedy_objective, log_id, scenario_id)
@@ -145,13 +153,6 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
     else:
         _print_text(summary, explanations, lang)
     return 0 if result.has_solution else 1
-
-
-def _greedy_objective(data: Any, params: SelectionParams) -> float | None:
-    try:
-        return greedy.greedy_baseline(data, params).objective
-    except AnalyticsError:
-        return None   # the greedy rule cannot place required work: no baseline to compare with
 
 
 def _summary(result: SelectionResult, snapshot_id: int, params: SelectionParams, greedy_objective: float | None,
@@ -165,6 +166,7 @@ def _summary(result: SelectionResult, snapshot_id: int, params: SelectionParams,
              "cost": p.cost, "committed": p.committed}
             for p in result.selected
         ],
+        "hires": [{"role": h.role, "month": h.month, "fte": h.fte, "cost": h.cost} for h in result.hire_plan],
         "greedy_objective": greedy_objective, "build_seconds": result.build_seconds,
         "solve_seconds": result.solve_seconds, "solver": result.solver, "violated": list(result.violated),
         "violated_reasons": [{"code": r.code, "params": dict(r.params)} for r in result.violated_reasons],
@@ -197,6 +199,9 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
     for p in summary["selected"]:
         kind = translate(lang, "explain.cli.committed" if p["committed"] else "explain.cli.new")
         print(f"  {p['project_id']}  {p['start_month']} → {p['end_month']}  {kind}")
+    for h in summary["hires"]:
+        print(translate(lang, "optrun.cli.hire", role=h["role"], month=h["month"], fte=f"{h['fte']:,.2f}",
+                        cost="-" if h["cost"] is None else f"{h['cost']:,.2f}"))
     for item in explanations:
         reasons = " ".join(numbers.reason_text(lang, r.code, r.params) for r in item.reasons)
         print(translate(lang, "explain.cli.left_out", project=item.project_id, reasons=reasons))

@@ -7,6 +7,7 @@ Every language must have exactly the same keys (a test checks). Texts use `str.f
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -65,9 +66,14 @@ class TranslatableError(Exception):
         self.params = params
 
 
-def error_text(lang: str, error: TranslatableError) -> str:
-    """The error's message in `lang`; the generic message when its key or a placeholder is missing."""
+def error_text(lang: str, error: TranslatableError, escape: Callable[[str], str] | None = None) -> str:
+    """The error's message in `lang`; the generic message when its key or a placeholder is missing.
+
+    `escape` is applied to every text parameter (names people typed), e.g. `ui.text.md` on a page.
+    """
+    shown = escape or (lambda text: text)
+    params = {name: shown(value) if isinstance(value, str) else value for name, value in error.params.items()}
     try:
-        return translate(lang, error.key, **error.params)
+        return translate(lang, error.key, **params)
     except (KeyError, IndexError):
-        return translate(lang, "app.error", message=str(error))
+        return translate(lang, "app.error", message=shown(str(error)))

@@ -166,12 +166,11 @@ def _recommendation_slide(prs: Presentation, pack: RecommendationPack, tx: Repor
 
 
 def _frontier_slide(prs: Presentation, pack: RecommendationPack, tx: ReportText) -> None:
+    points = [p for p in pack.frontier if p.cost is not None and p.objective is not None]
+    if not points:  # no slide that only says it was not computed
+        return
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _title(slide, tx("report.chart.frontier"))
-    points = [p for p in pack.frontier if p.cost is not None and p.objective is not None]
-    if not points:
-        _textbox(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, Inches(1), [tx("report.frontier.none")], size=18)
-        return
     data = XyChartData()
     line = data.add_series(tx("report.chart.frontier_series"), number_format="#,##0.0")
     for p in points:
@@ -300,7 +299,7 @@ def _risks_slide(prs: Presentation, pack: RecommendationPack, tx: ReportText) ->
     for index, (key, findings) in enumerate((("report.section.risks", pack.risks), ("report.section.decisions", pack.decisions))):
         left = MARGIN + index * (column + Inches(0.4))
         _textbox(slide, left, Inches(1.3), column, Inches(0.5), [tx(key)], size=20, bold=True, color=NAVY)
-        lines = [tx.finding(f, unit) for f in findings] or [tx("report.none")]
+        lines = [tx.finding(f, unit, medium="deck") for f in findings] or [tx("report.none")]
         _textbox(slide, left, Inches(1.9), column, Inches(5.2), lines, size=14, bullet=True)
 
 

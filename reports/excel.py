@@ -263,24 +263,28 @@ def _left_out_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
     ws = wb.create_sheet(tx("report.sheet.left_out"))
     sheet = _Sheet(ws, tx.lang)
     unit = pack.currency_unit
+    # Prices of forcing are shown when they were computed for this run; a column where every row
+    # said "not computed" told the reader nothing.
+    priced = any(p.price_of_forcing is not None or p.forcing_infeasible for p in pack.left_out)
+    noted = priced or any(p.forced_out for p in pack.left_out)
     columns: list[Column] = [
         (tx("report.col.project_id"), None), (tx("report.col.name"), None), (tx("report.col.category"), None),
         (tx("report.col.cost", unit=unit), MONEY), (tx("report.col.strategic_value"), VALUE),
         (tx("report.col.objective_value"), VALUE), (tx("report.col.reasons"), None),
-        (tx("report.col.price_of_forcing"), VALUE), (tx("report.col.forcing_note"), None),
+        *([(tx("report.col.price_of_forcing"), VALUE)] if priced else []),
+        *([(tx("report.col.forcing_note"), None)] if noted else []),
     ]
     rows = []
     for p in pack.left_out:
+        notes = []
         if p.forcing_infeasible:
-            note = tx("report.forcing.infeasible")
-        elif p.price_of_forcing is None:
-            note = tx("report.forcing.not_computed")
-        else:
-            note = ""
+            notes.append(tx("report.forcing.infeasible"))
+        elif priced and p.price_of_forcing is None:
+            notes.append(tx("report.forcing.not_computed"))
         if p.forced_out:
-            note = (note + " " if note else "") + tx("report.forcing.forced_out")
+            notes.append(tx("report.forcing.forced_out"))
         rows.append((p.project_id, p.name, tx.category(p.category), p.cost, p.strategic_value, p.value,
-                     tx.reasons(p.reasons), p.price_of_forcing, note))
+                     tx.reasons(p.reasons), *([p.price_of_forcing] if priced else []), *([" ".join(notes)] if noted else [])))
     last = sheet.table(1, 1, columns, rows)
     sheet.widths[7] = min(sheet.widths.get(7, 20), 70)
     for r in range(2, last + 1):
@@ -411,9 +415,7 @@ def _frontier_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
     marker_columns: list[Column] = [(tx("report.col.this_scenario"), None), (tx("report.col.cost", unit=unit), MONEY),
                                     (tx("report.col.objective_value"), VALUE)]
     sheet.table(1, 9, marker_columns, [(pack.scenario_name, pack.summary.total_cost, pack.summary.objective)])
-    if not rows:
-        sheet.put(3, 1, tx("report.frontier.none"))
-    else:
+    if rows:
         chart = ScatterChart()
         chart.title = tx("report.chart.frontier")
         chart.style = 13
@@ -444,17 +446,26 @@ SHEETS = (_summary_sheet, _selected_sheet, _left_out_sheet, _budget_sheet, _role
 SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier")
 
 
-def sheet_names(lang: str) -> tuple[str, ...]:
+def written_sheets(pack: RecommendationPack | None = None) -> tuple[str, ...]:
+    """The sheets a pack's workbook has: the frontier sheet only when a frontier was computed (no
+    sheet that only says it was not)."""
+    if pack is None or any(p.cost is not None and p.objective is not None for p in pack.frontier):
+        return SHEET_KEYS
+    return tuple(k for k in SHEET_KEYS if k != "frontier")
+
+
+def sheet_names(lang: str, pack: RecommendationPack | None = None) -> tuple[str, ...]:
     tx = ReportText(lang)
-    return tuple(tx(f"report.sheet.{key}") for key in SHEET_KEYS)
+    return tuple(tx(f"report.sheet.{key}") for key in written_sheets(pack))
 
 
 def pack_to_xlsx(pack: RecommendationPack, lang: str) -> bytes:
     """The workbook of a recommendation pack, as bytes."""
     tx = ReportText(lang)
     wb = Workbook()
-    for write in SHEETS:
-        write(wb, pack, tx)
+    for key, write in zip(SHEET_KEYS, SHEETS, strict=True):
+        if key in written_sheets(pack):
+            write(wb, pack, tx)
     return _save(wb, pack.generated_on, title=tx("report.title", name=pack.scenario_name))
 
 

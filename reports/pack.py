@@ -680,7 +680,8 @@ def _risks(
                                                        "month": role.peak_month}))
     found.extend(capacity[:MAX_ROLE_FINDINGS])  # roles come most loaded first
     if len(capacity) > MAX_ROLE_FINDINGS:
-        found.append(Finding("capacity_more", {"count": len(capacity) - MAX_ROLE_FINDINGS}))
+        more = capacity[MAX_ROLE_FINDINGS:]
+        found.append(Finding("capacity_more", {"count": len(more), "roles": tuple(f.params["role"] for f in more)}))
     risky = [p for p in selected if p.risk_score is not None and p.risk_score >= params.high_risk_threshold]
     if risky:
         found.append(Finding("high_risk", {"count": len(risky), "threshold": params.high_risk_threshold,

@@ -103,7 +103,9 @@ class ReportText:
             return "；".join(text.rstrip("。；;") for text in texts) + "。"
         return " ".join(text if text.endswith((".", "!", "?")) else text + "." for text in texts)
 
-    def finding(self, finding: Finding, unit: str) -> str:
+    def finding(self, finding: Finding, unit: str, medium: str = "workbook") -> str:
+        """One finding as a sentence. The deck has no sheets to point to: a finding with a
+        `report.finding.<code>_deck` text says it there without "see the ... sheet"."""
         params: dict[str, Any] = {}
         for name, value in finding.params.items():
             if name in {"cost", "price"}:
@@ -112,9 +114,14 @@ class ReportText:
                 params[name] = self.percent(value, 1 if name == "gap" else 0)
             elif name in {"fte_months", "threshold", "cr"}:
                 params[name] = self.number(value, 2 if name == "cr" else 1)
+            elif name == "roles":
+                params[name] = self.join(list(value))
             else:
                 params[name] = value
-        return self(f"report.finding.{finding.code}", **params)
+        key = f"report.finding.{finding.code}"
+        if medium == "deck" and has_key(self.lang, f"{key}_deck"):
+            key = f"{key}_deck"
+        return self(key, **params)
 
     # -- sentences ------------------------------------------------------------------------------
 

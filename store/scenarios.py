@@ -1,9 +1,12 @@
 """Saved optimiser scenarios of a snapshot, the recommended one, and the log of every solve.
 
-A scenario is a name, the snapshot it was solved on, every `SelectionParams` and a payload:
-`{"result": SelectionResult.to_dict(), "greedy_objective": float | None, "explanations": [...],
-"frontier": [...], "marginal_values": [...]}`. The payload is stored whole in `scenarios.result`
-so a page or an export can show the scenario again without re-solving.
+A scenario is a name, the snapshot it was solved on, every `SelectionParams` and a payload: one
+`analytics.scenario_payload.ScenarioPayload` (result with its hires, greedy baseline, explanations,
+frontier, marginal values and the weights used), stored whole as its `to_dict()` in
+`scenarios.result` so a page or an export can show the scenario again without re-solving.
+`save_scenario` is the one writer (the Optimiser page and the CLI both reach it through
+`store.optimiser_runs`); a plain dict offered to it is read as a payload first, so what is stored
+always has the typed shape. `Scenario.run` is the typed payload, `Scenario.payload` its dict.
 
 Names are unique per snapshot, compared case-insensitively after trimming spaces:
 - `save_scenario` never fails on a taken name: it saves under the first free "name (2)", "name (3)",
@@ -12,9 +15,10 @@ Names are unique per snapshot, compared case-insensitively after trimming spaces
 - `rename_scenario` refuses a taken name (`DuplicateScenarioName`): the user asked for that exact name.
 
 The strategic weights a solve used are part of its record: `params.weight_set_id` says which saved
-weight set gave the strategic values (None = the objectives file's weights, no set active), and
-`save_scenario` also keeps that set's name in the payload (`"weight_set": {"weight_set_id", "name"}`)
-so the scenario still names its weights after the set is deleted. The solve log and the save log carry
+weight set gave the strategic values (None = the objectives file's weights, no set active), and the
+payload keeps that set's name, method, CR and weights (`WeightsUsed`; `save_scenario` fills them in
+from the store when the payload lacks them) so the scenario still names, and a pack still scores
+with, its weights after the set is deleted. The solve log and the save log carry
 `weight_set_id` and `weight_set_name` too.
 
 At most one scenario per snapshot is recommended; recommending one clears the flag on the others of
@@ -27,12 +31,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from analytics.scenario_payload import PayloadError, ScenarioPayload, WeightsUsed
 from analytics.selection_types import SelectionParams, SelectionResult
 from store import decision_log
 from store.db import transaction
@@ -64,13 +69,14 @@ class Scenario:
     snapshot_id: int
     name: str
     params: SelectionParams
-    payload: dict[str, Any]
+    payload: dict[str, Any]            # `run.to_dict()`, for readers of the stored JSON
     result: SelectionResult
     created_by: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
     is_recommended: bool
     rationale: str | None
+    run: ScenarioPayload | None = None  # the typed payload (always set by this module's readers)
 
 
 def _clean_name(name: str) -> str:
@@ -102,23 +108,14 @@ def free_name(con: duckdb.DuckDBPyConnection, snapshot_id: int, name: str) -> st
     return f"{base} ({n})"
 
 
-def _validate_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    if not isinstance(payload, Mapping) or not isinstance(payload.get("result"), Mapping):
-        raise InvalidScenario("payload has no result", key="scenarios.error.no_result")
-    data = {
-        "result": dict(payload["result"]),
-        "greedy_objective": payload.get("greedy_objective"),
-        "explanations": list(payload.get("explanations") or []),
-        "frontier": list(payload.get("frontier") or []),
-        "marginal_values": list(payload.get("marginal_values") or []),
-    }
-    extra = {k: v for k, v in payload.items() if k not in data}
-    data.update(extra)  # additive payload fields survive a round trip
+def read_payload(payload: ScenarioPayload | Mapping[str, Any]) -> ScenarioPayload:
+    """The typed payload of `payload` (a dict is read as stored JSON of any version); refuses one without a result."""
+    if isinstance(payload, ScenarioPayload):
+        return payload
     try:
-        SelectionResult.from_dict(data["result"])
-    except (TypeError, KeyError) as e:
-        raise InvalidScenario(f"result is not a SelectionResult: {e}", key="scenarios.error.no_result") from e
-    return data
+        return ScenarioPayload.from_dict(payload)
+    except PayloadError as e:
+        raise InvalidScenario(f"not a scenario payload: {e}", key="scenarios.error.no_result") from e
 
 
 def _saved_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -> WeightSet | None:
@@ -137,15 +134,26 @@ def weight_set_name(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -
     return None if saved is None else saved.name
 
 
-def _weight_set_record(con: duckdb.DuckDBPyConnection, params: SelectionParams) -> dict[str, Any]:
-    """The set's id, name, method, CR and weights as solved, so a pack rebuilt after the set is deleted
-    still shows (and scores with) the weights the run used."""
-    record: dict[str, Any] = {"weight_set_id": params.weight_set_id, "name": None}
-    saved = _saved_weight_set(con, params.weight_set_id)
+def weights_used(con: duckdb.DuckDBPyConnection, weight_set_id: int | None) -> WeightsUsed:
+    """The record of the weights a solve with `weight_set_id` uses: the saved set's name, method, CR and
+    weights, so a pack rebuilt after the set is deleted still shows (and scores with) them. For a
+    deleted set only the id is known; None id: the objectives file's weights."""
+    saved = _saved_weight_set(con, weight_set_id)
     if saved is None:
-        return record
-    return record | {"name": saved.name, "method": saved.method, "consistency_ratio": saved.consistency_ratio,
-                     "weights": {str(k): float(v) for k, v in saved.weights.items()}}
+        return WeightsUsed(weight_set_id)
+    return WeightsUsed(saved.weight_set_id, saved.name, saved.method, saved.consistency_ratio,
+                       {str(k): float(v) for k, v in saved.weights.items()})
+
+
+def _complete_weights(con: duckdb.DuckDBPyConnection, params: SelectionParams, run: ScenarioPayload) -> ScenarioPayload:
+    """The payload with its weights recorded: kept when it has them, else read from the store now."""
+    have = run.weights
+    if have is not None and have.weight_set_id == params.weight_set_id and (have.weights or params.weight_set_id is None):
+        return run
+    found = weights_used(con, params.weight_set_id)
+    if have is not None and have.weight_set_id == params.weight_set_id and found.name is None:
+        found = have   # the set is gone: keep what the payload knew (at least its name)
+    return replace(run, weights=found)
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> Any:
@@ -159,14 +167,14 @@ def save_scenario(
     snapshot_id: int,
     name: str,
     params: SelectionParams,
-    payload: Mapping[str, Any],
+    payload: ScenarioPayload | Mapping[str, Any],
     actor: Actor | str | None = None,
 ) -> int:
     """Store a scenario and return its id; a taken name gets a " (n)" suffix (see module doc)."""
     actor = require(actor, "scenario_save")
     get_snapshot(con, snapshot_id)  # raises SnapshotNotFound
-    data = _validate_payload(payload)
-    data.setdefault("weight_set", _weight_set_record(con, params))  # the name outlives a deleted set
+    run = _complete_weights(con, params, read_payload(payload))
+    data = run.to_dict()
     result = data["result"]
 
     def work() -> int:
@@ -206,19 +214,21 @@ _COLUMNS = (
 
 
 def _row_to_scenario(row: tuple) -> Scenario:
-    payload = json.loads(row[4])
+    run = read_payload(json.loads(row[4]))
+    payload = run.to_dict()
     return Scenario(
         scenario_id=int(row[0]),
         snapshot_id=int(row[1]),
         name=row[2],
         params=SelectionParams.from_dict(json.loads(row[3])),
         payload=payload,
-        result=SelectionResult.from_dict(payload["result"]),
+        result=run.result,
         created_by=row[5],
         created_at=row[6],
         updated_at=row[7],
         is_recommended=bool(row[8]),
         rationale=row[9],
+        run=run,
     )
 
 

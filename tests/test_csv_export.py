@@ -35,7 +35,7 @@ def test_selected_list_equals_the_scenario(con, scenario_id):
     assert [r[1] for r in rows[1:]] == ["智慧园区一期", "'" + h.INJECTION, "ERP 升级"]
     assert [r[5] for r in rows[1:]] == ["2026-02", "2026-03", "2026-01"]
     assert sum(float(r[8]) for r in rows[1:]) == sum(p.cost for p in h.result().selected) == 800.0
-    assert rows[1][4] == "新提案" and rows[3][4] == "在建/已批准"
+    assert rows[1][4] == "新提案" and rows[3][4] == "已承诺"
     assert export.data.count(b"\r\n") == 4
 
 

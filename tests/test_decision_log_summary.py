@@ -11,7 +11,7 @@ import pytest
 from store import db, decision_log, scenarios, snapshots, weights
 from store.importer import import_paths
 from tests import report_helpers as h
-from ui.log_summary import RENDERERS, number, summary_text
+from ui.log_summary import RENDERERS, details_items, details_text, number, parse_details, summary_text
 
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
 
@@ -29,7 +29,7 @@ def _write_every_action(con) -> int:
     infeasible = dataclasses.replace(h.result(), status="infeasible", objective=None, bound=None, gap=None, selected=(),
                                      violated=("budget_total", "high_risk_cap"))
     scenarios.log_solve(con, snapshot_id=snapshot_id, params=h.params(), result=infeasible)
-    # the three follow-up analyses, with the details ui/optimiser.py writes
+    # the three follow-up analyses, with the details store/optimiser_runs.py writes
     scenarios.log_analysis(con, "price_of_forcing", snapshot_id=snapshot_id, params=h.params(), seconds=0.5,
                            summary="P4=12.5, P5=-", details={"prices": {"P4": 12.5, "P5": None}, "infeasible": ["P5"]})
     scenarios.log_analysis(
@@ -83,7 +83,7 @@ EXPECTED = {  # oldest first
         ("weights_activate", "权重方案 #1“AHP 董事会”已启用"),
         ("optimize", "最优：战略价值 220，间隙 0.00%，求解器 highs，权重方案“AHP 董事会”（#1）"),
         ("optimize", "无可行解：2 条约束无法同时满足，求解器 highs"),
-        ("price_of_forcing", "P4 代价 12.5；P5 无法纳入"),
+        ("price_of_forcing", "P4 代价 12.5；P5 无法强制纳入"),
         ("marginal_values", "重新求解：开发 4.2，其余为 0；线性松弛对偶：开发 1,234.57，预算 0.15"),
         ("frontier", "3 个预算点，价值 80 至 296"),
         ("scenario_save", "情景 #1“方案A”已保存：入选 3 个项目，目标值 220，成本 800"),
@@ -148,3 +148,53 @@ def test_one_violated_row_reads_in_the_singular():
                                              (32.40000000000009, "32.4"), (0.0, "0"), (-0.001, "0"), (-12.5, "-12.5")])
 def test_number(value, text):
     assert number(value) == text
+
+
+# ----- details (the 详情 column and the selected entry's panel) in the reader's language -------------
+
+
+def test_every_field_written_has_a_label_in_both_languages(every_action):
+    from i18n import has_key
+
+    fields: set[str] = set()
+    for value in every_action["details"]:
+        parsed = parse_details(value)
+        fields |= set(parsed) | set(parsed.get("params") or {})
+    fields -= {"weight_set_name", "params"}  # shown with weight_set_id; spread into its own fields
+    for lang in ("en", "zh"):
+        assert [f for f in sorted(fields) if not has_key(lang, f"log.detail.{f}")] == []
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Weight set: AHP 董事会 (#1)"),
+    ("zh", "权重方案：AHP 董事会 (#1)"),
+])
+def test_details_of_a_weight_save_read_in_the_readers_language(every_action, lang, expected):
+    row = every_action[every_action["action"] == "weights_save"].iloc[0]
+    text = details_text(lang, row["details"])
+    if lang == "en":
+        assert text == ("Weight set: #1; Name: AHP 董事会; Method: AHP (eigenvector); Weights: O1 50.0%, O2 30.0%, O3 20.0%;"
+                        " Consistency ratio (CR): 0.05")
+    else:
+        assert text == ("权重方案：#1；名称：AHP 董事会；方法：层次分析法（特征向量）；权重：O1 50.0%，O2 30.0%，O3 20.0%；"
+                        "一致性比率（CR）：0.05")
+    solve = every_action[every_action["action"] == "optimize"].iloc[0]
+    assert expected in details_text(lang, solve["details"])
+
+
+def test_import_details_name_the_tables_in_chinese(every_action):
+    row = every_action[every_action["action"] == "import"].iloc[0]
+    text = details_text("zh", row["details"])
+    assert "行数：项目 4，战略目标 3，" in text and "projects 4" not in text
+
+
+def test_solve_details_spread_the_parameters_and_translate_codes(every_action):
+    solve = every_action[every_action["action"] == "optimize"].iloc[0]
+    items = dict(details_items("zh", solve["details"]))
+    assert items["状态"] == "最优" and items["优化目标"] == "战略价值" and items["允许外包"] == "是"
+    assert "params" not in items and "params_hash" not in items
+
+
+def test_unknown_fields_keep_their_stored_name():
+    assert details_items("zh", json.dumps({"x_new": 3, "name": "A"})) == [("x_new", "3"), ("名称", "A")]
+    assert details_text("zh", "not json") == ""

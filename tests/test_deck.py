@@ -43,7 +43,7 @@ def test_slides_in_order_with_titles(con, scenario_id):
     assert len(prs.slides) == 8
     assert _texts(prs.slides[0])[0] == "投资建议：方案A"
     titles = [_texts(slide)[0] for slide in list(prs.slides)[1:]]
-    assert titles == ["投资建议", "效率前沿：价值与投入", "入选组合：新提案", "人力负荷展望", "预算展望", "风险与需决策事项",
+    assert titles == ["投资建议", "有效前沿：价值与投入", "入选组合：新提案", "人力负荷展望", "预算展望", "风险与需决策事项",
                       "附录：假设条件"]
     sentence = _texts(prs.slides[1])[1]
     assert sentence.startswith("建议在 4 个提案中批准 2 个，预算合计 500.0万元") and "高 10.0%" in sentence
@@ -137,17 +137,17 @@ def _profile(*project_ids: str) -> pd.DataFrame:
     [
         ("en", (), "Spend by fiscal year (projects spread evenly over their months):",
          "Spend is spread evenly over each project's months; utilisation = demand / (capacity + hires)."),
-        ("zh", (), "按财年的支出（项目投入按月平均分摊）：", "项目投入按月平均分摊；负荷率 = 需求 ÷（可用人力 + 外包人力）。"),
+        ("zh", (), "按财年的支出（项目投入按月平均分摊）：", "项目投入按月平均分摊；利用率 = 需求 ÷（可用人力 + 外包人力）。"),
         ("en", ("P1", "P9"),
          "Spend by fiscal year (monthly spend profile for 1 of the 3 projects; the others spread evenly over their months):",
          "Spend follows each project's monthly spend profile where the snapshot gives one (1 of 3 projects) and is spread "
          "evenly over its months otherwise; utilisation = demand / (capacity + hires)."),
         ("zh", ("P1", "P9"), "按财年的支出（3 个项目中有 1 个按月度支出计划投入，其余按月平均分摊）：",
-         "有月度支出计划的项目（3 个中的 1 个）按计划投入，其余项目按月平均分摊；负荷率 = 需求 ÷（可用人力 + 外包人力）。"),
+         "快照中有月度支出计划的项目（3 个中的 1 个）按计划投入，其余项目按月平均分摊；利用率 = 需求 ÷（可用人力 + 外包人力）。"),
         ("en", ("P1", "P2", "P3"), "Spend by fiscal year (every project follows its monthly spend profile):",
          "Spend follows each project's monthly spend profile; utilisation = demand / (capacity + hires)."),
         ("zh", ("P1", "P2", "P3"), "按财年的支出（各项目均按月度支出计划投入）：",
-         "各项目均按月度支出计划投入；负荷率 = 需求 ÷（可用人力 + 外包人力）。"),
+         "各项目均按月度支出计划投入；利用率 = 需求 ÷（可用人力 + 外包人力）。"),
     ],
 )
 def test_budget_outlook_says_how_spend_falls_over_the_months(con, scenario_id, lang, profiled, note, conventions):

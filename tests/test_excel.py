@@ -56,7 +56,7 @@ def _column(ws, col, first=2):
 @pytest.mark.parametrize(
     ("lang", "names"),
     [
-        ("zh", ["摘要", "入选项目", "未入选提案", "预算", "角色负荷", "情景参数", "战略权重", "效率前沿"]),
+        ("zh", ["摘要", "入选项目", "未入选提案", "预算", "角色负荷", "情景参数", "战略权重", "有效前沿"]),
         ("en", ["Summary", "Selected projects", "Left out", "Budget", "Role load", "Parameters", "Strategic weights",
                 "Efficient frontier"]),
     ],
@@ -78,7 +78,7 @@ def test_selected_sheet_equals_the_scenario(con, scenario_id):
     assert costs[:3] == [400.0, 100.0, 300.0] and costs[3] == sum(p.cost for p in h.result().selected) == 800.0
     assert ws["J2"].number_format == "#,##0.0" and ws["K2"].number_format == "#,##0.0"
     assert ws["F2"].value == dt.datetime(2026, 2, 1) and ws["F2"].number_format == "yyyy-mm"
-    assert ws["E2"].value == "新提案" and ws["E4"].value == "在建/已批准"
+    assert ws["E2"].value == "新提案" and ws["E4"].value == "已承诺"
     assert ws["B3"].data_type == "s" and ws["B3"].quotePrefix       # text, never a formula
     assert not ws["B2"].quotePrefix
     assert ws.column_dimensions["B"].width >= display_width(h.INJECTION)
@@ -123,8 +123,8 @@ def test_summary_budget_role_load_weights_and_parameters(con, scenario_id):
 
 def test_native_charts_are_present(con, scenario_id):
     wb = _open(con, scenario_id, "zh")
-    assert len(wb["预算"]._charts) == 1 and len(wb["角色负荷"]._charts) == 1 and len(wb["效率前沿"]._charts) == 1
-    frontier = wb["效率前沿"]
+    assert len(wb["预算"]._charts) == 1 and len(wb["角色负荷"]._charts) == 1 and len(wb["有效前沿"]._charts) == 1
+    frontier = wb["有效前沿"]
     assert _column(frontier, 1) == [300.0, 800.0, 1300.0] and _column(frontier, 3) == [80.0, 220.0, 296.0]
     assert frontier["F3"].value == "智慧园区一期、" + h.INJECTION  # names are mapped from ids; not at the start: harmless
     assert frontier["I2"].value == "方案A" and frontier["J2"].value == 800.0

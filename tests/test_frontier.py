@@ -117,3 +117,44 @@ def test_plateau_names_where_more_budget_stops_buying_value():
                                                         levels=4, cheapest_cost=pytest.approx(10))
     # the unconstrained case rises to its last level: no plateau to report
     assert frontier.plateau(frontier.efficient_frontier(knapsack_by_budget(), params(), points=14)) is None
+
+
+# ---- issue 14: points where the optimum changes, every one different
+
+
+def test_breakpoints_are_exact_and_distinct():
+    """Worked by hand for A(6 for 3), B(8 for 5), C(8 for 5): the best value steps up at budgets 3 (A),
+    5 (B or C), 8 (A + one of them), 10 (B + C) and 13 (all)."""
+    points = frontier.frontier_breakpoints(knapsack_by_budget(), params(), points=12)
+    assert [p.budget for p in points] == pytest.approx([0, 3, 5, 8, 10, 13], abs=1e-4)
+    assert [p.objective for p in points] == pytest.approx([0, 6, 8, 14, 16, 22])
+    assert len({round(p.objective, 6) for p in points}) == len(points)       # no value shown twice
+    assert all(p.cost == pytest.approx(p.budget, abs=1e-4) for p in points)  # each is its portfolio's cost
+    assert points[3].selected_ids in (("A", "B"), ("A", "C")) and points[4].selected_ids == ("B", "C")
+    assert points[4].entered == tuple(sorted({"B", "C"} - set(points[3].selected_ids))) and points[4].left == ("A",)
+    for point in points[1:]:   # just below a breakpoint the best value is lower
+        below = selection.optimise(knapsack_by_budget(), params(budget=point.budget - 1e-3))
+        assert below.objective < point.objective - 1e-6
+
+
+def test_more_breakpoints_than_points_keeps_ones_spread_from_bottom_to_top():
+    points = frontier.frontier_breakpoints(knapsack_by_budget(), params(), points=3)
+    # spacing (13 - 0) / 2: from the top 13, then the breakpoint at or below 6.5 (5), then the lowest (0)
+    assert [p.budget for p in points] == pytest.approx([0, 5, 13], abs=1e-4)
+    assert [p.objective for p in points] == pytest.approx([0, 8, 22])
+
+
+def test_breakpoints_stop_where_capacity_binds():
+    """With one dev FTE for two of A, B, C, value stops at 16 (B + C, cost 10): the top point is 10, not 13."""
+    base = knapsack_by_budget()
+    demand = [row for pid in ("A", "B", "C") for row in flat_demand(pid, "dev", 1, 1)]
+    data = portfolio(list(base.projects.to_dict("records")), values=dict(base.strategic_value),
+                     demand=demand, capacity_rows=capacity("dev", 2))
+    points = frontier.frontier_breakpoints(data, params(), points=12)
+    assert [p.budget for p in points] == pytest.approx([0, 3, 5, 8, 10], abs=1e-4)
+    assert [p.objective for p in points] == pytest.approx([0, 6, 8, 14, 16])
+
+
+def test_breakpoints_refuse_too_few_points():
+    with pytest.raises(InvalidInput):
+        frontier.frontier_breakpoints(knapsack_by_budget(), params(), points=1)

@@ -67,3 +67,46 @@ def test_refusals():
     failed = selection.optimise(portfolio([project("M", mandatory=True, budget=5)], values={"M": 1}), params(budget=1))
     with pytest.raises(InvalidInput):
         marginal.marginal_values(data, run, failed)
+
+
+# ---- issue 14: the value of +1 FTE in the months where a role binds, or plainly why it is zero
+
+
+def test_one_more_fte_in_the_binding_month_lets_the_next_project_in():
+    """dev has 1.5 FTE in every month; A takes 1 in January only, so January binds (0.5 free) and the
+    other months do not (1.5 free). +1 FTE in January lets B (6) in: exactly 6."""
+    data, run = capacity_case(), params()
+    dev = by_key(marginal.marginal_values(data, run, selection.optimise(data, run), method="resolve"))[("dev", "resolve")]
+    assert dev.value_per_unit == pytest.approx(6.0)
+    assert dev.months == ("2026-01",)
+
+
+def test_a_step_of_one_fte_too_small_says_how_many_would_gain():
+    """B needs 2 dev in January beside A's 1 (capacity 1.5): +1 FTE gains nothing, +2 lets B (6) in."""
+    data = portfolio([project("A"), project("B")], values={"A": 10, "B": 6},
+                     demand=flat_demand("A", "dev", 1, 1) + flat_demand("B", "dev", 2, 1),
+                     capacity_rows=capacity("dev", 1.5))
+    run = params()
+    dev = by_key(marginal.marginal_values(data, run, selection.optimise(data, run), method="resolve"))[("dev", "resolve")]
+    assert dev.value_per_unit == 0.0 and dev.note_key == "optrun.marginal.needs_more"
+    assert dict(dev.note_params) == {"fte": 2, "gain": "6"}
+    assert dev.note == "+1 FTE lets nothing in; +2 FTE in the same months would gain 6"
+
+
+def test_zero_because_budget_holds_the_proposal_back():
+    """B fits on dev with one more FTE but not in the budget of 10 (A costs 10, B 5): worth 0, and why."""
+    data = portfolio([project("A", budget=10), project("B", budget=5)], values={"A": 10, "B": 6},
+                     demand=flat_demand("A", "dev", 1, 1) + flat_demand("B", "dev", 1, 1),
+                     capacity_rows=capacity("dev", 1.5))
+    run = params(budget=10)
+    dev = by_key(marginal.marginal_values(data, run, selection.optimise(data, run), method="resolve"))[("dev", "resolve")]
+    assert dev.value_per_unit == 0.0 and dev.note_key == "optrun.marginal.other_limits"
+    assert dev.months == ("2026-01",) and dict(dev.note_params) == {"fte": 3}
+
+
+def test_zero_because_the_role_is_never_short():
+    data = portfolio([project("A")], values={"A": 10}, demand=flat_demand("A", "dev", 1, 1),
+                     capacity_rows=capacity("dev", 3))
+    run = params()
+    dev = by_key(marginal.marginal_values(data, run, selection.optimise(data, run), method="resolve"))[("dev", "resolve")]
+    assert dev.value_per_unit == 0.0 and dev.note_key == "optrun.marginal.slack" and dev.months == ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import pytest
 from numpy.testing import assert_allclose
@@ -143,6 +144,8 @@ def test_scenario_saved_without_its_weights_falls_back_to_the_file_weights(con):
     payload = dict(h.payload(), weight_set={"weight_set_id": set_id, "name": "Old"})
     scenario_id = scenarios.save_scenario(con, snapshot_id=snapshot_id, name="Old", params=h.params(weight_set_id=set_id),
                                           payload=payload)
+    # save_scenario now records the weights themselves: put the row back as 0.1.0 stored it
+    con.execute("UPDATE scenarios SET result = ? WHERE scenario_id = ?", [json.dumps(payload), scenario_id])
     weights.delete_weight_set(con, set_id)
     after = build_pack(con, scenario_id, generated_on=DAY)
     assert after.weights.missing and after.weights.method == "file"
@@ -217,4 +220,4 @@ def test_many_loaded_roles_are_named_three_at_a_time(con, scenario):
     risks = assemble_pack(inputs, generated_on=DAY).risks
     assert [(f.code, f.params.get("role")) for f in risks[:4]] == [
         ("capacity_tight", "角色0"), ("capacity_tight", "角色1"), ("capacity_tight", "角色2"), ("capacity_more", None)]
-    assert dict(risks[3].params) == {"count": 2}
+    assert dict(risks[3].params) == {"count": 2, "roles": ("角色3", "角色4")}

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import db, snapshots
 from store.importer import import_paths
+from tests.markdown_text import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = Path(__file__).resolve().parent / "resources"
@@ -106,7 +107,7 @@ def test_upload_check_and_import(app, db_file, lang):
     assert _snapshot_count(db_file) == 0  # the preview writes nothing
     at.button(key="data_import").click().run()
     assert not at.exception
-    assert [s.value for s in at.main.success] == [text["imported"]]
+    assert [shown(s.value) for s in at.main.success] == [text["imported"]]
     assert _snapshot_count(db_file) == 1
     assert at.session_state["snapshot_id"] == 1  # the new snapshot becomes the current one
     listing = at.main.dataframe[-1].value

@@ -65,7 +65,8 @@ def test_every_entry_newest_first_in_both_languages(monkeypatch, prepared, langu
     assert list(table.iloc[:, 0]) == [5, 4, 3, 2, 1]
     assert list(table.iloc[:, 2])[1:4] == ["李分析", "王经理", "王经理"]
     assert set(table.iloc[:, 4]) == {f"2026 年 1 月快照 (#{snapshot_id})"}
-    assert '"weight_set_id": 9' in table.iloc[0, 6]
+    # Details in the reader's language (they were raw English JSON): a label per recorded field.
+    assert table.iloc[0, 6] == ("Weight set: #9" if language == "en" else "权重方案：#9")
     assert len(at.get("download_button")) == 2
 
 

@@ -135,7 +135,10 @@ def test_chosen_weight_set_is_solved_logged_saved_exported_and_compared(monkeypa
         assert json.loads(saves["details"].iloc[0])["weight_set_name"] == "Efficiency first"
         stored = scenarios.get_scenario(con, saved_id)
         assert stored.params.weight_set_id == efficiency
-        assert stored.payload["weight_set"] == {"weight_set_id": efficiency, "name": "Efficiency first"}
+        # the weights themselves are kept, so a pack rebuilt after the set is deleted scores with them (issue 14)
+        assert stored.payload["weight_set"] == {"weight_set_id": efficiency, "name": "Efficiency first",
+                                                "method": "direct", "consistency_ratio": None,
+                                                "weights": {"O1": 0.1, "O2": 0.9}}
         pack = build_pack(con, saved_id, generated_on=D(2026, 4, 1))  # what every export is written from
         assert (pack.weights.weight_set_id, pack.weights.name) == (efficiency, "Efficiency first")
         assert pack.weights.weights == pytest.approx({"O1": 0.1, "O2": 0.9})

@@ -13,6 +13,7 @@ from analytics.selection_types import SelectedProject, SelectionParams, Selectio
 from store import db, scenarios
 from tests import delivery_data
 from tests.delivery_data import bare_snapshot, rerun
+from tests.markdown_text import shown
 
 PAGE = "views/resources.py"
 
@@ -86,7 +87,7 @@ def test_scenario_view_chinese(prepared):
     at.selectbox(key="rs.scenario").set_value(scenario_id)
     rerun(at, sid)
     assert not at.error
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {shown(m.label): m.value for m in at.metric}
     assert metrics[f"峰值利用率（Mobile first (#{scenario_id})）"] == "162%"     # May: 6.5 of 4
     assert metrics["超负荷的角色·月份数"] == "3"
     over = at.dataframe[0].value

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.selection_types import SelectedProject, SelectionParams, SelectionResult
 from store import db, decision_log, scenarios
+from tests.markdown_text import shown
 from tests.optimiser_pages_data import open_page, rerun, tables
 
 CAPACITY = {"dev": {"2026-03": 4.0, "2026-04": 4.0}}
@@ -85,7 +86,7 @@ def test_listing_and_comparison(monkeypatch, prepared, language, title, diff_lin
     at.toggle(key="scen.only_diff").set_value(False)
     rerun(at)
     assert list(tables(at)[2].iloc[:, 0]) == ["C1", "P2", "P5"]
-    assert any(diff_line in m.value for m in at.markdown)
+    assert any(diff_line in shown(m.value) for m in at.markdown)
 
 
 def test_rename_recommend_withdraw_and_delete(monkeypatch, prepared):
@@ -111,7 +112,7 @@ def test_rename_recommend_withdraw_and_delete(monkeypatch, prepared):
     at.button(key="scen.recommend").click()
     rerun(at)
     assert not at.exception and not at.error
-    assert at.success[0].value == f"Recommended: **Lean plan (#{ids['Lean']})** — Fits the 2026 hiring freeze"
+    assert at.success[0].value == f"Recommended: **Lean plan \\(\\#{ids['Lean']}\\)** — Fits the 2026 hiring freeze"
     assert list(tables(at)[0].iloc[:, 2]) == ["", "★"]
     at.button(key="scen.withdraw").click()
     rerun(at)

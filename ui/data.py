@@ -9,10 +9,8 @@ labels feed every other page's loaders.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import multiprocessing
 import time
 from collections.abc import Callable, Sequence
@@ -24,12 +22,15 @@ import pandas as pd
 import streamlit as st
 
 from i18n import has_key
+from reports.csv_export import frame_to_csv
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
 from store.importer import ImportReport, problem_text
 from ui.auth import can
+from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
+from ui.text import md
 
 FLASH_KEY = "data_flash"  # a message to show after the rerun that follows a write
 UPLOADER_GENERATION_KEY = "data_uploader_generation"  # bumped after an import to empty the uploader
@@ -201,10 +202,12 @@ def problems_frame(report: ImportReport) -> pd.DataFrame:
 
 
 def problems_csv(report: ImportReport) -> bytes:
-    """The report as CSV with BOM (Excel opens the Chinese correctly)."""
-    buffer = io.StringIO()
-    problems_frame(report).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
-    return buffer.getvalue().encode("utf-8-sig")
+    """The report as CSV with BOM (Excel opens the Chinese correctly), every text cell formula-safe.
+
+    File names and cell values are what the uploader typed: a budget cell `=HYPERLINK(...)` must
+    arrive in the analyst's spreadsheet as text, so the file goes through `reports.csv_export`.
+    """
+    return frame_to_csv(problems_frame(report))
 
 
 def show_report(report: ImportReport) -> None:
@@ -248,7 +251,7 @@ def import_form(files: Files, report: ImportReport) -> None:
     label_col, as_of_col, unit_col = st.columns([2, 1, 1])
     label = label_col.text_input(t("data.import.label"), value=suggested.strftime("%Y-%m"), key=f"data_label_{suffix}")
     as_of = as_of_col.date_input(t("data.import.as_of"), value=suggested, key=f"data_as_of_{suffix}",
-                                 help=t("data.import.as_of_help"))
+                                 help=t("data.import.as_of_help"), format=DATE_INPUT_FORMAT)
     unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
     pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
     if pressed:
@@ -291,9 +294,10 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
 
 
 def show_flash() -> None:
-    """Messages left by the last write (shown once, after its rerun)."""
+    """Messages left by the last write (shown once, after its rerun); their text parameters (a
+    snapshot's label) are shown as typed."""
     for level, key, params in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, level)(t(key, **params))
+        getattr(st, level)(t(key, **{name: md(v) if isinstance(v, str) else v for name, v in params.items()}))
 
 
 # --- snapshots -----------------------------------------------------------------------------------------
@@ -345,7 +349,7 @@ def snapshots_section() -> None:
 def _confirm_delete(row: pd.Series) -> None:
     snapshot_id = int(row["snapshot_id"])
     rows = int(sum(int(row[kind]) for kind in KIND_ORDER))
-    st.warning(t("data.snapshots.confirm", snapshot_id=snapshot_id, label=row["label"], rows=count_phrase("rows", rows)))
+    st.warning(t("data.snapshots.confirm", snapshot_id=snapshot_id, label=md(row["label"]), rows=count_phrase("rows", rows)))
     yes, no = st.columns(2)
     if yes.button(t("data.snapshots.confirm_yes"), type="primary", key="data_delete_yes"):
         st.session_state.pop(CONFIRM_DELETE_KEY, None)

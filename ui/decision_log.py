@@ -9,7 +9,6 @@ wrote it. Exports go through `reports` so text cells are neutralised against for
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from reports.csv_export import frame_to_csv
 from reports.excel import frame_to_xlsx
 from reports.safety import safe_filename
 from store import decision_log, snapshots
-from ui.log_summary import summary_text
+from ui.log_summary import details_items, details_text, summary_text
 from ui.session import cursor, lang, t
 
 # Every action the store writes today, in the order a reader thinks of them.
@@ -28,6 +27,7 @@ KNOWN_ACTIONS: tuple[str, ...] = (
     "import", "snapshot_rename", "snapshot_delete", "weights_save", "weights_activate", "weights_delete",
     "optimize", "price_of_forcing", "marginal_values", "frontier", "scenario_save", "scenario_rename", "scenario_delete", "recommend",
 )
+SNAPSHOT_WIDTH, SUMMARY_WIDTH, ROW_HEIGHT = 170, 330, 66  # px: two wrapped lines at 1280 px
 MAX_ROWS = 5_000  # newest first; older entries stay in the database and appear when filtered
 
 
@@ -88,16 +88,6 @@ def _snapshot_text(value: Any, labels: dict[int, str]) -> str:
     return labels.get(snapshot_id, t("log.snapshot_gone", snapshot_id=snapshot_id))
 
 
-def _details_text(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        return ""
-    try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError:
-        return value
-    return "" if parsed in ({}, None) else json.dumps(parsed, ensure_ascii=False, sort_keys=True)
-
-
 def _actor_text(value: Any) -> str:
     # Entries written without a name keep it empty in the database; readers see that it was unsigned.
     if value is None or pd.isna(value) or not str(value).strip():
@@ -119,19 +109,16 @@ def table(raw: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
                 summary_text(language, action, None if pd.isna(summary) else str(summary), details)
                 for action, summary, details in zip(raw["action"], raw["summary"], raw["details"], strict=True)
             ],
-            t("log.col.details"): [_details_text(v) for v in raw["details"]],
+            t("log.col.details"): [details_text(language, v) for v in raw["details"]],
         }
     )
 
 
-def details(raw: pd.DataFrame, position: int) -> dict[str, Any]:
-    """The parsed details of the entry at a row position of `raw`."""
-    value = raw["details"].iloc[position]
-    try:
-        parsed = json.loads(value) if isinstance(value, str) and value else {}
-    except json.JSONDecodeError:
-        parsed = {"text": value}
-    return parsed if isinstance(parsed, dict) else {"value": parsed}
+def details(raw: pd.DataFrame, position: int) -> pd.DataFrame:
+    """Everything recorded with the entry at a row position of `raw`, one labelled row per field, in the
+    reader's language (the raw JSON stays in the database and the exports of the store)."""
+    items = details_items(lang(), raw["details"].iloc[position])
+    return pd.DataFrame(items, columns=[t("log.details.field"), t("log.details.value")])
 
 
 def export_name(extension: str) -> str:

@@ -30,6 +30,7 @@ from analytics.trends import (
 )
 from store import db, delivery, snapshots
 from ui.session import t
+from ui.text import plot
 
 HEALTH_COLOURS = {"healthy": "#2f855a", "watch": "#d69e2e", "critical": "#c53030"}
 SERIES_COLOURS = {"pv": "#4a5568", "ev": "#2b6cb0", "ac": "#c05621", "bac": "#718096"}
@@ -214,6 +215,20 @@ def index_columns_config() -> dict:
     return {t("delivery.col.cpi"): number, t("delivery.col.spi"): number}
 
 
+# st.dataframe wraps a cell's text when the row is tall enough: the reasons column gets a fixed width
+# that fits beside the other columns in the main area at 1280 px, and rows room for three lines.
+REASONS_ROW_HEIGHT = 76  # px
+REASONS_WIDTH = 330      # px
+NAME_WIDTH = 190         # px
+
+
+def reasons_table_config() -> dict:
+    """Column config of a table with a reasons column: CPI/SPI with 2 decimals, the reasons and the
+    project name at the widths above (with REASONS_ROW_HEIGHT they wrap instead of being cut off)."""
+    return {**index_columns_config(), t("delivery.col.reasons"): st.column_config.TextColumn(width=REASONS_WIDTH),
+            t("delivery.col.name"): st.column_config.TextColumn(width=NAME_WIDTH)}
+
+
 def exceptions_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -350,20 +365,79 @@ def snapshot_ticks(trend: pd.DataFrame) -> list[str]:
             for label, sid, dup in zip(labels, trend["snapshot_id"], shared, strict=True)]
 
 
-def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
-    """CPI (y) against SPI (x), one dot per project, size = budget, colour = health."""
+# The CPI x SPI chart's axes span a robust range, so a few absurd indices (a CPI of 111 from a tiny
+# planned value) cannot squash every other project into one dot. A low index is a project in
+# trouble and is always drawn (indices are never below 0, so low values cannot squash the chart);
+# a high one is left out only when it is above both ROBUST_PLAUSIBLE_HIGH and Tukey's "far out"
+# fence Q3 + 3 IQR of the plotted values. The axes then fit the drawn points and always cover
+# ROBUST_ALWAYS (so the 1.0 lines show). `quadrant_outliers` lists the projects left out.
+ROBUST_FENCE = 3.0
+ROBUST_PLAUSIBLE_HIGH = 2.0  # twice the value for the money, or twice the planned progress
+ROBUST_ALWAYS = (0.8, 1.2)
+ROBUST_PAD = 0.05  # share of the span added on both sides so edge dots are not cut in half
+
+
+@dataclass(frozen=True)
+class AxisRange:
+    low: float   # fence: values below are outliers (0: none)
+    high: float  # fence: values above are outliers
+
+    def shown(self, values: pd.Series) -> list[float]:
+        """The axis range drawn: the in-fence values and ROBUST_ALWAYS, padded."""
+        inside = values[(values >= self.low) & (values <= self.high)]
+        low = min([ROBUST_ALWAYS[0], *([float(inside.min())] if len(inside) else [])])
+        high = max([ROBUST_ALWAYS[1], *([float(inside.max())] if len(inside) else [])])
+        pad = ROBUST_PAD * (high - low)
+        return [max(0.0, low - pad), high + pad]
+
+
+def robust_range(values: pd.Series) -> AxisRange:
+    """The fences of one index (see the comment above ROBUST_FENCE)."""
+    finite = pd.to_numeric(values, errors="coerce").replace([np.inf, -np.inf], np.nan).dropna()
+    if finite.empty:
+        return AxisRange(0.0, ROBUST_PLAUSIBLE_HIGH)
+    q1, q3 = float(finite.quantile(0.25)), float(finite.quantile(0.75))
+    return AxisRange(0.0, max(q3 + ROBUST_FENCE * (q3 - q1), ROBUST_PLAUSIBLE_HIGH))
+
+
+def _quadrant_parts(projects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, AxisRange, AxisRange]:
+    """(drawn, outliers, SPI range, CPI range) of the projects with both indices defined."""
     plotted = projects[projects["cpi"].notna() & projects["spi"].notna()]
+    plotted = plotted[np.isfinite(plotted["cpi"].astype(float)) & np.isfinite(plotted["spi"].astype(float))]
+    x_range, y_range = robust_range(plotted["spi"]), robust_range(plotted["cpi"])
+    inside = plotted["spi"].between(x_range.low, x_range.high) & plotted["cpi"].between(y_range.low, y_range.high)
+    return plotted[inside], plotted[~inside], x_range, y_range
+
+
+def quadrant_outliers(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects the CPI x SPI chart leaves out because an index is outside its robust range."""
+    _, outliers, _, _ = _quadrant_parts(projects)
+    distance = np.maximum((outliers["cpi"] - 1.0).abs(), (outliers["spi"] - 1.0).abs())
+    outliers = outliers.iloc[np.argsort(-distance.to_numpy(), kind="stable")]
+    return pd.DataFrame({
+        t("delivery.col.project"): outliers["project_id"].to_numpy(),
+        t("delivery.col.name"): outliers["name"].to_numpy(),
+        t("delivery.col.cpi"): index_column(outliers["cpi"]).to_numpy(),
+        t("delivery.col.spi"): index_column(outliers["spi"]).to_numpy(),
+        t("delivery.col.health"): [health_label(h) for h in outliers["health"]],
+    })
+
+
+def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
+    """CPI (y) against SPI (x), one dot per project, size = budget, colour = health; axes clipped to a
+    robust range (outliers listed by `quadrant_outliers`)."""
+    drawn, _, x_range, y_range = _quadrant_parts(projects)
     fig = go.Figure()
-    biggest = float(plotted["budget"].max()) if len(plotted) else 1.0
+    biggest = float(drawn["budget"].max()) if len(drawn) else 1.0
     for level in HEALTH_LEVELS:
-        part = plotted[plotted["health"] == level]
+        part = drawn[drawn["health"] == level]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
             x=part["spi"], y=part["cpi"], mode="markers", name=health_label(level),
             marker={"size": part["budget"], "sizemode": "area", "sizeref": 2.0 * max(biggest, 1e-9) / 40**2,
                     "sizemin": 4, "color": HEALTH_COLOURS[level], "opacity": 0.7, "line": {"width": 1, "color": "white"}},
-            text=[f"{p} · {n}" for p, n in zip(part["project_id"], part["name"], strict=True)],
+            text=[plot(f"{p} · {n}") for p, n in zip(part["project_id"], part["name"], strict=True)],
             customdata=np.stack([part["budget"]], axis=-1),
             hovertemplate="%{text}<br>SPI %{x:.2f} · CPI %{y:.2f}<br>" + t("delivery.col.budget") + " %{customdata[0]:,.1f}<extra></extra>",
         ))
@@ -373,8 +447,8 @@ def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
         fig.add_annotation(xref="x domain", yref="y domain", x=0.98 if x else 0.02, y=0.98 if y else 0.02,
                            xanchor="right" if x else "left", yanchor="top" if y else "bottom", showarrow=False,
                            text=t(f"delivery.quadrant.{key}"), font={"color": "#718096", "size": 11})
-    fig.update_xaxes(title_text=t("delivery.axis.spi"))
-    fig.update_yaxes(title_text=t("delivery.axis.cpi"))
+    fig.update_xaxes(title_text=t("delivery.axis.spi"), range=x_range.shown(drawn["spi"]))
+    fig.update_yaxes(title_text=t("delivery.axis.cpi"), range=y_range.shown(drawn["cpi"]))
     return _layout(fig, 480)
 
 
@@ -394,7 +468,7 @@ def s_curve_figure(history: pd.DataFrame, x: str, budget: float | None = None) -
 def trend_figure(trend: pd.DataFrame) -> go.Figure:
     """CPI and SPI per snapshot (x: `snapshot_ticks`), with the 1.0 line."""
     fig = go.Figure()
-    ticks = snapshot_ticks(trend)
+    ticks = [plot(tick) for tick in snapshot_ticks(trend)]
     for column, colour in (("cpi", SERIES_COLOURS["ac"]), ("spi", SERIES_COLOURS["ev"])):
         fig.add_trace(go.Scatter(x=ticks, y=trend[column], mode="lines+markers",
                                  name=t(f"delivery.metric.{column}"), line={"color": colour, "width": 2}))
@@ -406,7 +480,7 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
 
 def benefits_figure(benefits: BenefitsRealisation) -> go.Figure:
     frame = benefits.by_category
-    names = [c if c != UNCATEGORISED else t("delivery.uncategorised") for c in frame["category"]]
+    names = [plot(c) if c != UNCATEGORISED else t("delivery.uncategorised") for c in frame["category"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=names, y=frame["planned"], name=t("delivery.series.planned_benefit"), marker_color="#a0aec0"))
     fig.add_trace(go.Bar(x=names, y=frame["realised"], name=t("delivery.series.realised_benefit"), marker_color="#2f855a",

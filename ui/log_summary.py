@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from analytics.vocabulary import CR_THRESHOLD
 from i18n import has_key, translate
 
 Details = Mapping[str, Any]
@@ -58,7 +59,10 @@ def _weights_save(lang: str, summary: str, d: Details) -> str:
               "method": _label(lang, "log.method", d["method"]), "objectives": _count(lang, "objectives", len(d["weights"]))}
     if d.get("consistency_ratio") is None:
         return translate(lang, "log.summary.weights_save", **params)
-    return translate(lang, "log.summary.weights_save_cr", consistency_ratio=f"{float(d['consistency_ratio']):.3f}", **params)
+    cr = float(d["consistency_ratio"])
+    # Above the threshold the page saves only after an explicit confirmation: the log says so.
+    key = "log.summary.weights_save_cr_high" if cr > CR_THRESHOLD else "log.summary.weights_save_cr"
+    return translate(lang, key, consistency_ratio=f"{cr:.3f}", threshold=f"{CR_THRESHOLD:.2f}", **params)
 
 
 def _weights_activate(lang: str, summary: str, d: Details) -> str:
@@ -188,3 +192,84 @@ def summary_text(lang: str, action: str, summary: str | None, details: Any) -> s
         return render(lang, stored, parse_details(details))
     except (KeyError, TypeError, ValueError, AttributeError):  # an older entry without these details
         return stored
+
+
+# ---------------------------------------------------------------- details in the reader's language
+# Every field the store writes into an entry's details gets a label (`log.detail.<field>`); values are
+# formatted here: numbers with separators, yes/no, codes (status, method, objective, table names)
+# translated, ids and names from the data as they are. The optimiser's parameters (`params`) are
+# spread into their own labelled items. A field without a label (written by a newer module) keeps its
+# stored name, so nothing recorded is ever hidden.
+CODE_PREFIXES: dict[str, str] = {"status": "log.status", "method": "log.method", "objective_kind": "log.objective"}
+PERCENT_FIELDS = frozenset({"gap", "mip_gap", "discount_per_month"})
+SKIPPED_FIELDS = frozenset({"weight_set_name"})  # shown with weight_set_id as "name (#id)"
+
+
+def _detail_label(lang: str, field: str) -> str:
+    key = f"log.detail.{field}"
+    return translate(lang, key) if has_key(lang, key) else field
+
+
+def _scalar(lang: str, field: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return translate(lang, "log.value.yes" if value else "log.value.no")
+    if isinstance(value, int | float):
+        return percent(value) if field in PERCENT_FIELDS else number(value)
+    return str(value)
+
+
+def _mapping(lang: str, field: str, value: Mapping[str, Any]) -> str:
+    if not value:
+        return "—"
+    if field == "rows":  # table -> row count of an import
+        return translate(lang, "log.sep.list").join(
+            f"{_label(lang, 'data.kind', table)} {number(rows)}" for table, rows in value.items())
+    if field in ("weights", "category_min_share", "category_max_share"):  # shares 0-1
+        return translate(lang, "log.sep.list").join(f"{k} {float(v) * 100:.1f}%" for k, v in value.items())
+    return translate(lang, "log.sep.list").join(f"{k} {_scalar(lang, field, v)}" for k, v in value.items())
+
+
+def _sequence(lang: str, field: str, value: list) -> str:
+    if not value:
+        return "—"
+    if all(isinstance(v, str | int | float) for v in value):
+        return translate(lang, "log.sep.list").join(_scalar(lang, field, v) for v in value)
+    return translate(lang, "log.count.items", count=f"{len(value):,}")  # points, marginal values: in the summary
+
+
+def _value(lang: str, field: str, value: Any, details: Details) -> str:
+    if field == "weight_set_id" and value is not None and details.get("weight_set_name"):
+        return f"{details['weight_set_name']} (#{int(value)})"
+    if field.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
+        return f"#{value}"
+    if field in CODE_PREFIXES and isinstance(value, str):
+        return _label(lang, CODE_PREFIXES[field], value)
+    if isinstance(value, Mapping):
+        return _mapping(lang, field, value)
+    if isinstance(value, list | tuple):
+        return _sequence(lang, field, list(value))
+    return _scalar(lang, field, value)
+
+
+def details_items(lang: str, details: Any) -> list[tuple[str, str]]:
+    """(label, value) pairs of an entry's details in `lang`; the optimiser's params spread out."""
+    parsed = parse_details(details)
+    items: list[tuple[str, str]] = []
+    for field, value in parsed.items():
+        if field in SKIPPED_FIELDS:
+            continue
+        if field == "params" and isinstance(value, Mapping):
+            # What the entry states itself (solver, weight set, objective kind) is not repeated.
+            items.extend((_detail_label(lang, k), _value(lang, k, v, value)) for k, v in value.items()
+                         if k not in parsed and k != "objective")
+            continue
+        items.append((_detail_label(lang, field), _value(lang, field, value, parsed)))
+    return items
+
+
+def details_text(lang: str, details: Any) -> str:
+    """The details as one line: "label: value; label: value" in `lang` ("" when there are none)."""
+    colon = translate(lang, "log.sep.colon")
+    return translate(lang, "log.sep.group").join(f"{label}{colon}{value}" for label, value in details_items(lang, details))

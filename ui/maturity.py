@@ -23,7 +23,9 @@ from analytics.process_kpis import (
     process_overview,
 )
 from store import db, delivery
+from ui.labels import shorten
 from ui.session import t
+from ui.text import plot
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
@@ -137,9 +139,12 @@ def verdict_text(result: BeforeAfter) -> str:
 
 # ----- figures ---------------------------------------------------------------------------------
 
+RADAR_LABEL_WIDTH = 12  # display columns around the radar: six CJK characters, or five and "…"
+
+
 def radar_figure(assessment: MaturityAssessment) -> go.Figure:
     areas = assessment.areas
-    names = list(areas["area"])
+    names = [plot(area) for area in areas["area"]]
     closed = [*names, names[0]] if names else names
     current = [*areas["level"], areas["level"].iloc[0]] if names else []
     fig = go.Figure()
@@ -150,8 +155,12 @@ def radar_figure(assessment: MaturityAssessment) -> go.Figure:
         targets = [float(v) if pd.notna(v) else None for v in areas["target_level"]]
         fig.add_trace(go.Scatterpolar(r=[*targets, targets[0]], theta=closed, name=t("maturity.series.target"),
                                       line={"color": "#dd6b20", "dash": "dash"}, connectgaps=False))
-    fig.update_layout(polar={"radialaxis": {"range": [0, MAX_LEVEL], "dtick": 1}}, height=420,
-                      margin={"l": 40, "r": 40, "t": 30, "b": 30}, legend={"orientation": "h", "y": -0.1})
+    # Long area names are shortened around the circle (the full name shows on hover) and the margins
+    # leave room for the rest: a label at 3 o'clock was cut off by the figure's edge.
+    fig.update_traces(hovertemplate="%{theta}: %{r}<extra>%{fullData.name}</extra>")
+    fig.update_layout(polar={"radialaxis": {"range": [0, MAX_LEVEL], "dtick": 1},
+                             "angularaxis": {"tickvals": names, "ticktext": [shorten(n, RADAR_LABEL_WIDTH) for n in names]}},
+                      height=420, margin={"l": 80, "r": 80, "t": 30, "b": 30}, legend={"orientation": "h", "y": -0.1})
     return fig
 
 

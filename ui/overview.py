@@ -42,6 +42,7 @@ from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
 from ui import resources as resources_ui
 from ui.session import db_path, lang, t
+from ui.text import md, plot
 
 IN_PLAN_COLOUR, OUT_COLOUR, NEUTRAL_COLOUR = "#2b6cb0", "#a0aec0", "#718096"
 CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
@@ -265,7 +266,8 @@ def status_label(status: str) -> str:
 
 
 def join_names(names: list[str]) -> str:
-    return ("、" if lang() == "zh" else ", ").join(names)
+    """Names as one line of Markdown, each shown as typed."""
+    return ("、" if lang() == "zh" else ", ").join(md(name) for name in names)
 
 
 def bubble_figure(data: OverviewData) -> go.Figure:
@@ -285,12 +287,12 @@ def bubble_figure(data: OverviewData) -> go.Figure:
             marker={"size": part["expected_benefit"].clip(lower=biggest * 0.02 if biggest else 0) if biggest else 12,
                     "sizemode": "area", "sizeref": size_ref, "sizemin": 4, "color": colour, "opacity": 0.75,
                     "line": {"width": 1, "color": "white"}},
-            customdata=part[["name", "expected_benefit", "project_id"]].to_numpy(),
-            hovertemplate=t("overview.bubble.hover", unit=data.currency_unit) + "<extra></extra>",
+            customdata=list(zip(part["name"].map(plot), part["expected_benefit"], part["project_id"].map(plot), strict=True)),
+            hovertemplate=t("overview.bubble.hover", unit=plot(data.currency_unit)) + "<extra></extra>",
         ))
     fig.update_layout(
         height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.18},
-        xaxis_title=t("overview.bubble.x"), yaxis_title=t("overview.bubble.y", unit=data.currency_unit),
+        xaxis_title=t("overview.bubble.x"), yaxis_title=t("overview.bubble.y", unit=plot(data.currency_unit)),
     )
     return fig
 
@@ -312,7 +314,7 @@ def capacity_line(view: CapacityView) -> str:
     peak = numbers.utilisation_text(view.peak_utilisation, lang())
     if view.plan_name is None:
         return t("figures.hot_spots.committed", peak=peak, over=view.over_cells)
-    return t("figures.hot_spots.plan", name=view.plan_name, hired=numbers.number(view.hired_fte_months, lang(), 1),
+    return t("figures.hot_spots.plan", name=md(view.plan_name), hired=numbers.number(view.hired_fte_months, lang(), 1),
              peak=peak, over=view.over_cells)
 
 
@@ -323,15 +325,15 @@ def decision_lines(data: OverviewData) -> list[tuple[str, str | None]]:
     if rec is None:
         lines.append((t("overview.decide.no_recommendation", count=len(data.proposals)), "views/optimiser.py"))
     else:
-        lines.append((t("overview.decide.approve", name=rec.name, count=rec.selected_count,
-                        cost=money(rec.new_cost, data.currency_unit)), "views/scenarios.py"))
+        lines.append((t("overview.decide.approve", name=md(rec.name), count=rec.selected_count,
+                        cost=money(rec.new_cost, md(data.currency_unit))), "views/scenarios.py"))
     if data.critical:
         names = join_names([p.name for p in data.critical[:3]])
         more = len(data.critical) - 3
         lines.append((t("overview.decide.critical", count=len(data.critical), names=names)
                       + (t("overview.decide.more", count=more) if more > 0 else ""), "views/delivery.py"))
     for spot in data.hot_spots[:2]:
-        lines.append((t("overview.decide.hot_spot", role=spot.role, months=spot.months_over, first=spot.first_month,
+        lines.append((t("overview.decide.hot_spot", role=md(spot.role), months=spot.months_over, first=spot.first_month,
                         peak=numbers.utilisation_text(spot.peak_utilisation, lang())),
                       "views/resources.py"))
     if rec is not None and data.waiting_proposals:

@@ -29,6 +29,7 @@ from analytics.vocabulary import SOLUTION_STATUSES
 from i18n.numbers import utilisation_text
 from store import db, delivery, scenarios, snapshots
 from ui.session import lang, t
+from ui.text import plot
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 DEFAULT_HORIZON_MONTHS = 24   # the page's first view, which the Overview's hot spots repeat
@@ -171,7 +172,7 @@ def heatmap_figure(load: ResourceLoad) -> go.Figure:
     text = [["" if math.isnan(v) else fmt_pct(v) for v in u_row] for u_row in util.to_numpy()]
     custom = [[[d, c] for d, c in zip(d_row, c_row, strict=True)] for d_row, c_row in zip(demand.to_numpy(), capacity.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=shown.to_numpy(), x=list(util.columns), y=list(util.index),
+        z=shown.to_numpy(), x=list(util.columns), y=[plot(role) for role in util.index],
         zmin=0.0, zmax=UTILISATION_MAX, colorscale=UTILISATION_SCALE, text=text, texttemplate="%{text}",
         customdata=custom, xgap=1, ygap=1,
         colorbar={"title": {"text": t("resources.axis.utilisation")}, "tickformat": ".0%"},
@@ -188,7 +189,7 @@ def capacity_lines_figure(committed: ResourceLoad, with_scenario: ResourceLoad |
     roles = list(committed.roles)
     columns = 2 if len(roles) > 1 else 1
     rows = math.ceil(len(roles) / columns)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=roles, shared_xaxes=True, vertical_spacing=0.12 / max(rows, 1))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[plot(role) for role in roles], shared_xaxes=True, vertical_spacing=0.12 / max(rows, 1))
     series = [("capacity_fte", committed, "resources.series.capacity", "#2d3748", "hv"),
               ("demand_fte", committed, "resources.series.committed", "#3182ce", "linear")]
     if with_scenario is not None:

@@ -23,6 +23,7 @@ from i18n import has_key, numbers
 from store import scenarios, snapshots
 from ui import optimiser as opt
 from ui.session import actor, cursor, lang, t
+from ui.text import md, plot
 
 CONFIRM_DELETE_KEY = "scenarios.confirm_delete"
 _DIFF_BACKGROUND = "background-color: rgba(246, 173, 85, 0.25)"
@@ -241,7 +242,7 @@ def table_height(rows: int, limit: int = 24) -> int:
 
 
 def differences(comparison: ScenarioComparison) -> list[str]:
-    """One line per ordered pair with projects selected in the first and not the second."""
+    """One Markdown line per ordered pair with projects selected in the first and not the second."""
     lines = []
     for a in comparison.labels:
         for b in comparison.labels:
@@ -249,8 +250,16 @@ def differences(comparison: ScenarioComparison) -> list[str]:
                 continue
             only = comparison.only_in(a, b)
             if only:
-                lines.append(t("scenarios.compare.only_in", a=a, b=b, n=len(only), projects=", ".join(only)))
+                lines.append(t("scenarios.compare.only_in", a=md(a), b=md(b), n=len(only),
+                               projects=", ".join(md(p) for p in only)))
     return lines
+
+
+def _label_positions(costs: pd.Series) -> list[str]:
+    """Labels of the leftmost and rightmost points lean inwards, so the plot's edge never cuts them."""
+    if len(costs) < 2 or costs.min() == costs.max():
+        return ["top center"] * len(costs)
+    return ["top right" if c == costs.min() else "top left" if c == costs.max() else "top center" for c in costs]
 
 
 def value_cost_figure(rows: pd.DataFrame) -> go.Figure:
@@ -261,8 +270,8 @@ def value_cost_figure(rows: pd.DataFrame) -> go.Figure:
             x=solved["total_cost"],
             y=solved["objective"],
             mode="markers+text",
-            text=[label(r) for r in solved.itertuples()],
-            textposition="top center",
+            text=[plot(label(r)) for r in solved.itertuples()],
+            textposition=_label_positions(solved["total_cost"]),
             marker={
                 "size": [18 if r else 11 for r in solved["is_recommended"]],
                 "symbol": ["star" if r else "circle" for r in solved["is_recommended"]],

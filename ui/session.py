@@ -16,6 +16,7 @@ import streamlit as st
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, TranslatableError, error_text, language_from_locale, translate
 from store import db
 from store.users import Actor
+from ui.text import md
 
 LOG = logging.getLogger("lodestar")
 
@@ -85,7 +86,7 @@ def cursor() -> db.Connection:
 def show_error(error: Exception) -> None:
     """Show a domain error translated; anything else as a generic message, logged with its traceback."""
     if isinstance(error, TranslatableError):
-        st.error(error_text(lang(), error))
+        st.error(error_text(lang(), error, escape=md))
         return
     LOG.exception("unexpected error", exc_info=error)
     st.error(t("app.error", message=type(error).__name__))

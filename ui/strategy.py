@@ -19,16 +19,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import ahp as ahp_module
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, InvalidInput
 from analytics.scoring import risk_multipliers, score_matrix, score_portfolio
 from analytics.sensitivity import StabilityResult, WeightRange, top_k_probability, weight_ranges
-from analytics.vocabulary import STATUSES
+from analytics.vocabulary import CR_THRESHOLD, STATUSES
 from store import db, snapshots, weights
 from store.errors import StoreError
 from ui.session import actor, cursor, db_path, t
+from ui.text import plot
 
 PAIR_PREFIX = "strategy.pair"
 FLASH_KEY = "strategy.flash"  # (message key, params) or a domain error, shown once on the next run
+CONFIRM_CR_KEY = "strategy.save_confirm_cr"
 # Saaty's scale as the pairwise selectboxes offer it: left objective more important first, then
 # equal, then right objective more important; "" leaves the judgement out (incomplete matrix).
 SCALE_OPTIONS: tuple[str, ...] = (
@@ -149,15 +151,22 @@ def init_judgements(data: StrategyData) -> None:
 
 
 def judgement_label(option: str, left: str, right: str) -> str:
-    """'Growth: strongly more important (5)' in the user's language; the pair is in the widget label."""
+    """The judgement as one sentence in the user's language, readable at a glance:
+    'Revenue growth is strongly more important than Customer experience (5)'."""
     if option == "":
         return t("strategy.ahp.not_judged")
     value = Fraction(option)
     if value == 1:
-        return t("strategy.ahp.option_equal")
+        return t("strategy.ahp.option_equal", a=left, b=right)
     if value > 1:
-        return t("strategy.ahp.option_more", a=left, verbal=t(f"strategy.scale.{int(value)}"), value=option)
-    return t("strategy.ahp.option_more", a=right, verbal=t(f"strategy.scale.{int(1 / value)}"), value=str(int(1 / value)))
+        return t("strategy.ahp.option_more", a=left, b=right, verbal=t(f"strategy.scale.{int(value)}"), value=option)
+    return t("strategy.ahp.option_more", a=right, b=left, verbal=t(f"strategy.scale.{int(1 / value)}"),
+             value=str(int(1 / value)))
+
+
+def cr_needs_confirmation(result: ahp_module.AhpResult | None) -> bool:
+    """An AHP set whose CR is above Saaty's threshold is saved only after an explicit confirmation."""
+    return result is not None and result.consistency_ratio > CR_THRESHOLD
 
 
 def draft_matrix(data: StrategyData) -> tuple[tuple[float | None, ...], ...]:
@@ -319,7 +328,7 @@ def range_rows(ranges: Sequence[WeightRange], names: Mapping[str, str], k: int) 
 
 
 def weights_figure(names: Sequence[str], values: Sequence[float]) -> go.Figure:
-    fig = go.Figure(go.Bar(x=[100 * v for v in values], y=list(names), orientation="h",
+    fig = go.Figure(go.Bar(x=[100 * v for v in values], y=[plot(name) for name in names], orientation="h",
                            text=[f"{100 * v:.1f}%" for v in values], textposition="auto",
                            hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     fig.update_layout(height=60 + 34 * len(names), margin={"l": 10, "r": 10, "t": 10, "b": 30},
@@ -330,7 +339,8 @@ def weights_figure(names: Sequence[str], values: Sequence[float]) -> go.Figure:
 def heatmap_figure(matrix: pd.DataFrame) -> go.Figure:
     hover = np.where(matrix.isna(), t("strategy.fig.missing"), matrix.round(2).astype(str))
     fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(dtype=float), x=list(matrix.columns), y=list(matrix.index), zmin=0, zmax=5,
+        z=matrix.to_numpy(dtype=float), x=[plot(c) for c in matrix.columns], y=[plot(r) for r in matrix.index],
+        zmin=0, zmax=5,
         colorscale="Blues", customdata=hover, colorbar={"title": t("strategy.fig.score")},
         hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>", xgap=1, ygap=1,
     ))
@@ -340,6 +350,7 @@ def heatmap_figure(matrix: pd.DataFrame) -> go.Figure:
 
 
 def bubble_figure(ranked: pd.DataFrame, currency_unit: str) -> go.Figure:
+    currency_unit = plot(currency_unit)
     benefit = pd.to_numeric(ranked.get("expected_benefit"), errors="coerce").fillna(0.0).clip(lower=0)
     size = 8 + 40 * np.sqrt(benefit / benefit.max()) if benefit.max() > 0 else pd.Series(12.0, index=ranked.index)
     risk = pd.to_numeric(ranked.get("risk_score"), errors="coerce")
@@ -347,7 +358,7 @@ def bubble_figure(ranked: pd.DataFrame, currency_unit: str) -> go.Figure:
         x=ranked["budget"], y=ranked["strategic_score"], mode="markers",
         marker={"size": size, "color": risk.fillna(0), "colorscale": "RdYlGn_r", "cmin": 1, "cmax": 5,
                 "line": {"width": 1, "color": "white"}, "colorbar": {"title": t("strategy.fig.risk")}},
-        customdata=np.column_stack([ranked["project_id"], ranked["name"], benefit, risk.fillna(np.nan)]),
+        customdata=np.column_stack([ranked["project_id"].map(plot), ranked["name"].map(plot), benefit, risk.fillna(np.nan)]),
         hovertemplate=(f"%{{customdata[0]}} · %{{customdata[1]}}<br>{t('strategy.fig.budget', unit=currency_unit)}:"
                        f" %{{x:,.0f}}<br>{t('strategy.fig.strategic_score')}: %{{y:.1f}}<br>"
                        f"{t('strategy.fig.benefit', unit=currency_unit)}: %{{customdata[2]:,.0f}}<br>"
@@ -362,7 +373,7 @@ def bubble_figure(ranked: pd.DataFrame, currency_unit: str) -> go.Figure:
 def tornado_figure(ranges: Sequence[WeightRange], names: Mapping[str, str], k: int) -> go.Figure:
     """Stable weight interval per objective; the narrowest (most sensitive) at the top."""
     ordered = sorted(ranges, key=lambda r: r.top_k_high - r.top_k_low)
-    labels = [names.get(r.objective_id, r.objective_id) for r in ordered]
+    labels = [plot(names.get(r.objective_id, r.objective_id)) for r in ordered]
     fig = go.Figure()
     fig.add_bar(y=labels, x=[100 * (r.top_k_high - r.top_k_low) for r in ordered],
                 base=[100 * r.top_k_low for r in ordered], orientation="h", name=t("strategy.fig.top_k_range", k=k),
@@ -382,7 +393,7 @@ def tornado_figure(ranges: Sequence[WeightRange], names: Mapping[str, str], k: i
 
 def probability_figure(stability: StabilityResult, names: Mapping[str, str], limit: int) -> go.Figure:
     table = stability.table.head(limit)
-    labels = [f"{p} · {names.get(p, '')}" for p in table["project_id"]]
+    labels = [plot(f"{p} · {names.get(p, '')}") for p in table["project_id"]]
     in_baseline = table["baseline_rank"] <= stability.k
     fig = go.Figure(go.Bar(
         x=100 * table["probability_top_k"], y=labels, orientation="h",
@@ -426,6 +437,11 @@ def on_save(data: StrategyData, method_code: str, weight_map: Mapping[str, float
             result: ahp_module.AhpResult | None) -> None:
     name = str(st.session_state.get("strategy.save_name") or "")
     activate = bool(st.session_state.get("strategy.save_activate", True))
+    if cr_needs_confirmation(result) and not st.session_state.get(CONFIRM_CR_KEY):
+        st.session_state[FLASH_KEY] = InvalidInput(
+            "CR above the threshold not confirmed", key="strategy.error.cr_not_confirmed",
+            cr=f"{result.consistency_ratio:.3f}", threshold=f"{CR_THRESHOLD:.2f}")
+        return
     _flash("strategy.save.done_active" if activate else "strategy.save.done",
            lambda: save_weight_set(data, name=name, method=method_code, weight_map=weight_map, result=result,
                                    activate=activate),

@@ -9,8 +9,12 @@ subset (`<a href>`, `<b>`, `<br>`) in titles, labels, ticks and hover texts.
     go.Bar(x=[plot(name) for name in names])                  # Plotly texts
 
 Every ASCII punctuation character may be backslash-escaped in CommonMark, and escaping all of them
-also defeats GFM's bare-URL autolinks, Streamlit's `:color[...]` directives and `$...$` maths.
-Line breaks become spaces: one name is one line.
+defeats links, images, emphasis, HTML, Streamlit's `:color[...]` directives and `$...$` maths.
+GFM's bare autolinks (`http://x.y`, `www.x.y`, `a@x.y`) are found after the escapes are resolved,
+so escaping cannot stop them (a browser test saw an escaped `http://evil.example` become a link): a
+WORD JOINER (U+2060, invisible and zero-width) goes after `http`/`https` before `://`, after `www`
+before `.` and after `@`, which no autolink pattern accepts. Line breaks become spaces: one name
+is one line.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import string
 
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+_AUTOLINK_STARTS = re.compile(r"https?(?=://)|www(?=\.)|@", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def md(value: object) -> str:
@@ -28,6 +34,7 @@ def md(value: object) -> str:
     if value is None:
         return ""
     text = _LINE_BREAKS.sub(" ", str(value))
+    text = _AUTOLINK_STARTS.sub(lambda start: start.group(0) + WORD_JOINER, text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from ui import data as view
 from ui.auth import can
 from ui.session import page_guard, page_header, t
+from ui.widget_texts import translate_uploader
 
 page_header("data.title", "data.intro")
 view.show_flash()
@@ -19,6 +20,7 @@ uploads = st.file_uploader(
     t("data.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
     help=t("data.upload.help"), disabled=not can("import"),
 )
+translate_uploader("data_uploads_", view.UPLOAD_TYPES)
 if not uploads:
     st.info(t("data.upload.empty"))
 else:

@@ -8,6 +8,7 @@ from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from ui import delivery as dv
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
+from ui.text import md
 
 page_header("delivery.title", "delivery.intro")
 SNAPSHOT = require_snapshot()
@@ -33,7 +34,7 @@ def thresholds_form() -> HealthThresholds:
 def tiles(view: dv.DeliveryView) -> None:
     p, q = view.portfolio, view.previous
     if q is not None:
-        st.caption(t("delivery.tiles.vs_previous", label=view.previous_label))
+        st.caption(t("delivery.tiles.vs_previous", label=md(view.previous_label)))
     row = st.columns(5)
     row[0].metric(t("delivery.metric.cpi"), dv.fmt_number(p.cpi, 2), dv.delta(p.cpi, q and q.cpi))
     row[1].metric(t("delivery.metric.spi"), dv.fmt_number(p.spi, 2), dv.delta(p.spi, q and q.spi))
@@ -53,7 +54,7 @@ def tiles(view: dv.DeliveryView) -> None:
     if view.change is not None:
         row[3].metric(t("delivery.metric.worsened"), view.change.worsened_count, delta_color="off")
     st.caption(t("delivery.tiles.counts", projects=p.project_count, in_flight=sum(counts.values()),
-                 reporting=p.reporting_count, unit=view.currency_unit))
+                 reporting=p.reporting_count, unit=md(view.currency_unit)))
     if p.closed_unreported_count:
         st.caption(t("figures.evm.closed_unreported", count=p.closed_unreported_count))
 
@@ -70,11 +71,16 @@ def overview_tab(view: dv.DeliveryView) -> None:
         st.subheader(t("delivery.history.title"))
         if len(view.history):
             st.plotly_chart(dv.s_curve_figure(view.history, "month"), width="stretch", key="dv.portfolio_curve")
+    outliers = dv.quadrant_outliers(view.projects)
+    if len(outliers):  # beside the chart in reading order; a full-width table keeps every column whole
+        st.caption(t("delivery.quadrant.outliers", n=len(outliers)))
+        st.dataframe(outliers, hide_index=True, placeholder="—", key="dv.quadrant_outliers", column_config=dv.index_columns_config())
     st.subheader(t("delivery.exceptions.title"))
     if view.exceptions.empty:
         st.success(t("delivery.exceptions.none"))
     else:
-        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, key="dv.exceptions", column_config=dv.index_columns_config())
+        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, placeholder="—", key="dv.exceptions",
+                     column_config=dv.reasons_table_config(), row_height=dv.REASONS_ROW_HEIGHT)
 
 
 def trends_tab(view: dv.DeliveryView) -> None:
@@ -85,21 +91,22 @@ def trends_tab(view: dv.DeliveryView) -> None:
         st.info(t("delivery.trend.single"))
     if view.change is None:
         return
-    st.subheader(t("delivery.moves.title", label=view.previous_label))
+    st.subheader(t("delivery.moves.title", label=md(view.previous_label)))
     if view.moves.empty:
         st.success(t("delivery.moves.none"))
     else:
-        st.dataframe(dv.moves_table(view.moves), hide_index=True, key="dv.moves")
+        st.dataframe(dv.moves_table(view.moves), hide_index=True, placeholder="—", key="dv.moves", column_config=dv.reasons_table_config(),
+                     row_height=dv.REASONS_ROW_HEIGHT)
     st.subheader(t("delivery.scope.title"))
     st.caption(t("delivery.scope.summary", n=view.change.scope_changed_count,
-                 total=dv.fmt_number(view.change.scope_change_total), unit=view.currency_unit))
+                 total=dv.fmt_number(view.change.scope_change_total), unit=md(view.currency_unit)))
     if len(view.scope):
-        st.dataframe(dv.scope_table(view.scope), hide_index=True, key="dv.scope")
+        st.dataframe(dv.scope_table(view.scope), hide_index=True, placeholder="—", key="dv.scope")
     st.subheader(t("delivery.slips.title"))
     st.caption(t("delivery.slips.summary", n=view.change.slipped_count,
                  days=dv.fmt_number(view.change.mean_slip_days, 0)))
     if len(view.slips):
-        st.dataframe(dv.slips_table(view.slips), hide_index=True, key="dv.slips")
+        st.dataframe(dv.slips_table(view.slips), hide_index=True, placeholder="—", key="dv.slips")
 
 
 def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
@@ -118,7 +125,7 @@ def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
     if len(detail.series) > 1:
         st.plotly_chart(dv.trend_figure(detail.series), width="stretch", key="dv.project_trend")
     st.subheader(t("delivery.drill.status_history"))
-    st.dataframe(dv.status_history_table(detail.history), hide_index=True, key="dv.status_history", column_config=dv.index_columns_config())
+    st.dataframe(dv.status_history_table(detail.history), hide_index=True, placeholder="—", key="dv.status_history", column_config=dv.index_columns_config())
 
 
 def benefits_tab(view: dv.DeliveryView) -> None:
@@ -131,7 +138,7 @@ def benefits_tab(view: dv.DeliveryView) -> None:
     c2.metric(t("delivery.benefits.realised"), dv.fmt_number(b.realised_total))
     c3.metric(t("delivery.benefits.rate"), dv.fmt_pct(b.realisation_rate))
     st.plotly_chart(dv.benefits_figure(b), width="stretch", key="dv.benefits")
-    st.dataframe(dv.benefits_table(b), hide_index=True, key="dv.benefits_table")
+    st.dataframe(dv.benefits_table(b), hide_index=True, placeholder="—", key="dv.benefits_table")
     if b.unplanned_count:
         st.caption(t("delivery.benefits.unplanned", n=b.unplanned_count))
 

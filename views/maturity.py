@@ -31,13 +31,13 @@ def maturity_tab() -> None:
         st.plotly_chart(mt.radar_figure(assessment), width="stretch", key="mt.radar")
     with right:
         st.subheader(t("maturity.levels.title"))
-        st.dataframe(mt.level_table(assessment), hide_index=True)
+        st.dataframe(mt.level_table(assessment), hide_index=True, placeholder="—")
     st.subheader(t("maturity.improve.title"))
     st.caption(t("maturity.improve.help"))
     if assessment.improvements.empty:
         st.success(t("maturity.improve.none"))
     else:
-        st.dataframe(mt.improvement_table(assessment), hide_index=True)
+        st.dataframe(mt.improvement_table(assessment), hide_index=True, placeholder="—")
 
 
 def process_tab() -> None:
@@ -45,7 +45,7 @@ def process_tab() -> None:
     if overview.empty:
         st.info(t("maturity.kpis.none"))
         return
-    st.dataframe(mt.overview_table(overview), hide_index=True)
+    st.dataframe(mt.overview_table(overview), hide_index=True, placeholder="—")
     processes = sorted(overview["process"].unique())
     c1, c2, c3 = st.columns(3)
     process = c1.selectbox(t("maturity.kpis.process"), processes, key="mt.process")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.selection_types import PortfolioData
+from analytics.errors import AnalyticsError
+from analytics.selection_types import PortfolioData, SelectionParams
 from ui import optimiser as opt
 from ui.auth import can
-from ui.session import page_guard, page_header, require_snapshot, t
+from ui.session import page_guard, page_header, require_snapshot, show_error, t
+from ui.text import md
 
 page_header("optimiser.title", "optimiser.intro")
 SNAPSHOT = require_snapshot("optimiser.no_snapshot")
@@ -28,13 +30,17 @@ def key(name: str) -> str:
 
 
 # format_func gets dicts built in this run: AppTest may call it outside the session's language.
-def parameters_form() -> None:
+def parameters_form() -> SelectionParams | None:
+    """The parameters (no st.form: every change reruns, so a shown result can tell it is out of date).
+
+    Returns the parameters the widgets hold now (None when they cannot be read: Optimise says why).
+    """
     months = opt.month_options(DATA.as_of)
     if PARAMS.horizon_start not in months:
         months = sorted({*months, PARAMS.horizon_start})
     proposals = opt.project_labels(DATA, decisions_only=True)
     everything = opt.project_labels(DATA)
-    with st.form(key("form")):
+    with st.container(border=True, key=key("form")):
         st.subheader(t("optimiser.form.title"))
         c1, c2, c3, c4 = st.columns(4)
         objective = c1.selectbox(
@@ -66,7 +72,7 @@ def parameters_form() -> None:
         with c1:
             st.markdown(t("optimiser.form.annual_caps"))
             caps = st.data_editor(
-                opt.caps_frame(PARAMS), num_rows="dynamic", hide_index=True, key=key("caps"),
+                opt.caps_frame(PARAMS), num_rows="dynamic", hide_index=True, key=key("caps"), placeholder="—",
                 column_config={
                     "fiscal_year": st.column_config.NumberColumn(t("optimiser.form.fiscal_year"), min_value=2000, max_value=2100, step=1, format="%d"),
                     "cap": st.column_config.NumberColumn(t("optimiser.form.cap"), min_value=0.0),
@@ -80,6 +86,7 @@ def parameters_form() -> None:
             st.markdown(t("optimiser.form.balance"))
             shares = st.data_editor(
                 opt.shares_frame(PARAMS, opt.categories(DATA)), hide_index=True, key=key("shares"), disabled=["category"],
+                placeholder=t("optrun.balance.no_bound"),
                 column_config={
                     "category": st.column_config.TextColumn(t("optimiser.form.category")),
                     "min_pct": st.column_config.NumberColumn(t("optimiser.form.min_pct"), min_value=0.0, max_value=100.0,
@@ -88,7 +95,7 @@ def parameters_form() -> None:
                                                              help=t("optimiser.form.share_help")),
                 },
             )
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2, c3 = st.columns(3)
         max_high_risk = c1.number_input(
             t("optimiser.form.max_high_risk"), min_value=0, value=PARAMS.max_high_risk, step=1,
             placeholder=t("optimiser.form.no_limit"), key=key("max_high_risk"), help=t("optimiser.form.max_high_risk_help"),
@@ -101,11 +108,11 @@ def parameters_form() -> None:
             t("optimiser.form.discount"), min_value=0.0, max_value=20.0, value=100.0 * PARAMS.discount_per_month,
             step=0.1, format="%.2f", key=key("discount"),
         )
-        with c4:
-            hiring = st.checkbox(t("optimiser.form.allow_hiring"), value=PARAMS.allow_hiring, key=key("hiring"))
-            cancel = st.checkbox(
-                t("optimiser.form.allow_cancel"), value=PARAMS.allow_cancel_committed, key=key("cancel")
-            )
+        c1, c2 = st.columns(2)   # a row of their own: the labels are long (cut off in a quarter column)
+        hiring = c1.checkbox(t("optimiser.form.allow_hiring"), value=PARAMS.allow_hiring, key=key("hiring"))
+        cancel = c2.checkbox(
+            t("optimiser.form.allow_cancel"), value=PARAMS.allow_cancel_committed, key=key("cancel")
+        )
         c1, c2, c3 = st.columns(3)
         solver = c1.selectbox(
             t("optimiser.form.solver"), opt.SOLVERS, index=opt.SOLVERS.index(PARAMS.solver),
@@ -119,21 +126,25 @@ def parameters_form() -> None:
             t("optimiser.form.gap"), min_value=0.0, max_value=50.0, value=100.0 * PARAMS.mip_gap, step=0.01,
             format="%.3f", key=key("gap"),
         )
-        submitted = st.form_submit_button(t("optimiser.form.run"), type="primary", key="opt.submit",
-                                          disabled=not can("optimise"))
-    if not submitted:
-        return
-    with page_guard(stop=False):
+        submitted = st.button(t("optimiser.form.run"), type="primary", key="opt.submit", disabled=not can("optimise"))
+    try:
         params = opt.build_params(
             horizon_start=horizon_start, horizon_months=horizon_months, objective=objective, budget=budget,
             annual_caps=caps, fiscal_year_start_month=fiscal_start, discount_pct=discount, force_in=force_in,
             force_out=force_out, category_shares=shares, max_high_risk=max_high_risk,
             high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
-            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id,
+            time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id, threads=PARAMS.threads,
         )
-        data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
-        st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
-        NOTICE.empty()
+    except AnalyticsError as e:   # unreadable values: said when Optimise is pressed, the result marked stale
+        if submitted:
+            show_error(e)
+        return None
+    if submitted:
+        with page_guard(stop=False):
+            data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
+            st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
+            NOTICE.empty()
+    return params
 
 
 def weight_set_picker(column) -> int | None:
@@ -181,14 +192,14 @@ def status_line(run: opt.OptimiserRun) -> str:
     return line if note is None else f"{line} · {note}"
 
 
-def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if not run.explanations:
         st.info(t("optimiser.left_out.none"))
         return run
     labels = {i.project_id: f"{i.project_id} · {i.name}" for i in run.explanations}
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    else:
+    elif not stale:
         with st.form(key("forcing")):
             chosen = st.multiselect(
                 t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
@@ -198,8 +209,8 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
         if price and chosen:
             run = opt.force_prices(data, run, chosen)
             st.session_state[opt.RUN_KEY] = run
-    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True,
-                 column_config=opt.number_columns("optimiser.col.value", "optimiser.col.cost"))
+    st.dataframe(opt.left_out_frame(run.explanations), hide_index=True, row_height=72,
+                 column_config=opt.left_out_columns())
     st.caption(t("optimiser.left_out.caption"))
     shown = st.selectbox(
         t("optimiser.left_out.read"), list(labels), index=None, format_func=labels.get,
@@ -210,10 +221,10 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     return run
 
 
-def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    elif st.button(t("optimiser.marginal.run"), key="opt.marginal", disabled=not can("optimise")):
+    elif not stale and st.button(t("optimiser.marginal.run"), key="opt.marginal", disabled=not can("optimise")):
         run = opt.run_marginal_values(data, run)
         st.session_state[opt.RUN_KEY] = run
     if run.marginal_values:
@@ -224,10 +235,10 @@ def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     return run
 
 
-def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.OptimiserRun:
+def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    else:
+    elif not stale:
         c1, c2 = st.columns([1, 3])
         points = c1.number_input(
             t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points"
@@ -248,24 +259,37 @@ def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None) -> opt.Optim
     return run
 
 
-def save_form(run: opt.OptimiserRun) -> None:
+def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> None:
+    """Save the run as a scenario; off while the form no longer matches the run (re-run first)."""
     with st.form("opt.save_form"):
         st.subheader(t("optimiser.save.title"))
         name = st.text_input(t("optimiser.save.name"), value=run.scenario_name or "", max_chars=120, key="opt.save_name")
-        if not st.form_submit_button(t("optimiser.save.button"), key="opt.save", disabled=not can("scenario_save")):
+        complete = False
+        if data is not None and (not run.marginal_values or not run.frontier):
+            complete = st.checkbox(t("optrun.save.complete"), value=True, help=t("optrun.save.complete_help"),
+                                   key="opt.save_complete")
+        if stale:
+            st.caption(t("optrun.save.disabled"))
+        submitted = st.form_submit_button(t("optimiser.save.button"), key="opt.save",
+                                          disabled=stale or not can("scenario_save"))
+        if not submitted or stale:   # disabled in the browser; refused here too (a stale run is never saved)
             return
     with page_guard(stop=False):
-        saved = opt.save_run(run, name)
+        saved = opt.save_run(run, name, data if complete else None)
         st.session_state[opt.RUN_KEY] = saved
-        st.success(t("optimiser.save.done", name=saved.scenario_name, scenario_id=saved.scenario_id))
+        st.success(t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
 
 
-def results(run: opt.OptimiserRun) -> None:
+def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     st.divider()
     if run.scenario_name:
-        st.subheader(t("optimiser.results.scenario", name=run.scenario_name, scenario_id=run.scenario_id))
+        st.subheader(t("optimiser.results.scenario", name=md(run.scenario_name), scenario_id=run.scenario_id))
     else:
         st.subheader(t("optimiser.results.title"))
+    stale_note = opt.stale_note(run.params, wanted)
+    stale = stale_note is not None
+    if stale:
+        st.warning(stale_note, icon="⚠️")
     if not run.result.has_solution:
         st.error(t("optimiser.results.no_solution", status=opt.status_label(run.result.status)))
         if run.result.violated:
@@ -275,43 +299,53 @@ def results(run: opt.OptimiserRun) -> None:
             st.caption(run.result.message)
         return
     kpi_tiles(run)
+    data, totals = None, []
+    with page_guard(stop=False):
+        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
+        totals = opt.totals_lines(run, data)
+    for line in totals:   # what the Projects and Cost tiles add up: committed work, new proposals, hires
+        st.caption(line)
     st.caption(status_line(run))
     if WEIGHT_CHOICES or run.params.weight_set_id is not None:  # no saved set ever: nothing to tell apart
         st.caption(opt.run_weights_label(run))
     tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")
     # keyed, so the tab stays open when one of its buttons reruns the page
     tabs = st.tabs([t(f"optimiser.tab.{name}") for name in tab_names], key="opt.tabs")
-    data, profiled, loaded = None, frozenset(), False
+    profiled, loaded = frozenset(), False
     with page_guard(stop=False):
-        data = opt.run_portfolio(run)  # the run's own weights (None: its set was deleted since)
         profiled, loaded = opt.profiled_projects(run, data), True
     with tabs[0]:
-        opt.chart(opt.gantt_figure(run.result), key="opt.gantt")
+        opt.chart(opt.gantt_figure(run.result, run.params.horizon_start), key="opt.gantt")
         st.dataframe(opt.selected_frame(run.result, profiled), hide_index=True, key="opt.selected",
                      column_config=opt.number_columns("optimiser.col.value", "optimiser.col.cost"))
+        if run.result.hire_plan:
+            st.markdown(t("optrun.hires.title"))
+            st.caption(opt.hires_caption(run.result))
+            st.dataframe(opt.hires_frame(run.result), hide_index=True, key="opt.hires",
+                         column_config=opt.number_columns("optrun.col.fte", "optrun.col.hire_cost"))
     with tabs[1]:
         opt.chart(opt.heatmap_figure(run.result), key="opt.heatmap")
         st.caption(t("optimiser.capacity.caption"))
     with page_guard(stop=False):
         if loaded:
             with tabs[2]:
-                run = left_out_tab(run, data)
+                run = left_out_tab(run, data, stale)
             with tabs[3]:
-                run = marginal_tab(run, data)
+                run = marginal_tab(run, data, stale)
             with tabs[4]:
-                run = frontier_tab(run, data)
+                run = frontier_tab(run, data, stale)
     with tabs[5]:
         c1, c2 = st.columns(2)
         with c1:
             opt.chart(opt.spend_month_figure(run.result, run.params), key="opt.spend_month")
         with c2:
             opt.chart(opt.spend_category_figure(run.result), key="opt.spend_category")
-    save_form(run)
+    save_form(run, data, stale)
 
 
-parameters_form()
+WANTED = parameters_form()
 RUN = opt.current_run(SNAPSHOT)
 if RUN is None:
     st.info(t("optimiser.no_run"))
 else:
-    results(RUN)
+    results(RUN, WANTED)

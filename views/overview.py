@@ -7,6 +7,7 @@ import streamlit as st
 from ui import overview as ov
 from ui.exports import pack_downloads
 from ui.session import page_guard, page_header, snapshot_id, t
+from ui.text import md
 
 page_header("overview.title")
 
@@ -19,8 +20,8 @@ if SNAPSHOT is None:
 with page_guard():
     DATA = ov.load(SNAPSHOT)
 
-UNIT = DATA.currency_unit
-st.caption(t("overview.caption", label=DATA.label, as_of=DATA.as_of.isoformat(), unit=UNIT))
+UNIT = md(DATA.currency_unit)  # typed at import; every use below is Markdown
+st.caption(t("overview.caption", label=md(DATA.label), as_of=DATA.as_of.isoformat(), unit=UNIT))
 
 
 def link(page: str, label_key: str, icon: str) -> None:
@@ -45,7 +46,7 @@ def strategy_tile() -> None:
         return
     coverage = "–" if rec.coverage is None else f"{rec.coverage:.0%}"
     st.metric(t("overview.tile.coverage"), coverage, help=t("overview.tile.coverage_help"))
-    st.caption(t("overview.tile.recommended", name=rec.name, count=rec.selected_count, proposals=rec.proposals_count,
+    st.caption(t("overview.tile.recommended", name=md(rec.name), count=rec.selected_count, proposals=rec.proposals_count,
                  cost=ov.money(rec.new_cost, UNIT)))
     for line in ov.totals_lines(rec, UNIT):
         st.caption(line)
@@ -118,5 +119,5 @@ with decisions:
 
 if DATA.recommendation is not None:
     st.subheader(t("overview.pack.title"))
-    st.caption(t("overview.pack.caption", name=DATA.recommendation.name))
+    st.caption(t("overview.pack.caption", name=md(DATA.recommendation.name)))
     pack_downloads(DATA.recommendation.scenario_id, ov.recommended_key(SNAPSHOT), key="overview.pack")

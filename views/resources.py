@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import resources as rs
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
+from ui.text import md
 
 page_header("resources.title", "resources.intro")
 SNAPSHOT = require_snapshot()
@@ -14,10 +15,12 @@ SNAPSHOT = require_snapshot()
 def summary(load, label: str) -> None:
     over = load.over_allocations()
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("resources.metric.peak", view=label), rs.fmt_pct(load.peak_utilisation()))
+    c1.metric(t("resources.metric.peak", view=md(label)), rs.fmt_pct(load.peak_utilisation()))
     c2.metric(t("resources.metric.over_cells"), len(over))
     c3.metric(t("resources.metric.over_fte"), f"{over['over_fte'].sum():,.1f}")
-    c4.metric(t("resources.metric.horizon"), f"{load.months[0]} – {load.months[-1]}")
+    # "2026-10 – 2028-09" did not fit a quarter-width tile: the count, with the months on hover.
+    c4.metric(t("resources.metric.horizon"), t("resources.metric.months", n=len(load.months)),
+              help=t("resources.metric.months_help", first=load.months[0], last=load.months[-1]))
     # Rounded as shown: 0.04 FTE-months would read "0.0" and say nothing.
     if round(load.after_horizon_fte_months, 1) > 0:
         st.caption(t("resources.outside_after", fte=f"{load.after_horizon_fte_months:,.1f}", last=load.months[-1]))
@@ -41,7 +44,7 @@ with page_guard():
         st.stop()
     shown = view.with_scenario or view.committed
     if view.with_scenario is not None:
-        st.caption(t("resources.scenario.summary", name=view.scenario_name, added=len(view.added_projects),
+        st.caption(t("resources.scenario.summary", name=md(view.scenario_name), added=len(view.added_projects),
                      dropped=len(view.dropped_projects)))
         if view.hired_fte_months > 0:
             st.caption(t("resources.scenario.hires", fte=f"{view.hired_fte_months:,.1f}"))
@@ -53,6 +56,6 @@ with page_guard():
     if shown.over_allocations().empty:
         st.success(t("resources.over.none"))
     else:
-        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True)
+        st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True, placeholder="—")
     st.subheader(t("resources.lines.title"))
     st.plotly_chart(rs.capacity_lines_figure(view.committed, view.with_scenario), width="stretch", key="rs.lines")

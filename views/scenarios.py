@@ -10,6 +10,7 @@ from ui import scenarios as sc
 from ui.auth import can
 from ui.exports import pack_downloads
 from ui.session import page_guard, page_header, require_snapshot, t
+from ui.text import md
 
 page_header("scenarios.title", "scenarios.intro")
 SNAPSHOT = require_snapshot("scenarios.no_snapshot")
@@ -27,7 +28,7 @@ def recommendation_banner() -> None:
     if chosen is None:
         st.info(t("scenarios.recommended.none"))
         return
-    st.success(t("scenarios.recommended.banner", name=sc.label(chosen), rationale=chosen.rationale or ""))
+    st.success(t("scenarios.recommended.banner", name=md(sc.label(chosen)), rationale=md(chosen.rationale)))
     if st.button(t("scenarios.recommended.withdraw"), key="scen.withdraw", disabled=not can("recommend")):
         act(sc.withdraw_recommendation, SNAPSHOT)
 
@@ -55,7 +56,7 @@ def manage(rows, labels: dict[int, str]) -> None:
     if c2.button(t("scenarios.manage.delete"), key="scen.delete", disabled=not can("scenario_delete")):
         st.session_state[sc.CONFIRM_DELETE_KEY] = chosen
     if st.session_state.get(sc.CONFIRM_DELETE_KEY) == chosen:
-        st.warning(t("scenarios.manage.confirm_text", name=labels[chosen]))
+        st.warning(t("scenarios.manage.confirm_text", name=md(labels[chosen])))
         c1, c2, _ = st.columns([1, 1, 2])
         if c1.button(t("scenarios.manage.confirm"), type="primary", key="scen.confirm_delete"):
             st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
@@ -64,7 +65,7 @@ def manage(rows, labels: dict[int, str]) -> None:
             st.session_state.pop(sc.CONFIRM_DELETE_KEY, None)
             st.rerun()
     if current["status"] in SOLUTION_STATUSES:
-        st.caption(t("scenarios.manage.pack", name=labels[chosen]))
+        st.caption(t("scenarios.manage.pack", name=md(labels[chosen])))
         pack_downloads(chosen, current["updated_at"], key=f"scen.pack.{chosen}")
 
 
@@ -82,6 +83,8 @@ def comparison(labels: dict[int, str]) -> None:
     st.dataframe(
         sc.comparison_table(result, compared.context),
         height=sc.table_height(len(compared.context) + len(result.rows), 40), key="scen.comparison",
+        # The metric names ("Peak capacity use: UI designer") are the index: wide enough to read whole.
+        column_config={"_index": st.column_config.TextColumn(width="large")},
     )
     st.caption(t("scenarios.compare.legend"))
     c1, c2 = st.columns([3, 1])

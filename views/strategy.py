@@ -8,6 +8,7 @@ from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
 from ui import strategy as strat
 from ui.auth import can
 from ui.session import db_path, page_guard, page_header, require_snapshot, show_error, t
+from ui.text import md
 
 page_header("strategy.title", "strategy.intro")
 SNAPSHOT = require_snapshot("strategy.no_snapshot")
@@ -22,7 +23,7 @@ flash = st.session_state.pop(strat.FLASH_KEY, None)
 if isinstance(flash, Exception):
     show_error(flash)
 elif flash is not None:
-    st.success(t(flash[0], **flash[1]))
+    st.success(t(flash[0], **{name: md(value) for name, value in flash[1].items()}))
 
 
 def active_caption() -> str:
@@ -30,8 +31,8 @@ def active_caption() -> str:
     if active is None:
         return t("strategy.weights.in_effect_file")
     cr = "–" if active.consistency_ratio is None else f"{active.consistency_ratio:.3f}"
-    return t("strategy.weights.in_effect_set", name=active.name, method=t(f"strategy.method.{active.method}"),
-             cr=cr, who=active.created_by or "–", when=f"{active.created_at:%Y-%m-%d %H:%M}")
+    return t("strategy.weights.in_effect_set", name=md(active.name), method=t(f"strategy.method.{active.method}"),
+             cr=cr, who=md(active.created_by or "–"), when=f"{active.created_at:%Y-%m-%d %H:%M}")
 
 
 def direct_editor() -> dict[str, float] | None:
@@ -53,13 +54,14 @@ def direct_editor() -> dict[str, float] | None:
 
 def pairwise_editor(method: str):
     strat.init_judgements(DATA)
-    columns = st.columns(2)
-    for index, (left, right) in enumerate(strat.pairs(DATA)):
+    # One pair per row, the whole judgement as one sentence: a selectbox in half a column cut it off.
+    st.caption(t("strategy.ahp.pairs_help"))
+    for left, right in strat.pairs(DATA):
         a, b = NAMES[left], NAMES[right]
         labels = {option: strat.judgement_label(option, a, b) for option in strat.SCALE_OPTIONS}
-        columns[index % 2].selectbox(
-            t("strategy.ahp.pair", a=a, b=b), strat.SCALE_OPTIONS, key=strat.pair_key(SNAPSHOT, left, right),
-            format_func=labels.__getitem__,
+        st.selectbox(
+            t("strategy.ahp.pair", a=md(a), b=md(b)), strat.SCALE_OPTIONS, key=strat.pair_key(SNAPSHOT, left, right),
+            format_func=labels.__getitem__, label_visibility="collapsed",
         )
     result = strat.ahp(strat.draft_matrix(DATA), method)
     c1, c2, c3 = st.columns(3)
@@ -71,21 +73,22 @@ def pairwise_editor(method: str):
                      method=t("strategy.ahp.completion_eigen" if method == "eigen" else "strategy.ahp.completion_llsm")))
     worst = result.most_inconsistent
     if result.consistency_ratio > CR_THRESHOLD:
-        st.warning(t("strategy.ahp.cr_high", cr=f"{result.consistency_ratio:.3f}"))
+        st.warning(t("strategy.ahp.cr_high", cr=f"{result.consistency_ratio:.3f}", threshold=f"{CR_THRESHOLD:.2f}"))
         suggested = "" if worst is None else strat.scale_option(worst.suggested_value)
         if worst is None or suggested == strat.scale_option(worst.value):
             st.markdown(t("strategy.ahp.fix_spread"))
         else:
             ids = DATA.objective_ids
             left, right = ids[worst.i], ids[worst.j]
-            st.markdown(t("strategy.ahp.fix", pair=t("strategy.ahp.pair", a=NAMES[left], b=NAMES[right]),
-                          current=strat.judgement_label(strat.scale_option(worst.value), NAMES[left], NAMES[right]),
-                          suggested=strat.judgement_label(suggested, NAMES[left], NAMES[right]),
+            a, b = md(NAMES[left]), md(NAMES[right])
+            st.markdown(t("strategy.ahp.fix", pair=t("strategy.ahp.pair", a=a, b=b),
+                          current=strat.judgement_label(strat.scale_option(worst.value), a, b),
+                          suggested=strat.judgement_label(suggested, a, b),
                           implied=f"{worst.consistent_value:.2f}", cr_after=f"{worst.consistency_ratio_after:.3f}"))
             st.button(t("strategy.ahp.apply_fix"), key="strategy.apply_fix", on_click=strat.apply_fix,
                       args=(strat.pair_key(SNAPSHOT, left, right), suggested))
     else:
-        st.success(t("strategy.ahp.cr_ok", cr=f"{result.consistency_ratio:.3f}"))
+        st.success(t("strategy.ahp.cr_ok", cr=f"{result.consistency_ratio:.3f}", threshold=f"{CR_THRESHOLD:.2f}"))
     with st.expander(t("strategy.ahp.matrix")):
         st.dataframe(strat.reciprocal_frame(DATA, result))
     return dict(zip(DATA.objective_ids, result.weights, strict=True)), result
@@ -95,9 +98,14 @@ def save_controls(method_code: str, draft: dict[str, float], result) -> None:
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     c1.text_input(t("strategy.save.name"), key="strategy.save_name", placeholder=t("strategy.save.placeholder"))
     c2.checkbox(t("strategy.save.activate"), value=True, key="strategy.save_activate")
+    confirmed = True
+    if strat.cr_needs_confirmation(result):  # "review before saving" must not be skipped without a word
+        confirmed = st.checkbox(t("strategy.save.confirm_cr", cr=f"{result.consistency_ratio:.3f}",
+                                  threshold=f"{CR_THRESHOLD:.2f}"),
+                                key=strat.CONFIRM_CR_KEY, value=False, help=t("strategy.save.confirm_cr_help"))
     # A callback runs before the next run, so the whole page then shows the saved state.
     c3.button(t("strategy.save.button"), type="primary", key="strategy.save", on_click=strat.on_save,
-              args=(DATA, method_code, draft, result), disabled=not can("weights"))
+              args=(DATA, method_code, draft, result), disabled=not confirmed or not can("weights"))
 
 
 def weight_sets_section() -> None:
@@ -107,7 +115,7 @@ def weight_sets_section() -> None:
         st.caption(t("strategy.sets.none"))
         return
     st.dataframe(
-        strat.sets_table(DATA), hide_index=True, key="strategy.sets_table",
+        strat.sets_table(DATA), hide_index=True, placeholder="—", key="strategy.sets_table",
         column_order=["is_active", "name", "method", "weights", "consistency_ratio", "created_by", "created_at"],
         column_config={
             "is_active": st.column_config.CheckboxColumn(t("strategy.col.active")),
@@ -134,7 +142,7 @@ st.caption(active_caption())
 method = st.radio(t("strategy.weights.how"), ["direct", "ahp"], horizontal=True, key="strategy.method",
                   format_func={m: t(f"strategy.weights.how_{m}") for m in ("direct", "ahp")}.__getitem__)
 draft, draft_result, method_code = None, None, "direct"
-left_col, right_col = st.columns([3, 2])
+left_col, right_col = st.columns([3, 2]) if method == "direct" else (st.container(), st.container())
 with left_col:  # noqa: SIM117 (kept apart: the guard's block is the draft editor only)
     with page_guard(stop=False):
         if method == "direct":
@@ -179,7 +187,7 @@ if RANKED.empty:
 incomplete = int((RANKED["missing"] != "").sum())
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("strategy.rank.projects"), len(RANKED))
-m2.metric(t("strategy.rank.best", project=RANKED["project_id"].iloc[0]),
+m2.metric(t("strategy.rank.best", project=md(RANKED["project_id"].iloc[0])),
           f"{RANKED['risk_adjusted_score'].iloc[0]:.1f}")
 m3.metric(t("strategy.rank.median"), f"{RANKED['risk_adjusted_score'].median():.1f}")
 m4.metric(t("strategy.rank.incomplete"), incomplete)
@@ -236,7 +244,7 @@ with prob_col:
     st.plotly_chart(strat.probability_figure(STABILITY, PROJECT_NAMES, max(2 * k, 15)), width="stretch",
                     key="strategy.probability")
 st.dataframe(
-    strat.range_rows(RANGES, NAMES, k), hide_index=True, key="strategy.ranges",
+    strat.range_rows(RANGES, NAMES, k), hide_index=True, placeholder="—", key="strategy.ranges",
     column_config={
         "objective": t("strategy.col.objective"),
         "weight": st.column_config.NumberColumn(t("strategy.col.weight_now"), format="%.1f%%"),

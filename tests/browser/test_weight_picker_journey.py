@@ -24,7 +24,11 @@ def _metric(page, label: str) -> str:
 
 def test_pick_a_weight_set_run_and_save(start_app, tmp_path, page):
     db_path = tmp_path / "weights.duckdb"
-    _, growth, efficiency = store_weighted_snapshot(db_path)
+    con = db.connect(db_path)   # the helper takes a connection since the page tests share a template
+    try:
+        _, growth, efficiency = store_weighted_snapshot(con)
+    finally:
+        con.close()
     with start_app(db_path) as url:
         open_app(page, url)
         go_to(page, "Optimiser")
