@@ -28,6 +28,7 @@ from analytics.errors import AnalyticsError
 from analytics.scenario_payload import ScenarioPayload
 from analytics.selection_types import LeftOut, PortfolioData, SelectionParams
 from store.scenarios import log_analysis, log_number, log_solve, weights_used
+from store.users import Actor, require
 
 Progress = Callable[[str, Mapping[str, Any]], None]
 # solving {solver} · greedy · explaining · marginal · frontier {i, n} · forcing {i, n, project}
@@ -55,12 +56,13 @@ def run_optimiser(
     params: SelectionParams,
     *,
     snapshot_id: int,
-    actor: str | None = None,
+    actor: Actor | str | None = None,
     analyses: bool = False,
     frontier_points: int = DEFAULT_FRONTIER_POINTS,
     progress: Progress | None = None,
 ) -> RunOutcome:
     """Solve, log, baseline, explain (and with `analyses` marginal values and frontier); see module doc."""
+    actor = require(actor, "optimise")  # before the solve, not only when it is logged
     started = time.perf_counter()
     _say(progress, "solving", solver=params.solver)
     result = selection.optimise(data, params)
@@ -93,7 +95,7 @@ def complete_analyses(
     payload: ScenarioPayload,
     *,
     snapshot_id: int,
-    actor: str | None = None,
+    actor: Actor | str | None = None,
     frontier_points: int = DEFAULT_FRONTIER_POINTS,
     progress: Progress | None = None,
 ) -> ScenarioPayload:
@@ -111,9 +113,10 @@ def complete_analyses(
 
 def add_marginal_values(
     con: duckdb.DuckDBPyConnection, data: PortfolioData, params: SelectionParams, payload: ScenarioPayload, *,
-    snapshot_id: int, actor: str | None = None, progress: Progress | None = None,
+    snapshot_id: int, actor: Actor | str | None = None, progress: Progress | None = None,
 ) -> ScenarioPayload:
     """Value one more FTE per role and more budget (analytics.marginal), logged as "marginal_values"."""
+    actor = require(actor, "optimise")
     _say(progress, "marginal")
     started = time.perf_counter()
     values = marginal.marginal_values(data, params, payload.result)
@@ -129,10 +132,11 @@ def add_marginal_values(
 
 def add_frontier(
     con: duckdb.DuckDBPyConnection, data: PortfolioData, params: SelectionParams, payload: ScenarioPayload, *,
-    snapshot_id: int, actor: str | None = None, points: int = DEFAULT_FRONTIER_POINTS,
+    snapshot_id: int, actor: Actor | str | None = None, points: int = DEFAULT_FRONTIER_POINTS,
     progress: Progress | None = None,
 ) -> ScenarioPayload:
     """The efficient frontier at its breakpoints (analytics.frontier), logged as "frontier"."""
+    actor = require(actor, "optimise")
     started = time.perf_counter()
     curve = frontier.frontier_breakpoints(
         data, params, points=points, progress=lambda i, n: _say(progress, "frontier", i=i, n=n)
@@ -149,9 +153,10 @@ def add_frontier(
 
 def add_prices(
     con: duckdb.DuckDBPyConnection, data: PortfolioData, params: SelectionParams, payload: ScenarioPayload,
-    project_ids: Sequence[str], *, snapshot_id: int, actor: str | None = None, progress: Progress | None = None,
+    project_ids: Sequence[str], *, snapshot_id: int, actor: Actor | str | None = None, progress: Progress | None = None,
 ) -> ScenarioPayload:
     """Re-solve with each chosen left-out proposal forced in; the explanations get their prices."""
+    actor = require(actor, "optimise")
     priced: dict[str, LeftOut] = {}
     started = time.perf_counter()
     for i, project_id in enumerate(project_ids, start=1):

@@ -414,3 +414,19 @@ def test_an_auth_section_without_a_provider_says_what_is_missing(team_db):
     at.session_state["lang"] = "en"
     at.run()
     assert [e.value for e in at.error] == [en("auth.signin.no_provider")] and not at.button
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", None])
+def test_an_optimiser_run_is_refused_before_it_solves(con, role):
+    """No data at all: the refusal must come before the solver would fail on it."""
+    from store import optimiser_runs
+
+    for call in (
+        lambda: optimiser_runs.run_optimiser(con, None, h.params(), snapshot_id=1, actor=actor(role)),
+        lambda: optimiser_runs.add_marginal_values(con, None, h.params(), None, snapshot_id=1, actor=actor(role)),
+        lambda: optimiser_runs.add_frontier(con, None, h.params(), None, snapshot_id=1, actor=actor(role)),
+        lambda: optimiser_runs.add_prices(con, None, h.params(), None, ["P1"], snapshot_id=1, actor=actor(role)),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert decision_log.entries(con).empty
