@@ -38,7 +38,7 @@ def test_no_hiring_no_hire_lines():
 
 @pytest.mark.parametrize(("language", "columns"), [
     ("en", ["Role", "Month", "FTE hired", "Hiring cost"]),
-    ("zh", ["角色", "月份", "招聘 FTE", "招聘成本"]),
+    ("zh", ["角色", "月份", "外包 FTE", "外包成本"]),
 ])
 def test_the_page_lists_the_hires_and_the_scenario_keeps_them(monkeypatch, db_file, language, columns):
     """Hand data, budget 700 with hiring: C1 + P1 + P2 + P3 + P5 + P6 (610, value 420) and 5 FTE-months of

@@ -67,7 +67,7 @@ def test_the_deck_names_the_other_loaded_roles_instead_of_a_sheet(pack, lang, ex
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_and_workbook_format_reasons_alike(pack, lang, monkeypatch):
-    from ui import optimiser as opt
+    from ui.optimiser import tables as opt
 
     monkeypatch.setattr(opt, "lang", lambda: lang)
     monkeypatch.setattr(opt, "t", lambda key, **params: ReportText(lang)(key, **params))

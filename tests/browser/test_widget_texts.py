@@ -40,6 +40,10 @@ def test_empty_date_inputs_hint_in_chinese(browser, empty_app_url):
         open_app(page, empty_app_url, "decision_log")
         field = page.get_by_test_id("stDateInputField").first
         parts = [field.locator(f"span[data-type='{part}']") for part in ("year", "month", "day")]
+        # Our style block may arrive a moment after the field is drawn: wait for it, then read every part.
+        parts[0].wait_for()
+        page.wait_for_function(
+            "(e) => getComputedStyle(e, '::after').content !== 'none'", arg=parts[0].element_handle(), timeout=15000)
         assert [p.evaluate(AFTER) for p in parts] == ['"年"', '"月"', '"日"']
         assert {p.evaluate(SIZE) for p in parts} == {"0px"}  # "yyyy", "mm", "dd" hidden
     finally:
