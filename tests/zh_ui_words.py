@@ -41,11 +41,14 @@ ALLOWED: frozenset[str] = frozenset({
     "YYYY", "MM", "M", "DD",
     # names: the product, and "English" in the language picker (a language is named in itself)
     "Lodestar", "English",
+    # the set-up guide's file name, which local mode points to for turning on sign-in
+    "README",
 })
 
 _ID = re.compile(
     r"\b[A-Za-z]+(?:[-_][A-Za-z0-9]+)*[-_]?\d[\w-]*\b|\b[\w.-]+\.(?:csv|xlsx|pptx|zip|json)\b"
     r"|\b[0-9a-f]{12,}\b"  # a hex fingerprint (params_hash)
+    r"|\.?[\w.-]+/[\w.-]+\.toml\b|\[[a-z_.]+\]"  # a configuration file to edit and its [section]
 )
 _PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|\d{4}-\d{2}-\d{2}T[\d:.]+")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -57,6 +60,7 @@ def data_texts(con) -> tuple[str, ...]:
     snapshot labels), longest first: data, not interface, removed whole from a string before its words
     are checked (so "and" inside a project name passes, while "and" in a UI sentence does not)."""
     from store.snapshots import DATA_TABLES
+    from store.users import local_actor
 
     texts: set[str] = set()
     for table in (*DATA_TABLES, "snapshots", "snapshot_files"):
@@ -65,6 +69,7 @@ def data_texts(con) -> tuple[str, ...]:
             for value in frame[column].tolist():
                 texts.update(t.strip() for t in _strings(list(value) if hasattr(value, "tolist") else value)
                              if _WORD.search(t))
+    texts.add(local_actor().name)  # local mode names the person at the keyboard: data, not interface
     return tuple(sorted(texts, key=len, reverse=True))
 
 
