@@ -148,3 +148,12 @@ def downloads(monkeypatch):
     monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record_stored)
     return offered
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs two workers), every browser test goes to one worker, in
+    order: each starts app servers and a Chromium, and two of those at once on two cores only slow
+    each other down. The other worker meanwhile runs the unit and page tests."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
