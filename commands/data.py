@@ -44,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--label", help="snapshot label (required unless --check)")
     imp.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: latest status report date, else today)")
     imp.add_argument("--currency-unit", default="万元", help="unit of the money columns (default 万元)")
-    imp.add_argument("--actor", help="name recorded in the decision log")
     imp.add_argument("--check", action="store_true", help="validate only; write nothing")
     imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
     imp.set_defaults(func=run_import)
@@ -105,7 +104,7 @@ def run_import(args: argparse.Namespace) -> int:
                 report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang)
             else:
                 report = import_paths(con, args.paths, label=args.label, as_of=as_of,
-                                      currency_unit=args.currency_unit, actor=args.actor, lang=lang)
+                                      currency_unit=args.currency_unit, actor=None, lang=lang)
         except StoreError as e:
             report_error(lang, e)
             return 1

@@ -4,7 +4,7 @@
         [--budget X] [--horizon-start YYYY-MM] [--horizon-months N] [--force-in IDS] [--force-out IDS]
         [--time-limit S] [--gap G] [--solver highs|cbc] [--save-as NAME] [--json]
         [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
-        [--discount D] [--threads N] [--weight-set ID] [--explain] [--frontier-points N] [--actor NAME]
+        [--discount D] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
         [--lang en|zh]
 
 The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
@@ -69,7 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--frontier-points", type=int, default=DEFAULT_FRONTIER_POINTS,
                      help="with --save-as: at most N points of the efficient frontier (default 12)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    cmd.add_argument("--actor", default=None, help="name recorded in the decision log")
     cmd.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
     cmd.set_defaults(func=run_optimize)
 
@@ -135,7 +134,7 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
         say(translate(lang, "optrun.cli.bad_points", value=args.frontier_points))
         return 2
     # one pipeline with the page: solve, log, baseline, explain; a saved scenario also gets its analyses
-    outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id, actor=args.actor,
+    outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id, actor=None,
                             analyses=bool(args.save_as), frontier_points=args.frontier_points)
     payload, log_id = outcome.payload, outcome.log_id
     result, greedy_objective = payload.result, payload.greedy_objective
@@ -144,7 +143,7 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
     scenario_id = None
     if args.save_as:
         scenario_id = save_scenario(con, snapshot_id=snapshot_id, name=args.save_as, params=params, payload=payload,
-                                    actor=args.actor)
+                                    actor=None)
     summary = _summary(result, snapshot_id, params, greedy_objective, log_id, scenario_id)
     if args.json:
         if args.explain:

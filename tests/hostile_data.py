@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import cli
 from data.generate import GeneratedSnapshot, generate, write_bundle
@@ -96,8 +98,9 @@ def build(root: Path) -> HostileDb:
 
 def _optimise(path: Path, snapshot_id: int, name: str, budget: float) -> int:
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    # The command line signs with the operating-system user (getpass reads LOGNAME first): a hostile one here.
+    with contextlib.redirect_stdout(out), mock.patch.dict(os.environ, {"LOGNAME": FORMULA}):
         status = cli.main(["optimize", "--db", str(path), "--snapshot", str(snapshot_id), "--budget", str(budget),
-                           "--save-as", name, "--explain", "--json", "--actor", FORMULA, "--time-limit", "30"])
+                           "--save-as", name, "--explain", "--json", "--time-limit", "30"])
     assert status == 0, out.getvalue()
     return int(json.loads(out.getvalue())["scenario_id"])

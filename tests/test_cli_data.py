@@ -25,7 +25,7 @@ def _count(db_file: Path) -> int:
 
 
 def test_import_prints_the_new_id(db_file, capsys):
-    status = cli.main(["import", "--db", str(db_file), "--label", "March", "--actor", "cli", str(VALID)])
+    status = cli.main(["import", "--db", str(db_file), "--label", "March", str(VALID)])
     out, err = capsys.readouterr()
     assert status == 0
     assert out.strip() == "1"
