@@ -69,6 +69,17 @@ def budget_levels(prep: Prepared, points: int) -> np.ndarray:
     return np.linspace(low, high, points) if high > low else np.array([low])
 
 
+
+def _per_point_params(params: SelectionParams, points: int, time_limit_per_point: float | None) -> SelectionParams:
+    """The guard clauses of a frontier, and `params` with each solve's time limit set."""
+    if points < 2:
+        raise InvalidInput("a frontier needs at least 2 points", key="explain.invalid_param", param="points")
+    if time_limit_per_point is not None and time_limit_per_point <= 0:
+        raise InvalidInput("time_limit_per_point must be positive", key="explain.invalid_param",
+                           param="time_limit_per_point")
+    per_point = time_limit_per_point or point_time_limit(params, points)
+    return dataclasses.replace(params, time_limit_seconds=per_point)
+
 def efficient_frontier(data: PortfolioData, params: SelectionParams, points: int = 12,
                        progress: Progress | None = None, *,
                        time_limit_per_point: float | None = None) -> tuple[FrontierPoint, ...]:
@@ -76,13 +87,7 @@ def efficient_frontier(data: PortfolioData, params: SelectionParams, points: int
 
     `time_limit_per_point` seconds per level (default `point_time_limit(params, points)`).
     """
-    if points < 2:
-        raise InvalidInput("a frontier needs at least 2 points", key="explain.invalid_param", param="points")
-    if time_limit_per_point is not None and time_limit_per_point <= 0:
-        raise InvalidInput("time_limit_per_point must be positive", key="explain.invalid_param",
-                           param="time_limit_per_point")
-    per_point = time_limit_per_point or point_time_limit(params, points)
-    params = dataclasses.replace(params, time_limit_seconds=per_point)
+    params = _per_point_params(params, points, time_limit_per_point)
     levels = budget_levels(prepare(data, params), points)
     top = dataclasses.replace(params, budget=float(levels[-1]))
     model = selection.build_model(data, top)
@@ -168,13 +173,7 @@ def frontier_breakpoints(data: PortfolioData, params: SelectionParams, points: i
     most `points` points; `progress(i, n)` after each solve (n is an estimate: the number of solves
     is known only at the end).
     """
-    if points < 2:
-        raise InvalidInput("a frontier needs at least 2 points", key="explain.invalid_param", param="points")
-    if time_limit_per_point is not None and time_limit_per_point <= 0:
-        raise InvalidInput("time_limit_per_point must be positive", key="explain.invalid_param",
-                           param="time_limit_per_point")
-    per_point = time_limit_per_point or point_time_limit(params, points)
-    params = dataclasses.replace(params, time_limit_seconds=per_point)
+    params = _per_point_params(params, points, time_limit_per_point)
     low, high = budget_range(prepare(data, params))
     model = selection.build_model(data, dataclasses.replace(params, budget=float(high)))
     if model.problem.get_constraint_by_name("budget_total") is None:   # nothing spends money: one answer
