@@ -118,6 +118,20 @@ def sample_db_file(sample_template_db: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def sample_path(sample_template_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """(path, latest snapshot id) of one copy of the sample shared by a module's read-only page tests."""
+    from store.snapshots import latest_snapshot_id
+
+    target = tmp_path_factory.mktemp("module_sample") / "sample.duckdb"
+    shutil.copyfile(sample_template_db, target)
+    con = db.connect(target)
+    snapshot_id = latest_snapshot_id(con)
+    con.close()
+    yield target, snapshot_id
+    db.close_shared(target)
+
+
 @pytest.fixture
 def sample_con(sample_db_file: Path):
     """A migrated connection to this test's copy of the sample database, closed after the test."""

@@ -5,30 +5,15 @@ Chromium screenshots at 1280x800; pinned here by what the page asks Streamlit an
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from store import db
-from store.snapshots import latest_snapshot_id
 from ui import maturity as mt
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def sample_path(sample_template_db, tmp_path_factory):
-    target = tmp_path_factory.mktemp("cut_off") / "sample.duckdb"
-    shutil.copyfile(sample_template_db, target)
-    con = db.connect(target)
-    snapshot_id = latest_snapshot_id(con)
-    con.close()
-    yield target, snapshot_id
-    db.close_shared(target)
 
 
 def _render(monkeypatch, sample_path, page: str) -> AppTest:

@@ -4,29 +4,16 @@ Latin words are allowed), and the English words left over listed."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import db
-from store.snapshots import latest_snapshot_id
 from tests.zh_ui_words import ALLOWED, data_texts, english_words, file_words, offenders, visible_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "views").glob("*.py"))
-
-
-@pytest.fixture(scope="module")
-def sample_path(sample_template_db, tmp_path_factory):
-    target = tmp_path_factory.mktemp("zh_words") / "sample.duckdb"
-    shutil.copyfile(sample_template_db, target)
-    con = db.connect(target)
-    snapshot_id = latest_snapshot_id(con)
-    con.close()
-    yield target, snapshot_id
-    db.close_shared(target)
 
 
 @pytest.fixture(scope="module")
