@@ -13,7 +13,6 @@ import pytest
 
 from analytics.selection_types import LeftOut, MarginalValue, Reason, SelectedProject, SelectionResult
 from i18n import translate
-from store import db
 from tests import optimiser_pages_data
 from tests.optimiser_pages_data import open_page, rerun
 from ui import optimiser as opt
@@ -53,20 +52,14 @@ def test_left_out_detail_escapes_names_and_reasons():
 
 
 @pytest.mark.parametrize(("language", "placeholder"), [("en", "no bound"), ("zh", "不设限")])
-def test_balance_table_shows_no_bound_instead_of_none(monkeypatch, db_file, language, placeholder):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    at = open_page(monkeypatch, db_file, "views/optimiser.py", language, sid)
+def test_balance_table_shows_no_bound_instead_of_none(monkeypatch, db_file, optimiser_snapshot, language, placeholder):
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", language, optimiser_snapshot)
     shares = next(d for d in at.dataframe if getattr(d, "key", None) == "opt.shares.0")
     assert placeholder in str(shares.proto)          # what an empty (no bound) cell shows, not "None"
 
 
-def test_left_out_reasons_are_wide_and_rows_tall_enough_to_wrap(monkeypatch, db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", sid)
+def test_left_out_reasons_are_wide_and_rows_tall_enough_to_wrap(monkeypatch, db_file, optimiser_snapshot):
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", optimiser_snapshot)
     at.number_input(key="opt.budget.0").set_value(optimiser_pages_data.BUDGET)
     at.button(key="opt.submit").click()
     rerun(at)
@@ -92,11 +85,8 @@ def test_marginal_table_names_the_binding_months_and_why_zero():
     assert list(frame[note])[1] == translate(language, "optrun.marginal.other_limits", fte=3)
 
 
-def test_a_scenario_name_is_shown_as_typed(monkeypatch, db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", sid)
+def test_a_scenario_name_is_shown_as_typed(monkeypatch, db_file, optimiser_snapshot):
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", optimiser_snapshot)
     at.button(key="opt.submit").click()
     rerun(at)
     name = "**Plan** [x](http://h) ![i](http://h/p.png)"

@@ -10,7 +10,6 @@ import pytest
 from analytics import selection
 from analytics.selection_types import Hire
 from store import db, scenarios
-from tests import optimiser_pages_data
 from tests.optimiser_pages_data import open_page, rerun, tables
 from tests.selection_cases import capacity, flat_demand, params, portfolio, project
 from ui import optimiser as opt
@@ -40,13 +39,10 @@ def test_no_hiring_no_hire_lines():
     ("en", ["Role", "Month", "FTE hired", "Hiring cost"]),
     ("zh", ["角色", "月份", "外包 FTE", "外包成本"]),
 ])
-def test_the_page_lists_the_hires_and_the_scenario_keeps_them(monkeypatch, db_file, language, columns):
+def test_the_page_lists_the_hires_and_the_scenario_keeps_them(monkeypatch, db_file, optimiser_snapshot, language, columns):
     """Hand data, budget 700 with hiring: C1 + P1 + P2 + P3 + P5 + P6 (610, value 420) and 5 FTE-months of
     dev at 2.5 each (12.5): 622.5 in all."""
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    at = open_page(monkeypatch, db_file, "views/optimiser.py", language, sid)
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", language, optimiser_snapshot)
     at.number_input(key="opt.budget.0").set_value(700.0)
     at.checkbox(key="opt.hiring.0").check()
     at.button(key="opt.submit").click()
@@ -79,11 +75,8 @@ def test_the_page_lists_the_hires_and_the_scenario_keeps_them(monkeypatch, db_fi
                                                         "fte": result.hire_plan[0].fte, "cost": result.hire_plan[0].cost}
 
 
-def test_without_hires_the_page_shows_no_hire_table(monkeypatch, db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", sid)
+def test_without_hires_the_page_shows_no_hire_table(monkeypatch, db_file, optimiser_snapshot):
+    at = open_page(monkeypatch, db_file, "views/optimiser.py", "en", optimiser_snapshot)
     at.button(key="opt.submit").click()
     rerun(at)
     assert not any(m.value in ("**Hires chosen**",) for m in at.markdown)

@@ -30,11 +30,8 @@ def assert_breakpoints(points) -> None:
 
 
 @pytest.fixture
-def stored(db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    return db_file, sid
+def stored(db_file, optimiser_snapshot):
+    return db_file, optimiser_snapshot
 
 
 def test_the_pipeline_logs_every_step_and_completes_the_analyses(stored):

@@ -20,11 +20,8 @@ PAGE = "views/optimiser.py"
 
 
 @pytest.fixture
-def snapshot(db_file):
-    con = db.connect(db_file)
-    sid = optimiser_pages_data.create(con)
-    con.close()
-    return db_file, sid
+def snapshot(db_file, optimiser_snapshot):
+    return db_file, optimiser_snapshot
 
 
 def _saved_names(db_file, sid) -> list[str]:
