@@ -277,9 +277,8 @@ def test_a_missing_key_column_is_named_once_not_raised(name, column, beside):
 # --- the Data page -------------------------------------------------------------------------------------
 
 
-def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, monkeypatch):
-    import multiprocessing
-
+def _data_page(db_file, monkeypatch):
+    """The Data page in English on `db_file`, through the router as a user reaches it."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
@@ -288,6 +287,13 @@ def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, m
     at.run()
     at.switch_page("views/data.py")
     at.run()
+    return at
+
+
+def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, monkeypatch):
+    import multiprocessing
+
+    at = _data_page(db_file, monkeypatch)
     at.file_uploader[0].set_value(("bundle.zip", _damaged_bundles()[1], "application/zip")).run()
     assert not at.exception
     assert [m.value for m in at.main.metric][2] == "1"
@@ -337,14 +343,7 @@ def test_a_worker_that_dies_gives_a_named_problem_and_a_fresh_worker(db_file, mo
     import os
     import signal
 
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.switch_page("views/data.py")
-    at.run()
+    at = _data_page(db_file, monkeypatch)
     at.file_uploader[0].set_value(("objectives.csv", (VALID / "objectives.csv").read_bytes(), "text/csv")).run()
     assert not at.exception
     for worker in multiprocessing.active_children():
