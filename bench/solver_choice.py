@@ -21,6 +21,8 @@ Parts (`--parts`):
   `$LODESTAR_ORLIB_DIR` or /work/shared/benchmarks/orlib-mknap) and Chu-Beasley knapsacks of 100 items
   x 10 rows made by the published recipe (`--cb10-seeds`; OR-Library's own `mknapcb4` file of that
   shape is not on this machine), gap 0, limit `--cb-limit` s (default 60), value against the best known;
+- `selection`: the tight and pmo cases with one start month per proposal (pure selections, the shape
+  `auto` gives CBC) at `--selection-sizes` (default 200,500,1000), limit `--limit`: where CBC stops paying;
 - `scale`: the tight and pmo cases at `--scale` sizes and limits (default 1000:30,3000:60): the gap.
 `--node-limit N` stops every solve after N branch-and-bound nodes instead (a load-free comparison).
 """
@@ -174,6 +176,20 @@ def part_knapsacks(variants: list[str], count: int, cb10_seeds: list[int], limit
     _summary("knapsacks", rows, limit)
 
 
+def part_selection(variants: list[str], sizes: list[int], limit: float, node_limit: int | None) -> None:
+    print(f"\n== pure selections: the cases with one start month per proposal, seed 2026, limit {limit:g} s, gap 1e-4")
+    print(_header("case / size", variants))
+    for case in ("tight", "pmo"):
+        for size in sizes:
+            data = generate_portfolio(size, case=case, max_window=1)
+            params = SelectionParams(horizon_start=HORIZON_START, horizon_months=36, budget=_half_budget(data),
+                                     time_limit_seconds=limit)
+            line = f"{f'{case} {size}':<24}"
+            for name in variants:
+                line += " | " + _fmt(solve(data, params, VARIANTS[name], node_limit))
+            print(line, flush=True)
+
+
 def part_scale(variants: list[str], sizes: list[tuple[int, float]], node_limit: int | None) -> None:
     print("\n== scale: tight and pmo, seed 2026, gap at the limit (HiGHS target: <= 0.5 % at 1,000 in 30 s, "
           "<= 1 % at 3,000 in 60 s)")
@@ -191,7 +207,7 @@ def part_scale(variants: list[str], sizes: list[tuple[int, float]], node_limit: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", default="cases,knapsacks,scale")
+    parser.add_argument("--parts", default="cases,knapsacks,selection,scale")
     parser.add_argument("--variants", default="today,auto", help=f"from {', '.join(VARIANTS)}")
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--seeds", default="2026,7,11")
@@ -199,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cb-count", type=int, default=10, help="mknapcb1 problems 0..N-1")
     parser.add_argument("--cb10-seeds", default="1,2", help="Chu-Beasley 100 x 10 knapsacks (seeds)")
     parser.add_argument("--cb-limit", type=float, default=60.0)
+    parser.add_argument("--selection-sizes", default="200,500,1000", help="sizes of the pure-selection part")
     parser.add_argument("--scale", default="1000:30,3000:60", help="size:limit pairs of the scale part")
     parser.add_argument("--node-limit", type=int, default=None)
     args = parser.parse_args(argv)
@@ -214,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     if "knapsacks" in parts:
         seeds = [int(s) for s in args.cb10_seeds.split(",") if s]
         part_knapsacks(variants, args.cb_count, seeds, args.cb_limit, args.node_limit)
+    if "selection" in parts:
+        part_selection(variants, [int(s) for s in args.selection_sizes.split(",")], args.limit, args.node_limit)
     if "scale" in parts:
         sizes = [(int(a), float(b)) for a, b in (pair.split(":") for pair in args.scale.split(","))]
         part_scale(variants, sizes, args.node_limit)

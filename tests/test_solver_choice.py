@@ -135,3 +135,29 @@ def test_a_race_with_a_proof_reports_the_winner():
     assert solver_choice.choice_text("en", verdict.solver_choice) == (
         "Raced HiGHS and CBC in two processes: CBC finished first (optimal); the other was stopped.")
     assert dataclasses.replace(verdict, solver_choice={}).solver_choice == {}
+
+
+def test_frontier_and_marginal_values_re_solve_with_the_chosen_solver():
+    """The choice is made at a model's first solve and kept for its re-solves: the frontier's model is
+    built at the top budget, where nothing binds (HiGHS, re-run in place); the +1 FTE re-solves of a
+    pure selection of 40 stay on CBC."""
+    from analytics import frontier, marginal
+
+    priced = portfolio([project(f"P{i:02d}", budget=10) for i in range(N)], {f"P{i:02d}": 100.0 + i for i in range(N)})
+    points = frontier.efficient_frontier(priced, params(), points=3, time_limit_per_point=10)
+    assert [p.budget for p in points] == [0.0, 200.0, 400.0]
+    # budget 200 buys the 20 best (120..139), 400 all 40 (100..139)
+    assert [p.objective for p in points] == pytest.approx([0.0, 2590.0, 4780.0])
+    data, run = knapsack(N), params(time_limit_seconds=10)
+    result = selection.optimise(data, run)
+    values = {v.resource: v for v in marginal.marginal_values(data, run, result, method="resolve")}
+    # one more dev lets the 11th best proposal (129) in
+    assert result.solver == "cbc" and values["dev"].value_per_unit == pytest.approx(129.0)
+
+
+def test_a_large_pure_selection_goes_back_to_highs():
+    shape = solver_choice.ModelShape(options=solver_choice.CBC_MAX_OPTIONS, projects=solver_choice.CBC_MAX_OPTIONS,
+                                     multi_start=0, rows=10, binding_rows=10)
+    assert (solver_choice.choose(shape).solver, solver_choice.choose(shape).code) == ("highs", "large_selection")
+    smaller = dataclasses.replace(shape, options=shape.options - 1, projects=shape.projects - 1)
+    assert solver_choice.choose(smaller).solver == "cbc"
