@@ -28,3 +28,19 @@ def test_auto_is_the_default_and_the_run_says_why(monkeypatch, db_file, optimise
     notes = [c.value for c in at.caption if c.value.startswith(line)]
     assert len(notes) == 1
     assert ("scheduling model" if language == "en" else "排程模型") in notes[0]
+
+
+def test_progress_names_the_automatic_choice_not_the_word_auto():
+    from i18n import translate
+    from ui.optimiser.runs import _status_writer
+    from ui.session import lang
+
+    written: list[str] = []
+
+    class Status:
+        def write(self, text: str) -> None:
+            written.append(text)
+
+    _status_writer(Status())("solving", {"solver": "auto"})
+    expected = translate(lang(), "optimiser.progress.solving", solver=translate(lang(), "solverchoice.progress_solver"))
+    assert written == [expected] and "auto" not in written[0]
