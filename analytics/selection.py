@@ -10,7 +10,8 @@ Rows are built from grouped numpy/pandas arrays into `LpAffineExpression`s, neve
 `Strengthening` picks formulations that prove the optimum faster without changing it (project terms
 on x[p], cumulative dependency rows, an LP-guided MIP start on large models; docs/optimiser.md).
 
-`solve(model, params)` runs HiGHS or CBC and returns a `SelectionResult`; values are read only when
+`solve(model, params)` runs HiGHS or CBC (`auto`, the default, picks one by the model's shape:
+analytics/solver_choice.py; the result's `solver_choice` says which and why) and returns a `SelectionResult`; values are read only when
 the solver holds a solution. An infeasible model is explained by re-solving an elastic copy in which
 the forced, mandatory, dependency, exclusive, capacity, budget, category and risk rows may be broken
 at a cost (relative to each row's size); the labels of the rows whose slack is used are `violated`.

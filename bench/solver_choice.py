@@ -18,7 +18,7 @@ Parts (`--parts`):
 - `cases`: the bench's three generated cases (bottleneck, tight, pmo; see bench/optimizer_bench.py)
   at `--size` proposals (default 200) for each of `--seeds`, limit `--limit` s (default 30), gap 1e-4;
 - `knapsacks`: OR-Library `mknapcb1` problems 0..`--cb-count`-1 (100 items x 5 rows, files in
-  `$LODESTAR_ORLIB_DIR` or /work/shared/benchmarks/orlib-mknap) and Chu-Beasley knapsacks of 100 items
+  `$LODESTAR_ORLIB_DIR` or the shared benchmarks folder, see bench/optimizer_bench.py) and Chu-Beasley knapsacks of 100 items
   x 10 rows made by the published recipe (`--cb10-seeds`; OR-Library's own `mknapcb4` file of that
   shape is not on this machine), gap 0, limit `--cb-limit` s (default 60), value against the best known;
 - `selection`: the tight and pmo cases with one start month per proposal (pure selections, the shape
@@ -45,10 +45,8 @@ if str(ROOT) not in sys.path:
 
 from analytics import orlib, selection  # noqa: E402
 from analytics.selection_types import PortfolioData, SelectionParams  # noqa: E402
-from bench.optimizer_bench import HORIZON_START, _half_budget, chu_beasley, generate_portfolio  # noqa: E402
+from bench.optimizer_bench import HORIZON_START, ORLIB_DIR, _half_budget, chu_beasley, generate_portfolio  # noqa: E402
 
-_ORLIB_CANDIDATES = (ROOT.parent / "shared" / "benchmarks" / "orlib-mknap", Path("/work/shared/benchmarks/orlib-mknap"))
-ORLIB_DIR = Path(os.environ.get("LODESTAR_ORLIB_DIR") or next((p for p in _ORLIB_CANDIDATES if p.exists()), _ORLIB_CANDIDATES[0]))
 CASES = ("bottleneck", "tight", "pmo")
 
 
