@@ -11,7 +11,7 @@ report and a spend profile), which imports cleanly as it is. Enum columns (statu
 columns get a drop-down list in the header language; id and text columns are formatted as text so
 Excel keeps `007` as typed; month and date columns are shown `yyyy-mm` and `yyyy-mm-dd`.
 
-Written with openpyxl (already used for the recommendation pack); fixed document times make the
+Written with openpyxl (already used for the recommendation pack); `fix_zip_timestamps` makes the
 same template the same bytes.
 """
 
@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from i18n import translate
+from reports.reproducible import fix_zip_timestamps
 from store.contract import ENUM_VALUES, KIND_ORDER, KINDS, Column, column_rule, header_of
 
 VALIDATED_ROWS = 2000  # drop-downs and formats reach this far down each sheet
@@ -147,10 +148,11 @@ def template_workbook(lang: str) -> bytes:
     book.remove(book.active)
     for kind in KIND_ORDER:
         _write_sheet(book, kind, lang)
-    book.properties.created = book.properties.modified = _FIXED_TIME
+    book.properties.creator = "Lodestar"
+    book.properties.created = _FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return fix_zip_timestamps(buffer.getvalue(), _FIXED_TIME)
 
 
 def template_workbook_name(lang: str) -> str:
