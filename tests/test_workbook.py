@@ -7,14 +7,13 @@ import csv
 import datetime as dt
 import io
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+import cli
 from reports.xlsx_template import EXAMPLE_ROWS, sheet_name, template_workbook
 from store import snapshots
 from store.contract import KIND_ORDER, KINDS
@@ -23,7 +22,6 @@ from store.import_read import RawFile
 from store.importer import check_files, check_paths, import_files, import_paths, problem_text
 from store.workbook import cell_text, workbook_sources
 
-ROOT = Path(__file__).resolve().parent.parent
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
 D = dt.date
 
@@ -220,17 +218,17 @@ def test_the_template_round_trips_fill_it_and_import_it(con, lang):
     assert reports == [(D(2026, 2, 28), "amber", 14.2)]
 
 
-def test_cli_writes_the_template_and_imports_a_workbook_with_a_date_order(tmp_path, db_file):
+def test_cli_writes_the_template_and_imports_a_workbook_with_a_date_order(tmp_path, db_file, capsys):
     out = tmp_path / "模板.xlsx"
-    run = subprocess.run([sys.executable, "cli.py", "template", "--xlsx", "--lang", "zh", "--out", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0 and out.read_bytes() == template_workbook("zh")
+    assert cli.main(["template", "--xlsx", "--lang", "zh", "--out", str(out)]) == 0
+    assert out.read_bytes() == template_workbook("zh")  # the same bytes as the Data page offers
     book = openpyxl.load_workbook(out)
     book["状态报告"]["B2"] = "28/02/2026"  # typed as text, day first
     book.save(out)
-    command = [sys.executable, "cli.py", "import", str(out), "--db", str(db_file), "--label", "x"]
-    refused = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert refused.returncode == 2 and "date_order" not in refused.stderr and "--date-order" in refused.stderr
-    done = subprocess.run([*command, "--date-order", "dmy"], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    command = ["import", str(out), "--db", str(db_file), "--label", "x"]
+    capsys.readouterr()
+    assert cli.main(command) == 2
+    refused = capsys.readouterr().err
+    assert "状态报告" in refused and "--date-order dmy" in refused
+    assert cli.main([*command, "--date-order", "dmy"]) == 0
     assert check_paths([out], date_order="dmy").rows["status_reports"] == 1
