@@ -377,7 +377,8 @@ def _candidates(header: str) -> list[str]:
 
 
 def _known_header_count(cells: list[str]) -> int:
-    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in _candidates(cell)))
+    # A row wider than any header may be is not looked up cell by cell (a hostile 30,000-cell row).
+    return sum(1 for cell in cells[: MAX_COLUMNS + 1] if any(c in HEADER_INDEX for c in _candidates(cell)))
 
 
 def head_records(head: str, separator: str, count: int = HEADER_SCAN_ROWS) -> list[tuple[list[str], int]]:
@@ -446,7 +447,7 @@ def find_header_row(records: list[list[str]], hint_name: str, line_endings: str 
     has old Mac (CR-only) line endings.
     """
     for index, cells in enumerate(records):
-        if _non_empty(cells) >= 2 and choose_kind(cells, hint_name) is not None:
+        if _non_empty(cells) >= 2 and len(cells) <= MAX_COLUMNS and choose_kind(cells, hint_name) is not None:
             return HeaderRow(index, cells)
     filled = [i for i, cells in enumerate(records) if _non_empty(cells)]
     if not filled:

@@ -75,9 +75,10 @@ class Snapshot:
 
 
 def content_hash(files: list[SourceFile]) -> str:
-    """Order-independent hash of a set of files, for duplicate detection."""
+    """Order-independent hash of a set of files, for duplicate detection (each workbook once, however
+    many of its sheets were recorded)."""
     digest = hashlib.sha256()
-    for sha in sorted(f.sha256 for f in files):
+    for sha in sorted({f.sha256 for f in files}):
         digest.update(sha.encode("ascii"))
     return digest.hexdigest()
 

@@ -96,6 +96,8 @@ def test_a_workbook_of_all_sheets_imports_exactly_the_rows_of_the_csv_bundle(con
     for table in snapshots.DATA_TABLES:
         assert xlsx_rows[table] == csv_rows[table], table
     assert sum(len(rows) for rows in xlsx_rows.values()) == 48
+    again = import_files(con, [("copy.xlsx", data)], label="again", actor="analyst")
+    assert again.snapshot_id is None and again.duplicate_of == from_xlsx.snapshot_id
 
 
 def test_sheets_are_recognised_by_chinese_or_english_names_and_rows_numbered_as_excel_shows():
