@@ -657,6 +657,9 @@ def read_text_table(
         invalid.append((row.number, row.text))
         return "skip"
 
+    # A header and nothing (or only line ends) below it: Arrow would call the rest an empty file.
+    if header_end is not None and len(body) - header_end < 65536 and not body[header_end:].strip():
+        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64))
     if header_end is None:
         source, skip, shift = io.BytesIO(body), 1, 0
     else:
