@@ -192,7 +192,8 @@ def files_frame(report: ImportReport) -> pd.DataFrame:
         rows.append({
             t("data.preview.file"): info.name,
             t("data.preview.kind"): kind_label(info.kind),
-            t("data.preview.encoding"): info.encoding or "–",
+            t("data.preview.encoding"): (info.encoding or "–") + (
+                f" · {t('reading.line_endings.cr')}" if info.line_endings == "cr" else ""),
             t("data.preview.separator"): t(f"data.separator.{info.separator}") if info.separator else "–",
             t("data.preview.rows"): info.rows,
             t("data.preview.columns"): ", ".join(mapped),

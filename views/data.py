@@ -17,8 +17,8 @@ with st.expander(t("data.templates.title")):
 
 st.subheader(t("data.upload.title"))
 uploads = st.file_uploader(
-    t("data.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
-    help=t("data.upload.help"), disabled=not can("import"),
+    t("reading.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
+    help=t("reading.upload.help"), disabled=not can("import"),
 )
 translate_uploader("data_uploads_", view.UPLOAD_TYPES)
 date_order = view.date_order_select()
