@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 
 from store.import_read import (
@@ -72,12 +73,45 @@ def _row_texts(row: list[object]) -> list[str]:
     return [cell if type(cell) is str else cell_text(cell) for cell in row]
 
 
-def _columns_table(rows: list[list[str]], width: int) -> pa.Table:
+def _number_texts(values: tuple) -> pa.Array | None:
+    """A column of numbers (and empty cells) as text in one pass of Arrow: whole numbers without `.0`."""
+    try:
+        numbers = pa.array([None if value == "" else value for value in values], pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    plain = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(plain) & (np.floor(plain) == plain) & (np.abs(plain) < _MAX_EXACT)
+    as_int = pc.cast(pa.array(np.where(whole, plain, 0).astype(np.int64)), pa.string())
+    texts = pc.if_else(pa.array(whole), as_int, pc.cast(numbers, pa.string()))
+    return pc.fill_null(texts, "")
+
+
+def _column_texts(values: tuple) -> pa.Array:
+    """One column of Excel values as text, as `cell_text` gives each: whole columns of text, numbers
+    or dates at once (a million-row sheet is mostly such columns), mixed ones cell by cell."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return pa.array(values, pa.string())
+    if kinds <= {str, float, int}:
+        texts = _number_texts(values)
+        if texts is not None:
+            return texts
+    if kinds <= {str, dt.date}:
+        try:
+            days = pa.array([None if value == "" else value for value in values], pa.date32())
+            return pc.fill_null(pc.cast(days, pa.string()), "")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return pa.array([cell_text(value) for value in values], pa.string())
+
+
+def _columns_table(rows: list[list[object]], width: int) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
     if not rows:
         return pa.table({n: pa.array([], pa.string()) for n in names})
     columns = list(zip(*rows, strict=True))
-    return pa.table({n: pa.array(columns[i], pa.string()) for i, n in enumerate(names)})
+    return pa.table({n: _column_texts(columns[i]) for i, n in enumerate(names)})
 
 
 def sheet_table(rows: Iterable[list[object]], width: int, first_row: int) -> TextTable:
@@ -86,13 +120,12 @@ def sheet_table(rows: Iterable[list[object]], width: int, first_row: int) -> Tex
     Built CHUNK_ROWS at a time; blank rows are left out, their numbers kept by the others.
     """
     chunks: list[pa.Table] = []
-    pending: list[list[str]] = []
+    pending: list[list[object]] = []
     count = 0
     for row in rows:
-        texts = _row_texts(row)
-        if len(texts) != width:
-            texts = (texts + [""] * width)[:width]
-        pending.append(texts)
+        if len(row) != width:
+            row = (list(row) + [""] * width)[:width]
+        pending.append(row)
         count += 1
         if len(pending) >= CHUNK_ROWS:
             chunks.append(_columns_table(pending, width))

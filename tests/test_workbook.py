@@ -12,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cli
 from reports.xlsx_template import EXAMPLE_ROWS, sheet_name, template_workbook
@@ -20,7 +22,7 @@ from store.contract import KIND_ORDER, KINDS
 from store.import_limits import ImportLimits
 from store.import_read import RawFile
 from store.importer import check_files, check_paths, import_files, import_paths, problem_text
-from store.workbook import cell_text, workbook_sources
+from store.workbook import _column_texts, cell_text, workbook_sources
 
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
 D = dt.date
@@ -234,3 +236,23 @@ def test_cli_writes_the_template_and_imports_a_workbook_with_a_date_order(tmp_pa
     assert "状态报告" in refused and "--date-order dmy" in refused
     assert cli.main([*command, "--date-order", "dmy"]) == 0
     assert check_paths([out], date_order="dmy").rows["status_reports"] == 1
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**60), 2**60), st.just(""),
+    st.dates(), st.datetimes(), st.booleans(), st.text(max_size=5),
+), max_size=30), st.sampled_from(["float", "date", "any"]))
+def test_a_whole_column_reads_as_each_cell_would(values, only):
+    """The column-at-once conversion gives the text `cell_text` gives cell by cell (numbers: the same number)."""
+    if only == "float":
+        values = [v for v in values if type(v) in (float, int) or v == ""]
+    elif only == "date":
+        values = [v for v in values if type(v) is dt.date or v == ""]
+    got = _column_texts(tuple(values)).to_pylist() if values else []
+    for value, text in zip(values, got, strict=True):
+        expected = cell_text(value)
+        if type(value) in (float, int) and text != expected:
+            assert float(text) == float(expected), (value, text, expected)
+        else:
+            assert text == expected
