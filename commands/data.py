@@ -119,6 +119,9 @@ def run_import(args: argparse.Namespace) -> int:
 def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> int:
     for line in report.texts(lang):
         say(line)
+    for info in report.files:  # units written in headers, e.g. 预算（万元）: shown, never converted
+        for column, unit in info.units:
+            say(f"{info.name}: {translate(lang, 'reading.unit', column=column, unit=unit)}")
     if args.json:
         print(json.dumps(report_to_dict(report, lang), ensure_ascii=False, default=str, indent=2))
     files = len([f for f in report.files if f.kind])

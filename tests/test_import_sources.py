@@ -176,3 +176,12 @@ def test_a_value_that_can_only_be_day_first_names_the_order_to_choose():
     assert [p.code for p in report.errors] == ["date_order_suggest_dmy", "date_order_suggest_dmy"]
     report = check_files(_reports_with_dates("25/01/2026", "02/03/2026"), date_order="mdy")
     assert [(p.row, p.code) for p in report.errors] == [(2, "bad_date")]  # 25 is not a month
+
+
+def test_cli_check_shows_the_unit_from_the_header(tmp_path, capsys):
+    import cli
+
+    path = tmp_path / "projects.csv"
+    path.write_bytes(_projects_with_budget_header("预算（万元）"))
+    assert cli.main(["import", "--check", "--lang", "zh", "--db", str(tmp_path / "x.duckdb"), str(path)]) == 0
+    assert "projects.csv: budget：表头中的单位为 万元" in capsys.readouterr().err
