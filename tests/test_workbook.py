@@ -127,6 +127,11 @@ def test_excel_types_become_the_text_the_parsers_read():
     assert source.read_rows([None] * 7).table.num_rows == 1  # read again for a mapping preview
 
 
+def test_an_xlsm_workbook_is_read_like_an_xlsx():
+    report = check_files([("macros.xlsm", workbook({"objectives": bundle_sheets()["objectives"]}))])
+    assert report.ok and report.rows == {"objectives": 3}
+
+
 def test_a_workbook_of_only_unknown_sheets_is_refused_and_an_empty_one_named():
     report = check_files([("notes.xlsx", workbook({"README": [["a", "b"], ["1", "2"]]}))])
     assert [(p.file, p.code) for p in report.errors] == [("notes.xlsx/README", "unknown_kind")]
