@@ -1,10 +1,14 @@
-"""Reading import files: gathering them (files, folders, zips), decoding, splitting and header matching.
+"""Reading import files: gathering them (files, folders, zips, workbooks), decoding, splitting and header matching.
 
 The stages, each reporting `Problem`s rather than stopping:
   gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed, every
            byte counted against `ImportLimits` while it is read (zip members streamed in chunks)
-  decode   UTF-8, UTF-8 with BOM, else GB18030 (a superset of GBK); the result is UTF-8 bytes
-  sniff    the separator (`,` `;` or tab) that splits the header into the most known columns
+  decode   UTF-8, UTF-8 with BOM, UTF-16 with BOM, else GB18030 (a superset of GBK); the result is UTF-8
+  sniff    the separator (`,` `;` or tab) that splits a row of the file's start into the most known columns
+  header   the header row: the first of the first HEADER_SCAN_ROWS records (ending at CR, LF or CRLF)
+           that matches a kind, so title and blank rows above it are skipped (`find_header_row`)
+  sources  a CSV file, or each sheet of a workbook (`store.workbook`), as a `Source`: name, header row,
+           headers and `read_rows`; `iter_sources` is the seam where a column mapping can take over
   headers  the kind whose columns the headers match best; each header mapped to a canonical column,
            unknown headers reported with the closest known column (difflib)
   table    every cell as text, with each row's record number as a spreadsheet shows it (header = 1).
