@@ -27,6 +27,7 @@ from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
 from store.importer import ImportReport, problem_text
+from ui import perf
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
@@ -241,6 +242,7 @@ def show_report(report: ImportReport) -> None:
 def clear_data_caches() -> None:
     """After a write every cached loader may be stale (new, renamed or removed snapshots)."""
     st.cache_data.clear()
+    perf.clear_shared()
 
 
 def import_form(files: Files, report: ImportReport) -> None:
