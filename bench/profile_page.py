@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--runs", type=int, default=2, help="warm reruns (the last is profiled)")
+    parser.add_argument("--cold", action="store_true", help="profile the cold run instead")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     db = harness.portfolio_db(root, args.size)
@@ -64,13 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         at.session_state["lang"] = "en"
         at.switch_page(f"views/{args.page}.py")
         start = time.perf_counter()
+        profiling["on"] = args.cold
         at.run()
         print(f"cold run: {time.perf_counter() - start:.2f} s; exceptions: {len(at.exception)}")
         snapshot = at.session_state["snapshot_id"] if "snapshot_id" in at.session_state else None  # noqa: SIM401 (no .get)
         for i in range(args.runs):
             at.session_state["snapshot_id"] = snapshot
             start = time.perf_counter()
-            profiling["on"] = i == args.runs - 1
+            profiling["on"] = not args.cold and i == args.runs - 1
             at.run()
             print(f"warm rerun {i + 1}: {time.perf_counter() - start:.2f} s")
     out = io.StringIO()

@@ -50,7 +50,7 @@ def shared_by_view(build: F) -> F:
     change it (st.plotly_chart copies it before sending).
     """
 
-    name = f"{build.__module__}.{build.__qualname__}"
+    name = f"{build.__module__}.{build.__qualname__}#{id(build)}"  # two lambdas share a qualname
 
     @functools.wraps(build)
     def wrapper(view: object, *args: Any) -> Any:
