@@ -179,3 +179,33 @@ def test_snapshot_choices_match_the_full_listing(con):
     assert list(choices.columns) == ["snapshot_id", "label", "as_of", "currency_unit"]
     pd.testing.assert_frame_equal(choices, listing[list(choices.columns)])
     assert list(choices["label"]) == ["A", "C", "B"]      # newest as-of first, then the later import
+
+
+# ----- an import keeps what other sessions have cached ----------------------------------------------
+
+
+def test_an_import_keeps_the_other_snapshots_cached_results(db_file, monkeypatch):
+    import streamlit as st
+
+    from store import db
+    from tests.test_page_data import VALID, _files
+
+    calls = []
+
+    @st.cache_data
+    def loader(snapshot_id: int) -> int:  # stands for any page's loader keyed on a snapshot id
+        calls.append(snapshot_id)
+        return snapshot_id
+
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    loader(1)
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.switch_page("views/data.py")
+    at.run()
+    at.file_uploader[0].set_value(_files(VALID)).run()
+    at.button(key="data_import").click().run()
+    assert not at.exception and at.session_state["snapshot_id"] == 1
+    loader(1)
+    assert calls == [1]          # before: every cache was cleared, so every session recomputed every page
+    db.close_shared(db_file)

@@ -3,7 +3,7 @@ snapshot list with rename and delete.
 
 The page (`views/data.py`) calls one function per section. Uploaded files are checked in one worker
 process shared by all sessions (so a large check never stalls other users' pages), started once per
-set of files' names and SHA-256 (the bytes are passed unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
+set of files' names and SHA-256 (the bytes are passed unhashed); a rename or delete clears the data caches, because snapshots and their
 labels feed every other page's loaders.
 """
 
@@ -281,7 +281,9 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
             st.error(counted("data.import.refused", len(result.errors)))
             st.dataframe(problems_frame(result), hide_index=True, width="stretch")
         return
-    clear_data_caches()
+    # No cache clearing here: every loader is keyed on snapshot ids (a new snapshot has a new one)
+    # or on the set of them, so nothing cached can be stale; clearing made every session online
+    # recompute every page at once (bench/team.py, docs/performance.md).
     select_snapshot(result.snapshot_id)
     st.session_state[UPLOADER_GENERATION_KEY] = st.session_state.get(UPLOADER_GENERATION_KEY, 0) + 1
     rows = sum(result.rows.values())
