@@ -13,8 +13,9 @@ tables, imported by the measured tree's own `cli.py import`) and each page:
          the median of those reruns (the page's caches are warm)
 
 `--baseline` names another tree (e.g. a `git worktree` at the session-start commit, with .venv
-linked), which is measured the same way in the same run, or a JSON file a previous run saved; the
-table prints both side by side. Every run saves its own figures to bench/out/scale_<commit>.json.
+linked), measured the same way in the same run, page by page in turn with this one (so both
+columns of a row saw the same load), or a JSON file a previous run saved; the table prints both
+side by side. Every run saves its own figures to bench/out/scale_<commit>.json.
 The load average is printed with the figures: on a shared machine, compare columns of one run.
 """
 
@@ -55,24 +56,33 @@ async def _measure_page(root: Path, db: Path, path: str, title: str, away_title:
     return {"cold": cold, "warm": harness.median(reruns), "warm_runs": reruns, "errors": errors, "peak_rss_mb": rss}
 
 
-def measure(root: Path, sizes: list[int], chosen: list[str], warm: int) -> dict:
+def _one(root: Path, db: Path, size: int, path: str, warm: int) -> dict:
     titles = dict(harness.pages())
-    results: dict = {"commit": harness.commit_of(root), "root": str(root), "sizes": {}}
+    away = AWAY if path != AWAY else "data"
+    load = harness.load_average()
+    try:
+        result = asyncio.run(_measure_page(root, db, path, titles[path], titles[away], warm))
+    except Exception as e:  # a page that never became ready is a result, not a crash of the bench
+        result = {"cold": None, "warm": None, "errors": 1, "failure": f"{type(e).__name__}: {e}"[:300]}
+    result["load_before"] = load
+    print(f"  {harness.commit_of(root):>10} {size:>6} {path:<14} {_fmt(result['cold'])} cold "
+          f"{_fmt(result['warm'])} warm  (load {load})", flush=True)
+    return result
+
+
+def measure(roots: list[Path], sizes: list[int], chosen: list[str], warm: int) -> list[dict]:
+    """Every root on every size and page; with several roots, interleaved page by page so that
+    both columns of a row are measured under the same load."""
+    results = [{"commit": harness.commit_of(root), "root": str(root), "sizes": {}} for root in roots]
     for size in sizes:
-        db = harness.portfolio_db(root, size)
-        per_page = {}
+        dbs = [harness.portfolio_db(root, size) for root in roots]
+        for result in results:
+            result["sizes"][str(size)] = {}
         for path in chosen:
-            away = AWAY if path != AWAY else "data"
-            load = harness.load_average()
-            try:
-                per_page[path] = asyncio.run(_measure_page(root, db, path, titles[path], titles[away], warm))
-            except Exception as e:  # a page that never became ready is a result, not a crash of the bench
-                per_page[path] = {"cold": None, "warm": None, "errors": 1, "failure": f"{type(e).__name__}: {e}"[:300]}
-            per_page[path]["load_before"] = load
-            print(f"  {harness.commit_of(root):>10} {size:>6} {path:<14} {_fmt(per_page[path]['cold'])} cold "
-                  f"{_fmt(per_page[path]['warm'])} warm  (load {load})", flush=True)
-        results["sizes"][str(size)] = per_page
-    results["load_after"] = harness.load_average()
+            for root, db, result in zip(roots, dbs, results, strict=True):
+                result["sizes"][str(size)][path] = _one(root, db, size, path, warm)
+    for result in results:
+        result["load_after"] = harness.load_average()
     return results
 
 
@@ -122,15 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(chosen) - set(all_pages)
     if unknown:
         parser.error(f"unknown pages {sorted(unknown)}; known: {all_pages}")
-    before = None
-    if args.baseline:
-        base = Path(args.baseline)
-        if base.is_file():
-            before = json.loads(base.read_text(encoding="utf-8"))
-        else:
-            before = measure(base.resolve(), sizes, chosen, args.warm)
-            print("saved", harness.save(f"scale_{before['commit']}.json", before))
-    after = measure(Path(args.root).resolve(), sizes, chosen, args.warm)
+    root = Path(args.root).resolve()
+    base = Path(args.baseline) if args.baseline else None
+    if base is not None and base.is_file():
+        before, (after,) = json.loads(base.read_text(encoding="utf-8")), measure([root], sizes, chosen, args.warm)
+    elif base is not None:
+        before, after = measure([base.resolve(), root], sizes, chosen, args.warm)
+        print("saved", harness.save(f"scale_{before['commit']}.json", before))
+    else:
+        before, (after,) = None, measure([root], sizes, chosen, args.warm)
     print("saved", harness.save(f"scale_{after['commit']}.json", after))
     print_table(after, before)
     return 0
