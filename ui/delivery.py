@@ -129,6 +129,7 @@ def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, s
 class ProjectDetail:
     history: pd.DataFrame     # reports of this snapshot with EVM figures per report date
     series: pd.DataFrame      # the project's latest figures in every snapshot up to this one
+    key: tuple = ()           # the loader's arguments: what the shared figures are keyed on
 
 
 @st.cache_data(**CACHE)
@@ -144,6 +145,7 @@ def load_project(path: str, snapshot_id: int, project_id: str, method: str, snap
     return ProjectDetail(
         history=evm_frame(history, method) if len(history) else history,
         series=evm_trend(series, method) if len(series) else series,
+        key=(path, snapshot_id, project_id, method, snapshot_set),
     )
 
 
@@ -541,3 +543,13 @@ def drill_options(view: DeliveryView) -> dict[str, str]:
     """Project id -> label for the drill-down search, most severe first."""
     ordered = view.projects.sort_values(["severity", "project_id"], ascending=[False, True])
     return {row.project_id: project_label(row) for row in ordered.itertuples()}
+
+
+@shared_by_view
+def project_curve_chart(detail: ProjectDetail, budget: float) -> go.Figure:
+    return s_curve_figure(detail.history, "report_date", budget)
+
+
+@shared_by_view
+def project_trend_chart(detail: ProjectDetail) -> go.Figure:
+    return trend_figure(detail.series)

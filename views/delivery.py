@@ -121,10 +121,10 @@ def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
     if detail.history.empty:
         st.info(t("delivery.drill.no_reports"))
         return
-    st.plotly_chart(dv.s_curve_figure(detail.history, "report_date", float(row["budget"])), width="stretch",
+    st.plotly_chart(dv.project_curve_chart(detail, float(row["budget"])), width="stretch",
                     key="dv.project_curve")
     if len(detail.series) > 1:
-        st.plotly_chart(dv.trend_figure(detail.series), width="stretch", key="dv.project_trend")
+        st.plotly_chart(dv.project_trend_chart(detail), width="stretch", key="dv.project_trend")
     st.subheader(t("delivery.drill.status_history"))
     st.dataframe(dv.status_history_table(detail.history), hide_index=True, placeholder="—", key="dv.status_history", column_config=dv.index_columns_config())
 
