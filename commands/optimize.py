@@ -1,10 +1,10 @@
 """`python cli.py optimize`: choose the proposals and their start months that maximise value.
 
-    python cli.py optimize --db PATH [--snapshot ID] [--objective strategic_value|benefit|net_benefit]
+    python cli.py optimize --db PATH [--snapshot ID] [--objective strategic_value|benefit|net_benefit|npv]
         [--budget X] [--horizon-start YYYY-MM] [--horizon-months N] [--force-in IDS] [--force-out IDS]
         [--time-limit S] [--gap G] [--solver highs|cbc] [--save-as NAME] [--json]
         [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
-        [--discount D] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
+        [--discount D] [--discount-rate R] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
         [--lang en|zh]
 
 The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
@@ -30,7 +30,7 @@ from typing import Any
 from analytics.errors import AnalyticsError
 from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
-from analytics.vocabulary import OBJECTIVES, SOLVERS
+from analytics.vocabulary import DEFAULT_DISCOUNT_RATE, OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
 from store import snapshots
@@ -63,6 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--allow-cancel-committed", action="store_true", help="let the model cancel or defer approved/active work")
     cmd.add_argument("--max-high-risk", type=int, default=None, help="at most N selected projects with risk >= 4")
     cmd.add_argument("--discount", type=float, default=0.0, help="value lost per month of later start (0-1)")
+    cmd.add_argument("--discount-rate", type=float, default=DEFAULT_DISCOUNT_RATE,
+                     help="objective npv: annual discount rate, compounded monthly (default 0.08)")
     cmd.add_argument("--weight-set", type=int, default=None, help="weight set id (default: the active one)")
     cmd.add_argument("--save-as", default=None, help="store the run as a scenario with this name")
     cmd.add_argument("--explain", action="store_true", help="also explain every proposal left out")
@@ -103,7 +105,7 @@ def _params(args: argparse.Namespace, as_of: str, weight_set_id: int | None, lan
         annual_budget_caps=caps, discount_per_month=args.discount, force_in=_ids(args.force_in),
         force_out=_ids(args.force_out), max_high_risk=args.max_high_risk, allow_hiring=args.allow_hiring,
         allow_cancel_committed=args.allow_cancel_committed, time_limit_seconds=args.time_limit, mip_gap=args.gap,
-        solver=args.solver, threads=args.threads, weight_set_id=weight_set_id,
+        solver=args.solver, threads=args.threads, weight_set_id=weight_set_id, discount_rate=args.discount_rate,
     )
 
 

@@ -48,6 +48,11 @@ def parameters_form() -> SelectionParams | None:
             format_func={o: t(f"optimiser.objective.{o}") for o in opt.OBJECTIVES}.__getitem__, key=key("objective"),
         )
         weight_set_id = weight_set_picker(c1)
+        rate_pct = 100.0 * PARAMS.discount_rate
+        if objective == "npv":  # the business cases' rate (docs/business-cases.md)
+            rate_pct = c1.number_input(t("cases.form.discount_rate"), min_value=0.0, max_value=100.0, value=rate_pct,
+                                       step=0.5, format="%.2f", help=t("cases.form.discount_rate_help"),
+                                       key=key("discount_rate"))
         budget = c2.number_input(
             t("optimiser.form.budget"), min_value=0.0, value=PARAMS.budget, step=100.0,
             placeholder=t("optimiser.form.no_limit"), help=t("optimiser.form.budget_help"), key=key("budget"),
@@ -134,6 +139,7 @@ def parameters_form() -> SelectionParams | None:
             force_out=force_out, category_shares=shares, max_high_risk=max_high_risk,
             high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
             time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id, threads=PARAMS.threads,
+            discount_rate_pct=rate_pct,
         )
     except AnalyticsError as e:   # unreadable values: said when Optimise is pressed, the result marked stale
         if submitted:
