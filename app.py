@@ -33,6 +33,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.portfolio", "views/strategy.py", "page.strategy", ":material/target:"),
     ("app.section.portfolio", "views/optimiser.py", "page.optimiser", ":material/tune:"),
     ("app.section.portfolio", "views/scenarios.py", "page.scenarios", ":material/compare:"),
+    ("app.section.portfolio", "views/cases.py", "page.cases", ":material/payments:"),
     ("app.section.delivery", "views/delivery.py", "page.delivery", ":material/monitor_heart:"),
     ("app.section.delivery", "views/resources.py", "page.resources", ":material/groups:"),
     ("app.section.delivery", "views/maturity.py", "page.maturity", ":material/stairs:"),

@@ -204,3 +204,88 @@ def value_at_horizon_start(npv_at_start: float | np.ndarray, months_after_horizo
                            rate: float) -> np.ndarray:
     """An NPV at a project's start, moved back to the horizon start: a later start is worth less."""
     return np.asarray(npv_at_start, dtype=float) * discount_factors(months_after_horizon_start, rate)
+
+
+# --- alternatives compared: the projects of one exclusive group side by side ------------------------------
+
+ALTERNATIVE_RULES: tuple[str, ...] = ("npv_sign", "strategic_value", "npv", "risk", "project_id")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One project of an exclusive group, with its rank in the group and why it ranks above the next."""
+
+    group: str
+    project_id: str
+    name: str
+    npv: float
+    irr: float | None
+    payback_month_offset: int | None
+    strategic_value: float
+    risk_score: float | None
+    peak_fte: dict[str, float]        # role -> the highest monthly FTE the project asks of it
+    in_plan: bool | None              # selected in the current plan; None when there is no plan
+    rank: int                         # 1 = recommended first in its group
+    reason: str                       # the rule (ALTERNATIVE_RULES) that put it above the next; "last" for the last
+    next_project_id: str | None       # the project ranked after it
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _sort_key(row: dict[str, Any]) -> tuple:
+    risk = row["risk_score"] if row["risk_score"] is not None else math.inf
+    return (row["npv"] < 0, -row["strategic_value"], -row["npv"], risk, row["project_id"])
+
+
+def _deciding_rule(first: dict[str, Any], second: dict[str, Any]) -> str:
+    """The first rule of the recommended order on which two neighbours differ."""
+    for rule, a, b in zip(ALTERNATIVE_RULES, _sort_key(first), _sort_key(second), strict=True):
+        if a != b:
+            return rule
+    return "project_id"
+
+
+def compare_alternatives(projects: pd.DataFrame, cases: Iterable[BusinessCase], strategic_value: dict[str, float],
+                         demand: pd.DataFrame | None, in_plan: set[str] | None) -> list[Alternative]:
+    """Every exclusive group's open projects (not completed or cancelled) in the recommended order.
+
+    The order (docs/business-cases.md): NPV >= 0 first, then higher strategic value, higher NPV, lower
+    risk score, project id. `in_plan` is the set of projects the current plan selects (None: no plan).
+    """
+    from analytics.vocabulary import CLOSED_STATUSES
+
+    by_id = {c.project_id: c for c in cases}
+    peaks: dict[str, dict[str, float]] = {}
+    if demand is not None and not demand.empty:
+        top = demand.groupby(["project_id", "role"])["fte"].max()
+        for (pid, role), fte in top.items():
+            peaks.setdefault(str(pid), {})[str(role)] = float(fte)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for project in projects.to_dict("records"):
+        group, pid = project.get("exclusive_group"), str(project["project_id"])
+        if group is None or (isinstance(group, float) and math.isnan(group)) or not str(group).strip():
+            continue
+        if str(project.get("status")) in CLOSED_STATUSES or pid not in by_id:
+            continue
+        risk = project.get("risk_score")
+        rows.setdefault(str(group), []).append({
+            "project_id": pid, "name": str(project.get("name") or pid), "case": by_id[pid],
+            "npv": by_id[pid].npv, "strategic_value": float(strategic_value.get(pid, 0.0) or 0.0),
+            "risk_score": None if risk is None or (isinstance(risk, float) and math.isnan(risk)) else float(risk),
+        })
+    out: list[Alternative] = []
+    for group in sorted(rows):
+        ordered = sorted(rows[group], key=_sort_key)
+        for rank, row in enumerate(ordered, start=1):
+            following = ordered[rank] if rank < len(ordered) else None
+            case = row["case"]
+            out.append(Alternative(
+                group=group, project_id=row["project_id"], name=row["name"], npv=case.npv, irr=case.irr,
+                payback_month_offset=case.payback_month_offset, strategic_value=row["strategic_value"],
+                risk_score=row["risk_score"], peak_fte=peaks.get(row["project_id"], {}),
+                in_plan=None if in_plan is None else row["project_id"] in in_plan, rank=rank,
+                reason="last" if following is None else _deciding_rule(row, following),
+                next_project_id=None if following is None else following["project_id"],
+            ))
+    return out

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.cases import DEFAULT_BENEFIT_MONTHS, DEFAULT_DISCOUNT_RATE, BusinessCase, business_cases
+from analytics.cases import (
+    DEFAULT_BENEFIT_MONTHS,
+    DEFAULT_DISCOUNT_RATE,
+    Alternative,
+    BusinessCase,
+    business_cases,
+    compare_alternatives,
+)
 from store.snapshots import get_snapshot, read_table
 
 
@@ -38,3 +45,41 @@ def business_cases_of(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, rate:
     inputs = case_inputs(con, snapshot_id)
     projects = inputs.projects.sort_values("project_id", kind="stable")
     return business_cases(projects, inputs.spend_profile, inputs.cash_flows, rate=rate, benefit_months=benefit_months)
+
+
+@dataclass(frozen=True)
+class CurrentPlan:
+    """The plan alternatives are checked against: the recommended scenario, else the latest saved one."""
+
+    scenario_id: int
+    name: str
+    recommended: bool
+    selected: frozenset[str]
+
+
+def current_plan(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> CurrentPlan | None:
+    from store.scenarios import get_scenario, list_scenarios, recommended_scenario
+
+    scenario = recommended_scenario(con, snapshot_id)
+    if scenario is None:
+        listing = list_scenarios(con, snapshot_id)
+        if listing.empty:
+            return None
+        latest = listing.sort_values(["created_at", "scenario_id"]).iloc[-1]
+        scenario = get_scenario(con, int(latest["scenario_id"]))
+    return CurrentPlan(scenario.scenario_id, scenario.name, bool(scenario.is_recommended),
+                       frozenset(p.project_id for p in scenario.result.selected))
+
+
+def alternatives_of(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, rate: float = DEFAULT_DISCOUNT_RATE,
+                    benefit_months: int = DEFAULT_BENEFIT_MONTHS) -> tuple[list[Alternative], CurrentPlan | None]:
+    """Every exclusive group's projects compared (analytics.cases.compare_alternatives) and the plan used."""
+    from store.portfolio import load_portfolio
+
+    data = load_portfolio(con, snapshot_id)
+    cases = business_cases(data.projects, data.spend_profile, data.cash_flows, rate=rate,
+                           benefit_months=benefit_months)
+    plan = current_plan(con, snapshot_id)
+    alternatives = compare_alternatives(data.projects, cases, dict(data.strategic_value), data.demand,
+                                        None if plan is None else set(plan.selected))
+    return alternatives, plan

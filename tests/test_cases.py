@@ -167,3 +167,24 @@ def test_cli_optimize_with_the_npv_objective(db_file: Path, imported, capsys):
     assert out["objective_kind"] == "npv" and {p["project_id"] for p in out["selected"]} == {"A", "B"}
     a = next(p for p in out["selected"] if p["project_id"] == "A")
     assert a["value"] == pytest.approx(HAND_NPV / 1.1 ** (1 / 12), abs=1e-9)
+
+
+def test_alternatives_are_ordered_by_the_documented_rule_with_the_deciding_reason():
+    from analytics.cases import BusinessCase, compare_alternatives
+
+    def case(pid, value):
+        return BusinessCase(pid, value, None, None, None, 0.0, 0.0, "derived")
+
+    projects = pd.DataFrame({
+        "project_id": ["A", "B", "C", "D", "E", "F"], "name": list("ABCDEF"),
+        "status": ["proposed"] * 5 + ["cancelled"], "risk_score": [3.0, 2.0, 2.0, 1.0, None, 1.0],
+        "exclusive_group": ["G", "G", "G", "G", None, "G"],
+    })
+    cases = [case("A", -5.0), case("B", 10.0), case("C", 20.0), case("D", 10.0), case("E", 1.0), case("F", 99.0)]
+    values = {"A": 99.0, "B": 50.0, "C": 50.0, "D": 50.0}
+    demand = pd.DataFrame({"project_id": ["B", "B"], "role": ["dev", "dev"], "month_offset": [0, 1], "fte": [1.0, 2.5]})
+    rows = compare_alternatives(projects, cases, values, demand, {"D"})
+    # C (higher NPV than B and D), then D (same value and NPV as B, lower risk), B, and A last: NPV < 0
+    assert [(r.project_id, r.rank, r.reason, r.next_project_id) for r in rows] == [
+        ("C", 1, "npv", "D"), ("D", 2, "risk", "B"), ("B", 3, "npv_sign", "A"), ("A", 4, "last", None)]
+    assert rows[2].peak_fte == {"dev": 2.5} and [r.in_plan for r in rows] == [False, True, False, False]
