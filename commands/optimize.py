@@ -5,7 +5,7 @@
         [--time-limit S] [--gap G] [--solver highs|cbc] [--save-as NAME] [--json]
         [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
         [--discount D] [--discount-rate R] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
-        [--lang en|zh]
+        [--budget-confidence P [--seed S]] [--lang en|zh]
 
 The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
 `--budget` spend is not limited. IDS are comma-separated project ids. Every solve is appended to the
@@ -15,7 +15,10 @@ explanations, marginal values and the efficient frontier at up to `--frontier-po
 each re-solve logged, and the weights used) and reports its id. `--json` prints one object: status,
 objective, bound, gap, selected [{project_id, start_month}], hires [{role, month, fte, cost}],
 greedy_objective, build_seconds, solve_seconds, solver, total_cost, violated, log_id and, with
---save-as, scenario_id. Exit status: 0 a portfolio was found,
+--save-as, scenario_id. With `--budget-confidence P` (and `--budget B`) the budget given to the solver is tightened until the
+plan's sampled cost inside the horizon stays within B in at least P of 2,000 sampled futures (seed S;
+docs/uncertainty.md); the JSON then has budget_confidence {budget, confidence, working_budget,
+p_within_budget, samples} and the saved scenario's budget is the working one. Exit status: 0 a portfolio was found,
 1 none (infeasible, time limit without a solution, solver or database failure), 2 refused input.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--discount-rate", type=float, default=DEFAULT_DISCOUNT_RATE,
                      help="objective npv: annual discount rate, compounded monthly (default 0.08)")
     cmd.add_argument("--weight-set", type=int, default=None, help="weight set id (default: the active one)")
+    cmd.add_argument("--budget-confidence", type=float, default=None, metavar="P",
+                     help="keep the sampled cost within --budget with probability >= P (docs/uncertainty.md)")
+    cmd.add_argument("--seed", type=int, default=1, help="with --budget-confidence: the sampling seed (default 1)")
     cmd.add_argument("--save-as", default=None, help="store the run as a scenario with this name")
     cmd.add_argument("--explain", action="store_true", help="also explain every proposal left out")
     cmd.add_argument("--frontier-points", type=int, default=DEFAULT_FRONTIER_POINTS,
@@ -135,6 +142,12 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
     if args.frontier_points < 2:
         say(translate(lang, "optrun.cli.bad_points", value=args.frontier_points))
         return 2
+    chance = None
+    if args.budget_confidence is not None:  # tighten the budget until the plan holds with the confidence asked
+        from store.robust import chance_budget
+
+        chance = chance_budget(con, data, params, args.budget_confidence, seed=args.seed)
+        params = replace(params, budget=chance.working_budget)
     # one pipeline with the page: solve, log, baseline, explain; a saved scenario also gets its analyses
     outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id, actor=None,
                             analyses=bool(args.save_as), frontier_points=args.frontier_points)
@@ -147,12 +160,21 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
         scenario_id = save_scenario(con, snapshot_id=snapshot_id, name=args.save_as, params=params, payload=payload,
                                     actor=None)
     summary = _summary(result, snapshot_id, params, greedy_objective, log_id, scenario_id)
+    if chance is not None:
+        summary["budget_confidence"] = {"budget": chance.budget, "confidence": chance.confidence,
+                                        "working_budget": chance.working_budget,
+                                        "p_within_budget": chance.p_within_budget, "samples": chance.samples}
     if args.json:
         if args.explain:
             summary["explanations"] = explanations_to_dict(explanations)
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
         _print_text(summary, explanations, lang)
+        if chance is not None:
+            print(translate(lang, "simulation.cli.chance", budget=numbers.number(chance.budget, lang, 1),
+                            working=numbers.number(chance.working_budget, lang, 1),
+                            p=numbers.percent(chance.p_within_budget, lang, 1),
+                            confidence=numbers.percent(chance.confidence, lang, 0)))
     return 0 if result.has_solution else 1
 
 

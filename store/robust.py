@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 
-from analytics.robust import Progress
+from analytics.robust import ChanceResult, Progress, chance_constrained
 from analytics.robust import selection_frequency as _frequency
-from analytics.selection_types import PortfolioData
+from analytics.selection_types import PortfolioData, SelectionParams
 from analytics.simulation import SimulationInput, simulation_input
 from store.history import overrun_priors
 from store.portfolio import load_portfolio
@@ -28,3 +28,11 @@ def selection_frequency(con: duckdb.DuckDBPyConnection, scenario_id: int, *, fut
     data = load_portfolio(con, scenario.snapshot_id, scenario.params.weight_set_id)
     inp = portfolio_input(con, data, scenario.params.horizon_months)
     return _frequency(data, scenario.params, inp, futures, seed, correlation, progress)
+
+
+def chance_budget(con: duckdb.DuckDBPyConnection, data: PortfolioData, params: SelectionParams, confidence: float,
+                  *, samples: int = 2000, seed: int = 1, correlation: float = 0.0,
+                  progress: Progress | None = None) -> ChanceResult:
+    """analytics.robust.chance_constrained on the snapshot's data with the history's overrun priors."""
+    inp = portfolio_input(con, data, params.horizon_months)
+    return chance_constrained(data, params, inp, confidence, samples, seed, correlation, progress)

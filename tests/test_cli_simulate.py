@@ -75,3 +75,26 @@ def test_bad_settings_are_refused(db_file, scenario, capsys, args):
 
 def test_an_unknown_scenario_is_refused(db_file, scenario, capsys):
     assert cli.main(["simulate", "--db", str(db_file), "--scenario", "999"]) == 2
+
+
+def test_a_budget_confidence_is_met_by_the_plans_own_simulation(db_file, scenario, capsys):
+    con = db.connect(db_file)   # P2 (in the plain optimum) may cost up to 330; P5 up to 120
+    con.execute("UPDATE projects SET budget_low = 150, budget_high = 330 WHERE project_id = 'P2'")
+    con.execute("UPDATE projects SET budget_low = 70, budget_high = 120 WHERE project_id = 'P5'")
+    con.close()
+    db.close_shared(db_file)
+    assert cli.main(["optimize", "--db", str(db_file), "--budget", str(BUDGET), "--budget-confidence", "0.9",
+                     "--save-as", "safe", "--frontier-points", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    chance = out["budget_confidence"]
+    assert chance["budget"] == BUDGET and chance["working_budget"] < BUDGET and chance["p_within_budget"] >= 0.9
+    plain = simulate(db_file, capsys, "--scenario", str(scenario), "--runs", "20000", "--seed", "3")
+    safe = simulate(db_file, capsys, "--scenario", str(out["scenario_id"]), "--runs", "20000", "--seed", "3",
+                    "--budget", str(BUDGET))
+    assert plain["p_within_budget"] < 0.9            # the plain optimum breaks the budget too often
+    assert safe["p_within_budget"] >= 0.9 - 4 * (0.09 / 20000) ** 0.5
+
+
+def test_a_budget_confidence_without_a_budget_is_refused(db_file, scenario, capsys):
+    assert cli.main(["optimize", "--db", str(db_file), "--budget-confidence", "0.9"]) == 2
+    assert "budget" in capsys.readouterr().err
