@@ -13,26 +13,12 @@ import pytest
 import cli
 from store import db
 from tests.optimiser_pages_data import BUDGET, HAND_OPTIMUM_IDS
-
-
-def _build(con) -> int:
-    """The hand portfolio with its optimum at BUDGET saved as scenario "base" (the optimiser's own pipeline)."""
-    from analytics.selection_types import SelectionParams
-    from store.optimiser_runs import run_optimiser
-    from store.portfolio import load_portfolio
-    from store.scenarios import save_scenario
-    from tests import optimiser_pages_data
-
-    snapshot_id = optimiser_pages_data.create(con)
-    data = load_portfolio(con, snapshot_id)
-    params = SelectionParams(horizon_start="2026-03", budget=BUDGET)
-    outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id)
-    return save_scenario(con, snapshot_id=snapshot_id, name="base", params=params, payload=outcome.payload, actor=None)
+from tests.simulation_data import saved_plan
 
 
 @pytest.fixture
 def scenario(db_file: Path, templates) -> int:
-    return templates.copy("simulate_base", _build, db_file)
+    return templates.copy("simulate_base", saved_plan, db_file)
 
 
 def simulate(db_file: Path, capsys, *args: str) -> dict:
