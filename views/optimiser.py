@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from analytics.selection_types import PortfolioData, SelectionParams
 from ui import optimiser as opt
+from ui import pareto as pareto_ui
 from ui.auth import can
 from ui.session import page_guard, page_header, require_snapshot, show_error, t
 from ui.text import md
@@ -340,6 +341,7 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
                 run = marginal_tab(run, data, stale)
             with tabs[4]:
                 run = frontier_tab(run, data, stale)
+                pareto_ui.section(run.params, data, stale)   # value against risk exposure (issue 19)
     with tabs[5]:
         c1, c2 = st.columns(2)
         with c1:
