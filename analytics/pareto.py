@@ -80,27 +80,22 @@ def _point(prep: Prepared, result: SelectionResult, epsilon: float | None) -> Pa
                        tuple(sorted(p.project_id for p in result.selected)))
 
 
-def _least_exposure(data: PortfolioData, params: SelectionParams) -> SelectionResult:
-    model, expr = _with_row(data, params)
-    model.problem.objective = -1.0 * expr   # maximise -exposure
-    result = selection.solve(model, diagnose=False)
-    if not result.has_solution:
-        raise OptimizationError("no plan meets the constraints", key="pareto.no_plan", status=result.status)
-    return result
-
-
 def pareto_front(data: PortfolioData, params: SelectionParams, points: int = 8,
                  progress: Progress | None = None) -> list[ParetoPoint]:
     """The non-dominated plans, from the least risk exposure to the most value (module docstring)."""
     if not 2 <= points <= 50:
         raise InvalidInput(f"points {points}", key="pareto.bad_points", value=str(points))
-    model, _ = _with_row(data, params)
+    model, expr = _with_row(data, params)
     prep = model.prep
-    top = selection.solve(model, diagnose=False)
-    if not top.has_solution:
+    value_objective = model.problem.objective
+    model.problem.objective = -1.0 * expr   # first the risk end: maximise -exposure
+    least = selection.solve(model, diagnose=False)
+    model.problem.objective = value_objective
+    top = selection.solve(model, diagnose=False)   # a fresh solve: the solver held the other objective
+    if not (least.has_solution and top.has_solution):
         raise OptimizationError("no plan meets the constraints", key="pareto.no_plan", status=top.status)
     high = exposure_of(prep, top)
-    low = exposure_of(prep, _least_exposure(data, params))
+    low = exposure_of(prep, least)
     found = [_point(prep, top, None)]
     levels = np.linspace(low, high, points)[:-1] if high > low else np.array([])
     for i, epsilon in enumerate(levels):

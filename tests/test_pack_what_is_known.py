@@ -40,8 +40,9 @@ def test_no_frontier_no_frontier_slide_or_sheet(pack, lang):
     assert none_text not in _texts(prs)
     wb = load_workbook(io.BytesIO(pack_to_xlsx(bare, lang)))
     assert ReportText(lang)("report.sheet.frontier") not in wb.sheetnames
-    assert wb.sheetnames == list(sheet_names(lang, bare)) and len(wb.sheetnames) == 7
-    assert len(load_workbook(io.BytesIO(pack_to_xlsx(pack, lang))).sheetnames) == 8
+    assert wb.sheetnames == list(sheet_names(lang, bare)) and len(wb.sheetnames) == 9   # with the economics sheets
+    assert len(load_workbook(io.BytesIO(pack_to_xlsx(pack, lang))).sheetnames) == 10
+    assert len(load_workbook(io.BytesIO(pack_to_xlsx(dataclasses.replace(bare, economics=None), lang))).sheetnames) == 7
 
 
 def test_left_out_sheet_without_prices_has_no_price_columns(pack):
