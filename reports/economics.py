@@ -24,8 +24,8 @@ from analytics.pareto import ParetoPoint, pareto_front
 from analytics.simulation import SimulationSummary
 from analytics.vocabulary import DEFAULT_BENEFIT_MONTHS, DEFAULT_DISCOUNT_RATE
 from store.cases import alternatives_of
-from store.history import overrun_priors
 from store.errors import NotFound
+from store.history import overrun_priors
 from store.portfolio import load_portfolio
 from store.scenarios import get_scenario
 from store.simulation import simulate_scenario
