@@ -65,6 +65,7 @@ FIELD_LABELS: dict[str, str] = {
     "threads": "optrun.field.threads",
     "weight_set_id": "optimiser.form.weight_set",
     "discount_rate": "cases.form.discount_rate",
+    "benefit_months": "cases.form.benefit_months",
 }
 
 
