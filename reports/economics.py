@@ -161,3 +161,53 @@ def uncertainty_sheet(wb: Workbook, economics: PackEconomics, sheet_cls, tx, uni
     chart.height, chart.width = 9, 18
     ws.add_chart(chart, f"E{first}")
     sheet.finish(freeze=None)
+
+
+def economics_slide(prs, pack, tx) -> None:
+    """One deck slide: the value-against-risk front on the left; the plan's simulation, its best
+    business cases and each exclusive group's first choice on the right."""
+    from pptx.chart.data import XyChartData
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+    from pptx.util import Inches
+
+    from reports import deck
+
+    economics: PackEconomics = pack.economics
+    unit = pack.currency_unit
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    deck._title(slide, tx("report.deck.economics"))
+    if economics.pareto:
+        data = XyChartData()
+        series = data.add_series(tx("pareto.page.front"), number_format="#,##0.0")
+        for p in economics.pareto:
+            series.add_data_point(p.risk_exposure, p.value)
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES, deck.MARGIN, Inches(1.3), Inches(7.2),
+                                       Inches(5.7), data)
+        chart = frame.chart
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.value_axis.has_title = chart.category_axis.has_title = True
+        chart.category_axis.axis_title.text_frame.text = tx("pareto.page.x")
+        chart.value_axis.axis_title.text_frame.text = tx("pareto.page.y")
+        for axis in (chart.category_axis, chart.value_axis):
+            deck.set_fonts(axis.axis_title.text_frame.paragraphs[0].runs[0]._r.get_or_add_rPr())
+        deck._chart_fonts(chart)
+    lines: list[str] = []
+    sim = economics.simulation
+    if sim is not None:
+        if sim.p_within_budget is not None:
+            lines.append(tx("report.deck.sim_within", p=tx.percent(sim.p_within_budget, 1)))
+        lines.append(tx("report.deck.sim_cost", p10=tx.money(sim.cost.p10, unit, 0), p50=tx.money(sim.cost.p50, unit, 0),
+                        p90=tx.money(sim.cost.p90, unit, 0)))
+        lines.append(tx("report.deck.sim_finish", p=tx.percent(sim.p_finish_in_horizon, 1)))
+    best = sorted((c for c in economics.cases if c.project_id in economics.in_plan), key=lambda c: -c.npv)[:4]
+    for c in best:
+        lines.append(tx("report.deck.case_line", project=pack.project_names.get(c.project_id, c.project_id),
+                        npv=tx.money(c.npv, unit, 0), irr="-" if c.irr is None else tx.percent(c.irr, 1),
+                        payback="-" if c.payback_month_offset is None else c.payback_month_offset))
+    for a in economics.alternatives:
+        if a.rank == 1:
+            lines.append(tx("report.deck.alternative_first", group=a.group, project=a.project_id,
+                            reason=reason_text(a, tx)))
+    deck._textbox(slide, Inches(8.0), Inches(1.4), Inches(4.8), Inches(5.6), lines[:10] or [tx("report.none")], size=12)

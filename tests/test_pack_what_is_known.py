@@ -35,7 +35,7 @@ def _texts(prs) -> list[str]:
 def test_no_frontier_no_frontier_slide_or_sheet(pack, lang):
     bare = dataclasses.replace(pack, frontier=())
     prs = Presentation(io.BytesIO(pack_to_pptx(bare, lang)))
-    assert len(prs.slides) == 7  # 8 with a frontier
+    assert len(prs.slides) == 8  # 9 with a frontier (both with the economics slide)
     none_text = ReportText(lang)("report.frontier.none")
     assert none_text not in _texts(prs)
     wb = load_workbook(io.BytesIO(pack_to_xlsx(bare, lang)))
