@@ -69,13 +69,13 @@ def test_the_uncertainty_section_simulates_reoptimises_and_finds_a_confident_bud
     rerun(at)
     frequency = at.dataframe[-1].value
     shown = dict(zip(frequency.iloc[:, 0], frequency.iloc[:, 3], strict=True))
-    assert shown["P2"] == ("in 100% of futures" if language == "en" else "在 100% 的情景中入选")
-    assert shown["P7"] == ("in 0% of futures" if language == "en" else "在 0% 的情景中入选")
+    assert shown["P2"] == ("in 100% of futures" if language == "en" else "在 100% 的情形中入选")
+    assert shown["P7"] == ("in 0% of futures" if language == "en" else "在 0% 的情形中入选")
     at.button(key="sim.chance").click()
     rerun(at)
     text = " ".join(m.value for m in at.markdown)
     # no spread: the plain plan already holds, so the solver keeps the whole 520
-    assert ("With 520.0 given to the solver" if language == "en" else "求解时使用预算 520.0") in text
+    assert ("With 520.0 given to the solver" if language == "en" else "求解器使用预算 520.0") in text
 
 
 def test_the_overrun_history_names_the_projects_it_learnt_from(monkeypatch, sample_path):
