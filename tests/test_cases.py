@@ -188,3 +188,15 @@ def test_alternatives_are_ordered_by_the_documented_rule_with_the_deciding_reaso
     assert [(r.project_id, r.rank, r.reason, r.next_project_id) for r in rows] == [
         ("C", 1, "npv", "D"), ("D", 2, "risk", "B"), ("B", 3, "npv_sign", "A"), ("A", 4, "last", None)]
     assert rows[2].peak_fte == {"dev": 2.5} and [r.in_plan for r in rows] == [False, True, False, False]
+
+
+def test_orphan_rows_of_the_new_tables_are_found_and_removed(con):
+    con.execute("INSERT INTO cash_flows VALUES (99, 'A', 0, 1.0, 0.0)")
+    con.execute("INSERT INTO lessons VALUES (99, 'A', DATE '2026-01-01', NULL, 'x', NULL)")
+    con.execute("INSERT INTO captured_lessons (snapshot_id, project_id, recorded_on, lesson) VALUES (99, 'A', DATE '2026-01-01', 'y')")
+    found = snapshots.find_debris(con)
+    assert {t: found.orphan_rows.get(t) for t in ("cash_flows", "lessons", "captured_lessons")} == \
+        {"cash_flows": 1, "lessons": 1, "captured_lessons": 1}
+    snapshots.remove_debris(con)
+    assert con.execute("SELECT (SELECT count(*) FROM cash_flows) + (SELECT count(*) FROM lessons)"
+                       " + (SELECT count(*) FROM captured_lessons)").fetchone() == (0,)
