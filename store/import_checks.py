@@ -16,6 +16,7 @@ so is every check that needs a column a file lacks (the missing required column 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.contract import Kind
+from store.import_problems import VARYING_PARAMS, GroupKey, ProblemGroup, ProblemSpill, SpillFile
 from store.import_types import ERROR, WARNING, Problem
 
 ROW = "__row"  # the record number column carried next to the typed columns
@@ -55,11 +57,63 @@ class ParsedFile:
 
 
 class Collector:
-    """Builds problems for the rows of one file at a time, keeping at most `limit` per (column, code)."""
+    """Collects the problems of one import: every occurrence counted, the first `limit` of each group
+    (severity x file x column x code) listed, the rest written to `spill` (store.import_problems).
 
-    def __init__(self, limit: int) -> None:
+    Problems may also be appended to `problems` directly; `finish` counts, lists and spills them the
+    same way. `error_rows` holds, per file, the row numbers of every row-level error (all of them,
+    not only the listed ones): what a partial import leaves out.
+    """
+
+    def __init__(self, limit: int, spill: ProblemSpill | None = None) -> None:
         self.limit = limit
+        self.spill = spill
         self.problems: list[Problem] = []
+        self.error_rows: dict[str, list[np.ndarray]] = {}
+        self._listed: list[Problem] = []
+        self._shown: dict[GroupKey, int] = {}
+        self._total: dict[GroupKey, int] = {}
+        self._first: dict[GroupKey, dict[str, Any]] = {}
+        self._more: dict[GroupKey, dict[str, Any]] = {}
+
+    def emit(
+        self,
+        file: str | None,
+        rows: np.ndarray,
+        column: str | None,
+        code: str,
+        severity: str,
+        params: dict[str, Any],
+        values: Callable[[slice], list[str | None]] | None = None,
+        row_params: Callable[[slice], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """Problems for `rows` (row numbers) of one group; `values(part)` / `row_params(part)` give the
+        shown value and the per-row parameters of a slice of them, asked for only where needed."""
+        count = len(rows)
+        if not count:
+            return
+        key = (severity, file, column, code)
+        self._total[key] = self._total.get(key, 0) + count
+        self._first.setdefault(key, dict(params))
+        if severity == ERROR and file is not None:
+            self.error_rows.setdefault(file, []).append(np.asarray(rows, dtype=np.int64))
+        room = max(self.limit - self._shown.get(key, 0), 0)
+        listed = slice(0, min(room, count))
+        if listed.stop:
+            self._shown[key] = self._shown.get(key, 0) + listed.stop
+            shown_values = values(listed) if values else [None] * listed.stop
+            extras = row_params(listed) if row_params else [{}] * listed.stop
+            for row, value, extra in zip(np.asarray(rows[listed]).tolist(), shown_values, extras, strict=True):
+                self._listed.append(Problem(file, int(row), column, value, code, {**params, **extra}, severity))
+        if listed.stop == count:
+            return
+        rest = slice(listed.stop, count)
+        extras = row_params(rest) if row_params else None
+        self._more.setdefault(key, {**params, **(extras[0] if extras else {})})
+        if self.spill is not None:
+            template = Problem(file, None, column, None, code, dict(params), severity)
+            self.spill.write(template, np.asarray(rows[rest]), values(rest) if values else [None] * (count - rest.start),
+                             extras)
 
     def rows(
         self,
@@ -76,25 +130,62 @@ class Collector:
         The value shown is the cell of `source` (the raw text, for cell problems) or else of the
         typed column.
         """
-        positions = np.flatnonzero(mask) if mask.dtype == bool else mask
+        positions = np.flatnonzero(mask) if mask.dtype == bool else np.asarray(mask)
         if not len(positions):
             return
-        shown = positions[: self.limit]
-        rows = parsed.numpy(ROW)[shown]
         if source is None and column is not None:
             source = parsed.raw.get(column, parsed.table[column] if parsed.has(column) else None)
         cells = source
-        values = [_text(v) for v in cells.take(pa.array(shown)).to_pylist()] if cells is not None else None
+
+        def values(part: slice) -> list[str | None]:
+            if cells is None:
+                return [None] * len(positions[part])
+            return [_text(v) for v in cells.take(pa.array(positions[part])).to_pylist()]
+
         header = parsed.header(column) if column else None
-        for i, row in enumerate(rows.tolist()):
-            value = values[i] if values is not None else None
-            self.problems.append(Problem(parsed.name, int(row), header, value, code, dict(params), severity))
-        if len(positions) > self.limit:
-            more = {"count": len(positions) - self.limit, "inner": code, **params}
-            self.problems.append(Problem(parsed.name, None, header, None, "more_rows", more, severity))
+        self.emit(parsed.name, parsed.numpy(ROW)[positions], header, code, severity, dict(params), values)
 
     def file(self, parsed: ParsedFile, code: str, severity: str = ERROR, **params: Any) -> None:
         self.problems.append(Problem(parsed.name, None, None, None, code, params, severity))
+
+    def finish(self) -> tuple[list[Problem], tuple[ProblemGroup, ...], SpillFile | None]:
+        """The listed problems (with one "… and N more rows" line per group that has more), every
+        group with its exact total, and the spill file of the rest."""
+        appended, self.problems = self.problems, []
+        for problem in appended:
+            if problem.code == "more_rows":  # counted by a reader that kept only the first ones
+                inner = str(problem.params.get("inner", ""))
+                key = (problem.severity, problem.file, problem.column, inner)
+                self._total[key] = self._total.get(key, 0) + int(problem.params.get("count", 0))
+                self._more.setdefault(key, {k: v for k, v in problem.params.items() if k not in ("count", "inner")})
+                continue
+            rows = np.array([problem.row if problem.row is not None else -1], dtype=np.int64)
+            if problem.row is None or problem.row <= 1 or problem.file is None:
+                key = (problem.severity, problem.file, problem.column, problem.code)
+                self._total[key] = self._total.get(key, 0) + 1
+                self._shown[key] = self._shown.get(key, 0) + 1
+                self._first.setdefault(key, dict(problem.params))
+                self._listed.append(problem)
+                continue
+            value = problem.value
+            self.emit(problem.file, rows, problem.column, problem.code, problem.severity, {},
+                      lambda part, v=value: [v][part], lambda part, p=problem.params: [dict(p)][part])
+        listed = list(self._listed)
+        for key, total in self._total.items():
+            shown = self._shown.get(key, 0)
+            if total > shown:
+                severity, file, column, code = key
+                params = {k: ("…" if k in VARYING_PARAMS else v) for k, v in self._more.get(key, {}).items()}
+                listed.append(Problem(file, None, column, None, "more_rows",
+                                      {**params, "count": total - shown, "inner": code}, severity))
+        groups = tuple(ProblemGroup(key[0], key[1], key[2], key[3], total, self._shown.get(key, 0), self._first.get(key, {}))
+                       for key, total in self._total.items())
+        spill = self.spill.close() if self.spill is not None else None
+        return listed, groups, spill
+
+    def refused_rows(self) -> dict[str, np.ndarray]:
+        """Per file, the sorted row numbers of every row with at least one error."""
+        return {name: np.unique(np.concatenate(parts)) for name, parts in self.error_rows.items() if parts}
 
 
 def _text(value: Any, column_type: str = "") -> str:
@@ -172,14 +263,15 @@ def check_duplicates(parsed: ParsedFile, out: Collector) -> None:
     later = later[np.argsort(rows[later], kind="stable")]
     code = "duplicate_id" if len(key) == 1 else "duplicate_key"
     key_headers = ", ".join(parsed.header(c) for c in key)
-    shown = parsed.table.select(list(key)).take(pa.array(positions[later[: out.limit]])).to_pylist()
-    for index, record in zip(later[: out.limit].tolist(), shown, strict=True):
-        value = " · ".join(_text(record[c], parsed.kind.column(c).type) for c in key)
-        params = {"first_row": int(first_rows[index]), "key": key_headers}
-        out.problems.append(Problem(parsed.name, int(rows[index]), parsed.header(key[0]), value, code, params))
-    if len(later) > out.limit:
-        more = {"count": len(later) - out.limit, "inner": code, "first_row": "…", "key": key_headers}
-        out.problems.append(Problem(parsed.name, None, parsed.header(key[0]), None, "more_rows", more))
+
+    def values(part: slice) -> list[str | None]:
+        shown = parsed.table.select(list(key)).take(pa.array(positions[later[part]])).to_pylist()
+        return [" · ".join(_text(record[c], parsed.kind.column(c).type) for c in key) for record in shown]
+
+    def row_params(part: slice) -> list[dict[str, Any]]:
+        return [{"first_row": int(first)} for first in first_rows[later[part]].tolist()]
+
+    out.emit(parsed.name, rows[later], parsed.header(key[0]), code, ERROR, {"key": key_headers}, values, row_params)
 
 
 def check_references(files: dict[str, ParsedFile], out: Collector) -> None:
@@ -304,13 +396,17 @@ def check_warnings(files: dict[str, ParsedFile], as_of: dt.date | None, out: Col
             dtype=bool,
         )
         for other, code in ((demand, "no_demand"), (scores, "no_scores")):
-            if other is not None and other.has("project_id"):
+            # Without the file, no open project has any row of it: each is named all the same.
+            if other is None:
+                out.rows(projects, open_mask, "project_id", code, severity=WARNING)
+            elif other.has("project_id"):
                 present = pc.is_in(projects.table["project_id"], value_set=pc.drop_null(other.table["project_id"]).unique())
                 missing = ~np.asarray(pc.fill_null(present, True).to_numpy(zero_copy_only=False), dtype=bool)
                 out.rows(projects, open_mask & missing, "project_id", code, severity=WARNING)
     if projects is not None and demand is not None:
         _demand_after_end(projects, demand, out)
     _objectives_unscored(files, out)
+    _plausibility(files, out)
     _roles_without_capacity(files, out)
     _status_warnings(files.get("status_reports"), as_of, out)
     _weights(files.get("objectives"), out)
@@ -415,9 +511,92 @@ def _amount(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:
-    """Every cross-row and cross-file problem of one import."""
-    out = Collector(limit)
+# Plausibility (warnings): an actual cost this many times its planned figure, or below its inverse.
+COST_RATIO = 10.0
+LONGEST_MONTHS = 240  # a duration over 20 years
+
+
+def _plausibility(files: dict[str, ParsedFile], out: Collector) -> None:
+    """Values that are allowed but rarely true: a project over 20 years, an actual cost 10 times its
+    planned figure (or below a tenth of it), a forecast finish before the project's start."""
+    projects, status = files.get("projects"), files.get("status_reports")
+    if projects is not None and projects.has("duration_months"):
+        long = pc.fill_null(pc.greater(projects.table["duration_months"], LONGEST_MONTHS), False)
+        out.rows(projects, _mask(long), "duration_months", "duration_over_20_years", severity=WARNING,
+                 months=LONGEST_MONTHS)
+    if status is None or not status.has("project_id"):
+        return
+    by_project = _project_values(projects, ("budget", "start_month"))
+    ids = status.table["project_id"].to_pylist()
+    if status.has("actual_cost"):
+        _cost_ratio(status, ids, by_project, out)
+    if status.has("forecast_finish") and by_project:
+        starts = [by_project.get(pid, {}).get("start_month") for pid in ids]
+        finishes = status.table["forecast_finish"].to_pylist()
+        early = np.array([f is not None and s is not None and f < s for f, s in zip(finishes, starts, strict=True)], dtype=bool)
+        positions = np.flatnonzero(early)
+        for start in sorted({starts[i] for i in positions}):
+            at = positions[[starts[i] == start for i in positions]]
+            out.rows(status, at, "forecast_finish", "finish_before_start", severity=WARNING, start=start.strftime("%Y-%m"))
+
+
+def _project_values(projects: ParsedFile | None, columns: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    if projects is None or not projects.has("project_id"):
+        return {}
+    present = [c for c in columns if projects.has(c)]
+    values = {c: projects.table[c].to_pylist() for c in present}
+    found: dict[str, dict[str, Any]] = {}
+    for i, pid in enumerate(projects.table["project_id"].to_pylist()):
+        if pid is not None and pid not in found:
+            found[pid] = {c: values[c][i] for c in present}
+    return found
+
+
+def _cost_ratio(status: ParsedFile, ids: list, by_project: dict[str, dict[str, Any]], out: Collector) -> None:
+    """Actual cost against the planned figure: the report's planned value when above 0 (planned spend
+    to date: more than 10 times or below a tenth is implausible), else the project's budget (only
+    more than 10 times: an early report's cost is rightly a small part of the budget)."""
+    actual = status.table["actual_cost"].to_pylist()
+    planned_value = status.table["planned_value"].to_pylist() if status.has("planned_value") else [None] * len(ids)
+    high, low = [], []
+    for i, (cost, planned, pid) in enumerate(zip(actual, planned_value, ids, strict=True)):
+        if cost is None:
+            continue
+        if planned is not None and planned > 0:
+            if cost > COST_RATIO * planned:
+                high.append((i, "planned_value", planned))
+            elif cost < planned / COST_RATIO:
+                low.append((i, "planned_value", planned))
+            continue
+        budget = by_project.get(pid, {}).get("budget")
+        if budget is not None and budget > 0 and cost > COST_RATIO * budget:
+            high.append((i, "budget", budget))
+    codes = {("high", "planned_value"): "cost_over_10x", ("high", "budget"): "cost_over_10x_budget",
+             ("low", "planned_value"): "cost_under_tenth"}
+    for side, found in (("high", high), ("low", low)):
+        for basis in ("planned_value", "budget"):
+            chosen = [(i, amount) for i, b, amount in found if b == basis]
+            if chosen:
+                _emit_cost(status, codes[(side, basis)], chosen, out)
+
+
+def _emit_cost(status: ParsedFile, code: str, chosen: list[tuple[int, float]], out: Collector) -> None:
+    positions = np.array([i for i, _ in chosen], dtype=np.int64)
+    amounts = [_amount(a) for _, a in chosen]
+
+    def values(part: slice) -> list[str | None]:
+        return [_text(v) for v in status.table["actual_cost"].take(pa.array(positions[part])).to_pylist()]
+
+    out.emit(status.name, status.numpy(ROW)[positions], status.header("actual_cost"), code, WARNING,
+             {"ratio": int(COST_RATIO)}, values, lambda part: [{"planned": x} for x in amounts[part]])
+
+
+def _mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def run_checks(files: dict[str, ParsedFile], as_of: dt.date | None, out: Collector) -> None:
+    """Every cross-row and cross-file problem of one import, into `out`."""
     for parsed in files.values():
         check_duplicates(parsed, out)
     check_references(files, out)
@@ -426,7 +605,13 @@ def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) ->
     if "projects" in files and "spend_profile" in files:
         check_spend_profile(files["projects"], files["spend_profile"], out)
     check_warnings(files, as_of, out)
-    return out.problems
+
+
+def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:
+    """Every cross-row and cross-file problem of one import (the first `limit` of each, then a count)."""
+    out = Collector(limit)
+    run_checks(files, as_of, out)
+    return out.finish()[0]
 
 
 def latest_date(files: dict[str, ParsedFile]) -> dt.date | None:
