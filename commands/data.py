@@ -176,12 +176,13 @@ def _count(lang: str, noun: str, count: int) -> str:
 
 def _print_totals(report: ImportReport, lang: str) -> None:
     """Exact totals of a refused import: overall, then per problem (kind x column), errors first."""
-    say(translate(lang, "partial.cli.refused", errors=_count(lang, "errors", report.error_total),
-                  rows=_count(lang, "rows", report.rows_refused), warnings=_count(lang, "warnings", report.warning_total)))
-    for group in sorted(report.groups, key=lambda g: (not g.is_error, -g.total)):
+    # Per problem (file x column x kind) where one line per row does not already say it at a glance.
+    for group in sorted((g for g in report.groups if g.total > 1), key=lambda g: (not g.is_error, -g.total)):
         text = problem_text(Problem(group.file, None, group.column, None, group.code, group.params, group.severity), lang)
         say(translate(lang, "partial.cli.group", count=f"{group.total:,}", file=group.file or "",
                       column=group.column or "", problem=text))
+    say(translate(lang, "partial.cli.refused", errors=_count(lang, "errors", report.error_total),
+                  rows=_count(lang, "rows", report.rows_refused), warnings=_count(lang, "warnings", report.warning_total)))
 
 
 def _print_partial(report: ImportReport, args: argparse.Namespace, lang: str) -> int:

@@ -34,6 +34,7 @@ OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
 # A spend profile whose total is within this share of the budget is taken as the budget typed as amounts.
 PROFILE_TOLERANCE = 0.005
 SHOWN_CHARS = 200  # characters of a cell value shown in a problem
+SPILL_CHUNK = 65_536  # problems beyond the listed ones are written this many at a time
 
 
 @dataclass
@@ -65,9 +66,10 @@ class Collector:
     not only the listed ones): what a partial import leaves out.
     """
 
-    def __init__(self, limit: int, spill: ProblemSpill | None = None) -> None:
+    def __init__(self, limit: int, spill: ProblemSpill | None = None, errors_only: bool = False) -> None:
         self.limit = limit
         self.spill = spill
+        self.errors_only = errors_only  # warnings are neither counted nor listed (a partial import's re-check)
         self.problems: list[Problem] = []
         self.error_rows: dict[str, list[np.ndarray]] = {}
         self._listed: list[Problem] = []
@@ -90,11 +92,12 @@ class Collector:
         """Problems for `rows` (row numbers) of one group; `values(part)` / `row_params(part)` give the
         shown value and the per-row parameters of a slice of them, asked for only where needed."""
         count = len(rows)
-        if not count:
+        if not count or (self.errors_only and severity != ERROR):
             return
         key = (severity, file, column, code)
         self._total[key] = self._total.get(key, 0) + count
-        self._first.setdefault(key, dict(params))
+        if key not in self._first:  # the group's text: row-by-row parameters of its first row
+            self._first[key] = {**params, **(row_params(slice(0, 1))[0] if row_params else {})}
         if severity == ERROR and file is not None:
             self.error_rows.setdefault(file, []).append(np.asarray(rows, dtype=np.int64))
         room = max(self.limit - self._shown.get(key, 0), 0)
@@ -108,12 +111,15 @@ class Collector:
         if listed.stop == count:
             return
         rest = slice(listed.stop, count)
-        extras = row_params(rest) if row_params else None
-        self._more.setdefault(key, {**params, **(extras[0] if extras else {})})
-        if self.spill is not None:
-            template = Problem(file, None, column, None, code, dict(params), severity)
-            self.spill.write(template, np.asarray(rows[rest]), values(rest) if values else [None] * (count - rest.start),
-                             extras)
+        first_extra = row_params(slice(rest.start, rest.start + 1))[0] if row_params else {}
+        self._more.setdefault(key, {**params, **first_extra})
+        if self.spill is None:
+            return
+        template = Problem(file, None, column, None, code, dict(params), severity)
+        for start in range(rest.start, count, SPILL_CHUNK):  # a chunk of values in memory at a time
+            part = slice(start, min(start + SPILL_CHUNK, count))
+            self.spill.write(template, np.asarray(rows[part]), values(part) if values else [None] * (part.stop - start),
+                             row_params(part) if row_params else None)
 
     def rows(
         self,
@@ -178,7 +184,8 @@ class Collector:
                 params = {k: ("…" if k in VARYING_PARAMS else v) for k, v in self._more.get(key, {}).items()}
                 listed.append(Problem(file, None, column, None, "more_rows",
                                       {**params, "count": total - shown, "inner": code}, severity))
-        groups = tuple(ProblemGroup(key[0], key[1], key[2], key[3], total, self._shown.get(key, 0), self._first.get(key, {}))
+        groups = tuple(ProblemGroup(key[0], key[1], key[2], key[3], total, self._shown.get(key, 0),
+                                    _group_params(self._first.get(key, {}), total))
                        for key, total in self._total.items())
         spill = self.spill.close() if self.spill is not None else None
         return listed, groups, spill
@@ -186,6 +193,11 @@ class Collector:
     def refused_rows(self) -> dict[str, np.ndarray]:
         """Per file, the sorted row numbers of every row with at least one error."""
         return {name: np.unique(np.concatenate(parts)) for name, parts in self.error_rows.items() if parts}
+
+
+def _group_params(params: dict[str, Any], total: int) -> dict[str, Any]:
+    """Parameters for a group's one text: those that differ row by row shown as "…" when it has several rows."""
+    return params if total == 1 else {k: ("…" if k in VARYING_PARAMS else v) for k, v in params.items()}
 
 
 def _text(value: Any, column_type: str = "") -> str:

@@ -213,7 +213,7 @@ def _dependency_reason(projects: ParsedFile, new: np.ndarray, gone: pa.Array, ou
 def _recheck(kept: dict[str, ParsedFile], parsed: dict[str, ParsedFile], removed: dict[str, np.ndarray],
              as_of: dt.date | None, out: Collector) -> bool:
     """Check the kept rows again; leave out the rows of any new error (True when some were)."""
-    check = Collector(limit=2**62)
+    check = Collector(limit=2**62, errors_only=True)
     run_checks(kept, as_of, check)
     listed, _, _ = check.finish()
     new_errors = [p for p in listed if p.is_error and p.row is not None and p.code != "more_rows"]
