@@ -70,7 +70,7 @@ def show_groups(report: ImportReport) -> None:
 def download_problems(report: ImportReport, key: str = "data_problems_download") -> None:
     current = lang()
     st.download_button(t("partial.download.problems"), lambda: import_lists.problems_csv(report, current),
-                       file_name="lodestar_import_problems.csv", mime="text/csv", key=key, on_click="ignore")
+                       file_name="lodestar_import_report.csv", mime="text/csv", key=key, on_click="ignore")
 
 
 def download_rejects(report: ImportReport, key: str) -> None:
