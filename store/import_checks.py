@@ -538,69 +538,63 @@ def _plausibility(files: dict[str, ParsedFile], out: Collector) -> None:
                  months=LONGEST_MONTHS)
     if status is None or not status.has("project_id"):
         return
-    by_project = _project_values(projects, ("budget", "start_month"))
-    ids = status.table["project_id"].to_pylist()
+    ids = pd.Series(status.table["project_id"].to_pandas(), dtype=object)
     if status.has("actual_cost"):
-        _cost_ratio(status, ids, by_project, out)
-    if status.has("forecast_finish") and by_project:
-        starts = [by_project.get(pid, {}).get("start_month") for pid in ids]
-        finishes = status.table["forecast_finish"].to_pylist()
-        early = np.array([f is not None and s is not None and f < s for f, s in zip(finishes, starts, strict=True)], dtype=bool)
-        positions = np.flatnonzero(early)
-        for start in sorted({starts[i] for i in positions}):
-            at = positions[[starts[i] == start for i in positions]]
-            out.rows(status, at, "forecast_finish", "finish_before_start", severity=WARNING, start=start.strftime("%Y-%m"))
+        _cost_ratio(status, _by_project(projects, "budget", ids), out)
+    starts = _by_project(projects, "start_month", ids)
+    if status.has("forecast_finish") and starts is not None:
+        finish = pd.to_datetime(pd.Series(status.table["forecast_finish"].to_pandas()), errors="coerce")
+        start = pd.to_datetime(starts, errors="coerce")
+        early = (finish < start).fillna(False).to_numpy(dtype=bool)
+        for month in sorted(start[early].unique()):
+            at = np.flatnonzero(early & (start == month).to_numpy(dtype=bool))
+            out.rows(status, at, "forecast_finish", "finish_before_start", severity=WARNING,
+                     start=pd.Timestamp(month).strftime("%Y-%m"))
 
 
-def _project_values(projects: ParsedFile | None, columns: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    if projects is None or not projects.has("project_id"):
-        return {}
-    present = [c for c in columns if projects.has(c)]
-    values = {c: projects.table[c].to_pylist() for c in present}
-    found: dict[str, dict[str, Any]] = {}
-    for i, pid in enumerate(projects.table["project_id"].to_pylist()):
-        if pid is not None and pid not in found:
-            found[pid] = {c: values[c][i] for c in present}
-    return found
+def _by_project(projects: ParsedFile | None, column: str, ids: pd.Series) -> pd.Series | None:
+    """For each id, `column` of the first project row with that id (missing when there is none)."""
+    if projects is None or not (projects.has("project_id") and projects.has(column)):
+        return None
+    table = pd.DataFrame({"id": projects.table["project_id"].to_pandas(), "v": projects.table[column].to_pandas()})
+    first = table.dropna(subset=["id"]).drop_duplicates("id").set_index("id")["v"]
+    return ids.map(first)
 
 
-def _cost_ratio(status: ParsedFile, ids: list, by_project: dict[str, dict[str, Any]], out: Collector) -> None:
+def _cost_ratio(status: ParsedFile, budgets: pd.Series | None, out: Collector) -> None:
     """Actual cost against the planned figure: the report's planned value when above 0 (planned spend
     to date: more than 10 times or below a tenth is implausible), else the project's budget (only
     more than 10 times: an early report's cost is rightly a small part of the budget)."""
-    actual = status.table["actual_cost"].to_pylist()
-    planned_value = status.table["planned_value"].to_pylist() if status.has("planned_value") else [None] * len(ids)
-    high, low = [], []
-    for i, (cost, planned, pid) in enumerate(zip(actual, planned_value, ids, strict=True)):
-        if cost is None:
-            continue
-        if planned is not None and planned > 0:
-            if cost > COST_RATIO * planned:
-                high.append((i, "planned_value", planned))
-            elif cost < planned / COST_RATIO:
-                low.append((i, "planned_value", planned))
-            continue
-        budget = by_project.get(pid, {}).get("budget")
-        if budget is not None and budget > 0 and cost > COST_RATIO * budget:
-            high.append((i, "budget", budget))
-    codes = {("high", "planned_value"): "cost_over_10x", ("high", "budget"): "cost_over_10x_budget",
-             ("low", "planned_value"): "cost_under_tenth"}
-    for side, found in (("high", high), ("low", low)):
-        for basis in ("planned_value", "budget"):
-            chosen = [(i, amount) for i, b, amount in found if b == basis]
-            if chosen:
-                _emit_cost(status, codes[(side, basis)], chosen, out)
+    cost = _floats(status.table["actual_cost"])
+    planned = _floats(status.table["planned_value"]) if status.has("planned_value") else np.full(len(cost), np.nan)
+    budget = np.full(len(cost), np.nan) if budgets is None else pd.to_numeric(budgets, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        by_plan = planned > 0
+        by_budget = ~by_plan & (budget > 0)
+        found = {
+            "cost_over_10x": (by_plan & (cost > COST_RATIO * planned), planned),
+            "cost_under_tenth": (by_plan & (cost < planned / COST_RATIO), planned),
+            "cost_over_10x_budget": (by_budget & (cost > COST_RATIO * budget), budget),
+        }
+    for code, (mask, basis) in found.items():
+        positions = np.flatnonzero(mask)
+        if len(positions):
+            _emit_cost(status, code, positions, basis[positions], out)
 
 
-def _emit_cost(status: ParsedFile, code: str, chosen: list[tuple[int, float]], out: Collector) -> None:
-    positions = np.array([i for i, _ in chosen], dtype=np.int64)
-    amounts = [_amount(a) for _, a in chosen]
+def _floats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
 
+
+def _emit_cost(status: ParsedFile, code: str, positions: np.ndarray, planned: np.ndarray, out: Collector) -> None:
     def values(part: slice) -> list[str | None]:
         return [_text(v) for v in status.table["actual_cost"].take(pa.array(positions[part])).to_pylist()]
 
+    def row_params(part: slice) -> list[dict[str, Any]]:
+        return [{"planned": _amount(float(x))} for x in planned[part]]
+
     out.emit(status.name, status.numpy(ROW)[positions], status.header("actual_cost"), code, WARNING,
-             {"ratio": int(COST_RATIO)}, values, lambda part: [{"planned": x} for x in amounts[part]])
+             {"ratio": int(COST_RATIO)}, values, row_params)
 
 
 def _mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
