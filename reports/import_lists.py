@@ -35,14 +35,29 @@ def _header(lang: str) -> list[str]:
     return [neutralise(translate(lang, f"data.report.{c}")) for c in COLUMNS]
 
 
-def _line(problem: Problem, lang: str) -> list[object]:
+class _Texts:
+    """Problem texts by code and parameters: a million rows of one problem share one text."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._known: dict[tuple, str] = {}
+
+    def __call__(self, problem: Problem) -> str:
+        key = (problem.severity, problem.code, tuple((k, str(v)) for k, v in problem.params.items()))
+        text = self._known.get(key)
+        if text is None:
+            text = self._known[key] = neutralise(problem_text(problem, self.lang))
+        return text
+
+
+def _line(problem: Problem, severity: dict[str, str], text: _Texts) -> list[object]:
     return [
-        translate(lang, f"data.severity.{problem.severity}"),
+        severity[problem.severity],
         neutralise(problem.file or ""),
         "" if problem.row is None else int(problem.row),
         neutralise(problem.column or ""),
         neutralise(problem.value or ""),
-        neutralise(problem_text(problem, lang)),
+        text(problem),
     ]
 
 
@@ -61,9 +76,11 @@ def reject_lines(report: ImportReport) -> Iterable[Problem]:
 def _write(lines: Iterable[Problem], lang: str, out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_header(lang))
+    severity = {level: translate(lang, f"data.severity.{level}") for level in ("error", "warning")}
+    text = _Texts(lang)
     count = 0
     for problem in lines:
-        writer.writerow(_line(problem, lang))
+        writer.writerow(_line(problem, severity, text))
         count += 1
     return count
 
