@@ -101,7 +101,9 @@ def plan_partial(
     listed_reasons.sort(key=lambda p: (order.get(p.file, len(order)), p.row is None, p.row or 0))
     removed = {kind: removed[kind] for kind in KIND_ORDER if kind in removed}
     counts_kept = {kind: int((~mask).sum()) for kind, mask in removed.items()}
-    rejected = {kind: int(mask.sum()) for kind, mask in removed.items() if mask.any()}
+    # Rows that could not even be split into cells (`field_count`) are not in the tables: counted here.
+    unsplit = {kind: len(refused_rows.get(p.name, ())) - direct[kind] for kind, p in parsed.items()}
+    rejected = {kind: int(mask.sum()) + unsplit[kind] for kind, mask in removed.items() if mask.any() or unsplit[kind]}
     followed = {kind: n - direct.get(kind, 0) for kind, n in rejected.items() if n > direct.get(kind, 0)}
     plan = PartialPlan(sum(counts_kept.values()) > 0, None, counts_kept, rejected, followed,
                        tuple(listed_reasons), groups, spill)

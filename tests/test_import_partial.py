@@ -178,3 +178,23 @@ def test_cli_rejects_needs_partial(db_file, tmp_path, capsys):
     status = cli.main(["import", "--db", str(db_file), "--label", "p", "--rejects", str(tmp_path / "r.csv"),
                        str(bundle(tmp_path / "b"))])
     assert status == 2 and capsys.readouterr().err.strip() == "--rejects needs --partial."
+
+
+def test_a_row_that_cannot_be_split_is_counted_as_left_out(tmp_path):
+    projects = PROJECTS.replace("P3,Three,active,2026-02,6,200,\n", "P3,Three,active,2026-02,6,200,,x,y\n")
+    report = check_paths([bundle(tmp_path / "b", projects=projects)])
+    # P3's row is not read, so its demand, scores and report name an unknown project (4 more rows).
+    assert report.rows_refused == 3 + 4 and report.partial.possible
+    assert report.partial.rejected["projects"] == 4  # P2, the second P1, P4 (follows P2) and the unsplit P3 row
+    assert ("projects.csv", 4, "field_count") in {(p.file, p.row, p.code) for p in report.errors}
+
+
+def test_an_all_zero_spend_profile_left_out_whole(con, tmp_path):
+    profile = "project_id,month_offset,planned_spend\nP1,0,0\nP1,1,0\nP1,2,0\nP3,0,100\nP3,1,100\n"
+    report = import_paths(con, [bundle(tmp_path / "b", spend_profile=profile)], label="s", partial=True)
+    assert report.partial.applied and report.partial.rejected["spend_profile"] == 3
+    kept = con.execute("SELECT project_id, count(*) FROM spend_profile WHERE snapshot_id = ? GROUP BY 1",
+                       [report.snapshot_id]).fetchall()
+    assert kept == [("P3", 2)]
+    reasons = sorted((p.row, p.code) for p in report.partial.reasons if p.file == "spend_profile.csv")
+    assert reasons == [(3, "profile_all_zero"), (4, "profile_all_zero")]  # row 2 is the check's own error
