@@ -198,3 +198,15 @@ def test_an_all_zero_spend_profile_left_out_whole(con, tmp_path):
     assert kept == [("P3", 2)]
     reasons = sorted((p.row, p.code) for p in report.partial.reasons if p.file == "spend_profile.csv")
     assert reasons == [(3, "profile_all_zero"), (4, "profile_all_zero")]  # row 2 is the check's own error
+
+
+@pytest.mark.parametrize(("lang", "summary", "left_out"), [
+    ("en", "“partial”: 1 file, 5 rows (partial import: 7 rows left out)", ("Rows left out", "Projects 3, Demand 4")),
+    ("zh", "“partial”：1 个文件，共 5 行（部分导入：未导入 7 行）", ("未导入的行", "项目 3，资源需求 4")),
+])
+def test_the_decision_log_reads_a_partial_import(lang, summary, left_out):
+    from ui.log_summary import details_items, summary_text
+
+    details = {"files": ["a.csv"], "rows": {"projects": 2, "demand": 3}, "rejected": {"projects": 3, "demand": 4}}
+    assert summary_text(lang, "import", "partial", details) == summary
+    assert details_items(lang, details)[-1] == left_out
