@@ -22,7 +22,6 @@ import pandas as pd
 import streamlit as st
 
 from i18n import has_key
-from reports.csv_export import frame_to_csv
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
@@ -200,15 +199,6 @@ def problems_frame(report: ImportReport) -> pd.DataFrame:
         for p in report.problems
     ]
     return pd.DataFrame(rows)
-
-
-def problems_csv(report: ImportReport) -> bytes:
-    """The report as CSV with BOM (Excel opens the Chinese correctly), every text cell formula-safe.
-
-    File names and cell values are what the uploader typed: a budget cell `=HYPERLINK(...)` must
-    arrive in the analyst's spreadsheet as text, so the file goes through `reports.csv_export`.
-    """
-    return frame_to_csv(problems_frame(report))
 
 
 def show_report(report: ImportReport) -> None:
