@@ -210,3 +210,56 @@ def test_the_decision_log_reads_a_partial_import(lang, summary, left_out):
     details = {"files": ["a.csv"], "rows": {"projects": 2, "demand": 3}, "rejected": {"projects": 3, "demand": 4}}
     assert summary_text(lang, "import", "partial", details) == summary
     assert details_items(lang, details)[-1] == left_out
+
+
+# ---------------------------------------------------------------- the fixed point, on random bundles
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from store import importer  # noqa: E402
+from store.import_checks import validate  # noqa: E402
+from store.import_read import gather_uploads  # noqa: E402
+
+IDS = [f"P{i}" for i in range(4)]
+
+
+@st.composite
+def random_bundle(draw) -> list[tuple[str, bytes]]:
+    projects = []
+    for _ in range(draw(st.integers(1, 7))):
+        pid = draw(st.sampled_from(IDS))  # repeats are duplicates
+        budget = draw(st.sampled_from(["100", "100", "0", "abc"]))
+        deps = ";".join(draw(st.lists(st.sampled_from(IDS), max_size=2)))
+        projects.append(f"{pid},N,active,2026-01,6,{budget},{deps}\n")
+    demand = [f"{draw(st.sampled_from(IDS))},Dev,{draw(st.integers(0, 7))},{draw(st.sampled_from(['1', '1', 'x']))}\n"
+              for _ in range(draw(st.integers(0, 8)))]
+    profile = [f"{draw(st.sampled_from(IDS))},{draw(st.integers(0, 3))},{draw(st.sampled_from(['0', '0', '10']))}\n"
+               for _ in range(draw(st.integers(0, 6)))]
+    return [("projects.csv", (HEAD + "".join(projects)).encode()),
+            ("demand.csv", ("project_id,role,month_offset,fte\n" + "".join(demand)).encode()),
+            ("spend_profile.csv", ("project_id,month_offset,planned_spend\n" + "".join(profile)).encode())]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(random_bundle())
+def test_what_a_partial_import_keeps_passes_every_check(files):
+    raws, problems = gather_uploads(files)
+    checked = importer._check(raws, problems, as_of=None, limits=None)
+    plan = checked.partial
+    if plan is None:  # no errors at all
+        assert not any(p.is_error for p in checked.problems)
+        return
+    assert plan.reason in (None, "nothing_left")
+    for kind, parsed in checked.parsed.items():  # every row is kept or left out, none twice
+        assert plan.kept[kind] + plan.rejected.get(kind, 0) == parsed.table.num_rows
+        assert checked.kept[kind].table.num_rows == plan.kept[kind]
+    assert [p for p in validate(checked.kept, None, 100) if p.is_error] == []
+    # Each row left out is named: by its own error or by the reason it followed another row.
+    named = {(p.file, p.row) for p in checked.problems if p.is_error and p.row is not None}
+    named |= {(p.file, p.row) for p in plan.reasons}
+    for kind, parsed in checked.parsed.items():
+        kept_rows = set(checked.kept[kind].table["__row"].to_pylist())
+        left_out = set(parsed.table["__row"].to_pylist()) - kept_rows
+        assert {(parsed.name, row) for row in left_out} <= named
