@@ -538,36 +538,37 @@ def _plausibility(files: dict[str, ParsedFile], out: Collector) -> None:
                  months=LONGEST_MONTHS)
     if status is None or not status.has("project_id"):
         return
-    ids = pd.Series(status.table["project_id"].to_pandas(), dtype=object)
+    ids = status.table["project_id"]
     if status.has("actual_cost"):
         _cost_ratio(status, _by_project(projects, "budget", ids), out)
     starts = _by_project(projects, "start_month", ids)
     if status.has("forecast_finish") and starts is not None:
-        finish = pd.to_datetime(pd.Series(status.table["forecast_finish"].to_pandas()), errors="coerce")
-        start = pd.to_datetime(starts, errors="coerce")
-        early = (finish < start).fillna(False).to_numpy(dtype=bool)
-        for month in sorted(start[early].unique()):
-            at = np.flatnonzero(early & (start == month).to_numpy(dtype=bool))
-            out.rows(status, at, "forecast_finish", "finish_before_start", severity=WARNING,
-                     start=pd.Timestamp(month).strftime("%Y-%m"))
+        early = _mask(pc.fill_null(pc.less(status.table["forecast_finish"], starts), False))
+        positions = np.flatnonzero(early)
+        if not len(positions):
+            return
+        start_days = np.asarray(starts.take(pa.array(positions)).cast(pa.int32()).to_numpy(zero_copy_only=False))
+        for day in np.unique(start_days):  # the message names each row's start month
+            month = (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).strftime("%Y-%m")
+            out.rows(status, positions[start_days == day], "forecast_finish", "finish_before_start", severity=WARNING,
+                     start=month)
 
 
-def _by_project(projects: ParsedFile | None, column: str, ids: pd.Series) -> pd.Series | None:
-    """For each id, `column` of the first project row with that id (missing when there is none)."""
+def _by_project(projects: ParsedFile | None, column: str, ids: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+    """For each id, `column` of the first project row with that id (null when there is none)."""
     if projects is None or not (projects.has("project_id") and projects.has(column)):
         return None
-    table = pd.DataFrame({"id": projects.table["project_id"].to_pandas(), "v": projects.table[column].to_pandas()})
-    first = table.dropna(subset=["id"]).drop_duplicates("id").set_index("id")["v"]
-    return ids.map(first)
+    index = pc.index_in(ids, value_set=_combine(projects.table["project_id"]))  # the first match
+    return _combine(projects.table[column]).take(_combine(index))
 
 
-def _cost_ratio(status: ParsedFile, budgets: pd.Series | None, out: Collector) -> None:
+def _cost_ratio(status: ParsedFile, budgets: pa.Array | None, out: Collector) -> None:
     """Actual cost against the planned figure: the report's planned value when above 0 (planned spend
     to date: more than 10 times or below a tenth is implausible), else the project's budget (only
     more than 10 times: an early report's cost is rightly a small part of the budget)."""
     cost = _floats(status.table["actual_cost"])
     planned = _floats(status.table["planned_value"]) if status.has("planned_value") else np.full(len(cost), np.nan)
-    budget = np.full(len(cost), np.nan) if budgets is None else pd.to_numeric(budgets, errors="coerce").to_numpy(dtype=float)
+    budget = np.full(len(cost), np.nan) if budgets is None else _floats(budgets)
     with np.errstate(invalid="ignore"):
         by_plan = planned > 0
         by_budget = ~by_plan & (budget > 0)
@@ -601,8 +602,8 @@ def _mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def run_checks(files: dict[str, ParsedFile], as_of: dt.date | None, out: Collector) -> None:
-    """Every cross-row and cross-file problem of one import, into `out`."""
+def run_checks(files: dict[str, ParsedFile], as_of: dt.date | None, out: Collector, warnings: bool = True) -> None:
+    """Every cross-row and cross-file problem of one import, into `out` (errors only without `warnings`)."""
     for parsed in files.values():
         check_duplicates(parsed, out)
     check_references(files, out)
@@ -610,7 +611,8 @@ def run_checks(files: dict[str, ParsedFile], as_of: dt.date | None, out: Collect
         check_dependencies(files["projects"], out)
     if "projects" in files and "spend_profile" in files:
         check_spend_profile(files["projects"], files["spend_profile"], out)
-    check_warnings(files, as_of, out)
+    if warnings:
+        check_warnings(files, as_of, out)
 
 
 def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:

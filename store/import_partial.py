@@ -95,7 +95,8 @@ def plan_partial(
         kept = {kind: _filtered(p, ~removed[kind]) for kind, p in parsed.items()}
         if not _recheck(kept, parsed, removed, as_of, out):
             break
-    kept = {kind: _filtered(p, ~removed[kind]) for kind, p in parsed.items()}
+    else:  # rows were left out in the last round allowed: keep what remains (each row left out is listed)
+        kept = {kind: _filtered(p, ~removed[kind]) for kind, p in parsed.items()}
     listed_reasons, groups, spill = out.finish()
     order = {p.name: i for i, p in enumerate(parsed.values())}
     listed_reasons.sort(key=lambda p: (order.get(p.file, len(order)), p.row is None, p.row or 0))
@@ -120,9 +121,10 @@ def _rows_of(parsed: ParsedFile, rows: np.ndarray | None) -> np.ndarray:
 
 
 def _filtered(parsed: ParsedFile, keep: np.ndarray) -> ParsedFile:
-    mask = pa.array(keep)
-    raw = {column: _combine(values).filter(mask) for column, values in parsed.raw.items()}
-    return ParsedFile(parsed.name, parsed.kind, parsed.table.filter(mask), parsed.headers, raw)
+    """The kept rows (typed columns only: the cells as written are not needed past the first check)."""
+    if keep.all():
+        return ParsedFile(parsed.name, parsed.kind, parsed.table, parsed.headers)
+    return ParsedFile(parsed.name, parsed.kind, parsed.table.filter(pa.array(keep)), parsed.headers)
 
 
 def _combine(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -216,7 +218,7 @@ def _recheck(kept: dict[str, ParsedFile], parsed: dict[str, ParsedFile], removed
              as_of: dt.date | None, out: Collector) -> bool:
     """Check the kept rows again; leave out the rows of any new error (True when some were)."""
     check = Collector(limit=2**62, errors_only=True)
-    run_checks(kept, as_of, check)
+    run_checks(kept, as_of, check, warnings=False)
     listed, _, _ = check.finish()
     new_errors = [p for p in listed if p.is_error and p.row is not None and p.code != "more_rows"]
     found = False
