@@ -105,6 +105,8 @@ class Collector:
         if listed.stop:
             self._shown[key] = self._shown.get(key, 0) + listed.stop
             shown_values = values(listed) if values else [None] * listed.stop
+            if isinstance(shown_values, pa.Array):
+                shown_values = shown_values.to_pylist()
             extras = row_params(listed) if row_params else [{}] * listed.stop
             for row, value, extra in zip(np.asarray(rows[listed]).tolist(), shown_values, extras, strict=True):
                 self._listed.append(Problem(file, int(row), column, value, code, {**params, **extra}, severity))
@@ -143,10 +145,13 @@ class Collector:
             source = parsed.raw.get(column, parsed.table[column] if parsed.has(column) else None)
         cells = source
 
-        def values(part: slice) -> list[str | None]:
+        def values(part: slice) -> list[str | None] | pa.Array:
             if cells is None:
                 return [None] * len(positions[part])
-            return [_text(v) for v in cells.take(pa.array(positions[part])).to_pylist()]
+            taken = cells.take(pa.array(positions[part]))
+            if pa.types.is_string(taken.type) or pa.types.is_large_string(taken.type):
+                return _short_texts(_combine(taken))  # the raw cells: cut in Arrow, not one by one
+            return [_text(v) for v in taken.to_pylist()]
 
         header = parsed.header(column) if column else None
         self.emit(parsed.name, parsed.numpy(ROW)[positions], header, code, severity, dict(params), values)
@@ -192,7 +197,21 @@ class Collector:
 
     def refused_rows(self) -> dict[str, np.ndarray]:
         """Per file, the sorted row numbers of every row with at least one error."""
-        return {name: np.unique(np.concatenate(parts)) for name, parts in self.error_rows.items() if parts}
+        return {name: _sorted_unique(np.concatenate(parts)) for name, parts in self.error_rows.items() if parts}
+
+
+def _sorted_unique(rows: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (its hash path took seconds on a million rows)."""
+    rows = np.sort(rows)
+    return rows[np.r_[True, rows[1:] != rows[:-1]]] if len(rows) else rows
+
+
+def _short_texts(cells: pa.Array) -> pa.Array:
+    """`_text` of every cell of a text array at once: empty for a missing cell, cut to SHOWN_CHARS with "…"."""
+    cells = pc.fill_null(cells, "")
+    cut = pc.utf8_slice_codeunits(cells, 0, SHOWN_CHARS)
+    long = pc.greater(pc.utf8_length(cells), SHOWN_CHARS)
+    return pc.if_else(long, pc.binary_join_element_wise(cut, pa.scalar("…"), ""), cut)
 
 
 def _group_params(params: dict[str, Any], total: int) -> dict[str, Any]:

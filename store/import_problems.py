@@ -82,7 +82,7 @@ class ProblemSpill:
             self._templates[key] = len(self._templates)
         return self._templates[key]
 
-    def write(self, template: Problem, rows: np.ndarray, values: list[str | None],
+    def write(self, template: Problem, rows: np.ndarray, values: list[str | None] | pa.Array,
               extras: list[dict[str, Any]] | None = None) -> None:
         """One batch of rows of one template; `extras` are per-row parameters added to the template's."""
         if not len(rows):
@@ -92,7 +92,7 @@ class ProblemSpill:
         ids = pa.array(np.full(len(rows), self.template(template), dtype=np.int32))
         extra = pa.array([None if not e else json.dumps(e, default=str) for e in extras] if extras else [None] * len(rows),
                          pa.string())
-        batch = pa.record_batch([ids, pa.array(np.asarray(rows, dtype=np.int64)), pa.array(values, pa.string()), extra],
+        batch = pa.record_batch([ids, pa.array(np.asarray(rows, dtype=np.int64)), values.cast(pa.string()) if isinstance(values, pa.Array) else pa.array(values, pa.string()), extra],
                                 schema=_SCHEMA)
         self._writer.write_batch(batch)
 
