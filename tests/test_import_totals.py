@@ -82,3 +82,16 @@ def test_many_bad_rows_keep_100_in_memory_and_spill_the_rest():
     assert Path(spill.path).is_file()
     unlink(spill)
     assert not Path(spill.path).exists()
+
+
+def test_cli_json_carries_the_exact_totals(db_file, tmp_path, capsys):
+    import json
+
+    source = tmp_path / "projects.csv"
+    source.write_bytes(projects_csv())
+    assert cli.main(["import", "--check", "--json", "--db", str(db_file), str(source)]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["totals"] == {"errors": BAD + 3, "warnings": 0, "rows_refused": BAD + 3}
+    assert {(g["column"], g["code"], g["total"], g["shown"]) for g in report["groups"]} == {
+        ("start_month", "bad_month", BAD, 100), ("budget", "bad_number", 3, 3)}
+    assert report["partial"]["possible"] and report["partial"]["kept"] == {"projects": GOOD - 3}
