@@ -13,10 +13,12 @@ import numpy as np
 import cli
 from store.import_checks import Collector
 from store.import_problems import ProblemSpill, spilled, unlink
-from store.importer import MAX_ROWS_PER_PROBLEM, check_files
+from store.import_types import Problem
+from store.importer import MAX_ROWS_PER_PROBLEM, check_files, problem_text
 
 BAD, GOOD = 2_503, 37
 HEAD = "project_id,name,status,start_month,duration_months,budget\n"
+BAD_MONTH = problem_text(Problem(None, None, None, None, "bad_month"), "en")
 
 
 def projects_csv() -> bytes:
@@ -49,12 +51,11 @@ def test_cli_prints_exact_totals_and_writes_the_full_list(db_file, tmp_path, cap
     assert status == 2
     assert err[-4:] == [
         f"The full problem list ({BAD + 3:,} lines) is in {problems}.",
-        "  2,503 × projects.csv start_month: Expected a month: 2026-03, 2026/3 or 2026年3月.",
+        f"  2,503 × projects.csv start_month: {BAD_MONTH}",
         "  3 × projects.csv budget: Expected a number, such as 1200, 1,200 or 12.5.",
         "Refused: 2,506 errors in 2,506 rows, 0 warnings. Nothing was written.",
     ]
-    assert "Error projects.csv: start_month — …and 2403 more rows with the same problem: Expected a month: " \
-           "2026-03, 2026/3 or 2026年3月." in err
+    assert f"Error projects.csv: start_month — …and 2403 more rows with the same problem: {BAD_MONTH}" in err
     rows = list(csv.reader(io.StringIO(problems.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 1 + BAD + 3 and sum(r[3] == "start_month" for r in rows) == BAD
 
