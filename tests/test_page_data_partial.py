@@ -65,3 +65,28 @@ def test_partial_import_from_the_data_page(db_file, tmp_path, monkeypatch, downl
 
 def _csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_the_page_counts_every_bad_row_and_downloads_them_all(db_file, monkeypatch, downloads):
+    from tests.test_import_totals import BAD, projects_csv
+
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("views/data.py")
+    at.run()
+    at.file_uploader[0].set_value([("projects.csv", projects_csv(), "text/csv")]).run()
+    assert not at.exception
+    assert [m.value for m in at.main.metric][2:] == ["2,506", "0"]
+    assert [e.value for e in at.main.error] == ["2,506 problems must be fixed before this can be imported. "
+                                                "Nothing has been written."]
+    assert "They are in 2,506 rows of the 2,540 rows read." in [c.value for c in at.main.caption]
+    groups = at.main.dataframe[2].value
+    assert [tuple(r) for r in groups.iloc[:, [2, 4, 5]].itertuples(index=False)] == [
+        ("start_month", BAD, 100), ("budget", 3, 3)]
+    assert len(at.main.dataframe[3].value) == 100 + 3 + 1  # the listed rows and one "…and 2403 more" line
+    every = _csv(downloads["lodestar_import_report.csv"])
+    assert len(every) == 1 + BAD + 3
+    assert at.checkbox[0].label == "Import the 34 rows that pass and leave out 2,506 rows (download the list)"
+    db.close_shared(db_file)

@@ -49,8 +49,8 @@ def count_key(key: str, count: int) -> str:
 
 
 def counted(key: str, count: int, /, **params: object) -> str:
-    """The message for a count, in the singular or plural form it needs."""
-    return t(count_key(key, count), count=count, **params)
+    """The message for a count, in the singular or plural form it needs ("2,503 problems")."""
+    return t(count_key(key, count), count=f"{count:,}", **params)
 
 
 def count_phrase(noun: str, count: int) -> str:
