@@ -34,6 +34,8 @@ OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
 # A spend profile whose total is within this share of the budget is taken as the budget typed as amounts.
 PROFILE_TOLERANCE = 0.005
 SHOWN_CHARS = 200  # characters of a cell value shown in a problem
+# Problems of a header row (its row is the header's, which may be below title rows): about a whole file.
+HEADER_CODES = frozenset({"too_many_columns", "unknown_kind", "unknown_kind_named", "duplicate_column", "missing_column"})
 SPILL_CHUNK = 65_536  # problems beyond the listed ones are written this many at a time
 
 
@@ -171,7 +173,7 @@ class Collector:
                 self._more.setdefault(key, {k: v for k, v in problem.params.items() if k not in ("count", "inner")})
                 continue
             rows = np.array([problem.row if problem.row is not None else -1], dtype=np.int64)
-            if problem.row is None or problem.row <= 1 or problem.file is None:
+            if problem.row is None or problem.row <= 1 or problem.file is None or problem.code in HEADER_CODES:
                 key = (problem.severity, problem.file, problem.column, problem.code)
                 self._total[key] = self._total.get(key, 0) + 1
                 self._shown[key] = self._shown.get(key, 0) + 1

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.contract import KIND_ORDER
-from store.import_checks import ROW, Collector, ParsedFile, run_checks
+from store.import_checks import HEADER_CODES, ROW, Collector, ParsedFile, run_checks
 from store.import_problems import ProblemGroup, ProblemSpill, SpillFile
 from store.import_types import Problem
 
@@ -71,7 +71,7 @@ def file_level(problems: list[Problem] | tuple[Problem, ...]) -> bool:
             continue
         if problem.code == "more_rows":
             continue
-        if problem.file is None or problem.row is None or problem.row <= 1:
+        if problem.file is None or problem.row is None or problem.row <= 1 or problem.code in HEADER_CODES:
             return True
     return False
 

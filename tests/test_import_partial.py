@@ -263,3 +263,14 @@ def test_what_a_partial_import_keeps_passes_every_check(files):
         kept_rows = set(checked.kept[kind].table["__row"].to_pylist())
         left_out = set(parsed.table["__row"].to_pylist()) - kept_rows
         assert {(parsed.name, row) for row in left_out} <= named
+
+
+def test_a_header_problem_below_a_title_row_is_a_file_problem():
+    from store.importer import check_files
+
+    data = (b"Project list, March 2026,,,\n\nproject_id,name,status,start_month,duration_months\n"
+            b"P1,A,active,2026-01,6\nP2,B,active,2026-13,6\n")  # no budget column; the header is row 3
+    report = check_files([("projects.csv", data)])
+    assert [(p.row, p.code) for p in report.errors] == [(3, "missing_column"), (5, "bad_month")]
+    assert report.rows_refused == 1  # the header row is not a refused row
+    assert not report.partial.possible and report.partial.reason == "file_problem"
