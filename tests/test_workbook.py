@@ -22,7 +22,7 @@ from store.contract import KIND_ORDER, KINDS
 from store.import_limits import ImportLimits
 from store.import_read import RawFile
 from store.importer import check_files, check_paths, import_files, import_paths, problem_text
-from store.workbook import _column_texts, cell_text, workbook_sources
+from store.workbook import _column_texts, cell_text, serial_date_text, workbook_sources
 
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
 D = dt.date
@@ -125,6 +125,19 @@ def test_excel_types_become_the_text_the_parsers_read():
                                         "c4": "12", "c5": "1200.25", "c6": "true"}]
     assert table.row_numbers.tolist() == [2]
     assert source.read_rows([None] * 7).table.num_rows == 1  # read again for a mapping preview
+
+
+def test_numbers_in_date_and_month_columns_are_excel_serial_dates():
+    assert [serial_date_text(v) for v in (1, 59, 61, 45352, 45352.75, 46023.0)] == [
+        "1900-01-01", "1900-02-28", "1900-03-01", "2024-03-01", "2024-03-01", "2026-01-01",
+    ]
+    assert serial_date_text(60) == "60" and serial_date_text(0) == "0" and serial_date_text("x") == "x"
+    sheets = {"status_reports": [["project_id", "report_date", "planned_value", "earned_value", "actual_cost"],
+                                 ["P1", 46081, 100, 90, 95]],  # 2026-02-28 without a date format
+              "projects": [["project_id", "name", "status", "start_month", "duration_months", "budget"],
+                           ["P1", "A", "active", 46023, 12, 1200]]}
+    report = check_files([("serials.xlsx", workbook(sheets))])
+    assert report.errors == () and report.as_of == D(2026, 2, 28)
 
 
 def test_an_xlsm_workbook_is_read_like_an_xlsx():
