@@ -161,11 +161,19 @@ def sheet_table(rows: Iterable[list[object]], width: int, first_row: int, types:
     return _drop_blank_rows(TextTable(table, numbers))
 
 
+def _is_reader_failure(error: BaseException) -> bool:
+    """A failure of the reader on bad input: its own errors, or a Rust panic, which pyo3 raises as a
+    `PanicException` deriving from BaseException (so `except Exception` would let it through)."""
+    return isinstance(error, _CALAMINE_ERRORS) or type(error).__name__ == "PanicException"
+
+
 def _open(raw: RawFile) -> python_calamine.CalamineWorkbook | None:
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw.data))
-    except _CALAMINE_ERRORS:
-        return None
+    except BaseException as e:  # noqa: BLE001 - only the reader's failures, see _is_reader_failure
+        if _is_reader_failure(e):
+            return None
+        raise
 
 
 def workbook_sources(raw: RawFile) -> Iterator[Source]:
@@ -191,7 +199,9 @@ def _sheet_source(raw: RawFile, book: python_calamine.CalamineWorkbook, sheet_na
     name = f"{raw.name}/{sheet_name}"
     try:
         sheet = book.get_sheet_by_name(sheet_name)
-    except _CALAMINE_ERRORS:
+    except BaseException as e:  # noqa: BLE001 - only the reader's failures, see _is_reader_failure
+        if not _is_reader_failure(e):
+            raise
         return Source(name, raw, [], sheet=sheet_name, readable=False,
                       notes=[Problem(name, None, None, None, "bad_workbook")])
     if sheet.height == 0 or sheet.width == 0:

@@ -274,3 +274,44 @@ def test_a_whole_column_reads_as_each_cell_would(values, only):
             assert float(text) == float(expected), (value, text, expected)
         else:
             assert text == expected
+
+
+_SMALL_BOOK = None
+
+
+def _small_book() -> bytes:
+    global _SMALL_BOOK
+    if _SMALL_BOOK is None:
+        _SMALL_BOOK = workbook({k: v for k, v in bundle_sheets().items() if k in ("projects", "objectives")})
+    return _SMALL_BOOK
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(0, 9), st.integers(0, 3), st.randoms(use_true_random=False))
+def test_a_workbook_with_a_damaged_part_ends_as_a_report(member, operation, rng):
+    """A valid zip whose one part (sheet, styles, workbook, content types...) is damaged: flipped bytes,
+    cut short, odd XML inserted, or replaced. The check ends as a report, never `read_failed`."""
+    source = zipfile.ZipFile(io.BytesIO(_small_book()))
+    names = source.namelist()
+    target = names[member % len(names)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            data = bytearray(source.read(name))
+            if name == target:
+                if operation == 0 and data:
+                    for _ in range(rng.randint(1, 20)):
+                        data[rng.randrange(len(data))] = rng.randrange(256)
+                elif operation == 1:
+                    data = data[: rng.randrange(len(data) + 1)]
+                elif operation == 2:
+                    at = rng.randrange(len(data) + 1)
+                    data[at:at] = rng.choice([b'<c r="XFD1048576"><v>1</v></c>', b'<row r="0">', b"\x00",
+                                              b"<v>1e999</v>", b'<c t="d"><v>bad</v></c>', b'<c t="s"><v>99</v></c>'])
+                else:
+                    data = bytearray(rng.randbytes(rng.randrange(200)))
+            archive.writestr(name, bytes(data))
+    report = check_files([("damaged.xlsx", buffer.getvalue())])
+    assert "read_failed" not in {p.code for p in report.problems}
+    for problem in report.problems:
+        assert problem_text(problem, "zh") and problem_text(problem, "en")
