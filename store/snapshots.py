@@ -223,6 +223,14 @@ def list_snapshots(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def snapshot_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every snapshot's id, label, as-of date and currency unit, newest as-of first: what the sidebar
+    shows on every run of every page (no row counts: those scan every data table)."""
+    return con.execute(
+        "SELECT snapshot_id, label, as_of, currency_unit FROM snapshots ORDER BY as_of DESC, snapshot_id DESC"
+    ).df()
+
+
 def get_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
     row = con.execute(
         "SELECT snapshot_id, label, as_of, imported_at, imported_by, currency_unit FROM snapshots"

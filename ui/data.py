@@ -3,7 +3,7 @@ snapshot list with rename and delete.
 
 The page (`views/data.py`) calls one function per section. Uploaded files are checked in one worker
 process shared by all sessions (so a large check never stalls other users' pages), started once per
-set of files' names and SHA-256 (the bytes are passed unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
+set of files' names and SHA-256 (the bytes are passed unhashed); a rename or delete clears the data caches, because snapshots and their
 labels feed every other page's loaders.
 """
 
@@ -29,6 +29,7 @@ from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, templat
 from store.import_types import Problem
 from store.import_values import DATE_ORDERS
 from store.importer import ImportReport, problem_text
+from ui import perf
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
@@ -259,6 +260,7 @@ def show_report(report: ImportReport) -> None:
 def clear_data_caches() -> None:
     """After a write every cached loader may be stale (new, renamed or removed snapshots)."""
     st.cache_data.clear()
+    perf.clear_shared()
 
 
 def import_form(files: Files, report: ImportReport, date_order: str | None = None) -> None:
@@ -297,7 +299,9 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, 
             st.error(counted("data.import.refused", len(result.errors)))
             st.dataframe(problems_frame(result), hide_index=True, width="stretch")
         return
-    clear_data_caches()
+    # No cache clearing here: every loader is keyed on snapshot ids (a new snapshot has a new one)
+    # or on the set of them, so nothing cached can be stale; clearing made every session online
+    # recompute every page at once (bench/team.py, docs/performance.md).
     select_snapshot(result.snapshot_id)
     st.session_state[UPLOADER_GENERATION_KEY] = st.session_state.get(UPLOADER_GENERATION_KEY, 0) + 1
     rows = sum(result.rows.values())
