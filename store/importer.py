@@ -229,6 +229,7 @@ def _read_source(source: Source, collector: Collector, limits: ImportLimits, opt
     units = header_units(source.name, source.header_row, match, options.currency_unit)
     collector.problems.extend(units.problems)
     text = source.read_rows(match.mapping, UNCAPPED)
+    source.release()  # a workbook sheet's cells, held by the reader, are not needed once read as text
     collector.problems.extend(text.problems)
     parsed = _parse_cells(source.name, match, text, collector, limits, options.date_order)
     info = dataclasses.replace(info, kind=match.kind.name, rows=parsed.table.num_rows, units=units.units)
