@@ -144,6 +144,15 @@ def text_params(choice: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def solver_name(lang: str, solver: str | None) -> str:
+    """A solver as a reader sees it: `auto` in words of `lang`, the named solvers by their names."""
+    from i18n import translate
+
+    if solver == AUTO:
+        return translate(lang, "solverchoice.solver.auto")
+    return _SOLVER_NAMES.get(str(solver), str(solver))
+
+
 def choice_text(lang: str, choice: Mapping[str, Any] | None) -> str | None:
     """Which solver `auto` chose and why, and how a race ended, in words (None: nothing to say)."""
     from i18n import translate
