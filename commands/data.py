@@ -21,10 +21,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from commands import mappings
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import snapshots
-from store.errors import StoreError
+from store.errors import NotFound, StoreError
 from store.importer import (
     ImportRefused,
     ImportReport,
@@ -35,6 +36,7 @@ from store.importer import (
     problem_text,
     sample_folders,
 )
+from store.mapping import MappingError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--currency-unit", default="万元", help="unit of the money columns (default 万元)")
     imp.add_argument("--check", action="store_true", help="validate only; write nothing")
     imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
+    mappings.add_import_options(imp)
     imp.set_defaults(func=run_import)
 
     snaps = subparsers.add_parser("snapshots", help="list snapshots with their row counts")
@@ -98,13 +101,24 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.check and not (args.label or "").strip():
         say(translate(lang, "data.problem.missing_label"))
         return 2
+    mapping = mappings.read_mapping_file(args.mapping, lang) if args.mapping else None
+    if args.mapping and mapping is None:
+        return 2
     with database(args.db, lang) as con:
         try:
+            mapping = mappings.import_mapping(args, con, lang, mapping)
+            given = {"mapping": mapping, "profiles": not args.no_profiles}
             if args.check:
-                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang)
+                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang, **given)
             else:
                 report = import_paths(con, args.paths, label=args.label, as_of=as_of,
-                                      currency_unit=args.currency_unit, actor=None, lang=lang)
+                                      currency_unit=args.currency_unit, actor=None, lang=lang, **given)
+            mappings.say_mapped(report, lang)
+            if args.save_profile and mapping is not None and not report.errors:
+                mappings.save_used_profile(con, args, mapping, lang)
+        except (NotFound, MappingError) as e:  # an unknown profile, a profile or name that cannot be used
+            report_error(lang, e)
+            return 2
         except StoreError as e:
             report_error(lang, e)
             return 1

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from i18n import has_key, translate
-from store import snapshots
+from store import mapping_profiles, snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
 from store.import_checks import ROW, Collector, ParsedFile, latest_date, validate
@@ -45,6 +45,9 @@ from store.import_read import (
 from store.import_read import _first_record as first_record
 from store.import_types import ERROR, WARNING, FileInfo, Problem
 from store.import_values import parse_column
+from store.mapping import FileMapping, Mapping
+from store.mapping_apply import apply_mapping
+from store.mapping_suggest import unrecognised_problem
 from store.users import Actor, require
 
 LOG = logging.getLogger(__name__)
@@ -82,6 +85,7 @@ class ImportReport:
     currency_unit: str = "万元"
     lang: str = "en"
     rows: dict[str, int] = field(default_factory=dict)  # kind -> rows read
+    mapped: dict[str, str] = field(default_factory=dict)  # file -> the profile that shaped it ('' for a given mapping)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -123,9 +127,11 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 
 def problem_key(code: str, lang: str) -> str:
-    """The catalogue key of a problem code: the import limits' own area first, else `data.problem.`."""
-    limits_key = f"importlimits.problem.{code}"
-    return limits_key if has_key(lang, limits_key) else f"data.problem.{code}"
+    """The catalogue key of a problem code: the import limits' and mappings' own areas first, else `data.problem.`."""
+    for area in ("importlimits", "mapping"):
+        if has_key(lang, f"{area}.problem.{code}"):
+            return f"{area}.problem.{code}"
+    return f"data.problem.{code}"
 
 
 def problem_line(problem: Problem, lang: str) -> str:
@@ -157,8 +163,11 @@ def _sort_key(infos: list[FileInfo]):
     return key
 
 
-def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
-    """Decode, split, match headers and parse every cell of one file."""
+def _read_one(
+    raw: RawFile, collector: Collector, limits: ImportLimits, mapping: Mapping | None = None, as_of: dt.date | None = None,
+    used: dict[str, str] | None = None,
+) -> tuple[FileInfo, ParsedFile | None]:
+    """Decode, split, match headers (or apply the file's mapping) and parse every cell of one file."""
     blank = FileInfo(raw.name, None, None, None, 0, (), raw.sha256)
     decoded = decode(raw.data)
     if decoded is None:
@@ -171,8 +180,13 @@ def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple
     head = head_text(body)
     separator = sniff_separator(head)
     headers = first_record(head, separator)
+    chosen = mapping.for_file(raw.name, headers) if mapping is not None else None
+    if chosen is not None:
+        if used is not None:
+            used[raw.name] = chosen.profile
+        return _read_mapped(raw, body, (encoding, separator, headers), chosen, collector, limits, as_of)
     match = match_headers(raw.name, headers)
-    collector.problems.extend(match.problems)
+    collector.problems.extend(unrecognised_problem(raw.name, headers, p) for p in match.problems)
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
     if match.kind is None:
         return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
@@ -185,14 +199,47 @@ def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple
     return info, parsed
 
 
-def _read_one_guarded(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
+def raw_headers(raw: RawFile) -> list[str] | None:
+    """The header row of one file as the import reads it (None when it cannot be decoded), for
+    matching saved mapping profiles and saving new ones."""
+    decoded = decode(raw.data)
+    if decoded is None or not decoded[0].strip():
+        return None
+    head = head_text(decoded[0])
+    return first_record(head, sniff_separator(head))
+
+
+def _read_mapped(
+    raw: RawFile, body: bytes, read: tuple[str, str, list[str]], chosen: FileMapping, collector: Collector,
+    limits: ImportLimits, as_of: dt.date | None,
+) -> tuple[FileInfo, ParsedFile | None]:
+    """One file through its mapping (store.mapping_apply), then the same cell parsing as any file."""
+    encoding, separator, headers = read
+    text = read_text_table(raw.name, body, separator, [None] * len(headers), MAX_ROWS_PER_PROBLEM)
+    collector.problems.extend(text.problems)
+    applied = apply_mapping(raw.name, headers, text, chosen, as_of=as_of, limits=limits)
+    collector.problems.extend(applied.problems)
+    parsed = _parse_cells(raw.name, applied.match, applied.text, collector, limits)
+    for header, positions, code, severity, params, cells in applied.cell_issues:
+        collector.rows(parsed, positions, header, code, severity, source=cells, **params)
+    info = FileInfo(raw.name, chosen.kind, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows,
+                    applied.columns, raw.sha256)
+    if parsed.table.num_rows == 0 and not text.problems:
+        collector.file(parsed, "no_rows", WARNING)
+    return info, parsed
+
+
+def _read_one_guarded(
+    raw: RawFile, collector: Collector, limits: ImportLimits, mapping: Mapping | None = None, as_of: dt.date | None = None,
+    used: dict[str, str] | None = None,
+) -> tuple[FileInfo, ParsedFile | None]:
     """`_read_one`, with any failure the rules did not foresee reported as a problem of this file.
 
     Every known bad input has its own named problem; this is the last line so that a file nobody
     imagined still ends as a refused import, never a traceback. The fuzz tests assert it never fires.
     """
     try:
-        return _read_one(raw, collector, limits)
+        return _read_one(raw, collector, limits, mapping, as_of, used)
     except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
         LOG.info("unforeseen failure reading %s", raw.name, exc_info=True)  # not shown to users by default
         collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
@@ -220,7 +267,9 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
 
 
 def _check(
-    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits
+    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits,
+    mapping: Mapping | None = None,
+    used: dict[str, str] | None = None,
 ) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
     collector = Collector(MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(problems)
@@ -229,7 +278,7 @@ def _check(
     infos: list[FileInfo] = []
     parsed: dict[str, ParsedFile] = {}
     for raw in raws:
-        info, one = _read_one_guarded(raw, collector, limits)
+        info, one = _read_one_guarded(raw, collector, limits, mapping, as_of, used)
         infos.append(info)
         if one is None:
             continue
@@ -277,6 +326,8 @@ def check_files(
     currency_unit: str = "万元",
     lang: str = "en",
     limits: ImportLimits | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     """Read and validate uploaded (name, bytes) files without writing anything.
 
@@ -285,7 +336,8 @@ def check_files(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
-                currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
+                currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
+                mapping=mapping, profiles=profiles)
 
 
 def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
@@ -308,6 +360,8 @@ def import_files(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
 
@@ -317,7 +371,7 @@ def import_files(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits)
+                progress=progress, limits=limits, mapping=mapping, profiles=profiles)
 
 
 def import_paths(
@@ -331,12 +385,14 @@ def import_paths(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits)
+                progress=progress, limits=limits, mapping=mapping, profiles=profiles)
 
 
 def check_paths(
@@ -347,11 +403,14 @@ def check_paths(
     currency_unit: str = "万元",
     lang: str = "en",
     limits: ImportLimits | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     """`import_paths` without writing: what would be imported, and every problem."""
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
-    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
+    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
+                mapping=mapping, profiles=profiles)
 
 
 def _run(
@@ -367,6 +426,8 @@ def _run(
     write: bool = True,
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     if write:
         actor = require(actor, "import")  # refused before any work, and again where the rows are written
@@ -382,7 +443,11 @@ def _run(
         if existing is not None:
             return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
-    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env())
+    if profiles and con is not None:  # saved profiles whose headers fit a file shape it (after `mapping`)
+        mapping = mapping_profiles.with_saved(con, mapping)
+    common["mapped"] = mapped = {}
+    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(),
+                                            mapping=mapping, used=mapped)
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:
