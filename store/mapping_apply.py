@@ -104,6 +104,7 @@ def apply_mapping(
     problems: list[Problem] = []
     issues: list[CellIssue] = []
     used: set[int] = set()
+    reported: set[str] = set()  # columns whose missing source header is reported already
     date_sources: set[int] = set()  # read as dates for a derived field: their bad cells are reported here
     for name, rule in mapping.columns:
         column = kind.column(name)
@@ -111,7 +112,8 @@ def apply_mapping(
         positions = [find_header(headers, h) for h in rule.headers]
         missing = [h for h, p in zip(rule.headers, positions, strict=True) if p is None]
         if missing:
-            problems += [Problem(file_name, 1, h, h, "mapping_header_missing", {"column_name": name}) for h in missing]
+            problems += [Problem(file_name, 1, h, None, "mapping_header_missing", {"column_name": name, "header": h}) for h in missing]
+            reported.add(name)
             continue
         used.update(p for p in positions if p is not None)
         if isinstance(rule, Source):
@@ -155,7 +157,7 @@ def apply_mapping(
             issues.append((headers[position], bad, code, severity, params, text.table[f"c{position}"]))
     mapped = {c.name for c in columns}
     for column in kind.required:
-        if column.name not in mapped:
+        if column.name not in mapped and column.name not in reported:
             problems.append(Problem(file_name, 1, None, None, "missing_column", {"column_name": column.name, "alias": column.zh}))
     fed += [(h, None) for i, h in enumerate(headers) if i not in used and h.strip()]
     table = pa.table({f"c{i}": a for i, a in enumerate(arrays)}) if arrays else pa.table({})
