@@ -27,6 +27,7 @@ from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
 from store.importer import ImportReport, problem_text
+from store.mapping import Mapping
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
@@ -128,9 +129,10 @@ def _check_pool() -> ProcessPoolExecutor:
 
 
 @st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
-def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files) -> Future:
-    """The worker's check of one set of files (by content), started once and shared while it runs."""
-    return _check_pool().submit(importer.check_files, list(_files))
+def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files, mapping_key: str = "",
+                  _mapping: Mapping | None = None) -> Future:
+    """The worker's check of one set of files (by content and mapping), started once and shared while it runs."""
+    return _check_pool().submit(importer.check_files, list(_files), mapping=_mapping)
 
 
 def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
@@ -142,7 +144,7 @@ def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
             on_wait(time.monotonic() - started)
 
 
-def check_uploads(files: Files) -> ImportReport:
+def check_uploads(files: Files, mapping: Mapping | None = None) -> ImportReport:
     """Read and validate the uploaded files in the worker process (nothing written), showing how long
     it has been running, then say whether exactly these files were imported before.
 
@@ -155,7 +157,8 @@ def check_uploads(files: Files) -> ImportReport:
         slot.caption(t("importlimits.checking", seconds=f"{seconds:.0f}"))
 
     try:
-        report = _wait(_check_future(fingerprint(files), files), on_wait)
+        mapping_key = hashlib.sha256(repr(mapping).encode()).hexdigest() if mapping is not None else ""
+        report = _wait(_check_future(fingerprint(files), files, mapping_key, mapping), on_wait)
     except BrokenProcessPool:
         _check_future.clear()
         _check_pool.clear()
@@ -243,7 +246,7 @@ def clear_data_caches() -> None:
     st.cache_data.clear()
 
 
-def import_form(files: Files, report: ImportReport) -> None:
+def import_form(files: Files, report: ImportReport, mapping: Mapping | None = None) -> None:
     """Label, as-of date and currency unit, then the import button (disabled while errors remain)."""
     st.markdown(f"**{t('data.import.title')}**")
     suffix = hashlib.sha256(repr(fingerprint(files)).encode()).hexdigest()[:10]  # fresh defaults per file set
@@ -255,10 +258,10 @@ def import_form(files: Files, report: ImportReport) -> None:
     unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
     pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
     if pressed:
-        run_import(files, label=label, as_of=as_of, currency_unit=unit)
+        run_import(files, label=label, as_of=as_of, currency_unit=unit, mapping=mapping)
 
 
-def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) -> None:
+def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, mapping: Mapping | None = None) -> None:
     """Import with a progress box; on success select the new snapshot and rerun, else show why."""
     with st.status(t("data.import.running"), expanded=True) as status:
         def progress(stage: str) -> None:
@@ -266,7 +269,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
 
         result = importer.import_files(
             cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
-            actor=actor(), lang=lang(), progress=progress,
+            actor=actor(), lang=lang(), progress=progress, mapping=mapping,
         )
         if result.snapshot_id is None:
             status.update(label=t("data.import.refused_status"), state="error")

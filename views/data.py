@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data as view
+from ui import data_mapping
 from ui.auth import can
 from ui.session import page_guard, page_header, t
 from ui.widget_texts import translate_uploader
@@ -26,10 +27,13 @@ if not uploads:
 else:
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     with page_guard(stop=False):
+        mapping = data_mapping.active_mapping(files)
         with st.spinner(t("data.upload.checking")):
-            report = view.check_uploads(files)
+            report = view.check_uploads(files, mapping)
+        data_mapping.show_mapped(report)
         view.show_report(report)
-        view.import_form(files, report)
+        data_mapping.mapping_step(files, report)
+        view.import_form(files, report, mapping)
 
 st.subheader(t("data.snapshots.title"))
 with page_guard():
