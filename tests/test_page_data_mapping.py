@@ -144,8 +144,8 @@ def _digest(value: str) -> str:
 
 
 def _saved_from_toml(db_file: Path, toml: str, csv: str, name: str) -> None:
-    from store.importer import raw_headers
     from store.import_read import RawFile
+    from store.importer import raw_headers
     from store.mapping import FileMapping, Mapping
 
     (file,) = from_toml((RESOURCES / toml).read_text(encoding="utf-8")).files
