@@ -244,7 +244,7 @@ def _column_rules(prefix: str, kind: Kind, headers: list[str], existing: FileMap
         default = _default_choice(column, headers, existing, suggestions[column.name])
         label = t("mapping.step.required", column=column.name) if column.required else column.name
         with grid[i % 2]:
-            choice = st.selectbox(md(f"{label} · {column.zh}"), options, index=options.index(default),
+            choice = st.selectbox(f"{label} · {column.zh}", options, index=options.index(default),
                                   format_func=lambda o, labels=labels: labels.get(o, o), key=f"{prefix}_{column.name}")
             suggestion = suggestions[column.name]
             if choice == suggestion.header and choice != NOT_MAPPED:
