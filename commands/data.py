@@ -2,6 +2,7 @@
 
     python cli.py import --db data/lodestar.duckdb --label "2026-03" [--as-of 2026-03-31] FILE_OR_DIR_OR_ZIP...
     python cli.py import --check FILE_OR_DIR_OR_ZIP...            # validate only, write nothing
+    python cli.py import --mapping MAP.toml [--save-profile NAME] --label L FILE...   # docs/mapping.md
     python cli.py snapshots --db data/lodestar.duckdb [--json]
     python cli.py sample --db data/lodestar.duckdb [--if-empty] [--dir data/sample]
 

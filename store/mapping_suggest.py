@@ -1,6 +1,7 @@
 """Best guesses for mapping a file that is not in the contract's shape (pure: no database).
 
-- `kind_guess(headers, file_name)`: the kind the headers come closest to, the columns recognised
+- `kind_guess(headers, file_name)`: the kind the headers come closest to (most headers the contract
+  knows; then the file name's kind; then most columns named by words exports use), the columns recognised
   (header -> column) and the required columns still missing; it makes the refusal of an unknown file
   say what it did recognise (`unrecognised_problem`).
 - `suggest_columns(headers, kind)`: for each contract column the file's header most like it, with a
@@ -86,16 +87,13 @@ def kind_guess(headers: list[str], file_name: str = "") -> KindGuess | None:
     for kind in KINDS.values():
         recognised = {h: c for h in headers if h.strip() and len(h) <= 200 and (c := _known_column(h, kind))}
         missing = tuple(c for c in kind.required if c.name not in recognised.values())
-        score = (len(recognised), kind.name == hinted, -len(missing))
+        score = (len(recognised), kind.name == hinted, _hinted_columns(headers, kind), -len(missing))
         if best is None or score > best[0]:
             best = (score, KindGuess(kind, recognised, missing))
     if best is not None and (best[0][0] > 0 or best[0][1]):
         return best[1]
     # Nothing recognised exactly: the kind most of whose columns the headers' words suggest.
-    by_hints = max(
-        (sum(1 for s in suggest_columns(headers, kind) if s.confidence >= HINT_CONFIDENCE), kind.name)
-        for kind in KINDS.values()
-    )
+    by_hints = max((_hinted_columns(headers, kind), kind.name) for kind in KINDS.values())
     if by_hints[0] < 2:
         return None
     kind = KINDS[by_hints[1]]
@@ -118,6 +116,11 @@ def unrecognised_problem(file_name: str, headers: list[str], problem: Problem) -
         "missing": ", ".join(c.name for c in guess.missing) or "–",
     }
     return Problem(problem.file, problem.row, problem.column, problem.value, "unknown_kind_guess", params, problem.severity)
+
+
+def _hinted_columns(headers: list[str], kind: Kind) -> int:
+    """How many columns of `kind` some header names with a word exports use for it."""
+    return sum(1 for c in kind.columns if any(_hint_score(h, c.name) for h in headers if len(h) <= 200))
 
 
 def _hint_score(header: str, column: str) -> float:
