@@ -33,7 +33,9 @@ from store.errors import DuplicateSnapshot, StoreError
 from store.import_checks import ROW, Collector, ParsedFile, latest_date, validate
 from store.import_limits import ImportLimits
 from store.import_read import (
+    MAX_COLUMNS,
     RawFile,
+    choose_kind,
     decode,
     gather_paths,
     gather_uploads,
@@ -180,7 +182,10 @@ def _read_one(
     head = head_text(body)
     separator = sniff_separator(head)
     headers = first_record(head, separator)
-    chosen = mapping.for_file(raw.name, headers) if mapping is not None else None
+    chosen = None
+    if mapping is not None:
+        recognised = len(headers) <= MAX_COLUMNS and choose_kind(headers, raw.name) is not None
+        chosen = mapping.for_file(raw.name, headers, recognised)
     if chosen is not None:
         if used is not None:
             used[raw.name] = chosen.profile

@@ -174,14 +174,20 @@ class Mapping:
     # Saved profiles offered to every file: one applies only when its header row is the file's.
     profiles: tuple[FileMapping, ...] = ()
 
-    def for_file(self, file_name: str, headers: list[str] | None = None) -> FileMapping | None:
+    def for_file(self, file_name: str, headers: list[str] | None = None, recognised: bool = False) -> FileMapping | None:
         """The file's mapping: one of `files` whose header row is the file's, else the first whose
-        glob fits; else a saved profile whose header row is the file's (order, case and spacing aside)."""
+        glob fits; else a saved profile whose header row is the file's (order, case and spacing aside).
+
+        An entry without a `match` (`*`) never takes a file the contract already `recognised`, nor,
+        when it knows its header row, a file with other headers: it is meant for the export it was
+        written for, not for the template files imported with it."""
         signature = header_signature(headers) if headers is not None else None
         for file in self.files:
             if signature is not None and file.signature == signature and file.matches(file_name):
                 return file
         for file in self.files:
+            if file.match == "*" and (recognised or file.headers):
+                continue
             if file.matches(file_name):
                 return file
         for file in self.profiles:

@@ -234,3 +234,16 @@ def test_cli_refuses_bad_mappings_and_unknown_profiles_with_status_2(db_file, tm
     assert export.returncode == 2 and 'no mapping profile named "nope"' in export.stderr
     plain = _cli("import", "--db", str(db_file), "--check", csv)
     assert plain.returncode == 2 and "Closest is Projects" in plain.stderr
+
+
+def test_an_entry_without_match_leaves_template_files_and_other_exports_alone(con):
+    loose = from_toml('[[files]]\nkind = "projects"\n[files.columns]\nproject_id = "Code"\nname = "Title"\n'
+                      'status = proposed\nstart_month = "Start"\nduration_months = "Months"\nbudget = "Cost"\n')
+    export = ("export.csv", b"Code,Title,Start,Months,Cost\nP1,One,2026-02,3,10\n")
+    objectives = ("objectives.csv", b"objective_id,name,weight\nO1,Growth,1\n")
+    report = importer.check_files([export, objectives], mapping=loose)
+    assert report.errors == () and report.mapped == {"export.csv": ""} and report.rows == {"projects": 1, "objectives": 1}
+    (file,) = loose.files
+    pinned = Mapping((FileMapping(file.kind, file.columns, "*", file.values, ("Code", "Title", "Start", "Months", "Cost")),))
+    other = ("other.csv", b"Code,Title,Start,Months,Cost,Extra\nP1,One,2026-02,3,10,x\n")
+    assert importer.check_files([export, other], mapping=pinned).mapped == {"export.csv": ""}
