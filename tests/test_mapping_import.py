@@ -247,3 +247,14 @@ def test_an_entry_without_match_leaves_template_files_and_other_exports_alone(co
     pinned = Mapping((FileMapping(file.kind, file.columns, "*", file.values, ("Code", "Title", "Start", "Months", "Cost")),))
     other = ("other.csv", b"Code,Title,Start,Months,Cost,Extra\nP1,One,2026-02,3,10,x\n")
     assert importer.check_files([export, other], mapping=pinned).mapped == {"export.csv": ""}
+
+
+@needs_cr_only
+def test_cli_imports_the_cr_only_bank_export_through_a_saved_profile(db_file):
+    db = str(db_file)
+    saved = _cli("mappings", "import", str(RESOURCES / "bank.toml"), "--db", db)
+    assert saved.returncode == 0 and 'Saved mapping profile "bank"' in saved.stderr
+    done = _cli("import", "--db", db, "--label", "bank", "--as-of", "2026-03-31", "--profile", "bank",
+                str(RESOURCES / "bank_completed.csv"))
+    assert done.returncode == 0, done.stderr
+    assert 'bank_completed.csv: mapped by profile "bank"' in done.stderr and "Imported snapshot 1: 3 rows" in done.stderr
