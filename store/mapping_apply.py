@@ -75,15 +75,16 @@ def map_values(cells: pa.Array, pairs: dict[str, str]) -> pa.Array:
 class _Dates:
     """Each source column read as dates once (by the importer's date parser), with its bad cells."""
 
-    def __init__(self, text: TextTable, limits: ImportLimits) -> None:
+    def __init__(self, text: TextTable, limits: ImportLimits, date_order: str | None) -> None:
         self.text = text
         self.limits = limits
+        self.order = _order(date_order)
         self.read: dict[int, tuple[np.ndarray, list]] = {}
 
     def __call__(self, position: int) -> np.ndarray:
         if position not in self.read:
             cells = self.text.table[f"c{position}"]
-            result = parse_column(cells, Column(f"c{position}", "", "date"), self.limits)
+            result = parse_column(cells, Column(f"c{position}", "", "date"), self.limits, **self.order)
             self.read[position] = (np.asarray(result.values.to_numpy(zero_copy_only=False), dtype="datetime64[D]"),
                                    result.issues)
         return self.read[position][0]
@@ -91,12 +92,12 @@ class _Dates:
 
 def apply_mapping(
     file_name: str, headers: list[str], text: TextTable, mapping: FileMapping, *,
-    as_of: dt.date | None, limits: ImportLimits,
+    as_of: dt.date | None, limits: ImportLimits, date_order: str | None = None, header_row: int = 1,
 ) -> Applied:
     """The contract-shaped text of one file (see the module docstring)."""
     kind = KINDS[mapping.kind]
     length = text.table.num_rows
-    dates = _Dates(text, limits)
+    dates = _Dates(text, limits, date_order)
     arrays: list[pa.Array] = []
     columns: list[Column] = []
     shown: list[str] = []
@@ -112,7 +113,7 @@ def apply_mapping(
         positions = [find_header(headers, h) for h in rule.headers]
         missing = [h for h, p in zip(rule.headers, positions, strict=True) if p is None]
         if missing:
-            problems += [Problem(file_name, 1, h, None, "mapping_header_missing", {"column_name": name, "header": h}) for h in missing]
+            problems += [Problem(file_name, header_row, h, None, "mapping_header_missing", {"column_name": name, "header": h}) for h in missing]
             reported.add(name)
             continue
         used.update(p for p in positions if p is not None)
@@ -120,7 +121,7 @@ def apply_mapping(
             (position,) = positions
             cells = map_values(text.table[f"c{position}"], mapping.value_map(name))
             if column.type == "month":
-                cells = _months_from_dates(cells, limits)
+                cells = _months_from_dates(cells, limits, date_order)
             arrays.append(cells)
             shown.append(headers[position])
             fed.append((headers[position], name))
@@ -158,7 +159,7 @@ def apply_mapping(
     mapped = {c.name for c in columns}
     for column in kind.required:
         if column.name not in mapped and column.name not in reported:
-            problems.append(Problem(file_name, 1, None, None, "missing_column", {"column_name": column.name, "alias": column.zh}))
+            problems.append(Problem(file_name, header_row, None, None, "missing_column", {"column_name": column.name, "alias": column.zh}))
     fed += [(h, None) for i, h in enumerate(headers) if i not in used and h.strip()]
     table = pa.table({f"c{i}": a for i, a in enumerate(arrays)}) if arrays else pa.table({})
     match = HeaderMatch(kind, shown, list(columns), [])
@@ -175,10 +176,15 @@ def _resolved(rule: Rule, column: Column, headers: list[str]) -> Rule:
     return rule
 
 
-def _months_from_dates(cells: pa.Array, limits: ImportLimits) -> pa.Array:
+def _order(date_order: str | None) -> dict[str, str]:
+    """The day-first / month-first choice for the date parser, when one was made."""
+    return {"date_order": date_order} if date_order else {}
+
+
+def _months_from_dates(cells: pa.Array, limits: ImportLimits, date_order: str | None = None) -> pa.Array:
     """Cells that are full dates or timestamps become their month (`YYYY-MM`); the rest stay as written
     for the month parser (which reads `2026-03` and reports what it cannot read)."""
-    result = parse_column(cells, Column("month_source", "", "date"), limits)
+    result = parse_column(cells, Column("month_source", "", "date"), limits, **_order(date_order))
     months = pc.strftime(result.values, "%Y-%m")
     return pc.if_else(pc.is_valid(result.values), months, cells)
 
