@@ -30,7 +30,7 @@ from store.contract import (
 )
 from store.import_types import Problem
 
-SUGGEST_CUTOFF = 0.5  # below this similarity a column is left unmapped rather than guessed
+SUGGEST_CUTOFF = 0.7  # below this similarity a column is left unmapped rather than guessed
 HINT_CONFIDENCE = 0.8  # a header holding a word exports use for the column
 # Words exports use for a contract column (normalised spellings, compared as parts of the header).
 HINTS: dict[str, tuple[str, ...]] = {

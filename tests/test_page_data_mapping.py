@@ -137,6 +137,26 @@ def test_value_maps_with_best_guesses_and_the_step_in_chinese(app, db_file):
     assert mapping_profiles.list_profiles(db.cursor(db_file)) == []  # no name: nothing saved
 
 
+def test_a_recognised_file_missing_required_columns_gets_the_step(app, db_file):
+    at = app("en")
+    data = b"project_id,name,budget,Kick-off,End Date\nP1,One,100,2026-01-15,2026-06-30\nP2,Two,50,2026-05-01,2026-04-01\n"
+    _upload(at, "projects.csv", data)
+    assert "Map the columns of projects.csv" in _texts(at.subheader)
+    assert _select(at, "project_id").value == "project_id" and "Best guess (100% sure)" in _texts(at.caption)
+    _select(at, "start_month").set_value("Kick-off").run()
+    _select(at, "duration_months").set_value("__months_between__").run()
+    _by_key_end(at.selectbox, "_projects_duration_months_start").set_value("Kick-off").run()
+    _select(at, "status").set_value("__constant__").run()
+    _by_key_end(at.selectbox, "_projects_status_constant").set_value("proposed").run()
+    assert list(at.dataframe[-1].value["duration_months"]) == [6, 1]
+    _by_key_end(at.button, "_apply").click().run()
+    warnings = [shown(str(v)) for d in at.dataframe for v in d.value.to_numpy().ravel()]
+    assert "The finish (End Date) is before the start (Kick-off); the duration is taken as 1 month." in warnings
+    at.button(key="data_import").click().run()
+    assert db.cursor(db_file).execute("SELECT project_id, status, duration_months FROM projects ORDER BY 1").fetchall() == [
+        ("P1", "proposed", 6), ("P2", "proposed", 1)]
+
+
 def _digest(value: str) -> str:
     import hashlib
 
