@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from i18n import error_text
 from store import mapping_profiles
 from store.contract import KIND_ORDER, KINDS, Column, Kind
 from store.import_types import FileInfo
@@ -28,7 +29,7 @@ from store.mapping import Constant, FileMapping, FromDates, Mapping, MappingErro
 from store.mapping_preview import distinct_values, preview, read_head
 from store.mapping_suggest import HINTS, kind_guess, suggest_columns, suggest_value
 from ui.auth import can
-from ui.session import actor, cursor, t
+from ui.session import actor, cursor, lang, t
 from ui.text import md
 
 Files = Sequence[tuple[str, bytes]]
@@ -162,7 +163,7 @@ def _apply_row(files: Files, name: str, file: FileMapping | None, prefix: str) -
         try:
             mapping_profiles.save_profile(cursor(), profile, Mapping((file,)), actor=actor())
         except MappingError as e:
-            st.error(t(e.key, **{k: v for k, v in e.params.items() if k != "message"}))
+            st.error(error_text(lang(), e, md))
             return
         flash = [("success", "mapping.step.saved", {"file": name, "name": " ".join(profile.split())})]
     by_upload = dict(st.session_state.get(SESSION_KEY, {}))
