@@ -119,9 +119,12 @@ def apply_mapping(
         used.update(p for p in positions if p is not None)
         if isinstance(rule, Source):
             (position,) = positions
-            cells = map_values(text.table[f"c{position}"], mapping.value_map(name))
-            if column.type == "month":
-                cells = _months_from_dates(cells, limits, date_order)
+            value_map = mapping.value_map(name)
+            cells = map_values(text.table[f"c{position}"], value_map)
+            if column.type == "month":  # the column's dates, read once for every rule that uses them
+                days = _Dates(TextTable(pa.table({"c0": cells}), text.row_numbers), limits, date_order)(0) if value_map \
+                    else dates(position)
+                cells = _months_from_dates(cells, days)
             arrays.append(cells)
             shown.append(headers[position])
             fed.append((headers[position], name))
@@ -181,10 +184,15 @@ def _order(date_order: str | None) -> dict[str, str]:
     return {"date_order": date_order} if date_order else {}
 
 
-def _months_from_dates(cells: pa.Array, limits: ImportLimits, date_order: str | None = None) -> pa.Array:
-    """Cells that are full dates or timestamps become their month (`YYYY-MM`); the rest stay as written
-    for the month parser (which reads `2026-03` and reports what it cannot read)."""
-    result = parse_column(cells, Column("month_source", "", "date"), limits, **_order(date_order))
-    months = pc.strftime(result.values, "%Y-%m")
-    return pc.if_else(pc.is_valid(result.values), months, cells)
+def _months_from_dates(cells: pa.Array, days: np.ndarray) -> pa.Array:
+    """Cells that are full dates or timestamps (`days`, NaT where not) become their month (`YYYY-MM`);
+    the rest stay as written for the month parser (which reads `2026-03` and reports what it cannot).
+    Each distinct month is written once."""
+    known = ~np.isnat(days)
+    if not known.any():
+        return cells
+    months = pa.array(days.astype("datetime64[M]").astype("datetime64[D]"), pa.date32()).dictionary_encode()
+    texts = pa.array([f"{d.year:04d}-{d.month:02d}" if d is not None else None for d in months.dictionary.to_pylist()],
+                     pa.string())
+    return pc.if_else(pa.array(known), texts.take(months.indices), cells)
 
