@@ -190,8 +190,8 @@ class Mapping:
                 continue
             if file.matches(file_name):
                 return file
-        for file in self.profiles:
-            if signature is not None and file.signature == signature and file.matches(file_name):
+        for file in self.profiles:  # by the header row alone, whatever the file is called this month
+            if signature is not None and file.signature == signature:
                 return file
         return None
 

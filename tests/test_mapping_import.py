@@ -147,7 +147,7 @@ def test_status_as_a_bare_word_is_a_constant_when_no_header_has_that_name(con):
 
 def _profile(headers: tuple[str, ...]) -> Mapping:
     file = ISSUE.files[0]
-    return Mapping((FileMapping(file.kind, file.columns, "*", file.values, headers),))
+    return Mapping((FileMapping(file.kind, file.columns, file.match, file.values, headers),))  # match: Investments_*.csv
 
 
 def test_saved_profile_applies_to_a_file_with_the_same_headers_in_any_order(con):
@@ -163,6 +163,8 @@ def test_saved_profile_applies_to_a_file_with_the_same_headers_in_any_order(con)
     assert importer.check_files([("april.csv", april)], con=con).errors  # without profiles: not recognised
     report = importer.check_files([("april.csv", april)], con=con, profiles=True, as_of=AS_OF)
     assert report.errors == () and report.mapped == {"april.csv": "Investments export"}
+    renamed = importer.check_files([("investments april (final).csv", april)], con=con, profiles=True, as_of=AS_OF)
+    assert renamed.mapped == {"investments april (final).csv": "Investments export"}  # the name does not matter
     other = importer.check_files([("other.csv", b"Investment ID,Investment Title\nA,B\n")], con=con, profiles=True)
     assert other.mapped == {}  # different headers: the profile is not offered
 
