@@ -3,6 +3,7 @@
     python cli.py import --db data/lodestar.duckdb --label "2026-03" [--as-of 2026-03-31] FILE_OR_DIR_OR_ZIP...
     python cli.py import --check FILE_OR_DIR_OR_ZIP...            # validate only, write nothing
     python cli.py import --mapping MAP.toml [--save-profile NAME] --label L FILE...   # docs/mapping.md
+    python cli.py import --date-order dmy ...                      # read 01/03/2026 as 1 March (mdy: January 3)
     python cli.py snapshots --db data/lodestar.duckdb [--json]
     python cli.py sample --db data/lodestar.duckdb [--if-empty] [--dir data/sample]
 
@@ -27,6 +28,7 @@ from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import snapshots
 from store.errors import NotFound, StoreError
+from store.import_values import DATE_ORDERS
 from store.importer import (
     ImportRefused,
     ImportReport,
@@ -41,8 +43,8 @@ from store.mapping import MappingError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    imp = subparsers.add_parser("import", help="import CSV files, folders or zips as one validated snapshot")
-    imp.add_argument("paths", nargs="+", type=Path, help="CSV files, folders of CSV files, or .zip archives")
+    imp = subparsers.add_parser("import", help="import CSV files, workbooks, folders or zips as one validated snapshot")
+    imp.add_argument("paths", nargs="+", type=Path, help="CSV files, .xlsx/.xlsm workbooks, folders of them, or .zip archives")
     _common(imp)
     imp.add_argument("--label", help="snapshot label (required unless --check)")
     imp.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: latest status report date, else today)")
@@ -50,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--check", action="store_true", help="validate only; write nothing")
     imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
     mappings.add_import_options(imp)
+    imp.add_argument("--date-order", choices=DATE_ORDERS, default=None,
+                     help="read dates like 01/03/2026 day-first (dmy) or month-first (mdy); without it they are refused")
     imp.set_defaults(func=run_import)
 
     snaps = subparsers.add_parser("snapshots", help="list snapshots with their row counts")
@@ -110,10 +114,11 @@ def run_import(args: argparse.Namespace) -> int:
             mapping = mappings.import_mapping(args, con, lang, mapping)
             given = {"mapping": mapping, "profiles": not args.no_profiles}
             if args.check:
-                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang, **given)
+                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang,
+                                     date_order=args.date_order, **given)
             else:
-                report = import_paths(con, args.paths, label=args.label, as_of=as_of,
-                                      currency_unit=args.currency_unit, actor=None, lang=lang, **given)
+                report = import_paths(con, args.paths, label=args.label, as_of=as_of, currency_unit=args.currency_unit,
+                                      actor=None, lang=lang, date_order=args.date_order, **given)
             mappings.say_mapped(report, lang)
             if args.save_profile and mapping is not None and not report.errors:
                 mappings.save_used_profile(con, args, mapping, lang)

@@ -20,7 +20,7 @@ from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import importer, mapping_profiles
 from store.errors import NotFound
-from store.import_read import gather_paths
+from store.import_read import gather_paths, iter_sources
 from store.mapping import FileMapping, Mapping, MappingError, from_toml
 
 
@@ -89,12 +89,10 @@ def save_used_profile(con, args: argparse.Namespace, mapping: Mapping, lang: str
     """`--save-profile NAME`: the files of `mapping` that shaped these files, each with its header row."""
     raws, _ = gather_paths(args.paths)
     files: list[FileMapping] = []
-    for raw in raws:
-        headers = importer.raw_headers(raw)
-        chosen = mapping.for_file(raw.name, headers)
-        if chosen is None or headers is None:
-            continue
-        files.append(FileMapping(chosen.kind, chosen.columns, chosen.match, chosen.values, tuple(headers)))
+    for source in iter_sources(raws):  # each CSV file, each sheet of a workbook
+        chosen = mapping.for_file(source.name, source.headers) if source.readable else None
+        if chosen is not None:
+            files.append(FileMapping(chosen.kind, chosen.columns, chosen.match, chosen.values, tuple(source.headers)))
     if files:
         profile_id = mapping_profiles.save_profile(con, args.save_profile, Mapping(tuple(files)), actor=None)
         say(translate(lang, "mapping.cli.saved", name=args.save_profile, profile_id=profile_id))

@@ -35,17 +35,16 @@ from store.import_limits import ImportLimits
 from store.import_read import (
     MAX_COLUMNS,
     RawFile,
+    Source,
     choose_kind,
-    decode,
     gather_paths,
     gather_uploads,
-    head_text,
+    is_workbook,
+    iter_sources,
     match_headers,
-    read_text_table,
-    sniff_separator,
 )
-from store.import_read import _first_record as first_record
 from store.import_types import ERROR, WARNING, FileInfo, Problem
+from store.import_units import header_units
 from store.import_values import parse_column
 from store.mapping import FileMapping, Mapping
 from store.mapping_apply import apply_mapping
@@ -57,6 +56,20 @@ LOG = logging.getLogger(__name__)
 MAX_ROWS_PER_PROBLEM = 100
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+@dataclass(frozen=True)
+class ReadChoices:
+    """What the person importing chose about reading cells (the Data page's selects, the CLI's options)."""
+
+    # "dmy" or "mdy": how 01/03/2026 is read. None: such dates are refused with a problem asking to choose.
+    date_order: str | None = None
+    # The snapshot's currency unit; a unit written in a money column's header is compared with it.
+    currency_unit: str = "万元"
+    # How files not in the contract's shape become contract files (docs/mapping.md), and the as-of date
+    # its status-from-dates fields compare with (None: today).
+    mapping: Mapping | None = None
+    as_of: dt.date | None = None
 
 
 class ImportRefused(StoreError):
@@ -129,10 +142,11 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 
 def problem_key(code: str, lang: str) -> str:
-    """The catalogue key of a problem code: the import limits' and mappings' own areas first, else `data.problem.`."""
-    for area in ("importlimits", "mapping"):
-        if has_key(lang, f"{area}.problem.{code}"):
-            return f"{area}.problem.{code}"
+    """The catalogue key of a problem code: the import limits', reading's or mappings' own area first, else `data.problem.`."""
+    for area in ("importlimits", "reading", "mapping"):
+        key = f"{area}.problem.{code}"
+        if has_key(lang, key):
+            return key
     return f"data.problem.{code}"
 
 
@@ -165,93 +179,113 @@ def _sort_key(infos: list[FileInfo]):
     return key
 
 
-def _read_one(
-    raw: RawFile, collector: Collector, limits: ImportLimits, mapping: Mapping | None = None, as_of: dt.date | None = None,
-    used: dict[str, str] | None = None,
-) -> tuple[FileInfo, ParsedFile | None]:
-    """Decode, split, match headers (or apply the file's mapping) and parse every cell of one file."""
-    blank = FileInfo(raw.name, None, None, None, 0, (), raw.sha256)
-    decoded = decode(raw.data)
-    if decoded is None:
-        collector.problems.append(Problem(raw.name, None, None, None, "encoding"))
-        return blank, None
-    body, encoding = decoded
-    if not body or (len(body) < 65536 and not body.strip()):
-        collector.problems.append(Problem(raw.name, None, None, None, "empty_file"))
-        return FileInfo(raw.name, None, encoding, None, 0, (), raw.sha256), None
-    head = head_text(body)
-    separator = sniff_separator(head)
-    headers = first_record(head, separator)
+def _read_source(source: Source, collector: Collector, limits: ImportLimits, options: ReadChoices,
+                 used: dict[str, str] | None = None) -> tuple[FileInfo, ParsedFile | None, list[Problem]]:
+    """Match one source's headers and parse every cell. The third item holds the problems of a
+    workbook sheet that matched no kind: the caller decides whether they refuse the import or the sheet
+    is only ignored (when other sheets of the workbook were recognised)."""
+    separator = SEPARATOR_NAMES.get(source.separator or "")
+    blank = FileInfo(source.name, None, source.encoding, separator, 0, (), source.raw.sha256,
+                     source.header_row, source.line_endings)
+    collector.problems.extend(source.notes)
+    if not source.readable:
+        return blank, None, []
+    headers = source.headers
     chosen = None
-    if mapping is not None:
-        recognised = len(headers) <= MAX_COLUMNS and choose_kind(headers, raw.name) is not None
-        chosen = mapping.for_file(raw.name, headers, recognised)
+    if options.mapping is not None:
+        recognised = len(headers) <= MAX_COLUMNS and choose_kind(headers, source.hint_name) is not None
+        chosen = options.mapping.for_file(source.name, headers, recognised)
     if chosen is not None:
         if used is not None:
-            used[raw.name] = chosen.profile
-        return _read_mapped(raw, body, (encoding, separator, headers), chosen, collector, limits, as_of)
-    match = match_headers(raw.name, headers)
-    collector.problems.extend(unrecognised_problem(raw.name, headers, p) for p in match.problems)
+            used[source.name] = chosen.profile
+        return (*_read_mapped(source, blank, chosen, collector, limits, options), [])
+    match = match_headers(source.name, headers, source.header_row, source.hint_name)
+    match.problems = [unrecognised_problem(source.name, headers, p) for p in match.problems]
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
+    info = dataclasses.replace(blank, columns=mapping)
     if match.kind is None:
-        return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
-    text = read_text_table(raw.name, body, separator, match.mapping, MAX_ROWS_PER_PROBLEM)
+        unmatched = list(match.problems)
+        if source.header_reason:
+            unmatched.append(Problem(source.name, source.header_row, None, None, source.header_reason, severity=WARNING))
+        if source.sheet is not None:
+            return info, None, unmatched
+        collector.problems.extend(unmatched)
+        return info, None, []
+    collector.problems.extend(match.problems)
+    units = header_units(source.name, source.header_row, match, options.currency_unit)
+    collector.problems.extend(units.problems)
+    text = source.read_rows(match.mapping, MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(text.problems)
-    parsed = _parse_cells(raw.name, match, text, collector, limits)
-    info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)
+    parsed = _parse_cells(source.name, match, text, collector, limits, options.date_order)
+    info = dataclasses.replace(info, kind=match.kind.name, rows=parsed.table.num_rows, units=units.units)
     if parsed.table.num_rows == 0 and not text.problems:
         collector.file(parsed, "no_rows", WARNING)
-    return info, parsed
+    return info, parsed, []
 
 
 def raw_headers(raw: RawFile) -> list[str] | None:
-    """The header row of one file as the import reads it (None when it cannot be decoded), for
-    matching saved mapping profiles and saving new ones."""
-    decoded = decode(raw.data)
-    if decoded is None or not decoded[0].strip():
-        return None
-    head = head_text(decoded[0])
-    return first_record(head, sniff_separator(head))
+    """The header row of one file (its first sheet, for a workbook) as the import reads it (None when it
+    cannot be read), for matching saved mapping profiles and saving new ones."""
+    source = next(iter_sources([raw]), None)
+    return source.headers if source is not None and source.readable else None
 
 
-def _read_mapped(
-    raw: RawFile, body: bytes, read: tuple[str, str, list[str]], chosen: FileMapping, collector: Collector,
-    limits: ImportLimits, as_of: dt.date | None,
-) -> tuple[FileInfo, ParsedFile | None]:
-    """One file through its mapping (store.mapping_apply), then the same cell parsing as any file."""
-    encoding, separator, headers = read
-    text = read_text_table(raw.name, body, separator, [None] * len(headers), MAX_ROWS_PER_PROBLEM)
+def _read_mapped(source: Source, blank: FileInfo, chosen: FileMapping, collector: Collector, limits: ImportLimits,
+                 options: ReadChoices) -> tuple[FileInfo, ParsedFile]:
+    """One source through its mapping (store.mapping_apply), then the same cell parsing as any file."""
+    headers = source.headers
+    text = source.read_rows([None] * len(headers), MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(text.problems)
-    applied = apply_mapping(raw.name, headers, text, chosen, as_of=as_of, limits=limits)
+    applied = apply_mapping(source.name, headers, text, chosen, as_of=options.as_of, limits=limits,
+                            date_order=options.date_order, header_row=source.header_row)
     collector.problems.extend(applied.problems)
-    parsed = _parse_cells(raw.name, applied.match, applied.text, collector, limits)
+    parsed = _parse_cells(source.name, applied.match, applied.text, collector, limits, options.date_order)
     for header, positions, code, severity, params, cells in applied.cell_issues:
         collector.rows(parsed, positions, header, code, severity, source=cells, **params)
-    info = FileInfo(raw.name, chosen.kind, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows,
-                    applied.columns, raw.sha256)
+    info = dataclasses.replace(blank, kind=chosen.kind, rows=parsed.table.num_rows, columns=applied.columns)
     if parsed.table.num_rows == 0 and not text.problems:
         collector.file(parsed, "no_rows", WARNING)
     return info, parsed
 
 
-def _read_one_guarded(
-    raw: RawFile, collector: Collector, limits: ImportLimits, mapping: Mapping | None = None, as_of: dt.date | None = None,
-    used: dict[str, str] | None = None,
-) -> tuple[FileInfo, ParsedFile | None]:
-    """`_read_one`, with any failure the rules did not foresee reported as a problem of this file.
+def _read_guarded(raw: RawFile, collector: Collector, limits: ImportLimits, options: ReadChoices,
+                  used: dict[str, str] | None = None) -> list[tuple[FileInfo, ParsedFile | None]]:
+    """Every source of one file (a CSV file, or each sheet of a workbook), with any failure the rules
+    did not foresee reported as a problem of this file.
 
     Every known bad input has its own named problem; this is the last line so that a file nobody
     imagined still ends as a refused import, never a traceback. The fuzz tests assert it never fires.
+    A workbook sheet that matches no kind is ignored with a warning when another sheet of the same
+    workbook was recognised (a README or 说明 sheet), and refused like a CSV file otherwise.
     """
+    results: list[tuple[FileInfo, ParsedFile | None]] = []
+    unmatched: list[tuple[FileInfo, list[Problem]]] = []
+    empty_sheets = 0
     try:
-        return _read_one(raw, collector, limits, mapping, as_of, used)
+        for source in iter_sources([raw]):
+            empty_sheets += [p.code for p in source.notes] == ["sheet_empty"]
+            info, parsed, held = _read_source(source, collector, limits, options, used)
+            results.append((info, parsed))
+            if held:
+                unmatched.append((info, held))
     except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
         LOG.info("unforeseen failure reading %s", raw.name, exc_info=True)  # not shown to users by default
         collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
-        return FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None
+        return [(FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None)]
+    recognised = any(parsed is not None for _, parsed in results)
+    for info, held in unmatched:
+        if recognised:
+            shown = ", ".join(h for h, _ in info.columns[:8] if h.strip())
+            collector.problems.append(Problem(info.name, None, None, None, "sheet_ignored", {"headers": shown}, WARNING))
+        else:
+            collector.problems.extend(held)
+    if is_workbook(raw.name) and empty_sheets == len(results):
+        collector.problems.append(Problem(raw.name, None, None, None, "empty_file"))  # no sheet holds anything
+    return results
 
 
-def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLimits) -> ParsedFile:
+def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLimits,
+                 date_order: str | None = None) -> ParsedFile:
     kind = match.kind
     headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
     row_numbers = pa.array(text.row_numbers, pa.int64())
@@ -261,7 +295,7 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
         if column is None:
             continue
         raw = text.table[f"c{position}"]
-        result = parse_column(raw, column, limits)
+        result = parse_column(raw, column, limits, date_order=date_order)
         arrays[column.name] = result.values
         for code, positions, severity, params in result.issues:
             collector.rows(parsed, positions, column.name, code, severity, source=raw, **params)
@@ -273,7 +307,7 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
 
 def _check(
     raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits,
-    mapping: Mapping | None = None,
+    options: ReadChoices | None = None,
     used: dict[str, str] | None = None,
 ) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
     collector = Collector(MAX_ROWS_PER_PROBLEM)
@@ -283,15 +317,15 @@ def _check(
     infos: list[FileInfo] = []
     parsed: dict[str, ParsedFile] = {}
     for raw in raws:
-        info, one = _read_one_guarded(raw, collector, limits, mapping, as_of, used)
-        infos.append(info)
-        if one is None:
-            continue
-        if one.kind.name in parsed:
-            other = parsed[one.kind.name].name
-            collector.problems.append(Problem(raw.name, None, None, None, "duplicate_kind", {"kind": one.kind.name, "other": other}))
-            continue
-        parsed[one.kind.name] = one
+        for info, one in _read_guarded(raw, collector, limits, options or ReadChoices(), used):
+            infos.append(info)
+            if one is None:
+                continue
+            if one.kind.name in parsed:
+                other = parsed[one.kind.name].name
+                collector.problems.append(Problem(info.name, None, None, None, "duplicate_kind", {"kind": one.kind.name, "other": other}))
+                continue
+            parsed[one.kind.name] = one
     try:
         resolved = as_of or latest_date(parsed)
         collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
@@ -331,6 +365,7 @@ def check_files(
     currency_unit: str = "万元",
     lang: str = "en",
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
     mapping: Mapping | None = None,
     profiles: bool = False,
 ) -> ImportReport:
@@ -342,7 +377,7 @@ def check_files(
     raws, problems = gather_uploads(files, limits)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
                 currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
-                mapping=mapping, profiles=profiles)
+                date_order=date_order, mapping=mapping, profiles=profiles)
 
 
 def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
@@ -365,6 +400,7 @@ def import_files(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
     mapping: Mapping | None = None,
     profiles: bool = False,
 ) -> ImportReport:
@@ -376,7 +412,7 @@ def import_files(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits, mapping=mapping, profiles=profiles)
+                progress=progress, limits=limits, date_order=date_order, mapping=mapping, profiles=profiles)
 
 
 def import_paths(
@@ -390,6 +426,7 @@ def import_paths(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
     mapping: Mapping | None = None,
     profiles: bool = False,
 ) -> ImportReport:
@@ -397,7 +434,7 @@ def import_paths(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits, mapping=mapping, profiles=profiles)
+                progress=progress, limits=limits, date_order=date_order, mapping=mapping, profiles=profiles)
 
 
 def check_paths(
@@ -408,6 +445,7 @@ def check_paths(
     currency_unit: str = "万元",
     lang: str = "en",
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
     mapping: Mapping | None = None,
     profiles: bool = False,
 ) -> ImportReport:
@@ -415,7 +453,7 @@ def check_paths(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
-                mapping=mapping, profiles=profiles)
+                date_order=date_order, mapping=mapping, profiles=profiles)
 
 
 def _run(
@@ -431,6 +469,7 @@ def _run(
     write: bool = True,
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
     mapping: Mapping | None = None,
     profiles: bool = False,
 ) -> ImportReport:
@@ -451,8 +490,9 @@ def _run(
     if profiles and con is not None:  # saved profiles whose headers fit a file shape it (after `mapping`)
         mapping = mapping_profiles.with_saved(con, mapping)
     common["mapped"] = mapped = {}
+    options = ReadChoices(date_order, currency_unit.strip(), mapping, as_of)
     infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(),
-                                            mapping=mapping, used=mapped)
+                                            options=options, used=mapped)
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:

@@ -12,9 +12,8 @@ import pyarrow.compute as pc
 
 from store.import_checks import ROW, Collector
 from store.import_limits import ImportLimits
-from store.import_read import RawFile, decode, head_text, read_text_table, sniff_separator
-from store.import_read import _first_record as first_record
-from store.importer import MAX_ROWS_PER_PROBLEM, _read_one_guarded
+from store.import_read import RawFile, is_workbook, iter_sources
+from store.importer import MAX_ROWS_PER_PROBLEM, ReadChoices, _read_guarded
 from store.mapping import FileMapping, Mapping
 from store.mapping_apply import find_header
 
@@ -31,16 +30,15 @@ def head_bytes(data: bytes, limit: int = HEAD_BYTES) -> bytes:
     return head[: cut + 1] if cut > 0 else head
 
 
-def read_head(data: bytes) -> tuple[list[str], dict[str, list[str]]] | None:
-    """(headers, header -> its cells) of the start of a file; None when it cannot be decoded."""
-    decoded = decode(head_bytes(data))
-    if decoded is None or not decoded[0].strip():
+def read_head(data: bytes, name: str = "upload.csv") -> tuple[list[str], dict[str, list[str]]] | None:
+    """(headers, header -> its cells) of the start of a file (its first sheet, for a workbook), as the
+    import reads it; None when it cannot be read."""
+    raw = RawFile(name, data if is_workbook(name) else head_bytes(data))
+    source = next(iter_sources([raw]), None)
+    if source is None or not source.readable:
         return None
-    body = decoded[0]
-    head = head_text(body)
-    separator = sniff_separator(head)
-    headers = first_record(head, separator)
-    text = read_text_table("", body, separator, [None] * len(headers), MAX_ROWS_PER_PROBLEM)
+    headers = source.headers
+    text = source.read_rows([None] * len(headers), MAX_ROWS_PER_PROBLEM)
     cells = {h: text.table[f"c{i}"] for i, h in enumerate(headers) if text.table.num_columns > i}
     return headers, cells
 
@@ -63,9 +61,10 @@ def distinct_values(data: bytes, header: str, limit: int = MAX_DISTINCT) -> list
 def preview(name: str, data: bytes, file: FileMapping, *, as_of: dt.date | None, rows: int = 10) -> pd.DataFrame:
     """The first `rows` rows of the file as the mapping imports them (contract columns, typed; a cell
     that would be refused is empty here and named in the check's report)."""
-    small = head_bytes(data, 256 << 10)
-    _, parsed = _read_one_guarded(RawFile(name, small), Collector(MAX_ROWS_PER_PROBLEM), ImportLimits.from_env(),
-                             Mapping((file.with_match("*"),)), as_of)
+    small = data if is_workbook(name) else head_bytes(data, 256 << 10)
+    choices = ReadChoices(mapping=Mapping((file.with_match("*"),)), as_of=as_of)
+    results = _read_guarded(RawFile(name, small), Collector(MAX_ROWS_PER_PROBLEM), ImportLimits.from_env(), choices)
+    parsed = results[0][1] if results else None
     if parsed is None:
         return pd.DataFrame()
     table = parsed.table.slice(0, rows)

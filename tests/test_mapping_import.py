@@ -13,26 +13,11 @@ import pytest
 
 from store import decision_log, importer, mapping_profiles
 from store.errors import NotFound
-from store.import_values import parse_date_text
 from store.mapping import FileMapping, Mapping, MappingError, Source, from_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = Path(__file__).parent / "resources" / "mapping"
 AS_OF = dt.date(2026, 3, 31)
-
-# The two real-export shapes need reading that helper h15a adds to the import (ISO timestamps with a
-# zone; CR-only line endings). Until it is merged these run as expected failures, then for real.
-TIMESTAMPS = parse_date_text("2011-01-10T00:00:00Z")[0] is not None
-needs_timestamps = pytest.mark.xfail(not TIMESTAMPS, reason="ISO timestamps with Z (h15a)", strict=True)
-
-
-def _cr_only_supported() -> bool:
-    report = importer.check_files([("projects.csv", b"project_id,name\rP1,x\r")])
-    return report.rows.get("projects") == 1
-
-
-needs_cr_only = pytest.mark.xfail(not _cr_only_supported(), reason="CR-only line endings (h15a)", strict=True)
-
 
 def _mapping(name: str) -> Mapping:
     return from_toml((RESOURCES / name).read_text(encoding="utf-8"))
@@ -57,7 +42,6 @@ def _wide_csv(rows: list[str]) -> bytes:
 ISSUE = _mapping("investments.toml")
 
 
-@needs_timestamps
 def test_wide_export_with_iso_timestamps_imports_through_the_issue_mapping(con):
     report = importer.import_files(con, [_file("Investments_2026-03.csv")], label="2026-03", as_of=AS_OF,
                                    actor="ana", mapping=ISSUE)
@@ -74,7 +58,6 @@ def test_wide_export_with_iso_timestamps_imports_through_the_issue_mapping(con):
     assert ("Lifecycle Phase", None) in info.columns  # unused headers are listed as ignored
 
 
-@needs_cr_only
 def test_cr_only_export_with_bom_and_breaks_in_cells_imports_through_a_mapping(con):
     report = importer.import_files(con, [_file("bank_completed.csv")], label="bank", as_of=AS_OF, actor="ana",
                                    mapping=_mapping("bank.toml"))
@@ -201,7 +184,6 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True)
 
 
-@needs_timestamps
 def test_cli_maps_saves_a_profile_and_applies_it_next_month(db_file, tmp_path):
     db = str(db_file)
     march = _cli("import", "--db", db, "--label", "2026-03", "--as-of", "2026-03-31", "--mapping",
@@ -251,7 +233,6 @@ def test_an_entry_without_match_leaves_template_files_and_other_exports_alone(co
     assert importer.check_files([export, other], mapping=pinned).mapped == {"export.csv": ""}
 
 
-@needs_cr_only
 def test_cli_imports_the_cr_only_bank_export_through_a_saved_profile(db_file):
     db = str(db_file)
     saved = _cli("mappings", "import", str(RESOURCES / "bank.toml"), "--db", db)

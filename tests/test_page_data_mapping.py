@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 from store import db, decision_log, mapping_profiles
 from store.mapping import from_toml
 from tests.markdown_text import shown
-from tests.test_mapping_import import needs_cr_only, needs_timestamps
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = Path(__file__).resolve().parent / "resources" / "mapping"
@@ -178,7 +177,6 @@ def _saved_from_toml(db_file: Path, toml: str, csv: str, name: str) -> None:
         con.close()
 
 
-@needs_timestamps
 def test_wide_export_with_timestamps_imports_through_a_saved_profile(app, db_file):
     _saved_from_toml(db_file, "investments.toml", "Investments_2026-03.csv", "investments")
     at = app("en")
@@ -188,7 +186,6 @@ def test_wide_export_with_timestamps_imports_through_a_saved_profile(app, db_fil
     assert db.cursor(db_file).execute("SELECT count(*) FROM projects").fetchone() == (4,)
 
 
-@needs_cr_only
 def test_cr_only_bank_export_imports_through_a_saved_profile(app, db_file):
     _saved_from_toml(db_file, "bank.toml", "bank_completed.csv", "bank")
     at = app("en")
