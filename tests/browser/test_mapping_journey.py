@@ -10,11 +10,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.streamlit_ui import TIMEOUT_MS, choose, error_texts, go_to, open_app, wait_idle
+from tests.browser.streamlit_ui import TIMEOUT_MS, error_texts, go_to, open_app, wait_idle
 from tests.test_page_data_mapping import APRIL, MARCH
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("LODESTAR_SCREENSHOTS", "/tmp"))
+
+
+def _choose_typed(page, label: str, option: str) -> None:
+    """Pick `option` in a long selectbox by typing it (the list only draws the options in view)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
 
 
 def _upload(page, path: Path) -> None:
@@ -34,7 +43,7 @@ def test_map_an_export_save_the_profile_and_import_next_month_in_one_click(empty
     expect(page.get_by_role("button", name="Import snapshot", exact=True)).to_be_disabled()
     expect(page.get_by_text("Best guess (80% sure)").first).to_be_visible()
 
-    choose(page, "status (required) · 状态", "From a start and a finish date…")
+    _choose_typed(page, "status (required) · 状态", "From a start and a finish date…")
     expect(page.get_by_text("Every required column is mapped.")).to_be_visible(timeout=TIMEOUT_MS)
     profile = page.get_by_role("textbox", name="Save as profile (name, optional)", exact=True)
     profile.fill("Investments export")
