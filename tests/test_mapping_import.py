@@ -241,3 +241,25 @@ def test_cli_imports_the_cr_only_bank_export_through_a_saved_profile(db_file):
                 str(RESOURCES / "bank_completed.csv"))
     assert done.returncode == 0, done.stderr
     assert 'bank_completed.csv: mapped by profile "bank"' in done.stderr and "Imported snapshot 1: 3 rows" in done.stderr
+
+
+def test_a_workbook_sheet_is_mapped_by_its_name(con):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Investments"
+    sheet.append(["Investment ID", "Investment Title", "Owning Bureau", "Approved Cost (k$)", "Expected Savings (k$)",
+                  "Start Date", "Planned Finish", "Actual Finish"])
+    sheet.append(["INV-9", "Sheet row", "IT", 10, 1, dt.datetime(2026, 1, 5), dt.datetime(2026, 2, 20), None])
+    notes = book.create_sheet("说明")
+    notes.append(["This workbook was exported on 2026-03-31"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    by_sheet = Mapping((ISSUE.files[0].with_match("Investments"),))
+    report = importer.import_files(con, [("export.xlsx", buffer.getvalue())], label="x", as_of=AS_OF, actor="ana",
+                                   mapping=by_sheet)
+    assert report.errors == () and report.mapped == {"export.xlsx/Investments": ""}
+    assert _projects(con, report.snapshot_id) == [("INV-9", "Sheet row", "IT", None, "active", "2026-01", 2, 10.0, 1.0)]
