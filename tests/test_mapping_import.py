@@ -263,3 +263,15 @@ def test_a_workbook_sheet_is_mapped_by_its_name(con):
                                    mapping=by_sheet)
     assert report.errors == () and report.mapped == {"export.xlsx/Investments": ""}
     assert _projects(con, report.snapshot_id) == [("INV-9", "Sheet row", "IT", None, "active", "2026-01", 2, 10.0, 1.0)]
+
+
+def test_a_partial_import_through_a_mapping_leaves_out_the_refused_rows(con):
+    data = _wide_csv(["A1,First,Ops,100,0,2026-01-05,2026-02-10,", "A2,Bad cost,Ops,lots,0,2026-01-05,2026-03-20,",
+                      "A3,Third,Ops,7,0,2026-05-01,2026-08-31,"])
+    report = importer.import_files(con, [("Investments_x.csv", data)], label="p", as_of=AS_OF, actor="ana",
+                                   mapping=ISSUE, partial=True)
+    assert report.snapshot_id is not None and [(p.row, p.column, p.code) for p in report.errors] == [
+        (3, "Approved Cost (k$)", "bad_number")]
+    assert _projects(con, report.snapshot_id) == [
+        ("A1", "First", "Ops", None, "active", "2026-01", 2, 100.0, 0.0),
+        ("A3", "Third", "Ops", None, "approved", "2026-05", 4, 7.0, 0.0)]
