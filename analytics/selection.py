@@ -51,7 +51,7 @@ from analytics.selection_types import (
 )
 from analytics.vocabulary import NO_CATEGORY, SOLUTION_STATUSES
 
-MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
+MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit", "npv"})
 # With a score objective, hires only cost budget; a tiny penalty stops the solver buying idle FTE.
 SCORE_HIRE_PENALTY = 1e-6
 ELASTIC_KINDS = frozenset({"force", "mandatory", "dependency", "exclusive", "capacity", "budget", "category", "risk"})
@@ -510,7 +510,8 @@ def _with_solver(model: SelectionModel, params: SelectionParams) -> SelectionPar
 
 def _wants_lp_start(model: SelectionModel) -> bool:
     strengthening = model.strengthening
-    return strengthening.lp_guided_start and not model.elastic and len(model.choose) >= strengthening.lp_start_min_options
+    big_enough = len(model.choose) >= strengthening.lp_start_min_options or (model.choice is not None and model.choice.lp_start)
+    return strengthening.lp_guided_start and not model.elastic and big_enough
 
 
 def solver_variables(model: SelectionModel) -> list[pulp.LpVariable]:

@@ -39,9 +39,11 @@ DATA_TABLES: tuple[str, ...] = (
     "maturity",
     "process_kpis",
     "spend_profile",  # optional (migration 030)
+    "cash_flows",  # optional (migration 070)
+    "lessons",  # optional (migration 072)
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
-OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios")
+OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios", "captured_lessons")
 # Every table whose rows belong to one snapshot (the decision log is not one: it keeps its history).
 SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")
 # The records of every snapshot, pending ones included; readers use the view `snapshots` (complete only).
