@@ -39,6 +39,7 @@ DATA_TABLES: tuple[str, ...] = (
     "maturity",
     "process_kpis",
     "spend_profile",  # optional (migration 030)
+    "targets",  # optional (migration 080): the PMO's annual SMART targets
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
 OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios")
