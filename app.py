@@ -36,6 +36,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.delivery", "views/delivery.py", "page.delivery", ":material/monitor_heart:"),
     ("app.section.delivery", "views/resources.py", "page.resources", ":material/groups:"),
     ("app.section.delivery", "views/maturity.py", "page.maturity", ":material/stairs:"),
+    ("app.section.delivery", "views/scorecard.py", "scorecard.page", ":material/scoreboard:"),
     ("app.section.admin", "views/data.py", "page.data", ":material/upload_file:"),
     ("app.section.admin", "views/decision_log.py", "page.decision_log", ":material/history:"),
 ]

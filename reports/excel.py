@@ -441,17 +441,50 @@ def _frontier_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
     sheet.finish(filter_range=_range(1, 1, len(columns), last) if rows else None)
 
 
+def _scorecard_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
+    """The PMO scorecard of a year (analytics.scorecard): each metric's actual, target and whether it is
+    met, then the year's completed projects with what each figure counts."""
+    card = pack.scorecard
+    ws = wb.create_sheet(tx("report.sheet.scorecard"))
+    sheet = _Sheet(ws, tx.lang)
+    sheet.put(1, 1, tx("scorecard.pack.title", year=card.year), bold=True)
+    columns: list[Column] = [(tx("scorecard.col.metric"), None), (tx("scorecard.col.actual"), "0.0%"),
+                             (tx("scorecard.col.target"), "0.0%"), (tx("scorecard.col.met"), None),
+                             (tx("scorecard.col.projects"), "0")]
+    rows = [[tx(f"scorecard.metric.{metric}"), f.actual, f.target,
+             tx(f"scorecard.met.{'none' if f.met is None else str(f.met).lower()}"), len(f.project_ids)]
+            for metric, f in card.figures.items()]
+    last = sheet.table(3, 1, columns, rows)
+    flags = ("on_time", "on_budget", "benefit_met", "success", "no_report")
+    project_columns: list[Column] = [
+        (tx("scorecard.col.project_id"), None), (tx("scorecard.col.name"), None),
+        (tx("scorecard.col.planned_finish"), None), (tx("scorecard.col.actual_finish"), "yyyy-mm-dd"),
+        (tx("scorecard.col.budget"), "#,##0.0"), (tx("scorecard.col.actual_cost"), "#,##0.0"),
+        (tx("scorecard.col.expected_benefit"), "#,##0.0"), (tx("scorecard.col.realised"), "#,##0.0"),
+        *((tx(f"scorecard.col.{flag}"), None) for flag in flags),
+    ]
+    project_rows = [
+        [r.project_id, r.name, r.planned_finish, r.actual_finish, r.budget, r.actual_cost, r.expected_benefit,
+         r.realised, *(tx("scorecard.yes") if getattr(r, flag) else tx("scorecard.no") for flag in flags)]
+        for r in card.projects.itertuples(index=False)
+    ]
+    sheet.table(last + 2, 1, project_columns, project_rows)
+    sheet.finish(freeze=None)
+
+
 SHEETS = (_summary_sheet, _selected_sheet, _left_out_sheet, _budget_sheet, _role_load_sheet, _parameters_sheet,
-          _weights_sheet, _frontier_sheet)
-SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier")
+          _weights_sheet, _frontier_sheet, _scorecard_sheet)
+SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier",
+              "scorecard")
 
 
 def written_sheets(pack: RecommendationPack | None = None) -> tuple[str, ...]:
     """The sheets a pack's workbook has: the frontier sheet only when a frontier was computed (no
-    sheet that only says it was not)."""
+    sheet that only says it was not); the scorecard sheet only when the pack was asked for one."""
+    keys = [k for k in SHEET_KEYS if k != "scorecard" or (pack is not None and pack.scorecard is not None)]
     if pack is None or any(p.cost is not None and p.objective is not None for p in pack.frontier):
-        return SHEET_KEYS
-    return tuple(k for k in SHEET_KEYS if k != "frontier")
+        return tuple(keys)
+    return tuple(k for k in keys if k != "frontier")
 
 
 def sheet_names(lang: str, pack: RecommendationPack | None = None) -> tuple[str, ...]:

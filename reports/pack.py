@@ -23,6 +23,7 @@ totals are the product's one definitions (`analytics.metrics`); budgets count sp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -35,6 +36,7 @@ import pandas as pd
 from analytics.errors import InvalidInput
 from analytics.metrics import plan_totals, project_spend_by_month, result_utilisation, uplift
 from analytics.months import add_months, month_index, month_of
+from analytics.scorecard import Scorecard, scorecard
 from analytics.scoring import strategic_value as score_strategic_value
 from analytics.selection_types import (
     FrontierPoint,
@@ -258,6 +260,8 @@ class RecommendationPack:
     project_names: Mapping[str, str] = field(default_factory=dict)   # project_id -> name, every project
     # selected projects whose spend follows the snapshot's monthly spend profile (the others: evenly)
     profiled_projects: frozenset[str] = frozenset()
+    # the PMO scorecard of a year (analytics.scorecard), when the pack was asked to include it
+    scorecard: Scorecard | None = None
 
     def names_of(self, project_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         """Names for ids (the frontier stores ids); an unknown id stays as it is."""
@@ -371,9 +375,19 @@ def _weight_set_used(con: Connection, snapshot_id: int, weight_set_id: int | Non
     )
 
 
-def build_pack(con: Connection, scenario_id: int, generated_on: dt.date | None = None) -> RecommendationPack:
-    """Read and assemble the pack of one scenario."""
-    return assemble_pack(read_pack_inputs(con, scenario_id), generated_on=generated_on)
+def build_pack(
+    con: Connection, scenario_id: int, generated_on: dt.date | None = None, scorecard_year: int | None = None,
+) -> RecommendationPack:
+    """Read and assemble the pack of one scenario; with `scorecard_year`, with that year's PMO scorecard
+    of the scenario's snapshot (default tolerances)."""
+    pack = assemble_pack(read_pack_inputs(con, scenario_id), generated_on=generated_on)
+    if scorecard_year is None:
+        return pack
+    from store import scorecard as scorecard_store
+
+    card = scorecard(scorecard_store.completed_projects(con, pack.snapshot_id), scorecard_year,
+                     scorecard_store.targets(con, pack.snapshot_id))
+    return dataclasses.replace(pack, scorecard=card)
 
 
 # ---------------------------------------------------------------------------------------------- assembly
