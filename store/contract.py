@@ -277,6 +277,26 @@ KINDS: dict[str, Kind] = {
             ),
             key=("year", "metric"),
         ),
+        # Optional: change requests (变更申请) from the change control board's register (docs/governance.md).
+        Kind(
+            "change_requests",
+            "变更申请",
+            (
+                _C("cr_id", "变更编号", "id", required=True),
+                _C("project_id", "项目编号", "id", required=True),
+                _C("raised_on", "提出日期", "date", required=True),
+                _C("title", "变更标题", "text", required=True),
+                _C("budget_delta", "预算变化", "number", money=True),
+                _C("schedule_delta_months", "工期变化（月）", "int", minimum=-600, maximum=600),
+                _C("scope_change", "范围变化", "text"),
+                _C("status", "状态", "enum", required=True, allowed=tuple(CHANGE_STATUS_VALUES),
+                   vocabulary="change_status"),
+                _C("decided_on", "决定日期", "date"),
+                _C("decided_by", "决定人", "text"),
+            ),
+            key=("cr_id",),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
     )
 }
 KIND_ORDER: tuple[str, ...] = tuple(KINDS)
@@ -294,6 +314,7 @@ _KIND_FILE_ALIASES: dict[str, tuple[str, ...]] = {
     "spend_profile": ("spend_profiles", "spending_profile", "spend_plan", "月度支出", "月度支出计划", "用款计划",
                       "资金计划"),
     "targets": ("target", "annual_targets", "smart_targets", "目标值", "年度指标", "绩效目标"),
+    "change_requests": ("change_request", "changes", "crs", "变更", "变更单", "变更请求", "变更登记"),
 }
 
 _SEPARATORS = re.compile(r"[\s_\-./·]+")
