@@ -16,7 +16,8 @@ Definitions (docs/governance.md):
   `analytics.resource_load` and the one utilisation of `analytics.metrics`.
 - Scope creep: approved budget deltas by the month they were decided (else raised), per project and
   for the portfolio, each month's sum and the running total, as a share of the original budgets
-  (Σ baseline budget of the projects concerned; the portfolio: of every project with a change).
+  (a project: its baseline budget; the portfolio: Σ baseline budget of the committed and completed
+  projects (active, approved, completed) and of any other project with an approved change).
 """
 
 from __future__ import annotations
@@ -186,7 +187,8 @@ def scope_creep(requests: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     budgets = dict(zip(projects["project_id"].astype(str), projects["budget"].astype(float), strict=True))
     months = [month_text(i) for i in range(month_index(min(frame["month"])), month_index(max(frame["month"])) + 1)]
     out = []
-    portfolio_budget = sum(budgets.get(p, 0.0) for p in frame["project_id"].unique())
+    in_portfolio = set(projects.loc[projects["status"].isin((*COMMITTED_STATUSES, "completed")), "project_id"].astype(str))
+    portfolio_budget = sum(budgets.get(p, 0.0) for p in in_portfolio | set(frame["project_id"]))
     for project_id, group, original in (
         *((p, g, budgets.get(p, 0.0)) for p, g in frame.groupby("project_id", sort=True)),
         ("", frame, portfolio_budget),

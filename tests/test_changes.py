@@ -70,8 +70,9 @@ def test_scope_creep_per_month_and_cumulative():
     assert creep.to_dict("records") == [
         {"project_id": "P1", "month": "2026-02", "budget_delta": 10.0, "cumulative": 10.0, "original_budget": 100.0,
          "cumulative_share": 0.1},
-        {"project_id": "", "month": "2026-02", "budget_delta": 10.0, "cumulative": 10.0, "original_budget": 100.0,
-         "cumulative_share": 0.1},
+        # the portfolio: of the committed and completed projects' budgets, P1 100 + P2 50
+        {"project_id": "", "month": "2026-02", "budget_delta": 10.0, "cumulative": 10.0, "original_budget": 150.0,
+         "cumulative_share": 10 / 150},
     ]
     more = pd.concat([cd.CHANGES, pd.DataFrame([{"cr_id": "X", "project_id": "P2", "raised_on": D(2026, 4, 2),
                                                  "budget_delta": 5.0, "status": "approved", "decided_on": None}])])

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
+from ui import changes as changes_ui
 from ui import delivery as dv
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
@@ -160,6 +161,7 @@ with page_guard():
         overview_tab(view)
     with trends:
         trends_tab(view)
+        changes_ui.scope_creep_section(db_path(), SNAPSHOT)  # approved change requests, beside the snapshot changes
     with drill:
         drilldown_tab(view, method)
     with benefits:
