@@ -8,6 +8,7 @@ from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from ui import changes as changes_ui
 from ui import delivery as dv
+from ui import snapshot_diff as diff_ui
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -162,6 +163,7 @@ with page_guard():
     with trends:
         trends_tab(view)
         changes_ui.scope_creep_section(db_path(), SNAPSHOT)  # approved change requests, beside the snapshot changes
+        diff_ui.compare_section(db_path(), SNAPSHOT)  # any two snapshots, not only the previous one
     with drill:
         drilldown_tab(view, method)
     with benefits:
