@@ -51,6 +51,9 @@ SCORECARD_METRICS: tuple[str, ...] = get_args(ScorecardMetric)
 ChangeStatus = Literal["submitted", "approved", "rejected", "withdrawn"]
 CHANGE_STATUSES: tuple[str, ...] = get_args(ChangeStatus)
 DECIDED_CHANGE_STATUSES: tuple[str, ...] = ("approved", "rejected")
+# The gate's decision on a proposal of a recommended scenario (立项评审).
+GateDecision = Literal["approve", "defer", "reject"]
+GATE_DECISIONS: tuple[str, ...] = get_args(GateDecision)
 
 NO_CATEGORY = "-"     # category key of projects without a category (optimiser balance, pack budgets)
 CR_THRESHOLD = 0.10   # Saaty's rule of thumb: above this, pairwise judgements deserve a second look

@@ -383,6 +383,10 @@ def _run(
             return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
     infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env())
+    if con is not None:  # gate decisions not yet reflected in the files (issue 20, store/gate.py)
+        from store.gate import import_warnings
+
+        found = [*found, *import_warnings(con, parsed, MAX_ROWS_PER_PROBLEM)]
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:

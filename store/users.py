@@ -38,6 +38,7 @@ ACTIONS: dict[str, Role] = {
     "scenario_rename": "lead",
     "recommend": "lead",
     "change_decide": "lead",  # approve or reject a change request
+    "gate_decide": "lead",  # approve, defer or reject the proposals of a recommended scenario
     "snapshot_delete": "admin",
     "scenario_delete": "admin",
     "users": "admin",
