@@ -43,7 +43,9 @@ DATA_TABLES: tuple[str, ...] = (
     "change_requests",  # optional (migration 081): change requests as imported
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
-OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios", "change_requests_app", "gate_decisions")
+OWNED_TABLES: tuple[str, ...] = (
+    "weight_sets", "scenarios", "change_requests_app", "gate_decisions", "weight_set_participants",
+)
 # Every table whose rows belong to one snapshot (the decision log is not one: it keeps its history).
 SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")
 # The records of every snapshot, pending ones included; readers use the view `snapshots` (complete only).
