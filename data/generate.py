@@ -86,7 +86,9 @@ from store.snapshots import DATA_TABLES
 DEFAULT_END_MONTH = "2026-10"
 CURRENCY_UNIT = "万元"
 NEVER = 10**6  # a month index meaning "never" (no approval, hold or cancellation)
-TABLES: tuple[str, ...] = DATA_TABLES  # the import contract's tables, in writing order
+# The import contract's tables, in writing order, but the PMO's own registers (annual targets, change
+# requests), which a portfolio export does not hold.
+TABLES: tuple[str, ...] = tuple(t for t in DATA_TABLES if t not in ("targets", "change_requests"))
 
 # ---------------------------------------------------------------------------------------------
 # Reference data: the organisation the portfolio belongs to
