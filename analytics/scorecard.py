@@ -165,10 +165,14 @@ def _met(actual: float | None, target: float | None) -> bool | None:
 
 def scorecard(
     frame: pd.DataFrame, year: int, targets: pd.DataFrame | None = None, settings: ScorecardSettings | None = None,
+    assessed: pd.DataFrame | None = None,
 ) -> Scorecard:
-    """The four figures of `year` against its targets (`targets`: year, metric, target rows)."""
+    """The four figures of `year` against its targets (`targets`: year, metric, target rows).
+
+    `assessed`: `assess(frame, settings)` when the caller has it already (the page, `trend`).
+    """
     settings = settings or ScorecardSettings()
-    assessed = assess(frame, settings)
+    assessed = assess(frame, settings) if assessed is None else assessed
     done = assessed[assessed["year"] == int(year)].reset_index(drop=True)
     goal = targets_of(targets, int(year))
     ids = tuple(done["project_id"])
@@ -199,20 +203,22 @@ def targets_of(targets: pd.DataFrame | None, year: int) -> dict[str, float]:
 
 
 def scorecard_years(frame: pd.DataFrame, targets: pd.DataFrame | None = None,
-                    settings: ScorecardSettings | None = None) -> list[int]:
+                    settings: ScorecardSettings | None = None, assessed: pd.DataFrame | None = None) -> list[int]:
     """Years with a completed project or a target, oldest first."""
-    years = set(int(y) for y in assess(frame, settings)["year"])
+    assessed = assess(frame, settings) if assessed is None else assessed
+    years = {int(y) for y in assessed["year"]}
     if targets is not None and not targets.empty:
         years |= {int(y) for y in targets["year"]}
     return sorted(years)
 
 
 def trend(frame: pd.DataFrame, targets: pd.DataFrame | None = None,
-          settings: ScorecardSettings | None = None) -> pd.DataFrame:
+          settings: ScorecardSettings | None = None, assessed: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per year and metric: year, metric, actual, target, met, projects (count)."""
+    assessed = assess(frame, settings) if assessed is None else assessed
     rows = []
-    for year in scorecard_years(frame, targets, settings):
-        card = scorecard(frame, year, targets, settings)
+    for year in scorecard_years(frame, targets, settings, assessed):
+        card = scorecard(frame, year, targets, settings, assessed)
         for metric, figure in card.figures.items():
             rows.append({"year": year, "metric": metric, "actual": figure.actual, "target": figure.target,
                          "met": figure.met, "projects": len(figure.project_ids)})

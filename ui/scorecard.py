@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.scorecard import MetricFigure, Scorecard, ScorecardSettings
+from analytics.scorecard import MetricFigure, Scorecard, ScorecardSettings, assess
 from i18n.numbers import BLANK, number, percent
 from store import db
 from store import scorecard as store_scorecard
@@ -28,6 +28,12 @@ def load_inputs(path: str, snapshot_id: int) -> tuple[pd.DataFrame, pd.DataFrame
         return store_scorecard.completed_projects(con, snapshot_id), store_scorecard.targets(con, snapshot_id)
     finally:
         con.close()
+
+
+@st.cache_data(**CACHE)
+def load_assessed(path: str, snapshot_id: int, settings: ScorecardSettings) -> pd.DataFrame:
+    """`analytics.scorecard.assess` of a snapshot's completed projects under these tolerances."""
+    return assess(load_inputs(path, snapshot_id)[0], settings)
 
 
 def share_text(value: float | None) -> str:

@@ -28,12 +28,13 @@ def settings_inputs() -> ScorecardSettings:
 def page() -> None:
     frame, targets = sc.load_inputs(db_path(), SNAPSHOT)
     settings = settings_inputs()
-    years = scorecard_years(frame, targets, settings)
+    assessed = sc.load_assessed(db_path(), SNAPSHOT, settings)
+    years = scorecard_years(frame, targets, settings, assessed)
     if not years:
         st.info(t("scorecard.no_projects"))
         return
     year = st.selectbox(t("scorecard.year"), years[::-1], key="sc.year")
-    card = scorecard(frame, year, targets, settings)
+    card = scorecard(frame, year, targets, settings, assessed)
     if card.projects.empty:
         st.info(t("scorecard.none_completed", year=year))
     for column, (metric, figure) in zip(st.columns(len(card.figures)), card.figures.items(), strict=True):
@@ -41,7 +42,7 @@ def page() -> None:
         column.caption(f"{sc.target_text(figure)} · {t('scorecard.basis', n=len(figure.project_ids))}")
     st.caption(sc.definitions_text(settings))
     st.subheader(t("scorecard.trend.title"))
-    st.plotly_chart(sc.trend_figure(trend(frame, targets, settings)), width="stretch", key="sc.trend")
+    st.plotly_chart(sc.trend_figure(trend(frame, targets, settings, assessed)), width="stretch", key="sc.trend")
     st.subheader(t("scorecard.projects.title"))
     st.caption(t("scorecard.projects.help"))
     if not card.projects.empty:
