@@ -5,8 +5,8 @@ starts). Decisions are appended to `gate_decisions` (migration 082); the latest 
 project) counts. Only the snapshot's recommended scenario can be decided on, by a lead, each with a
 reason; every recording is one signed decision-log entry (`gate_decide`) naming the decisions and
 the approved list (立项批准清单). The next import warns when a proposal approved at the gate of the
-latest snapshot is still "proposed" in the new files (`import_warnings`, through
-`store.import_checks.check_gate_approvals`).
+latest snapshot is still "proposed" in the new files (`latest_approvals`, checked by
+`store.import_checks.check_gate_approvals` among the importer's checks).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from analytics.vocabulary import GATE_DECISIONS
 from store import decision_log
 from store.db import transaction
 from store.errors import StoreError
-from store.import_checks import Collector, ParsedFile, check_gate_approvals
-from store.import_types import Problem
 from store.scenarios import get_scenario
 from store.users import Actor, require
 
@@ -107,13 +105,10 @@ def approved_at_gate(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozen
     return frozenset(latest.loc[latest["decision"] == "approve", "project_id"])
 
 
-def import_warnings(con: duckdb.DuckDBPyConnection, parsed: Mapping[str, ParsedFile], limit: int) -> list[Problem]:
-    """Warnings for an import: proposals approved at the latest snapshot's gate still "proposed" in the files."""
+def latest_approvals(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The proposals approved at the gate of the latest snapshot: an import warns for those its files still
+    list as "proposed" (`store.import_checks.check_gate_approvals`, called by the importer's checks)."""
     from store.snapshots import latest_snapshot_id
 
     latest = latest_snapshot_id(con)
-    if latest is None or "projects" not in parsed:
-        return []
-    out = Collector(limit)
-    check_gate_approvals(parsed["projects"], approved_at_gate(con, latest), out)
-    return out.problems
+    return frozenset() if latest is None else approved_at_gate(con, latest)

@@ -123,7 +123,9 @@ def test_bad_files_show_every_problem_and_write_nothing(app, db_file, lang):
     assert not at.exception
     assert [m.value for m in at.main.metric][2:] == ["33", "14"]
     assert [e.value for e in at.main.error] == [text["errors"]]
-    report = at.main.dataframe[2].value
+    groups = at.main.dataframe[2].value  # one row per problem and column, with its exact count
+    assert int(groups.iloc[:, 4].sum()) == 33 + 14 and len(groups) == 43
+    report = at.main.dataframe[3].value
     assert len(report) == 47
     assert set(report.iloc[:33, 0]) == {text["error"]}  # errors first
     budget = report[(report.iloc[:, 1] == "projects.csv") & (report.iloc[:, 4] == "abc")]
