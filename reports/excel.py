@@ -441,6 +441,18 @@ def _frontier_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
     sheet.finish(filter_range=_range(1, 1, len(columns), last) if rows else None)
 
 
+def _cases_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
+    from reports.economics import cases_sheet
+
+    cases_sheet(wb, pack.economics, _Sheet, tx, pack.currency_unit)
+
+
+def _uncertainty_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
+    from reports.economics import uncertainty_sheet
+
+    uncertainty_sheet(wb, pack.economics, _Sheet, tx, pack.currency_unit)
+
+
 def _scorecard_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
     """The PMO scorecard of a year (analytics.scorecard): each metric's actual, target and whether it is
     met, then the year's completed projects with what each figure counts."""
@@ -473,18 +485,24 @@ def _scorecard_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> 
 
 
 SHEETS = (_summary_sheet, _selected_sheet, _left_out_sheet, _budget_sheet, _role_load_sheet, _parameters_sheet,
-          _weights_sheet, _frontier_sheet, _scorecard_sheet)
+          _weights_sheet, _frontier_sheet, _cases_sheet, _uncertainty_sheet, _scorecard_sheet)
 SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier",
-              "scorecard")
+              "cases", "uncertainty", "scorecard")
+ECONOMICS_SHEETS = ("cases", "uncertainty")   # issue 19: only when the pack carries its economics
 
 
 def written_sheets(pack: RecommendationPack | None = None) -> tuple[str, ...]:
     """The sheets a pack's workbook has: the frontier sheet only when a frontier was computed (no
-    sheet that only says it was not); the scorecard sheet only when the pack was asked for one."""
-    keys = [k for k in SHEET_KEYS if k != "scorecard" or (pack is not None and pack.scorecard is not None)]
-    if pack is None or any(p.cost is not None and p.objective is not None for p in pack.frontier):
-        return tuple(keys)
-    return tuple(k for k in keys if k != "frontier")
+    sheet that only says it was not); the economics sheets only when the pack carries them; the scorecard
+    sheet only when the pack was asked for one."""
+    keys = SHEET_KEYS
+    if pack is not None and not any(p.cost is not None and p.objective is not None for p in pack.frontier):
+        keys = tuple(k for k in keys if k != "frontier")
+    if pack is not None and pack.economics is None:
+        keys = tuple(k for k in keys if k not in ECONOMICS_SHEETS)
+    if pack is None or pack.scorecard is None:
+        keys = tuple(k for k in keys if k != "scorecard")
+    return keys
 
 
 def sheet_names(lang: str, pack: RecommendationPack | None = None) -> tuple[str, ...]:

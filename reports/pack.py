@@ -260,6 +260,8 @@ class RecommendationPack:
     project_names: Mapping[str, str] = field(default_factory=dict)   # project_id -> name, every project
     # selected projects whose spend follows the snapshot's monthly spend profile (the others: evenly)
     profiled_projects: frozenset[str] = frozenset()
+    # business cases, alternatives, the plan's simulation and Pareto front (reports.economics; None: not read)
+    economics: Any = None
     # the PMO scorecard of a year (analytics.scorecard), when the pack was asked to include it
     scorecard: Scorecard | None = None
 
@@ -378,9 +380,12 @@ def _weight_set_used(con: Connection, snapshot_id: int, weight_set_id: int | Non
 def build_pack(
     con: Connection, scenario_id: int, generated_on: dt.date | None = None, scorecard_year: int | None = None,
 ) -> RecommendationPack:
-    """Read and assemble the pack of one scenario; with `scorecard_year`, with that year's PMO scorecard
-    of the scenario's snapshot (default tolerances)."""
+    """Read and assemble the pack of one scenario, with its economics and uncertainty (reports.economics);
+    with `scorecard_year`, also that year's PMO scorecard of the scenario's snapshot (default tolerances)."""
+    from reports.economics import read_economics  # it reads through store/, as read_pack_inputs does
+
     pack = assemble_pack(read_pack_inputs(con, scenario_id), generated_on=generated_on)
+    pack = dataclasses.replace(pack, economics=read_economics(con, scenario_id))
     if scorecard_year is None:
         return pack
     from store import scorecard as scorecard_store

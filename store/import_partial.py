@@ -14,6 +14,7 @@ refers to a left-out row goes with it, each with its own reason:
 - then the kept rows are checked again (every check of store.import_checks), and any new error (a
   spend profile that is all zero once a row is gone) leaves its rows out too, for a whole
   project's profile at once.
+- a kept open project whose demand rows (or scores) were all left out is warned about in the list.
 
 A value is gone only when no kept row holds it (a refused second P-17 leaves the first standing).
 If no row would remain, the import is refused. The reasons are problems like any other (listed
@@ -30,9 +31,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.contract import KIND_ORDER
-from store.import_checks import HEADER_CODES, ROW, Collector, ParsedFile, run_checks
+from store.import_checks import HEADER_CODES, OPEN_STATUSES, ROW, Collector, ParsedFile, run_checks
 from store.import_problems import ProblemGroup, ProblemSpill, SpillFile
-from store.import_types import Problem
+from store.import_types import WARNING, Problem
 
 MAX_ROUNDS = 20  # checks of the kept rows; each round only removes rows, so a handful suffice
 # Reason codes (texts `partial.problem.<code>`), by the kind the left-out row referred to.
@@ -97,6 +98,7 @@ def plan_partial(
             break
     else:  # rows were left out in the last round allowed: keep what remains (each row left out is listed)
         kept = {kind: _filtered(p, ~removed[kind]) for kind, p in parsed.items()}
+    _emptied(parsed, kept, out)
     listed_reasons, groups, spill = out.finish()
     order = {p.name: i for i, p in enumerate(parsed.values())}
     listed_reasons.sort(key=lambda p: (order.get(p.file, len(order)), p.row is None, p.row or 0))
@@ -111,6 +113,24 @@ def plan_partial(
     if not plan.possible:
         plan = PartialPlan(False, "nothing_left", counts_kept, rejected, followed, tuple(listed_reasons), groups, spill)
     return plan, kept
+
+
+def _emptied(parsed: dict[str, ParsedFile], kept: dict[str, ParsedFile], out: Collector) -> None:
+    """Warn about each kept open project whose demand rows (or scores) were all left out: it had
+    some in the files and has none in what is imported."""
+    projects = kept.get("projects")
+    if projects is None or not (projects.has("project_id") and projects.has("status")):
+        return
+    is_open = _mask(pc.fill_null(pc.is_in(projects.table["status"], value_set=pa.array(OPEN_STATUSES)), False))
+    for kind, code in (("demand", "demand_left_out"), ("project_scores", "scores_left_out")):
+        before, after = parsed.get(kind), kept.get(kind)
+        if before is None or not before.has("project_id"):
+            continue
+        had = _mask(pc.fill_null(pc.is_in(projects.table["project_id"], value_set=pc.drop_null(
+            before.table["project_id"]).unique()), False))
+        has = _mask(pc.fill_null(pc.is_in(projects.table["project_id"], value_set=pc.drop_null(
+            after.table["project_id"]).unique()), False))
+        out.rows(projects, is_open & had & ~has, "project_id", code, severity=WARNING)
 
 
 def _rows_of(parsed: ParsedFile, rows: np.ndarray | None) -> np.ndarray:

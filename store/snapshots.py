@@ -39,12 +39,15 @@ DATA_TABLES: tuple[str, ...] = (
     "maturity",
     "process_kpis",
     "spend_profile",  # optional (migration 030)
+    "cash_flows",  # optional (migration 070)
+    "lessons",  # optional (migration 072)
     "targets",  # optional (migration 080): the PMO's annual SMART targets
     "change_requests",  # optional (migration 081): change requests as imported
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
 OWNED_TABLES: tuple[str, ...] = (
-    "weight_sets", "scenarios", "change_requests_app", "gate_decisions", "weight_set_participants",
+    "weight_sets", "scenarios", "captured_lessons", "change_requests_app", "gate_decisions",
+    "weight_set_participants",
 )
 # Every table whose rows belong to one snapshot (the decision log is not one: it keeps its history).
 SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")

@@ -274,3 +274,13 @@ def test_a_header_problem_below_a_title_row_is_a_file_problem():
     assert [(p.row, p.code) for p in report.errors] == [(3, "missing_column"), (5, "bad_month")]
     assert report.rows_refused == 1  # the header row is not a refused row
     assert not report.partial.possible and report.partial.reason == "file_problem"
+
+
+def test_a_kept_project_whose_demand_was_all_left_out_is_warned_about(tmp_path):
+    demand = DEMAND.replace("P3,Dev,0,1\n", "P3,Dev,0,lots\n")  # P3's only demand row is refused
+    report = check_paths([bundle(tmp_path / "b", demand=demand)])
+    warned = [(p.file, p.row, p.code, p.severity) for p in report.partial.reasons if p.code == "demand_left_out"]
+    assert warned == [("projects.csv", 4, "demand_left_out", "warning")]
+    rows = _rows(import_lists.rejects_csv(report, "en"))
+    assert ["Warning", "projects.csv", "4", "project_id", "P3", "Imported without demand: all its demand rows were "
+            "left out, so the optimiser will assume it needs no people."] in rows

@@ -89,7 +89,7 @@ def test_empty_page_offers_templates_and_upload(app, lang):
     downloads = at.get("download_button")
     assert len(downloads) == 6  # per header language: one kind's CSV, all CSVs in a zip, the .xlsx workbook
     contract = at.main.dataframe[0].value
-    assert len(contract) == 16 and list(contract.iloc[:, 0])[:2] == ["project_id", "name"]
+    assert len(contract) == 22 and list(contract.iloc[:, 0])[:2] == ["project_id", "name"]   # 16 + six three-point columns (issue 19)
     assert list(contract.iloc[:, 1])[:2] == ["项目编号", "项目名称"]
     assert at.file_uploader[0].accept_multiple_files
 

@@ -203,7 +203,7 @@ def summary_text(lang: str, action: str, summary: str | None, details: Any) -> s
 # spread into their own labelled items. A field without a label (written by a newer module) keeps its
 # stored name, so nothing recorded is ever hidden.
 CODE_PREFIXES: dict[str, str] = {"status": "log.status", "method": "log.method", "objective_kind": "log.objective"}
-PERCENT_FIELDS = frozenset({"gap", "mip_gap", "discount_per_month"})
+PERCENT_FIELDS = frozenset({"gap", "mip_gap", "discount_per_month", "discount_rate"})
 SKIPPED_FIELDS = frozenset({"weight_set_name"})  # shown with weight_set_id as "name (#id)"
 
 
