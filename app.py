@@ -38,6 +38,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.delivery", "views/resources.py", "page.resources", ":material/groups:"),
     ("app.section.delivery", "views/maturity.py", "page.maturity", ":material/stairs:"),
     ("app.section.delivery", "views/lessons.py", "page.lessons", ":material/menu_book:"),
+    ("app.section.delivery", "views/scorecard.py", "scorecard.page", ":material/scoreboard:"),
+    ("app.section.delivery", "views/changes.py", "changes.page", ":material/change_circle:"),
     ("app.section.admin", "views/data.py", "page.data", ":material/upload_file:"),
     ("app.section.admin", "views/decision_log.py", "page.decision_log", ":material/history:"),
 ]

@@ -12,6 +12,8 @@ lists, so a status, objective or solver added here shows up everywhere at once. 
 - objectives and solvers of the optimiser; solver outcomes that carry a solution;
 - `NO_CATEGORY`: the category key of a project without a category;
 - `CR_THRESHOLD`: Saaty's consistency-ratio threshold for pairwise judgements;
+- the PMO scorecard's metrics (`SCORECARD_METRICS`, docs/governance.md) and the states of a change
+  request (`CHANGE_STATUSES`);
 - `DEFAULT_DISCOUNT_RATE`, `DEFAULT_BENEFIT_MONTHS`: the business cases' defaults.
 """
 
@@ -42,6 +44,17 @@ SOLVERS: tuple[str, ...] = get_args(Solver)
 SolveStatus = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
 SOLVE_STATUSES: tuple[str, ...] = get_args(SolveStatus)
 SOLUTION_STATUSES: frozenset[str] = frozenset({"optimal", "feasible"})
+
+# The PMO scorecard's metrics (analytics/scorecard.py defines each; all are shares 0-1, higher is better).
+ScorecardMetric = Literal["project_success_rate", "on_time_rate", "on_budget_rate", "benefits_realisation_rate"]
+SCORECARD_METRICS: tuple[str, ...] = get_args(ScorecardMetric)
+# A change request's states (变更申请): raised, then decided (approved / rejected) or withdrawn.
+ChangeStatus = Literal["submitted", "approved", "rejected", "withdrawn"]
+CHANGE_STATUSES: tuple[str, ...] = get_args(ChangeStatus)
+DECIDED_CHANGE_STATUSES: tuple[str, ...] = ("approved", "rejected")
+# The gate's decision on a proposal of a recommended scenario (立项评审).
+GateDecision = Literal["approve", "defer", "reject"]
+GATE_DECISIONS: tuple[str, ...] = get_args(GateDecision)
 
 NO_CATEGORY = "-"     # category key of projects without a category (optimiser balance, pack budgets)
 CR_THRESHOLD = 0.10   # Saaty's rule of thumb: above this, pairwise judgements deserve a second look

@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", required=True, type=Path, help="file to write, or a directory to write into")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
                         help="date printed on the pack, YYYY-MM-DD (default today)")
+    parser.add_argument("--scorecard-year", type=int, default=None,
+                        help="add that year's PMO scorecard (a sheet of the xlsx pack)")
     parser.set_defaults(func=run_report)
 
 
@@ -38,7 +40,8 @@ def run_report(args: argparse.Namespace) -> int:
     lang = args.lang
     with database(args.db, lang, must_exist=True) as con:
         try:
-            export = export_scenario(con, args.scenario, args.fmt, lang, generated_on=args.date)
+            export = export_scenario(con, args.scenario, args.fmt, lang, generated_on=args.date,
+                                     scorecard_year=args.scorecard_year)
         except (StoreError, AnalyticsError) as e:
             report_error(lang, e)
             return 2

@@ -16,19 +16,14 @@ mean first. Exit status 0 ok, 2 when the input is refused (message on stderr in 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
-from fractions import Fraction
 from pathlib import Path
 
-from analytics.ahp import METHODS, AhpInputError, AhpResult, aggregate_judgements, ahp_weights
+from analytics.ahp import METHODS, AhpResult, aggregate_judgements, ahp_weights
+from analytics.ahp_csv import MatrixFileError, parse_matrix_csv
 from analytics.errors import AnalyticsError
 from i18n import LANGUAGES, translate
-
-
-class MatrixFileError(AhpInputError):
-    key = "strategy.error.matrix_file"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,41 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_ahp)
 
 
-def _cell(text: str, file: Path, row: int, column: int) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return float(Fraction(text))
-    except (ValueError, ZeroDivisionError) as e:
-        raise MatrixFileError(f"{file.name} row {row} column {column}: {text!r}", file=file.name,
-                              row=row, column=column, value=text) from e
-
-
 def read_matrix_csv(file: Path) -> tuple[list[str], list[list[float | None]]]:
-    """(names, matrix with None for blank cells) from a square CSV; UTF-8 (with or without BOM) or GB18030."""
+    """(names, matrix with None for blank cells) from a square CSV file (see `analytics.ahp_csv`)."""
     try:
         raw = file.read_bytes()
     except OSError as e:
         raise MatrixFileError(str(e), key="strategy.error.matrix_unreadable", file=str(file)) from e
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
-    if not rows:
-        raise MatrixFileError(f"{file.name} is empty", key="strategy.error.matrix_empty", file=file.name)
-    names = [c.strip() for c in rows[0][1:]]
-    row_names = [r[0].strip() if r else "" for r in rows[1:]]
-    if row_names != names:
-        raise MatrixFileError(f"{file.name}: row names {row_names} differ from column names {names}",
-                              key="strategy.error.matrix_names", file=file.name)
-    matrix = [[_cell(c, file, i + 2, j + 2) for j, c in enumerate((r + [""] * len(names))[1:len(names) + 1])]
-              for i, r in enumerate(rows[1:])]
-    if any(len(r) - 1 > len(names) and any(c.strip() for c in r[len(names) + 1:]) for r in rows[1:]):
-        raise MatrixFileError(f"{file.name} has cells beyond the last named column",
-                              key="strategy.error.matrix_names", file=file.name)
-    return names, matrix
+    return parse_matrix_csv(file.name, raw)
 
 
 def result_to_dict(names: list[str], result: AhpResult) -> dict:

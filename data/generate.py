@@ -86,9 +86,11 @@ from store.snapshots import DATA_TABLES
 DEFAULT_END_MONTH = "2026-10"
 CURRENCY_UNIT = "万元"
 NEVER = 10**6  # a month index meaning "never" (no approval, hold or cancellation)
-# the import contract's tables this generator writes, in writing order (not the optional cash flows and
-# lessons of issue 19: without them every project's case is derived from its budget and benefit)
-TABLES: tuple[str, ...] = tuple(t for t in DATA_TABLES if t not in ("cash_flows", "lessons"))
+# The import contract's tables this generator writes, in writing order: not the optional cash flows and
+# lessons of issue 19 (without them every project's case is derived from its budget and benefit), nor the
+# PMO's own registers of issue 20 (annual targets, change requests), which a portfolio export does not hold.
+TABLES: tuple[str, ...] = tuple(t for t in DATA_TABLES
+                                if t not in ("cash_flows", "lessons", "targets", "change_requests"))
 
 # ---------------------------------------------------------------------------------------------
 # Reference data: the organisation the portfolio belongs to

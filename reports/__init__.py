@@ -64,9 +64,11 @@ def render(pack: RecommendationPack, fmt: str, lang: str) -> ExportFile:
 
 
 def export_scenario(
-    con: Connection, scenario_id: int, fmt: str, lang: str, generated_on: dt.date | None = None
+    con: Connection, scenario_id: int, fmt: str, lang: str, generated_on: dt.date | None = None,
+    scorecard_year: int | None = None,
 ) -> ExportFile:
-    """Read, assemble and write the pack of one scenario (the page and the CLI both call this)."""
+    """Read, assemble and write the pack of one scenario (the page and the CLI both call this); with
+    `scorecard_year` the Excel pack has a sheet with that year's PMO scorecard."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return render(build_pack(con, scenario_id, generated_on=generated_on), fmt, lang)
+    return render(build_pack(con, scenario_id, generated_on=generated_on, scorecard_year=scorecard_year), fmt, lang)

@@ -453,21 +453,55 @@ def _uncertainty_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -
     uncertainty_sheet(wb, pack.economics, _Sheet, tx, pack.currency_unit)
 
 
+def _scorecard_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
+    """The PMO scorecard of a year (analytics.scorecard): each metric's actual, target and whether it is
+    met, then the year's completed projects with what each figure counts."""
+    card = pack.scorecard
+    ws = wb.create_sheet(tx("report.sheet.scorecard"))
+    sheet = _Sheet(ws, tx.lang)
+    sheet.put(1, 1, tx("scorecard.pack.title", year=card.year), bold=True)
+    columns: list[Column] = [(tx("scorecard.col.metric"), None), (tx("scorecard.col.actual"), "0.0%"),
+                             (tx("scorecard.col.target"), "0.0%"), (tx("scorecard.col.met"), None),
+                             (tx("scorecard.col.projects"), "0")]
+    rows = [[tx(f"scorecard.metric.{metric}"), f.actual, f.target,
+             tx(f"scorecard.met.{'none' if f.met is None else str(f.met).lower()}"), len(f.project_ids)]
+            for metric, f in card.figures.items()]
+    last = sheet.table(3, 1, columns, rows)
+    flags = ("on_time", "on_budget", "benefit_met", "success", "no_report")
+    project_columns: list[Column] = [
+        (tx("scorecard.col.project_id"), None), (tx("scorecard.col.name"), None),
+        (tx("scorecard.col.planned_finish"), None), (tx("scorecard.col.actual_finish"), "yyyy-mm-dd"),
+        (tx("scorecard.col.budget"), "#,##0.0"), (tx("scorecard.col.actual_cost"), "#,##0.0"),
+        (tx("scorecard.col.expected_benefit"), "#,##0.0"), (tx("scorecard.col.realised"), "#,##0.0"),
+        *((tx(f"scorecard.col.{flag}"), None) for flag in flags),
+    ]
+    project_rows = [
+        [r.project_id, r.name, r.planned_finish, r.actual_finish, r.budget, r.actual_cost, r.expected_benefit,
+         r.realised, *(tx("scorecard.yes") if getattr(r, flag) else tx("scorecard.no") for flag in flags)]
+        for r in card.projects.itertuples(index=False)
+    ]
+    sheet.table(last + 2, 1, project_columns, project_rows)
+    sheet.finish(freeze=None)
+
+
 SHEETS = (_summary_sheet, _selected_sheet, _left_out_sheet, _budget_sheet, _role_load_sheet, _parameters_sheet,
-          _weights_sheet, _frontier_sheet, _cases_sheet, _uncertainty_sheet)
+          _weights_sheet, _frontier_sheet, _cases_sheet, _uncertainty_sheet, _scorecard_sheet)
 SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier",
-              "cases", "uncertainty")
+              "cases", "uncertainty", "scorecard")
 ECONOMICS_SHEETS = ("cases", "uncertainty")   # issue 19: only when the pack carries its economics
 
 
 def written_sheets(pack: RecommendationPack | None = None) -> tuple[str, ...]:
     """The sheets a pack's workbook has: the frontier sheet only when a frontier was computed (no
-    sheet that only says it was not); the economics sheets only when the pack carries them."""
+    sheet that only says it was not); the economics sheets only when the pack carries them; the scorecard
+    sheet only when the pack was asked for one."""
     keys = SHEET_KEYS
     if pack is not None and not any(p.cost is not None and p.objective is not None for p in pack.frontier):
         keys = tuple(k for k in keys if k != "frontier")
     if pack is not None and pack.economics is None:
         keys = tuple(k for k in keys if k not in ECONOMICS_SHEETS)
+    if pack is None or pack.scorecard is None:
+        keys = tuple(k for k in keys if k != "scorecard")
     return keys
 
 

@@ -36,6 +36,7 @@ import pandas as pd
 from analytics.errors import InvalidInput
 from analytics.metrics import plan_totals, project_spend_by_month, result_utilisation, uplift
 from analytics.months import add_months, month_index, month_of
+from analytics.scorecard import Scorecard, scorecard
 from analytics.scoring import strategic_value as score_strategic_value
 from analytics.selection_types import (
     FrontierPoint,
@@ -261,6 +262,8 @@ class RecommendationPack:
     profiled_projects: frozenset[str] = frozenset()
     # business cases, alternatives, the plan's simulation and Pareto front (reports.economics; None: not read)
     economics: Any = None
+    # the PMO scorecard of a year (analytics.scorecard), when the pack was asked to include it
+    scorecard: Scorecard | None = None
 
     def names_of(self, project_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         """Names for ids (the frontier stores ids); an unknown id stays as it is."""
@@ -374,12 +377,22 @@ def _weight_set_used(con: Connection, snapshot_id: int, weight_set_id: int | Non
     )
 
 
-def build_pack(con: Connection, scenario_id: int, generated_on: dt.date | None = None) -> RecommendationPack:
-    """Read and assemble the pack of one scenario, with its economics and uncertainty (reports.economics)."""
+def build_pack(
+    con: Connection, scenario_id: int, generated_on: dt.date | None = None, scorecard_year: int | None = None,
+) -> RecommendationPack:
+    """Read and assemble the pack of one scenario, with its economics and uncertainty (reports.economics);
+    with `scorecard_year`, also that year's PMO scorecard of the scenario's snapshot (default tolerances)."""
     from reports.economics import read_economics  # it reads through store/, as read_pack_inputs does
 
     pack = assemble_pack(read_pack_inputs(con, scenario_id), generated_on=generated_on)
-    return dataclasses.replace(pack, economics=read_economics(con, scenario_id))
+    pack = dataclasses.replace(pack, economics=read_economics(con, scenario_id))
+    if scorecard_year is None:
+        return pack
+    from store import scorecard as scorecard_store
+
+    card = scorecard(scorecard_store.completed_projects(con, pack.snapshot_id), scorecard_year,
+                     scorecard_store.targets(con, pack.snapshot_id))
+    return dataclasses.replace(pack, scorecard=card)
 
 
 # ---------------------------------------------------------------------------------------------- assembly

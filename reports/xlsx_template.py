@@ -84,6 +84,17 @@ EXAMPLE_ROWS: dict[str, dict[str, dict[str, object]]] = {
         "zh": {"project_id": "P001", "recorded_on": dt.date(2026, 12, 31), "category": "供应商",
                "lesson": "签约前与供应商约定数据迁移测试", "tags": "供应商；数据迁移"},
     },
+    "targets": {
+        "en": {"year": 2026, "metric": "on_time_rate", "target": 0.8},
+        "zh": {"year": 2026, "metric": "on_time_rate", "target": 0.8},
+    },
+    "change_requests": {
+        "en": {"cr_id": "CR-001", "project_id": "P001", "raised_on": dt.date(2026, 2, 10), "title": "Extra reports",
+               "budget_delta": 50, "schedule_delta_months": 1, "scope_change": "Two more reports",
+               "status": "submitted"},
+        "zh": {"cr_id": "CR-001", "project_id": "P001", "raised_on": dt.date(2026, 2, 10), "title": "增加报表",
+               "budget_delta": 50, "schedule_delta_months": 1, "scope_change": "新增两张报表", "status": "submitted"},
+    },
 }
 
 
@@ -97,7 +108,7 @@ def choices(column: Column, lang: str) -> tuple[str, ...]:
     if column.type == "bool":
         return _BOOL_CHOICES[lang]
     if column.type == "enum":
-        spellings = ENUM_VALUES[column.name]
+        spellings = ENUM_VALUES[column.enum_key]
         return tuple(spellings[value][0] if lang == "zh" else value for value in column.allowed)
     return ()
 

@@ -27,7 +27,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from analytics.vocabulary import STATUSES
+from analytics.vocabulary import CHANGE_STATUSES, SCORECARD_METRICS, STATUSES
 
 COLUMN_TYPES: tuple[str, ...] = ("id", "text", "enum", "bool", "int", "number", "score", "date", "month", "list")
 
@@ -46,6 +46,12 @@ class Column:
     # How a trailing percent sign is read: "points" (45% -> 45) or "fraction" (45% -> 0.45); None refuses it.
     percent: str | None = None
     money: bool = False  # in the snapshot's currency unit
+    vocabulary: str | None = None  # the ENUM_VALUES entry of an enum, when it is not the column's name
+
+    @property
+    def enum_key(self) -> str:
+        """Which `ENUM_VALUES` entry spells this enum column's values."""
+        return self.vocabulary or self.name
 
     def __post_init__(self) -> None:
         if self.type not in COLUMN_TYPES:
@@ -107,7 +113,24 @@ SCORE_WORDS: dict[str, float] = {
     "无": 0.0, "低": 1.0, "中": 2.0, "高": 4.0, "极高": 5.0,
     "none": 0.0, "low": 1.0, "medium": 2.0, "high": 4.0, "very_high": 5.0,
 }
-ENUM_VALUES: dict[str, dict[str, tuple[str, ...]]] = {"status": STATUS_VALUES, "rag": RAG_VALUES}
+# The PMO scorecard's metrics (targets, 年度目标) and a change request's states (变更申请).
+_METRIC_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "project_success_rate": ("项目成功率", "成功率", "success_rate"),
+    "on_time_rate": ("按期完成率", "按时完成率", "准时率", "on_time"),
+    "on_budget_rate": ("预算内完成率", "预算达成率", "on_budget"),
+    "benefits_realisation_rate": ("收益实现率", "效益实现率", "benefits_realization_rate", "benefit_realisation_rate"),
+}
+METRIC_VALUES: dict[str, tuple[str, ...]] = {metric: _METRIC_SPELLINGS[metric] for metric in SCORECARD_METRICS}
+_CHANGE_STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "submitted": ("已提交", "提交", "待审批", "raised", "open"),
+    "approved": ("已批准", "批准", "通过", "已通过"),
+    "rejected": ("已驳回", "驳回", "拒绝", "已拒绝"),
+    "withdrawn": ("已撤回", "撤回", "撤销"),
+}
+CHANGE_STATUS_VALUES: dict[str, tuple[str, ...]] = {s: _CHANGE_STATUS_SPELLINGS[s] for s in CHANGE_STATUSES}
+ENUM_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "status": STATUS_VALUES, "rag": RAG_VALUES, "metric": METRIC_VALUES, "change_status": CHANGE_STATUS_VALUES,
+}
 
 _C = Column
 KINDS: dict[str, Kind] = {
@@ -277,6 +300,37 @@ KINDS: dict[str, Kind] = {
             key=("project_id", "recorded_on", "lesson"),
             references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
         ),
+        # Optional: the PMO's annual SMART targets, one per year and scorecard metric (docs/governance.md).
+        Kind(
+            "targets",
+            "年度目标",
+            (
+                _C("year", "年度", "int", required=True, minimum=1900, maximum=2999),
+                _C("metric", "指标", "enum", required=True, allowed=tuple(METRIC_VALUES)),
+                _C("target", "目标值", "number", required=True, minimum=0, maximum=1, percent="fraction"),
+            ),
+            key=("year", "metric"),
+        ),
+        # Optional: change requests (变更申请) from the change control board's register (docs/governance.md).
+        Kind(
+            "change_requests",
+            "变更申请",
+            (
+                _C("cr_id", "变更编号", "id", required=True),
+                _C("project_id", "项目编号", "id", required=True),
+                _C("raised_on", "提出日期", "date", required=True),
+                _C("title", "变更标题", "text", required=True),
+                _C("budget_delta", "预算变化", "number", money=True),
+                _C("schedule_delta_months", "工期变化（月）", "int", minimum=-600, maximum=600),
+                _C("scope_change", "范围变化", "text"),
+                _C("status", "状态", "enum", required=True, allowed=tuple(CHANGE_STATUS_VALUES),
+                   vocabulary="change_status"),
+                _C("decided_on", "决定日期", "date"),
+                _C("decided_by", "决定人", "text"),
+            ),
+            key=("cr_id",),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
     )
 }
 KIND_ORDER: tuple[str, ...] = tuple(KINDS)
@@ -295,6 +349,8 @@ _KIND_FILE_ALIASES: dict[str, tuple[str, ...]] = {
                       "资金计划"),
     "cash_flows": ("cash_flow", "cashflows", "现金流量", "现金流计划"),
     "lessons": ("lesson", "lessons_learned", "经验", "教训", "经验总结"),
+    "targets": ("target", "annual_targets", "smart_targets", "目标值", "年度指标", "绩效目标"),
+    "change_requests": ("change_request", "changes", "crs", "变更", "变更单", "变更请求", "变更登记"),
 }
 
 _SEPARATORS = re.compile(r"[\s_\-./·]+")
@@ -390,7 +446,7 @@ def column_rule(column: Column, lang: str) -> str:
 
     parts: list[str] = []
     if column.type == "enum":
-        lookup = ENUM_VALUES[column.name]
+        lookup = ENUM_VALUES[column.enum_key]
         parts.append(" / ".join(f"{value} ({lookup[value][0]})" for value in column.allowed))
     elif column.type == "score":
         parts.append(translate(lang, "data.rule.score_words"))

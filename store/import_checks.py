@@ -656,3 +656,14 @@ def latest_date(files: dict[str, ParsedFile]) -> dt.date | None:
         return following - dt.timedelta(days=1)
     return None
 
+
+
+def check_gate_approvals(projects: ParsedFile | None, approved_at_gate: frozenset[str], out: Collector) -> None:
+    """Warn for each project the gate approved (`store.gate.approved_at_gate`) that the file still lists as
+    proposed: the decision has not reached the source system yet (issue 20; called by `store.gate`)."""
+    if projects is None or not approved_at_gate or not (projects.has("project_id") and projects.has("status")):
+        return
+    approved = pc.fill_null(pc.is_in(projects.table["project_id"], value_set=pa.array(sorted(approved_at_gate))), False)
+    proposed = pc.fill_null(pc.equal(projects.table["status"], "proposed"), False)
+    mask = np.asarray(pc.and_(approved, proposed).to_numpy(zero_copy_only=False), dtype=bool)
+    out.rows(projects, mask, "status", "gate_still_proposed", severity=WARNING)

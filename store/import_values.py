@@ -373,7 +373,7 @@ def _parse_month(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnRe
 
 
 def _parse_enum(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResult:
-    lookup = enum_lookup(column.name)
+    lookup = enum_lookup(column.enum_key)
 
     def parse(text: str) -> tuple[str | None, str | None]:
         value = lookup.get(normalise_token(text))

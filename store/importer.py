@@ -30,7 +30,8 @@ from i18n import has_key, translate
 from store import mapping_profiles, snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
-from store.import_checks import ROW, Collector, ParsedFile, latest_date, run_checks
+from store.gate import latest_approvals as gate_approvals
+from store.import_checks import ROW, Collector, ParsedFile, check_gate_approvals, latest_date, run_checks
 from store.import_limits import ImportLimits
 from store.import_partial import PartialPlan, plan_partial
 from store.import_problems import ProblemGroup, ProblemSpill, SpillFile, full_problems
@@ -358,6 +359,7 @@ def _check(
     raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits,
     options: ReadChoices | None = None,
     used: dict[str, str] | None = None,
+    gate_approved: frozenset[str] = frozenset(),
 ) -> _Checked:
     collector = Collector(MAX_ROWS_PER_PROBLEM, ProblemSpill())
     collector.problems.extend(problems)
@@ -378,6 +380,7 @@ def _check(
     try:
         resolved = as_of or latest_date(parsed)
         run_checks(parsed, as_of, collector)
+        check_gate_approvals(parsed.get("projects"), gate_approved, collector)
     except Exception as e:  # noqa: BLE001 - as in _read_one_guarded: a report, never a traceback
         LOG.info("unforeseen failure in the cross-file checks", exc_info=True)
         resolved = as_of
@@ -553,7 +556,10 @@ def _run(
         mapping = mapping_profiles.with_saved(con, mapping)
     common["mapped"] = mapped = {}
     options = ReadChoices(date_order, currency_unit.strip(), mapping, as_of)
-    checked = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(), options=options, used=mapped)
+    # proposals approved at the latest snapshot's gate, to warn about those still "proposed" (store/gate.py)
+    approved = gate_approvals(con) if con is not None else frozenset()
+    checked = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(), options=options,
+                     used=mapped, gate_approved=approved)
     infos, parsed, resolved = checked.infos, checked.parsed, checked.as_of
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(checked.problems), as_of=resolved, rows=rows, groups=checked.groups,

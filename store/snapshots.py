@@ -41,9 +41,14 @@ DATA_TABLES: tuple[str, ...] = (
     "spend_profile",  # optional (migration 030)
     "cash_flows",  # optional (migration 070)
     "lessons",  # optional (migration 072)
+    "targets",  # optional (migration 080): the PMO's annual SMART targets
+    "change_requests",  # optional (migration 081): change requests as imported
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
-OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios", "captured_lessons")
+OWNED_TABLES: tuple[str, ...] = (
+    "weight_sets", "scenarios", "captured_lessons", "change_requests_app", "gate_decisions",
+    "weight_set_participants",
+)
 # Every table whose rows belong to one snapshot (the decision log is not one: it keeps its history).
 SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")
 # The records of every snapshot, pending ones included; readers use the view `snapshots` (complete only).

@@ -31,11 +31,14 @@ ACTIONS: dict[str, Role] = {
     "import": "analyst",
     "snapshot_rename": "analyst",
     "mapping_profiles": "analyst",
+    "change_raise": "analyst",  # raise a change request (变更申请)
     "weights": "lead",  # save, activate, delete weight sets
     "optimise": "lead",  # optimiser runs and the re-solves logged with them
     "scenario_save": "lead",
     "scenario_rename": "lead",
     "recommend": "lead",
+    "change_decide": "lead",  # approve or reject a change request
+    "gate_decide": "lead",  # approve, defer or reject the proposals of a recommended scenario
     "snapshot_delete": "admin",
     "scenario_delete": "admin",
     "users": "admin",

@@ -130,11 +130,25 @@ def active_weights(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[in
     return active.weight_set_id, _normalise(active.weights)
 
 
+def participants(con: duckdb.DuckDBPyConnection, weight_set_id: int) -> pd.DataFrame:
+    """A group set's participants in the order entered: participant, consistency_ratio, matrix (dict)."""
+    frame = con.execute(
+        "SELECT participant, consistency_ratio, CAST(matrix AS VARCHAR) AS matrix FROM weight_set_participants"
+        " WHERE weight_set_id = ? ORDER BY position",
+        [weight_set_id],
+    ).df()
+    frame["matrix"] = [json.loads(m) for m in frame["matrix"]]
+    return frame
+
+
 def list_weight_sets(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> pd.DataFrame:
     """Every weight set of the snapshot, newest first (weights and matrix as JSON text)."""
     return con.execute(
         "SELECT weight_set_id, name, method, consistency_ratio, created_by, created_at, is_active,"
-        " CAST(weights AS VARCHAR) AS weights FROM weight_sets WHERE snapshot_id = ?"
+        " CAST(weights AS VARCHAR) AS weights,"
+        " (SELECT string_agg(p.participant, ', ' ORDER BY p.position) FROM weight_set_participants p"
+        "   WHERE p.weight_set_id = weight_sets.weight_set_id) AS participants"
+        " FROM weight_sets WHERE snapshot_id = ?"
         " ORDER BY created_at DESC, weight_set_id DESC",
         [snapshot_id],
     ).df()
@@ -172,11 +186,14 @@ def save_weight_set(
     consistency_ratio: float | None = None,
     actor: Actor | str | None = None,
     activate: bool = False,
+    participants: Sequence[tuple[str, Sequence[Sequence[float | None]], float | None]] = (),
 ) -> int:
     """Save a named weight set (weights stored normalised) and return its id; optionally make it active.
 
     For AHP sets give `objective_ids` (row/column order) and the pairwise `matrix` as entered, with
-    None for a missing judgement; both are kept so the judgements can be reviewed later.
+    None for a missing judgement; both are kept so the judgements can be reviewed later. A group's
+    set also gives its `participants` as (name, own matrix, own CR), kept in `weight_set_participants`
+    in the same transaction (`matrix` is then the aggregated one).
     """
     actor = require(actor, "weights")
     get_snapshot(con, snapshot_id)  # raises SnapshotNotFound
@@ -195,11 +212,22 @@ def save_weight_set(
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING weight_set_id",
             [snapshot_id, name.strip(), method, json.dumps(normalised), matrix_json, consistency_ratio, actor.email],
         ).fetchone()[0]
+        ids = [str(o) for o in (objective_ids or normalised.keys())]
+        for position, (person, own, own_cr) in enumerate(participants):
+            values = [[None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in row]
+                      for row in own]
+            con.execute(
+                "INSERT INTO weight_set_participants VALUES (?, ?, ?, ?, ?, ?)",
+                [snapshot_id, int(set_id), position, str(person).strip(),
+                 json.dumps({"objective_ids": ids, "values": values}), own_cr],
+            )
+        details: dict[str, Any] = {"weight_set_id": int(set_id), "name": name.strip(), "method": method,
+                                   "weights": normalised, "consistency_ratio": consistency_ratio}
+        if participants:
+            details["participants"] = [{"name": str(p).strip(), "consistency_ratio": c} for p, _, c in participants]
         decision_log.append(
             con, "weights_save", actor=actor, snapshot_id=snapshot_id,
-            summary=f"weight set {set_id} '{name.strip()}' ({method})",
-            details={"weight_set_id": int(set_id), "name": name.strip(), "method": method,
-                     "weights": normalised, "consistency_ratio": consistency_ratio},
+            summary=f"weight set {set_id} '{name.strip()}' ({method})", details=details,
         )
         if activate:
             _activate(con, int(set_id), snapshot_id, name.strip(), actor)
@@ -230,6 +258,7 @@ def delete_weight_set(con: duckdb.DuckDBPyConnection, weight_set_id: int, actor:
     target = get_weight_set(con, weight_set_id)
     with transaction(con):
         con.execute("DELETE FROM weight_sets WHERE weight_set_id = ?", [weight_set_id])
+        con.execute("DELETE FROM weight_set_participants WHERE weight_set_id = ?", [weight_set_id])
         decision_log.append(
             con, "weights_delete", actor=actor, snapshot_id=target.snapshot_id,
             summary=f"weight set {weight_set_id} '{target.name}' deleted",

@@ -79,8 +79,9 @@ def test_json_report(db_file, capsys):
         "file": "valid_bundle.zip", "row": None, "column": None, "value": "march/README.md",
         "code": "skipped_member", "params": {}, "severity": "warning", "text": "Not a CSV file; skipped.",
     }]
-    # every kind but the optional spend profile, cash flows and lessons, which the bundle does not have
-    assert {f["kind"] for f in report["files"]} == set(snapshots.DATA_TABLES) - {"spend_profile", "cash_flows", "lessons"}
+    # every kind but the optional ones the bundle does not have
+    optional = {"spend_profile", "cash_flows", "lessons", "targets", "change_requests"}
+    assert {f["kind"] for f in report["files"]} == set(snapshots.DATA_TABLES) - optional
 
 
 def test_bad_arguments_exit_2(db_file, capsys):
@@ -100,8 +101,8 @@ def test_snapshots_listing_and_json(db_file, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines == [
         "snapshot_id  as_of  projects  objectives  project_scores  capacity  demand  status_reports  maturity  process_kpis"
-        "  spend_profile  cash_flows  lessons  label",
-        "1  2026-03-31  4  3  12  9  9  4  3  4  0  0  0  March",
+        "  spend_profile  cash_flows  lessons  targets  change_requests  label",
+        "1  2026-03-31  4  3  12  9  9  4  3  4  0  0  0  0  0  March",
     ]
     assert cli.main(["snapshots", "--db", str(db_file), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)

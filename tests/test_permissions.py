@@ -133,9 +133,9 @@ def test_the_role_table_is_the_documented_one():
     assert users.ROLES == ROLES
     by_role = {role: sorted(a for a in users.ACTIONS if users.can(role, a)) for role in ROLES}
     assert by_role["viewer"] == ["read"]
-    assert by_role["analyst"] == ["import", "mapping_profiles", "read", "snapshot_rename"]
-    assert by_role["lead"] == ["import", "mapping_profiles", "optimise", "read", "recommend", "scenario_rename",
-                               "scenario_save", "snapshot_rename", "weights"]
+    assert by_role["analyst"] == ["change_raise", "import", "mapping_profiles", "read", "snapshot_rename"]
+    assert by_role["lead"] == ["change_decide", "change_raise", "gate_decide", "import", "mapping_profiles", "optimise",
+                               "read", "recommend", "scenario_rename", "scenario_save", "snapshot_rename", "weights"]
     assert sorted(by_role["admin"]) == sorted(users.ACTIONS)
     assert not any(users.can(None, a) for a in users.ACTIONS)
 

@@ -14,11 +14,14 @@ def test_no_pages_folder_beside_app_py():
     assert sorted(p.name for p in (ROOT / "views").glob("*.py")) == [
         "admin.py",
         "cases.py",
+        "changes.py",
         "data.py", "decision_log.py", "delivery.py",
         "lessons.py",
         "maturity.py", "optimiser.py", "overview.py",
         "resources.py",
-        "scenarios.py", "strategy.py",
+        "scenarios.py",
+        "scorecard.py",
+        "strategy.py",
     ]
 
 

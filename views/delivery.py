@@ -6,7 +6,9 @@ import streamlit as st
 
 from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
+from ui import changes as changes_ui
 from ui import delivery as dv
+from ui import snapshot_diff as diff_ui
 from ui.perf import paged, search_select
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
@@ -161,6 +163,8 @@ with page_guard():
         overview_tab(view)
     with trends:
         trends_tab(view)
+        changes_ui.scope_creep_section(db_path(), SNAPSHOT)  # approved change requests, beside the snapshot changes
+        diff_ui.compare_section(db_path(), SNAPSHOT)  # any two snapshots, not only the previous one
     with drill:
         drilldown_tab(view, method)
     with benefits:

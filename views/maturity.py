@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.maturity import DEFAULT_THRESHOLD
 from analytics.process_kpis import KPI_COLUMNS
 from ui import maturity as mt
+from ui import maturity_survey as survey_ui
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 
 page_header("maturity.title", "maturity.intro")
@@ -72,8 +73,11 @@ def process_tab() -> None:
 
 
 with page_guard():
-    maturity, kpis = st.tabs([t("maturity.tab.maturity"), t("maturity.tab.kpis")])
+    survey_ui.flash()
+    maturity, kpis, survey = st.tabs([t("maturity.tab.maturity"), t("maturity.tab.kpis"), t("survey.tab")])
     with maturity:
         maturity_tab()
     with kpis:
         process_tab()
+    with survey:
+        survey_ui.survey_section(SNAPSHOT)  # the self-assessment questionnaire

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.selection_types import SOLUTION_STATUSES
+from ui import gate as gate_ui
 from ui import optimiser as opt
 from ui import scenarios as sc
 from ui.auth import can
@@ -101,6 +102,7 @@ def comparison(labels: dict[int, str]) -> None:
 
 with page_guard():
     recommendation_banner()
+    gate_ui.gate_section(SNAPSHOT)  # the gate's decisions on the recommended scenario's proposals
     ROWS = sc.listing(SNAPSHOT)
     if ROWS.empty:
         st.info(t("scenarios.empty"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
+from ui import group_ahp as group_ui
 from ui import strategy as strat
 from ui.auth import can
 from ui.perf import paged
@@ -117,11 +118,12 @@ def weight_sets_section() -> None:
         return
     st.dataframe(
         strat.sets_table(DATA), hide_index=True, placeholder="—", key="strategy.sets_table",
-        column_order=["is_active", "name", "method", "weights", "consistency_ratio", "created_by", "created_at"],
+        column_order=["is_active", "name", "method", "weights", "consistency_ratio", "participants", "created_by",
+                      "created_at"],
         column_config={
             "is_active": st.column_config.CheckboxColumn(t("strategy.col.active")),
             "name": t("strategy.col.set_name"), "method": t("strategy.col.method"),
-            "weights": t("strategy.col.weights"),
+            "weights": t("strategy.col.weights"), "participants": t("strategy.group.col.participants"),
             "consistency_ratio": st.column_config.NumberColumn(t("strategy.col.cr"), format="%.3f"),
             "created_by": t("strategy.col.created_by"),
             "created_at": st.column_config.DatetimeColumn(t("strategy.col.created_at"), format="YYYY-MM-DD HH:mm"),
@@ -154,6 +156,7 @@ with left_col:  # noqa: SIM117 (kept apart: the guard's block is the draft edito
                                   format_func={m: t(f"strategy.ahp.method_{m}") for m in ("eigen", "geometric")}.__getitem__)
             draft, draft_result = pairwise_editor(ahp_method)
             method_code = f"ahp_{ahp_method}"
+            group_ui.group_section(DATA, ahp_method)  # several people's judgements, aggregated
 with right_col:
     if draft:
         st.plotly_chart(strat.weights_figure([NAMES[o] for o in draft], list(draft.values())), width="stretch",
