@@ -15,7 +15,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from analytics.vocabulary import SOLUTION_STATUSES, Objective, Solver
+from analytics.vocabulary import (
+    DEFAULT_BENEFIT_MONTHS,
+    DEFAULT_DISCOUNT_RATE,
+    SOLUTION_STATUSES,
+    Objective,
+    Solver,
+)
 from analytics.vocabulary import SolveStatus as Status
 
 # optimal: proven optimal within the gap; feasible: a solution with a gap (time limit hit);
@@ -44,6 +50,7 @@ class PortfolioData:
     capacity: pd.DataFrame
     as_of: str
     spend_profile: pd.DataFrame | None = None
+    cash_flows: pd.DataFrame | None = None   # optional project_id, month_offset, cost, benefit (objective npv)
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,11 @@ class SelectionParams:
     allow_cancel_committed: bool = False                 # committed (active/approved) become decisions
     time_limit_seconds: float = 60.0
     mip_gap: float = 1e-4                                # relative gap at which the solver stops
-    solver: Solver = "highs"
+    solver: Solver = "auto"                              # auto: by the model's shape (analytics/solver_choice.py)
     threads: int = 1
     weight_set_id: int | None = None                     # which weights gave strategic_value
+    discount_rate: float = DEFAULT_DISCOUNT_RATE         # objective npv: annual rate, compounded monthly
+    benefit_months: int = DEFAULT_BENEFIT_MONTHS         # objective npv: benefit months without cash flows
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -163,6 +172,9 @@ class SelectionResult:
     violated_reasons: tuple[Reason, ...] = ()
     # the hires above, one line per role and month with what it costs (`hires` keeps the FTE map)
     hire_plan: tuple[Hire, ...] = ()
+    # which solver ran and why (analytics.solver_choice.SolverChoice.to_dict: requested, solver, code and
+    # the model's shape); empty for results saved before 2026-12 and for results not made by a solve
+    solver_choice: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def has_solution(self) -> bool:

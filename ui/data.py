@@ -22,12 +22,13 @@ import pandas as pd
 import streamlit as st
 
 from i18n import has_key
-from reports.csv_export import frame_to_csv
+from reports.xlsx_template import template_workbook, template_workbook_name
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
+from store.import_values import DATE_ORDERS
 from store.importer import ImportReport, problem_text
-from ui import perf
+from ui import data_result, perf
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
@@ -37,7 +38,7 @@ FLASH_KEY = "data_flash"  # a message to show after the rerun that follows a wri
 UPLOADER_GENERATION_KEY = "data_uploader_generation"  # bumped after an import to empty the uploader
 CONFIRM_DELETE_KEY = "data_confirm_delete"
 CHECK_POLL_SECONDS = 0.25  # how often the page looks at a running check (and updates its progress line)
-UPLOAD_TYPES = ["csv", "tsv", "txt", "zip"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "zip"]
 Files = Sequence[tuple[str, bytes]]
 
 
@@ -48,8 +49,8 @@ def count_key(key: str, count: int) -> str:
 
 
 def counted(key: str, count: int, /, **params: object) -> str:
-    """The message for a count, in the singular or plural form it needs."""
-    return t(count_key(key, count), count=count, **params)
+    """The message for a count, in the singular or plural form it needs ("2,503 problems")."""
+    return t(count_key(key, count), count=f"{count:,}", **params)
 
 
 def count_phrase(noun: str, count: int) -> str:
@@ -103,6 +104,12 @@ def templates_section() -> None:
             file_name=f"lodestar_templates_{template_lang}.zip", mime="application/zip",
             key=f"data_templates_zip_{template_lang}", on_click="ignore",
         )
+        column.download_button(
+            t(f"reading.template.xlsx_{template_lang}"), template_workbook(template_lang),
+            file_name=template_workbook_name(template_lang),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"data_template_xlsx_{template_lang}", on_click="ignore",
+        )
 
 
 # --- checking uploads ----------------------------------------------------------------------------------
@@ -129,9 +136,17 @@ def _check_pool() -> ProcessPoolExecutor:
 
 
 @st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
-def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files) -> Future:
-    """The worker's check of one set of files (by content), started once and shared while it runs."""
-    return _check_pool().submit(importer.check_files, list(_files))
+def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files, date_order: str | None = None) -> Future:
+    """The worker's check of one set of files (by content and date order), started once and shared while it runs."""
+    return _check_pool().submit(importer.check_files, list(_files), date_order=date_order)
+
+
+def date_order_select() -> str | None:
+    """How dates like 01/03/2026 are read: not chosen (such dates are refused, asking to choose), day
+    first or month first. Passed to the check and the import."""
+    labels = {order: t(f"reading.date_order.{order or 'none'}") for order in (None, *DATE_ORDERS)}
+    return st.selectbox(t("reading.date_order.label"), list(labels), format_func=labels.__getitem__,
+                        key="data_date_order", help=t("reading.date_order.help"))
 
 
 def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
@@ -143,7 +158,7 @@ def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
             on_wait(time.monotonic() - started)
 
 
-def check_uploads(files: Files) -> ImportReport:
+def check_uploads(files: Files, date_order: str | None = None) -> ImportReport:
     """Read and validate the uploaded files in the worker process (nothing written), showing how long
     it has been running, then say whether exactly these files were imported before.
 
@@ -156,7 +171,7 @@ def check_uploads(files: Files) -> ImportReport:
         slot.caption(t("importlimits.checking", seconds=f"{seconds:.0f}"))
 
     try:
-        report = _wait(_check_future(fingerprint(files), files), on_wait)
+        report = _wait(_check_future(fingerprint(files), files, date_order), on_wait)
     except BrokenProcessPool:
         _check_future.clear()
         _check_pool.clear()
@@ -173,10 +188,12 @@ def files_frame(report: ImportReport) -> pd.DataFrame:
     for info in report.files:
         mapped = [f"{header} → {column}" if column and header != column else (column or f"{header} ({t('data.preview.ignored')})")
                   for header, column in info.columns]
+        mapped += [t("reading.unit", column=column, unit=unit) for column, unit in info.units]
         rows.append({
             t("data.preview.file"): info.name,
             t("data.preview.kind"): kind_label(info.kind),
-            t("data.preview.encoding"): info.encoding or "–",
+            t("data.preview.encoding"): (info.encoding or "–") + (
+                f" · {t('reading.line_endings.cr')}" if info.line_endings == "cr" else ""),
             t("data.preview.separator"): t(f"data.separator.{info.separator}") if info.separator else "–",
             t("data.preview.rows"): info.rows,
             t("data.preview.columns"): ", ".join(mapped),
@@ -202,22 +219,13 @@ def problems_frame(report: ImportReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def problems_csv(report: ImportReport) -> bytes:
-    """The report as CSV with BOM (Excel opens the Chinese correctly), every text cell formula-safe.
-
-    File names and cell values are what the uploader typed: a budget cell `=HYPERLINK(...)` must
-    arrive in the analyst's spreadsheet as text, so the file goes through `reports.csv_export`.
-    """
-    return frame_to_csv(problems_frame(report))
-
-
 def show_report(report: ImportReport) -> None:
     """Metrics, the recognised files and the validation report of a check or a refused import."""
     files, rows, errors, warnings = st.columns(4)
     files.metric(t("data.metric.files"), len(report.files))
     rows.metric(t("data.metric.rows"), f"{sum(report.rows.values()):,}")
-    errors.metric(t("data.metric.errors"), len(report.errors))
-    warnings.metric(t("data.metric.warnings"), len(report.warnings))
+    errors.metric(t("data.metric.errors"), f"{report.error_total:,}")  # exact totals, not the rows listed
+    warnings.metric(t("data.metric.warnings"), f"{report.warning_total:,}")
     st.markdown(f"**{t('data.preview.title')}**")
     st.dataframe(files_frame(report), hide_index=True, width="stretch")
     if report.duplicate_of is not None:
@@ -225,15 +233,16 @@ def show_report(report: ImportReport) -> None:
         return
     st.markdown(f"**{t('data.report.title')}**")
     if report.errors:
-        st.error(counted("data.report.errors", len(report.errors)))
+        st.error(counted("data.report.errors", report.error_total))
+        st.caption(data_result.rows_refused_text(report))
     elif report.warnings:
-        st.warning(counted("data.report.warnings_only", len(report.warnings)))
+        st.warning(counted("data.report.warnings_only", report.warning_total))
     else:
         st.success(t("data.report.clean"))
     if report.problems:
+        data_result.show_groups(report)
         st.dataframe(problems_frame(report), hide_index=True, width="stretch")
-        st.download_button(t("data.report.download"), problems_csv(report), file_name="lodestar_import_report.csv",
-                           mime="text/csv", key="data_report_download", on_click="ignore")
+        data_result.download_problems(report, key="data_report_download")
 
 
 # --- importing -----------------------------------------------------------------------------------------
@@ -245,7 +254,7 @@ def clear_data_caches() -> None:
     perf.clear_shared()
 
 
-def import_form(files: Files, report: ImportReport) -> None:
+def import_form(files: Files, report: ImportReport, date_order: str | None = None) -> None:
     """Label, as-of date and currency unit, then the import button (disabled while errors remain)."""
     st.markdown(f"**{t('data.import.title')}**")
     suffix = hashlib.sha256(repr(fingerprint(files)).encode()).hexdigest()[:10]  # fresh defaults per file set
@@ -255,12 +264,15 @@ def import_form(files: Files, report: ImportReport) -> None:
     as_of = as_of_col.date_input(t("data.import.as_of"), value=suggested, key=f"data_as_of_{suffix}",
                                  help=t("data.import.as_of_help"), format=DATE_INPUT_FORMAT)
     unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
-    pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
+    partial = data_result.partial_choice(report, key=f"data_partial_{suffix}")
+    ready = report.ok or (partial and report.duplicate_of is None)
+    pressed = st.button(t("data.import.button"), type="primary", disabled=not ready, key="data_import")
     if pressed:
-        run_import(files, label=label, as_of=as_of, currency_unit=unit)
+        run_import(files, label=label, as_of=as_of, currency_unit=unit, date_order=date_order, partial=partial)
 
 
-def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) -> None:
+def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, date_order: str | None = None,
+               partial: bool = False) -> None:
     """Import with a progress box; on success select the new snapshot and rerun, else show why."""
     with st.status(t("data.import.running"), expanded=True) as status:
         def progress(stage: str) -> None:
@@ -268,7 +280,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
 
         result = importer.import_files(
             cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
-            actor=actor(), lang=lang(), progress=progress,
+            actor=actor(), lang=lang(), progress=progress, date_order=date_order, partial=partial,
         )
         if result.snapshot_id is None:
             status.update(label=t("data.import.refused_status"), state="error")
@@ -278,7 +290,8 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
         if result.duplicate_of is not None:
             st.warning(t("data.report.duplicate", snapshot_id=result.duplicate_of))
         else:
-            st.error(counted("data.import.refused", len(result.errors)))
+            st.error(counted("data.import.refused", result.error_total))
+            st.caption(data_result.rows_refused_text(result))
             st.dataframe(problems_frame(result), hide_index=True, width="stretch")
         return
     # No cache clearing here: every loader is keyed on snapshot ids (a new snapshot has a new one)
@@ -291,9 +304,10 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
                                                    "rows": count_phrase("rows", rows),
                                                    "files": count_phrase("files", len(result.files))})]
     if result.warnings:
-        warnings = len(result.warnings)
+        warnings = result.warning_total
         flash.append(("warning", count_key("data.import.with_warnings", warnings), {"count": warnings}))
     st.session_state[FLASH_KEY] = flash
+    st.session_state[data_result.PARTIAL_RESULT_KEY] = result if result.partial is not None and result.partial.applied else None
     st.rerun()
 
 
@@ -302,6 +316,7 @@ def show_flash() -> None:
     snapshot's label) are shown as typed."""
     for level, key, params in st.session_state.pop(FLASH_KEY, []):
         getattr(st, level)(t(key, **{name: md(v) if isinstance(v, str) else v for name, v in params.items()}))
+    data_result.show_partial_result()
 
 
 # --- snapshots -----------------------------------------------------------------------------------------
