@@ -534,6 +534,21 @@ def exceptions_shown(view: DeliveryView) -> pd.DataFrame:
 
 
 @shared_by_view
+def moves_shown(view: DeliveryView) -> pd.DataFrame:
+    return moves_table(view.moves)
+
+
+@shared_by_view
+def scope_shown(view: DeliveryView) -> pd.DataFrame:
+    return scope_table(view.scope)
+
+
+@shared_by_view
+def slips_shown(view: DeliveryView) -> pd.DataFrame:
+    return slips_table(view.slips)
+
+
+@shared_by_view
 def outliers_shown(view: DeliveryView) -> pd.DataFrame:
     return quadrant_outliers(view.projects)
 

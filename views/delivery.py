@@ -98,18 +98,18 @@ def trends_tab(view: dv.DeliveryView) -> None:
     if view.moves.empty:
         st.success(t("delivery.moves.none"))
     else:
-        st.dataframe(dv.moves_table(view.moves), hide_index=True, placeholder="—", key="dv.moves", column_config=dv.reasons_table_config(),
+        st.dataframe(paged(dv.moves_shown(view), key="dv.moves_page"), hide_index=True, placeholder="—", key="dv.moves", column_config=dv.reasons_table_config(),
                      row_height=dv.REASONS_ROW_HEIGHT)
     st.subheader(t("delivery.scope.title"))
     st.caption(t("delivery.scope.summary", n=view.change.scope_changed_count,
                  total=dv.fmt_number(view.change.scope_change_total), unit=md(view.currency_unit)))
     if len(view.scope):
-        st.dataframe(dv.scope_table(view.scope), hide_index=True, placeholder="—", key="dv.scope")
+        st.dataframe(paged(dv.scope_shown(view), key="dv.scope_page"), hide_index=True, placeholder="—", key="dv.scope")
     st.subheader(t("delivery.slips.title"))
     st.caption(t("delivery.slips.summary", n=view.change.slipped_count,
                  days=dv.fmt_number(view.change.mean_slip_days, 0)))
     if len(view.slips):
-        st.dataframe(dv.slips_table(view.slips), hide_index=True, placeholder="—", key="dv.slips")
+        st.dataframe(paged(dv.slips_shown(view), key="dv.slips_page"), hide_index=True, placeholder="—", key="dv.slips")
 
 
 def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
