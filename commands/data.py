@@ -24,6 +24,7 @@ from typing import Any
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import snapshots
+from store.db import db_target
 from store.errors import StoreError
 from store.importer import (
     ImportRefused,
@@ -61,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
 
 
