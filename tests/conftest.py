@@ -42,9 +42,8 @@ BOTH_BACKENDS = frozenset({
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
-    if module in BOTH_BACKENDS and "backend" in metafunc.fixturenames and "backend" not in getattr(
-        metafunc.function, "_backend_fixed", ()
-    ):
+    if (module in BOTH_BACKENDS and "backend" in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("duckdb_only") is None):
         metafunc.parametrize("backend", ["duckdb", "postgres"], indirect=True)
 
 
@@ -58,7 +57,11 @@ def backend(request: pytest.FixtureRequest) -> str:
 def db_file(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | PgDatabase:
     """Path of a fresh (not yet created) database file; on PostgreSQL, the URI of an empty database."""
     if backend == "postgres":
-        return request.getfixturevalue("pg_cluster").create()
+        from tests.pg import release
+
+        database = request.getfixturevalue("pg_cluster").create()
+        request.addfinalizer(lambda: release(database))
+        return database
     return tmp_path / "lodestar.duckdb"
 
 
@@ -151,8 +154,10 @@ def sample_db_file(tmp_path: Path, backend: str, request: pytest.FixtureRequest)
     """A private copy of the sample database (six snapshots, latest as of 2026-10-31) for one test."""
     if backend == "postgres":
         from store.importer import load_sample
+        from tests.pg import release
 
         target = request.getfixturevalue("pg_cluster").create()
+        request.addfinalizer(lambda: release(target))
         target.cluster.copy_template("sample", load_sample, target)
         return target
     sample_template_db = request.getfixturevalue("sample_template_db")

@@ -63,7 +63,9 @@ class Cluster:
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="lodestar-pg-"))
+        # In memory where the machine has it: every test database is a copy of a template's files.
+        shm = Path("/dev/shm")
+        self.root = Path(tempfile.mkdtemp(prefix="lodestar-pg-", dir=shm if shm.is_dir() else None))
         self.data = self.root / "data"
         self.port = _free_port()
         self._as_user: list[str] = []
@@ -103,6 +105,10 @@ class Cluster:
         database = PgDatabase(self.uri(name))
         database.cluster, database.name = self, name
         return database
+
+    def drop(self, name: str) -> None:
+        with self.admin() as pg:
+            pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def has_schema(self, name: str) -> bool:
         import psycopg
@@ -156,6 +162,16 @@ def pg_cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture
-def pg_database(pg_cluster: Cluster) -> PgDatabase:
-    """The URI of a fresh, empty database on the test cluster (not yet migrated)."""
-    return pg_cluster.create()
+def pg_database(pg_cluster: Cluster) -> Iterator[PgDatabase]:
+    """The URI of a fresh, empty database on the test cluster (not yet migrated), dropped after."""
+    database = pg_cluster.create()
+    yield database
+    release(database)
+
+
+def release(database: PgDatabase) -> None:
+    """Close this process's connections to a test database and drop it (it holds memory)."""
+    from store import db
+
+    db.close_shared(str(database))
+    database.cluster.drop(database.name)
