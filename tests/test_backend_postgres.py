@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -262,3 +263,17 @@ def test_migrate_copies_a_local_database_with_its_ids(sample_template_db, tmp_pa
 def test_migrate_refuses_a_file_as_target(tmp_path, capsys):
     assert cli.main(["migrate", "--from", str(tmp_path / "a.duckdb"), "--to", str(tmp_path / "b.duckdb")]) == 2
     assert "PostgreSQL" in capsys.readouterr().err
+
+
+def test_store_sql_takes_ids_the_portable_way():
+    """`INSERT ... RETURNING` and DuckDB's `nextval('seq')` fail on PostgreSQL through the extension:
+    the store takes ids with `store.db.next_id` (see docs/server.md). This finds new code that does not."""
+    offenders = []
+    for file in sorted((ROOT / "store").glob("*.py")):
+        if file.name in {"db.py", "backend.py", "backend_copy.py"}:  # these speak to the server itself
+            continue
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("  #", 1)[0]
+            if re.search(r"\bRETURNING\s+\w", code) or "nextval('" in code:
+                offenders.append(f"{file.name}:{number}: {line.strip()}")
+    assert offenders == []
