@@ -34,9 +34,7 @@ pytest_plugins = ["tests.pg"]
 # Test modules whose database tests run on both backends (see the module docstring).
 BOTH_BACKENDS = frozenset({
     "test_store_snapshots", "test_store_weights", "test_store_scenarios", "test_store_delivery",
-    "test_store_portfolio", "test_users", "test_decision_log_summary", "test_doctor",
-    "test_importer", "test_reimport", "test_permissions", "test_optimiser_runs", "test_spend_profile_import",
-    "test_pages_on_sample", "test_backend_postgres",
+    "test_store_portfolio", "test_users", "test_doctor", "test_importer", "test_reimport", "test_optimiser_runs",
 })
 
 
