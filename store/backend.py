@@ -167,6 +167,22 @@ def connect_psycopg(uri: str, **kwargs):
     return psycopg.connect(uri, **kwargs)
 
 
+@contextlib.contextmanager
+def server_errors(uri: str):
+    """Inside the block, psycopg's errors become the store's (password-free) ones: the server
+    cannot be reached (DatabaseOpenError) or refused a statement (DatabaseFailed)."""
+    import psycopg
+
+    from store.errors import DatabaseFailed, DatabaseOpenError
+
+    try:
+        yield
+    except psycopg.OperationalError as e:
+        raise DatabaseOpenError(redact(str(e)), path=describe(uri)) from None
+    except psycopg.Error as e:
+        raise DatabaseFailed(redact(str(e))) from None
+
+
 # The translation of a migration from DuckDB's dialect to PostgreSQL's, rule by rule.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # DuckDB's DOUBLE is PostgreSQL's DOUBLE PRECISION (PostgreSQL has no bare DOUBLE).
@@ -235,8 +251,9 @@ class ImportLock:
     the lock with it, so `held_by_others` tells a running import from a dead one."""
 
     def __init__(self, uri: str, snapshot_id: int) -> None:
-        self._pg = connect_psycopg(uri)
-        self._pg.execute("SELECT pg_advisory_lock(%s, %s)", [IMPORT_LOCK_SPACE, snapshot_id])
+        with server_errors(uri):
+            self._pg = connect_psycopg(uri)
+            self._pg.execute("SELECT pg_advisory_lock(%s, %s)", [IMPORT_LOCK_SPACE, snapshot_id])
 
     def release(self) -> None:
         self._pg.close()  # closing ends the session, and the lock with it
@@ -246,7 +263,7 @@ def running_imports(uri: str, snapshot_ids: list[int]) -> set[int]:
     """Those of `snapshot_ids` whose import lock some session holds (an import still writing)."""
     if not snapshot_ids:
         return set()
-    with connect_psycopg(uri) as pg:
+    with server_errors(uri), connect_psycopg(uri) as pg:
         rows = pg.execute(
             "SELECT objid::BIGINT FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2"
             " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",

@@ -76,7 +76,7 @@ def advance_sequences(uri: str, used: dict[str, int] | None = None) -> dict[str,
     (sequences with neither are left alone)."""
     used = used or {}
     done = {}
-    with backend.connect_psycopg(uri) as pg:
+    with backend.server_errors(uri), backend.connect_psycopg(uri) as pg:
         rows = pg.execute(
             "SELECT table_name, column_name, column_default FROM information_schema.columns"
             " WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%%'"
