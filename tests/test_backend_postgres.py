@@ -135,6 +135,8 @@ _APPEND = """
 import sys
 from store import db, decision_log
 con = db.connect(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()  # both writers start together
 for i in range(int(sys.argv[3])):
     decision_log.append(con, "import", actor="cli:" + sys.argv[2], summary=f"{sys.argv[2]} {i}")
 con.close()
@@ -143,22 +145,27 @@ con.close()
 
 def test_the_decision_log_chain_holds_with_two_writers(pg_database):
     db.connect(pg_database).close()
-    procs = [subprocess.Popen([sys.executable, "-c", _APPEND, str(pg_database), name, "15"], cwd=ROOT, env=ENV,
-                              stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+    procs = [subprocess.Popen([sys.executable, "-c", _APPEND, str(pg_database), name, "10"], cwd=ROOT, env=ENV,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name in ("a", "b")]
+    assert [p.stdout.readline().strip() for p in procs] == ["ready", "ready"]
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     errors = [p.communicate(timeout=180)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
     con = db.connect(pg_database)
-    assert decision_log.verify(con) == 30
-    assert con.execute("SELECT count(DISTINCT prev_hash) FROM decision_log").fetchone()[0] == 30
+    assert decision_log.verify(con) == 20
+    assert con.execute("SELECT count(DISTINCT prev_hash) FROM decision_log").fetchone()[0] == 20
     con.close()
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated one-snapshot bundle big enough that its import takes a moment (400 projects)."""
+    """Two generated snapshots (150 projects, 24 months of status reports each)."""
     out = tmp_path_factory.mktemp("pg_bundle")
     subprocess.run(
-        [sys.executable, "-m", "data.generate", "--projects", "400", "--months", "40", "--snapshots", "2",
+        [sys.executable, "-m", "data.generate", "--projects", "150", "--months", "24", "--snapshots", "2",
          "--all-reporting", "--tables", "projects,status_reports", "--plain", "--out", str(out)],
         cwd=ROOT, env=ENV, check=True, capture_output=True,
     )
@@ -181,7 +188,7 @@ def test_two_cli_imports_at_once_both_succeed(pg_database, bundle):
     assert sorted(listing["label"]) == [f.name for f in folders]
     lines = {f.name: sum(1 for _ in (f / "status_reports.csv").open(encoding="utf-8")) - 1 for f in folders}
     assert dict(zip(listing["label"], listing["status_reports"], strict=True)) == lines
-    assert list(listing["projects"]) == [400, 400]
+    assert list(listing["projects"]) == [150, 150]
     assert decision_log.verify(con) == 2
     con.close()
 
