@@ -65,7 +65,7 @@ def _sidebar() -> None:
             **_bind(LANG_KEY, list(LANGUAGES)),
         )
         try:
-            listing = snapshots.list_snapshots(cursor())
+            listing = snapshots.snapshot_choices(cursor())
         except StoreError as e:
             show_error(e)
             return

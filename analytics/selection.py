@@ -10,7 +10,8 @@ Rows are built from grouped numpy/pandas arrays into `LpAffineExpression`s, neve
 `Strengthening` picks formulations that prove the optimum faster without changing it (project terms
 on x[p], cumulative dependency rows, an LP-guided MIP start on large models; docs/optimiser.md).
 
-`solve(model, params)` runs HiGHS or CBC and returns a `SelectionResult`; values are read only when
+`solve(model, params)` runs HiGHS or CBC (`auto`, the default, picks one by the model's shape:
+analytics/solver_choice.py; the result's `solver_choice` says which and why) and returns a `SelectionResult`; values are read only when
 the solver holds a solution. An infeasible model is explained by re-solving an elastic copy in which
 the forced, mandatory, dependency, exclusive, capacity, budget, category and risk rows may be broken
 at a cost (relative to each row's size); the labels of the rows whose slack is used are `violated`.
@@ -23,13 +24,15 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pulp
 
-from analytics import solvers
+from analytics import solver_choice, solvers
 from analytics.errors import InvalidInput
 from analytics.months import month_index, month_text
 from analytics.prepare import (
@@ -69,11 +72,12 @@ class Strengthening:
     # large models only (>= LP_START_MIN_OPTIONS options): hand the solver the LP relaxation rounded
     # greedily as a first portfolio (analytics.start_heuristic); small models find one at once anyway
     lp_guided_start: bool = True
+    lp_start_min_options: int = 2000       # the size from which the LP-guided start is used
 
 
 DEFAULT_STRENGTHENING = Strengthening()
 NO_STRENGTHENING = Strengthening(cumulative_dependencies=False, project_terms=False, lp_guided_start=False)
-LP_START_MIN_OPTIONS = 2000
+LP_START_MIN_OPTIONS = DEFAULT_STRENGTHENING.lp_start_min_options
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -117,6 +121,7 @@ class SelectionModel:
     strengthening: Strengthening = field(default_factory=lambda: DEFAULT_STRENGTHENING)
     build_seconds: float = 0.0
     last: solvers.SolverOutcome | None = None           # the last solver outcome (HiGHS keeps the model)
+    choice: solver_choice.SolverChoice | None = None    # the solver the last solve used, and why (auto)
 
     @property
     def params(self) -> SelectionParams:
@@ -466,12 +471,14 @@ def _objective(model: SelectionModel) -> None:
 
 
 def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_start: np.ndarray | None = None,
-          diagnose: bool = True) -> SelectionResult:
+          diagnose: bool = True, solver_options: Mapping[str, Any] | None = None) -> SelectionResult:
     """Solve with the solver, time limit, gap and threads of `params` (default: the model's own).
 
-    An infeasible model is diagnosed (`violated`) unless diagnose=False.
+    `auto` is replaced by the solver chosen for the model's shape (analytics/solver_choice.py), with
+    the options that choice carries; `solver_options` adds the solver's own settings (the bench's
+    node limits). An infeasible model is diagnosed (`violated`) unless diagnose=False.
     """
-    params = params or model.params
+    params = _with_solver(model, params or model.params)
     if not solver_variables(model) and not model.problem.constraints():
         # nothing to decide (every proposal outside the horizon, say): solvers call an empty model an error
         outcome = solvers.SolverOutcome("optimal", np.zeros(0), 0.0, 0.0, 0.0, params.solver, "nothing to decide")
@@ -485,14 +492,25 @@ def solve(model: SelectionModel, params: SelectionParams | None = None, *, warm_
         # ... but the solver always keeps a second of its own (or the whole limit when that is shorter)
         remaining = max(min(1.0, params.time_limit_seconds), params.time_limit_seconds - spent)
         run_params = dataclasses.replace(params, time_limit_seconds=remaining)
-        outcome = solvers.run(model.problem, solver_variables(model), run_params, warm_start=_full_start(model, warm_start))
+        options = {**(model.choice.options if model.choice else {}), **(solver_options or {})}
+        outcome = solvers.run(model.problem, solver_variables(model), run_params, warm_start=_full_start(model, warm_start),
+                              options=options)
         outcome = dataclasses.replace(outcome, seconds=outcome.seconds + spent)
     model.last = outcome
     return _result(model, params, outcome, diagnose=diagnose)
 
 
+def _with_solver(model: SelectionModel, params: SelectionParams) -> SelectionParams:
+    """params with `auto` replaced by the solver chosen for this model (kept on the model for re-solves)."""
+    requested = params.solver
+    if model.choice is None or model.choice.requested != requested:
+        model.choice = solver_choice.choose_for(model, requested)
+    return dataclasses.replace(params, solver=model.choice.solver)
+
+
 def _wants_lp_start(model: SelectionModel) -> bool:
-    return model.strengthening.lp_guided_start and not model.elastic and len(model.choose) >= LP_START_MIN_OPTIONS
+    strengthening = model.strengthening
+    return strengthening.lp_guided_start and not model.elastic and len(model.choose) >= strengthening.lp_start_min_options
 
 
 def solver_variables(model: SelectionModel) -> list[pulp.LpVariable]:
@@ -562,7 +580,7 @@ def row_rhs(model: SelectionModel, name: str) -> float:
 def resolve(model: SelectionModel, params: SelectionParams | None = None, *, warm_start: np.ndarray | None = None,
             diagnose: bool = True) -> SelectionResult:
     """Re-optimise after `set_rhs`: HiGHS re-runs the model it holds; CBC re-solves the PuLP model."""
-    params = params or model.params
+    params = _with_solver(model, params or model.params)
     outcome = model.last
     if params.solver == "highs" and outcome is not None and outcome.highs is not None:
         started = time.perf_counter()
@@ -584,11 +602,18 @@ def _result(model: SelectionModel, params: SelectionParams, outcome: solvers.Sol
         if outcome.status == "infeasible" and diagnose and not model.elastic:
             violated, reasons = diagnose_infeasibility(model, params)
         empty = empty_result(model.prep, outcome.status, build, outcome.seconds, outcome.solver, outcome.message, violated)
-        return dataclasses.replace(empty, violated_reasons=reasons)
+        return _with_choice(model, dataclasses.replace(empty, violated_reasons=reasons))
     n = len(model.choose)
     chosen = outcome.values[:n] > 0.5
     hires = outcome.values[n + len(model.selected_vars):]
-    return result_from_choice(model.prep, chosen, hires, list(model.hires), outcome, build)
+    result = result_from_choice(model.prep, chosen, hires, list(model.hires), outcome, build)
+    return _with_choice(model, result)
+
+
+def _with_choice(model: SelectionModel, result: SelectionResult) -> SelectionResult:
+    if model.choice is None or model.choice.requested != solver_choice.AUTO:
+        return result
+    return dataclasses.replace(result, solver_choice=model.choice.to_dict())
 
 
 def empty_result(prep: Prepared, status: str, build: float, seconds: float, solver: str, message: str = "",

@@ -67,7 +67,7 @@ class SelectionParams:
     allow_cancel_committed: bool = False                 # committed (active/approved) become decisions
     time_limit_seconds: float = 60.0
     mip_gap: float = 1e-4                                # relative gap at which the solver stops
-    solver: Solver = "highs"
+    solver: Solver = "auto"                              # auto: by the model's shape (analytics/solver_choice.py)
     threads: int = 1
     weight_set_id: int | None = None                     # which weights gave strategic_value
 
@@ -163,6 +163,9 @@ class SelectionResult:
     violated_reasons: tuple[Reason, ...] = ()
     # the hires above, one line per role and month with what it costs (`hires` keeps the FTE map)
     hire_plan: tuple[Hire, ...] = ()
+    # which solver ran and why (analytics.solver_choice.SolverChoice.to_dict: requested, solver, code and
+    # the model's shape); empty for results saved before 2026-12 and for results not made by a solve
+    solver_choice: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def has_solution(self) -> bool:

@@ -19,7 +19,7 @@ import re
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from analytics.vocabulary import SOLUTION_STATUSES
 
 _HIGHS_NAME = "highs"
 _CBC_NAME = "cbc"
+_AUTO_NAME = "auto"
 _STOPPED = {
     highspy.HighsModelStatus.kTimeLimit,
     highspy.HighsModelStatus.kIterationLimit,
@@ -56,6 +57,8 @@ class SolverOutcome:
     highs: Any = None             # the highspy.Highs holding the model (HiGHS only), for re-solves
     col_index: np.ndarray | None = None  # HiGHS column of each variable
     load_seconds: float = 0.0     # part of `seconds` spent handing the model to the solver
+    nodes: int | None = None      # branch-and-bound nodes (None: not reported), for the bench
+    lp_iterations: int | None = None  # simplex iterations in all, for the bench
 
 
 def run(
@@ -65,12 +68,19 @@ def run(
     *,
     relax: bool = False,
     warm_start: np.ndarray | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> SolverOutcome:
-    """Solve `problem` with the solver named in params (time limit, relative gap, threads respected)."""
-    if params.solver == _HIGHS_NAME:
-        return _run_highs(problem, variables, params, relax, warm_start)
+    """Solve `problem` with the solver named in params (time limit, relative gap, threads respected).
+
+    `auto` is decided by `selection.solve` from the model's shape (analytics/solver_choice.py); a caller
+    that hands a bare problem here with `auto` (an LP relaxation, say) gets HiGHS. `options` are the
+    solver's own settings (HiGHS option names and values; CBC command-line options such as
+    `{"maxNodes": 100}`), used by the solver choice and the bench.
+    """
+    if params.solver in (_HIGHS_NAME, _AUTO_NAME):
+        return _run_highs(problem, variables, params, relax, warm_start, options or {})
     if params.solver == _CBC_NAME:
-        return _run_cbc(problem, variables, params, relax, warm_start)
+        return _run_cbc(problem, variables, params, relax, warm_start, options or {})
     raise OptimizationError(f"unknown solver {params.solver}", key="explain.invalid_param", param="solver")
 
 
@@ -80,6 +90,7 @@ def _run_highs(
     params: SelectionParams,
     relax: bool,
     warm_start: np.ndarray | None,
+    options: Mapping[str, Any],
 ) -> SolverOutcome:
     """PuLP's own HiGHS interface, driven step by step so a MIP start can be handed over."""
     solver = pulp.HiGHS(
@@ -88,6 +99,8 @@ def _run_highs(
     started = time.perf_counter()
     try:
         solver.createAndConfigureSolver(problem)
+        for name, value in options.items():
+            problem.solverModel.setOptionValue(name, value)
         solver.buildSolverModel(problem)
         loaded = time.perf_counter() - started
         col_index = np.fromiter((v.index for v in variables), dtype=np.int64, count=len(variables))
@@ -142,11 +155,14 @@ def _highs_outcome(highs: Any, col_index: np.ndarray, sense: int, seconds: float
     values = np.asarray(highs.getSolution().col_value)[col_index]
     objective = flip * info.objective_function_value
     bound = flip * info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else objective
-    return SolverOutcome(status, values, objective, bound, seconds, _HIGHS_NAME, message, highs, col_index)
+    return SolverOutcome(status, values, objective, bound, seconds, _HIGHS_NAME, message, highs, col_index,
+                         nodes=int(info.mip_node_count), lp_iterations=int(info.simplex_iteration_count))
 
 
 _CBC_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
 _CBC_BOUND = re.compile(r"^(?:Lower|Upper) bound:\s+(\S+)", re.MULTILINE)
+_CBC_NODES = re.compile(r"^Enumerated nodes:\s+(\d+)", re.MULTILINE)
+_CBC_ITERATIONS = re.compile(r"^Total iterations:\s+(\d+)", re.MULTILINE)
 
 
 def _run_cbc(
@@ -155,6 +171,7 @@ def _run_cbc(
     params: SelectionParams,
     relax: bool,
     warm_start: np.ndarray | None,
+    options: Mapping[str, Any],
 ) -> SolverOutcome:
     if warm_start is not None:
         for var, value in zip(variables, warm_start, strict=True):
@@ -168,6 +185,7 @@ def _run_cbc(
             solver = pulp.PULP_CBC_CMD(
                 mip=not relax, msg=False, timeLimit=params.time_limit_seconds, gapRel=params.mip_gap,
                 threads=params.threads, logPath=log_path, warmStart=warm_start is not None,
+                options=[f"{name} {value}" for name, value in options.items()],
             )
             problem.solve(solver)
         log = _read_and_remove(log_path)
@@ -200,7 +218,13 @@ def _cbc_outcome(problem: pulp.LpProblem, variables: Sequence[pulp.LpVariable], 
     objective = float(pulp.value(problem.objective) or 0.0)
     proven = relax or problem.sol_status == pulp.LpSolutionOptimal
     bound = objective if proven else _cbc_bound(log, problem.sense, objective)
-    return SolverOutcome("optimal" if proven else "feasible", values, objective, bound, seconds, _CBC_NAME, message)
+    return SolverOutcome("optimal" if proven else "feasible", values, objective, bound, seconds, _CBC_NAME, message,
+                         nodes=_cbc_count(_CBC_NODES, log), lp_iterations=_cbc_count(_CBC_ITERATIONS, log))
+
+
+def _cbc_count(pattern: re.Pattern[str], log: str) -> int | None:
+    match = pattern.search(log)
+    return int(match.group(1)) if match else None
 
 
 def _cbc_bound(log: str, sense: int, objective: float) -> float | None:

@@ -36,7 +36,7 @@ REPORTING_STATUSES: tuple[str, ...] = ("active", "on_hold")
 
 Objective = Literal["strategic_value", "benefit", "net_benefit"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
-Solver = Literal["highs", "cbc"]
+Solver = Literal["auto", "highs", "cbc"]   # auto: chosen from the model (analytics/solver_choice.py)
 SOLVERS: tuple[str, ...] = get_args(Solver)
 SolveStatus = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
 SOLVE_STATUSES: tuple[str, ...] = get_args(SolveStatus)

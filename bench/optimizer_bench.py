@@ -57,7 +57,12 @@ from analytics.vocabulary import SOLVERS  # noqa: E402
 from store import db  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 
-ORLIB_DIR = Path(os.environ.get("LODESTAR_ORLIB_DIR", ROOT.parent / "shared" / "benchmarks" / "orlib-mknap"))
+# the shared benchmarks folder sits beside the main checkout (/work/shared); from a worktree under
+# /work/wt/<name> that is two levels up, so both places are tried
+_ORLIB_CANDIDATES = (ROOT.parent / "shared" / "benchmarks" / "orlib-mknap",
+                     ROOT.parent.parent / "shared" / "benchmarks" / "orlib-mknap")
+ORLIB_DIR = Path(os.environ.get("LODESTAR_ORLIB_DIR")
+                 or next((p for p in _ORLIB_CANDIDATES if p.exists()), _ORLIB_CANDIDATES[0]))
 HORIZON_START = "2026-01"
 CASES = ("tight", "pmo", "bottleneck")
 BOTTLENECK_ROLES = 3

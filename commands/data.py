@@ -2,6 +2,7 @@
 
     python cli.py import --db data/lodestar.duckdb --label "2026-03" [--as-of 2026-03-31] FILE_OR_DIR_OR_ZIP...
     python cli.py import --check FILE_OR_DIR_OR_ZIP...            # validate only, write nothing
+    python cli.py import --date-order dmy ...                      # read 01/03/2026 as 1 March (mdy: January 3)
     python cli.py snapshots --db data/lodestar.duckdb [--json]
     python cli.py sample --db data/lodestar.duckdb [--if-empty] [--dir data/sample]
 
@@ -26,6 +27,7 @@ from i18n import LANGUAGES, translate
 from store import snapshots
 from store.db import db_target
 from store.errors import StoreError
+from store.import_values import DATE_ORDERS
 from store.importer import (
     ImportRefused,
     ImportReport,
@@ -39,14 +41,16 @@ from store.importer import (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    imp = subparsers.add_parser("import", help="import CSV files, folders or zips as one validated snapshot")
-    imp.add_argument("paths", nargs="+", type=Path, help="CSV files, folders of CSV files, or .zip archives")
+    imp = subparsers.add_parser("import", help="import CSV files, workbooks, folders or zips as one validated snapshot")
+    imp.add_argument("paths", nargs="+", type=Path, help="CSV files, .xlsx/.xlsm workbooks, folders of them, or .zip archives")
     _common(imp)
     imp.add_argument("--label", help="snapshot label (required unless --check)")
     imp.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: latest status report date, else today)")
     imp.add_argument("--currency-unit", default="万元", help="unit of the money columns (default 万元)")
     imp.add_argument("--check", action="store_true", help="validate only; write nothing")
     imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
+    imp.add_argument("--date-order", choices=DATE_ORDERS, default=None,
+                     help="read dates like 01/03/2026 day-first (dmy) or month-first (mdy); without it they are refused")
     imp.set_defaults(func=run_import)
 
     snaps = subparsers.add_parser("snapshots", help="list snapshots with their row counts")
@@ -102,10 +106,11 @@ def run_import(args: argparse.Namespace) -> int:
     with database(args.db, lang) as con:
         try:
             if args.check:
-                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang)
+                report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang,
+                                     date_order=args.date_order)
             else:
                 report = import_paths(con, args.paths, label=args.label, as_of=as_of,
-                                      currency_unit=args.currency_unit, actor=None, lang=lang)
+                                      currency_unit=args.currency_unit, actor=None, lang=lang, date_order=args.date_order)
         except StoreError as e:
             report_error(lang, e)
             return 1
@@ -115,6 +120,9 @@ def run_import(args: argparse.Namespace) -> int:
 def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> int:
     for line in report.texts(lang):
         say(line)
+    for info in report.files:  # units written in headers, e.g. 预算（万元）: shown, never converted
+        for column, unit in info.units:
+            say(f"{info.name}: {translate(lang, 'reading.unit', column=column, unit=unit)}")
     if args.json:
         print(json.dumps(report_to_dict(report, lang), ensure_ascii=False, default=str, indent=2))
     files = len([f for f in report.files if f.kind])

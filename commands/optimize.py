@@ -2,19 +2,22 @@
 
     python cli.py optimize --db PATH [--snapshot ID] [--objective strategic_value|benefit|net_benefit]
         [--budget X] [--horizon-start YYYY-MM] [--horizon-months N] [--force-in IDS] [--force-out IDS]
-        [--time-limit S] [--gap G] [--solver highs|cbc] [--save-as NAME] [--json]
+        [--time-limit S] [--gap G] [--solver auto|highs|cbc] [--race] [--save-as NAME] [--json]
         [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
         [--discount D] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
         [--lang en|zh]
 
 The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
-`--budget` spend is not limited. IDS are comma-separated project ids. Every solve is appended to the
+`--budget` spend is not limited. `--solver auto` (the default) picks HiGHS or CBC by the model's
+shape and says why (analytics/solver_choice.py); `--race` runs HiGHS and CBC in two processes and
+keeps the first proof (a second core for the run: docs/optimiser.md says what that costs others). IDS are comma-separated project ids. Every solve is appended to the
 decision log ("optimize"). The run goes through `store.optimiser_runs.run_optimiser`, the pipeline the
 Optimiser page uses: `--save-as NAME` stores the same scenario the page would (greedy baseline,
 explanations, marginal values and the efficient frontier at up to `--frontier-points` breakpoints,
 each re-solve logged, and the weights used) and reports its id. `--json` prints one object: status,
 objective, bound, gap, selected [{project_id, start_month}], hires [{role, month, fte, cost}],
-greedy_objective, build_seconds, solve_seconds, solver, total_cost, violated, log_id and, with
+greedy_objective, build_seconds, solve_seconds, solver, solver_choice (what `auto` or the race decided,
+and why), total_cost, violated, log_id and, with
 --save-as, scenario_id. Exit status: 0 a portfolio was found,
 1 none (infeasible, time limit without a solution, solver or database failure), 2 refused input.
 """
@@ -29,6 +32,7 @@ from typing import Any
 from analytics.errors import AnalyticsError
 from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
+from analytics.solver_choice import choice_text
 from analytics.vocabulary import OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
@@ -56,7 +60,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--force-out", default="", help="project ids that must not be selected")
     cmd.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     cmd.add_argument("--gap", type=float, default=1e-4, help="relative optimality gap to stop at (default 1e-4)")
-    cmd.add_argument("--solver", choices=SOLVERS, default="highs")
+    cmd.add_argument("--solver", choices=SOLVERS, default="auto", help="auto (default): chosen by the model's shape")
+    cmd.add_argument("--race", action="store_true",
+                     help="run HiGHS and CBC in two processes, keep the first proof (uses a second core)")
     cmd.add_argument("--threads", type=int, default=1)
     cmd.add_argument("--annual-cap", action="append", default=[], metavar="YEAR=X", help="cap per fiscal year")
     cmd.add_argument("--allow-hiring", action="store_true", help="buy extra FTE at hire_cost_per_fte_month")
@@ -135,7 +141,7 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
         return 2
     # one pipeline with the page: solve, log, baseline, explain; a saved scenario also gets its analyses
     outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id, actor=None,
-                            analyses=bool(args.save_as), frontier_points=args.frontier_points)
+                            analyses=bool(args.save_as), frontier_points=args.frontier_points, race=args.race)
     payload, log_id = outcome.payload, outcome.log_id
     result, greedy_objective = payload.result, payload.greedy_objective
     # the pipeline always explains (as the page does); the output shows them when asked, as before
@@ -167,7 +173,8 @@ def _summary(result: SelectionResult, snapshot_id: int, params: SelectionParams,
         ],
         "hires": [{"role": h.role, "month": h.month, "fte": h.fte, "cost": h.cost} for h in result.hire_plan],
         "greedy_objective": greedy_objective, "build_seconds": result.build_seconds,
-        "solve_seconds": result.solve_seconds, "solver": result.solver, "violated": list(result.violated),
+        "solve_seconds": result.solve_seconds, "solver": result.solver, "solver_choice": dict(result.solver_choice),
+        "violated": list(result.violated),
         "violated_reasons": [{"code": r.code, "params": dict(r.params)} for r in result.violated_reasons],
         "message": result.message, "params_hash": params.params_hash(), "log_id": log_id,
     }
@@ -192,6 +199,9 @@ def _print_text(summary: dict[str, Any], explanations: tuple[LeftOut, ...], lang
                     solve=f"{summary['solve_seconds']:.2f}"))
     if summary["status"] == "feasible" and summary["bound"] is not None:  # stopped before the proof
         print(translate(lang, "explain.cli.bound", bound=f"{summary['bound']:,.2f}"))
+    choice = choice_text(lang, summary.get("solver_choice"))
+    if choice:
+        print("  " + choice)
     if summary["greedy_objective"] is not None:
         print(translate(lang, "explain.cli.greedy", greedy=f"{summary['greedy_objective']:,.2f}",
                         uplift=numbers.number(uplift(summary["objective"], summary["greedy_objective"]).difference, lang, 2)))

@@ -397,6 +397,9 @@ def contract_markdown() -> str:
         "Reading rules · 读取规则: UTF-8, UTF-8 with BOM, GBK/GB18030; separators `,` `;` tab; `1,200` `1，200`",
         "and full-width digits; `45%` where a column allows it; dates `2026-03-01` `2026/3/1` `2026年3月1日`;",
         "months `2026-03` `2026/3` `2026年3月`; spaces around values are ignored.",
+        "Excel workbooks (`.xlsx`, `.xlsm`) are read too, one sheet per kind; more date forms (timestamps,",
+        "`24-Jan-2005`, `01/03/2026` with a chosen day/month order), title rows above the header and units in",
+        "headers: see [import.md](import.md). 也可导入 Excel 工作簿（每个工作表一类文件），详见 import.md。",
         "",
     ]
     for kind in KINDS.values():

@@ -1,10 +1,14 @@
-"""Reading import files: gathering them (files, folders, zips), decoding, splitting and header matching.
+"""Reading import files: gathering them (files, folders, zips, workbooks), decoding, splitting and header matching.
 
 The stages, each reporting `Problem`s rather than stopping:
   gather   paths or uploaded (name, bytes) -> `RawFile`s; zips are opened, folders listed, every
            byte counted against `ImportLimits` while it is read (zip members streamed in chunks)
-  decode   UTF-8, UTF-8 with BOM, else GB18030 (a superset of GBK); the result is UTF-8 bytes
-  sniff    the separator (`,` `;` or tab) that splits the header into the most known columns
+  decode   UTF-8, UTF-8 with BOM, UTF-16 with BOM, else GB18030 (a superset of GBK); the result is UTF-8
+  sniff    the separator (`,` `;` or tab) that splits a row of the file's start into the most known columns
+  header   the header row: the first of the first HEADER_SCAN_ROWS records (ending at CR, LF or CRLF)
+           that matches a kind, so title and blank rows above it are skipped (`find_header_row`)
+  sources  a CSV file, or each sheet of a workbook (`store.workbook`), as a `Source`: name, header row,
+           headers and `read_rows`; `iter_sources` is the seam where a column mapping can take over
   headers  the kind whose columns the headers match best; each header mapped to a canonical column,
            unknown headers reported with the closest known column (difflib)
   table    every cell as text, with each row's record number as a spreadsheet shows it (header = 1).
@@ -25,7 +29,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -60,6 +64,8 @@ ZIP_ERRORS: tuple[type[BaseException], ...] = (
     NotImplementedError, IndexError, KeyError, ValueError, OverflowError, struct.error,
 )
 _NUMERIC_TYPES = {"int", "number", "score"}
+WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm")
+HEADER_SCAN_ROWS = 20  # the header row is looked for among this many first records (title rows above it)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,11 @@ class TextTable:
 
 def _is_csv(name: str) -> bool:
     return name.lower().endswith((".csv", ".tsv", ".txt"))
+
+
+def is_workbook(name: str) -> bool:
+    """An Excel workbook we read (`.xlsx`, `.xlsm`): each sheet is one file of the import."""
+    return name.lower().endswith(WORKBOOK_SUFFIXES)
 
 
 def _zip_member_name(info: zipfile.ZipInfo) -> str:
@@ -189,7 +200,7 @@ class _Reader:
             return
         if member_name.startswith("__MACOSX/") or base.startswith(".") or not base:
             return
-        if not _is_csv(base):
+        if not _is_csv(base) and not is_workbook(base):
             self.problems.append(Problem(name, None, None, member_name, "skipped_member", severity=WARNING))
             return
         # Expanded into a file that stays in memory while small: a member refused half-way (too large,
@@ -213,8 +224,38 @@ class _Reader:
                 return
             buffer.seek(0)
             data = buffer.read()
+        if is_workbook(base):
+            self.add_workbook(f"{name}/{member_name}", data)
+            return
         self.used += len(data)
         self.files.append(RawFile(f"{name}/{member_name}", data))
+
+    def add_workbook(self, name: str, data: bytes) -> None:
+        """An .xlsx/.xlsm file, kept whole once its expansion was measured.
+
+        A workbook is a zip: every part is expanded here in chunks and counted against the total and
+        the ratio, as a zip's members are, before the workbook reader (which expands in memory) sees it.
+        """
+        expanded = 0
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in archive.infolist():
+                    with archive.open(member) as stream:
+                        while chunk := stream.read(CHUNK_BYTES):
+                            expanded += len(chunk)
+                            if not self.fits(expanded):
+                                self._too_large(name)
+                                return
+                            if expanded > max(self.limits.ratio_free_bytes, self.limits.max_ratio * len(data)):
+                                params = {"limit": self.limits.max_ratio, "size_mb": round(len(data) / MB, 2)}
+                                self.problems.append(Problem(name, None, None, None, "zip_ratio", params))
+                                self._stop()
+                                return
+        except ZIP_ERRORS:
+            self.problems.append(Problem(name, None, None, None, "bad_workbook"))
+            return
+        self.used += expanded
+        self.files.append(RawFile(name, data))
 
 
 def expand_zip(name: str, data: bytes, limits: ImportLimits | None = None) -> tuple[list[RawFile], list[Problem]]:
@@ -227,13 +268,15 @@ def expand_zip(name: str, data: bytes, limits: ImportLimits | None = None) -> tu
 def gather_uploads(
     uploads: Iterable[tuple[str, bytes]], limits: ImportLimits | None = None
 ) -> tuple[list[RawFile], list[Problem]]:
-    """Uploaded (name, bytes): CSVs kept, zips opened, anything else reported; all under `limits`."""
+    """Uploaded (name, bytes): CSVs and workbooks kept, zips opened, anything else reported; all under `limits`."""
     reader = _Reader(limits)
     for name, data in uploads:
         if reader.stopped:
             break
         if name.lower().endswith(".zip"):
             reader.add_zip(name, data)
+        elif is_workbook(name):
+            reader.add_workbook(name, data)
         elif _is_csv(name):
             reader.add_csv(name, data)
         else:
@@ -244,7 +287,7 @@ def gather_uploads(
 def gather_paths(
     paths: Iterable[str | os.PathLike[str]], limits: ImportLimits | None = None
 ) -> tuple[list[RawFile], list[Problem]]:
-    """Files, folders (their CSV and zip files, not recursive) and zips on disk, all under `limits`.
+    """Files, folders (their CSV, workbook and zip files, not recursive) and zips on disk, all under `limits`.
 
     A CSV file is sized before it is read; a zip is read member by member from the disk.
     """
@@ -254,7 +297,8 @@ def gather_paths(
         path = Path(raw)
         try:
             if path.is_dir():
-                found += sorted(p for p in path.iterdir() if p.is_file() and (_is_csv(p.name) or p.suffix.lower() == ".zip"))
+                found += sorted(p for p in path.iterdir() if p.is_file() and (
+                    _is_csv(p.name) or is_workbook(p.name) or p.suffix.lower() == ".zip"))
             elif path.is_file():
                 found.append(path)
             else:
@@ -267,7 +311,9 @@ def gather_paths(
         try:
             if path.suffix.lower() == ".zip":
                 reader.add_zip(path.name, path)
-            elif not _is_csv(path.name):
+            elif is_workbook(path.name) and reader.fits(path.stat().st_size):
+                reader.add_workbook(path.name, path.read_bytes())
+            elif not _is_csv(path.name) and not is_workbook(path.name):
                 reader.problems.append(Problem(path.name, None, None, None, "unsupported_file"))
             elif not reader.fits(path.stat().st_size):
                 reader._too_large(path.name)
@@ -305,6 +351,13 @@ def decode(data: bytes) -> tuple[bytes, str] | None:
     if data.startswith(b"\xef\xbb\xbf"):
         body = data[3:]
         return (body, "utf-8-sig") if _is_utf8(body) else None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a BOM
+        try:
+            text = b"".join(chunk.encode("utf-8") for chunk in _decoded_chunks(data, "utf-16"))
+        except UnicodeDecodeError:
+            return None
+        # Text never holds NUL or the non-characters U+FFFE/U+FFFF: such "UTF-16" is really other bytes.
+        return None if b"\x00" in text or b"\xef\xbf\xbe" in text or b"\xef\xbf\xbf" in text else (text, "utf-16")
     if data.isascii() or _is_utf8(data):
         return data, "utf-8"
     try:
@@ -314,8 +367,9 @@ def decode(data: bytes) -> tuple[bytes, str] | None:
 
 
 def _first_record(text: str, separator: str) -> list[str]:
+    # newline="": records end at CR, LF or CRLF (old Mac files end lines with CR alone)
     try:
-        return next(csv.reader(io.StringIO(text), delimiter=separator), [])
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
     except csv.Error:
         return []
 
@@ -327,16 +381,107 @@ def _candidates(header: str) -> list[str]:
 
 
 def _known_header_count(cells: list[str]) -> int:
-    return sum(1 for cell in cells if any(c in HEADER_INDEX for c in _candidates(cell)))
+    # A row wider than any header may be is not looked up cell by cell (a hostile 30,000-cell row).
+    return sum(1 for cell in cells[: MAX_COLUMNS + 1] if any(c in HEADER_INDEX for c in _candidates(cell)))
+
+
+def head_records(head: str, separator: str, count: int = HEADER_SCAN_ROWS) -> list[tuple[list[str], int]]:
+    """The first `count` records of `head`, each with the UTF-8 byte offset just after it.
+
+    Records end at CR, LF or CRLF; a quoted cell may hold line breaks. The offsets let the table
+    reader start right after a header row that is not the first record (title rows above it).
+    """
+    consumed = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(head, newline=""):
+            consumed += len(line.encode("utf-8", errors="surrogatepass"))
+            yield line
+
+    found: list[tuple[list[str], int]] = []
+    try:
+        for record in csv.reader(lines(), delimiter=separator):
+            found.append((record, consumed))
+            if len(found) >= count:
+                break
+    except csv.Error:
+        pass
+    return found
 
 
 def sniff_separator(head: str) -> str:
-    """The separator that splits the header row into the most known column names (ties: more cells)."""
+    """The separator that splits a row of the file's start into the most known column names (ties:
+    more cells in the first non-empty row, then the order of SEPARATORS)."""
     scored = []
     for order, separator in enumerate(SEPARATORS):
-        cells = _first_record(head, separator)
-        scored.append((_known_header_count(cells), len(cells), -order, separator))
+        records = [cells for cells, _ in head_records(head, separator)]
+        known = max((_known_header_count(cells) for cells in records), default=0)
+        first = next((cells for cells in records if _non_empty(cells)), [])
+        scored.append((known, len(first), -order, separator))
     return max(scored)[3]
+
+
+def _non_empty(cells: list[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """Most filled cells are numbers or dates: a data row, not a header."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    numeric = sum(1 for cell in filled if cell[:1].isdigit() or cell[:1] in "+-.")
+    return bool(filled) and numeric * 2 > len(filled)
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    """Where a file's header row is: its position among the first records and why it may be odd."""
+
+    index: int  # 0-based record index (title and blank rows above it are skipped)
+    cells: list[str]
+    reason: str | None = None  # when no row matched a kind: what is odd about the chosen row
+
+
+def find_header_row(records: list[list[str]], hint_name: str, line_endings: str | None = None) -> HeaderRow:
+    """The first of `records` whose cells match a file kind; failing that, the first that looks like a
+    header (at least two filled cells, at least half as many as the widest row, not mostly numbers).
+
+    `reason` says, for a file no row of which matched, why its header is odd: every row empty, the
+    header is one cell (a separator we do not read), it holds values rather than names, or the file
+    has old Mac (CR-only) line endings.
+    """
+    for index, cells in enumerate(records):
+        if _non_empty(cells) >= 2 and len(cells) <= MAX_COLUMNS and choose_kind(cells, hint_name) is not None:
+            return HeaderRow(index, cells)
+    filled = [i for i, cells in enumerate(records) if _non_empty(cells)]
+    if not filled:
+        return HeaderRow(0, records[0] if records else [], "header_empty")
+    widest = max(_non_empty(records[i]) for i in filled)
+    index = next(
+        (i for i in filled if _non_empty(records[i]) >= max(2, (widest + 1) // 2) and not _looks_like_data(records[i])),
+        filled[0],
+    )
+    cells = records[index]
+    if _non_empty(cells) == 1 and widest == 1:
+        reason = "header_one_cell"
+    elif _looks_like_data(cells):
+        reason = "header_is_data"
+    elif line_endings == "cr":
+        reason = "header_cr_only"
+    elif any(("\n" in cell or "\r" in cell) for cell in cells):
+        reason = "header_line_breaks"
+    else:
+        reason = None
+    return HeaderRow(index, cells, reason)
+
+
+def line_endings(head: bytes) -> str | None:
+    """How the file ends its lines: "crlf", "lf", "cr" (old Mac), or None (a single line)."""
+    if b"\r\n" in head:
+        return "crlf"
+    if b"\n" in head:
+        return "lf"
+    return "cr" if b"\r" in head else None
 
 
 # --- headers -------------------------------------------------------------------------------------------
@@ -379,18 +524,23 @@ def closest_column(header: str, kind: Kind) -> Column | None:
     return None
 
 
-def match_headers(file_name: str, headers: list[str]) -> HeaderMatch:
-    """Map each header to a column of the recognised kind and report what does not fit."""
+def match_headers(file_name: str, headers: list[str], header_row: int = 1, hint_name: str | None = None) -> HeaderMatch:
+    """Map each header to a column of the recognised kind and report what does not fit.
+
+    `header_row` is the header's record number (1 unless title rows sit above it); `hint_name` is the
+    name that suggests a kind (the file name, or a workbook's sheet name), default `file_name`.
+    """
+    hint_name = hint_name or file_name
     if len(headers) > MAX_COLUMNS:  # every header would be looked up and spelt against every column
         params = {"count": len(headers), "limit": MAX_COLUMNS}
-        return HeaderMatch(None, headers, [None] * len(headers), [Problem(file_name, 1, None, None, "too_many_columns", params)])
-    kind = choose_kind(headers, file_name)
+        return HeaderMatch(None, headers, [None] * len(headers), [Problem(file_name, header_row, None, None, "too_many_columns", params)])
+    kind = choose_kind(headers, hint_name)
     if kind is None:
         shown = ", ".join(h for h in headers[:8] if h.strip())
-        hinted = kind_from_file_name(file_name)
+        hinted = kind_from_file_name(hint_name)
         params = {"headers": shown, "kind": hinted or ""}
         return HeaderMatch(None, headers, [None] * len(headers), [
-            Problem(file_name, 1, None, None, "unknown_kind_named" if hinted else "unknown_kind", params)
+            Problem(file_name, header_row, None, None, "unknown_kind_named" if hinted else "unknown_kind", params)
         ])
     mapping: list[Column | None] = []
     problems: list[Problem] = []
@@ -398,27 +548,27 @@ def match_headers(file_name: str, headers: list[str]) -> HeaderMatch:
     for header in headers:
         column = _match_in_kind(header, kind) if header.strip() else None
         if column is not None and column.name in seen:
-            problems.append(Problem(file_name, 1, header, header, "duplicate_column", {"other": seen[column.name]}))
+            problems.append(Problem(file_name, header_row, header, header, "duplicate_column", {"other": seen[column.name]}))
             column = None
         elif column is not None:
             seen[column.name] = header
         elif header.strip():
-            problems.append(_unknown_header(file_name, header, kind, seen))
+            problems.append(_unknown_header(file_name, header, kind, seen, header_row))
         mapping.append(column)
     for column in kind.required:
         if column.name not in seen:
             problems.append(
-                Problem(file_name, 1, None, None, "missing_column", {"column_name": column.name, "alias": column.zh})
+                Problem(file_name, header_row, None, None, "missing_column", {"column_name": column.name, "alias": column.zh})
             )
     return HeaderMatch(kind, headers, mapping, problems)
 
 
-def _unknown_header(file_name: str, header: str, kind: Kind, seen: dict[str, str]) -> Problem:
+def _unknown_header(file_name: str, header: str, kind: Kind, seen: dict[str, str], header_row: int = 1) -> Problem:
     closest = closest_column(header, kind)
     if closest is None or closest.name in seen:
-        return Problem(file_name, 1, header, header, "unknown_column_plain", severity=WARNING)
+        return Problem(file_name, header_row, header, header, "unknown_column_plain", severity=WARNING)
     params = {"column_name": closest.name, "alias": closest.zh}
-    return Problem(file_name, 1, header, header, "unknown_column", params, WARNING)
+    return Problem(file_name, header_row, header, header, "unknown_column", params, WARNING)
 
 
 # --- table ---------------------------------------------------------------------------------------------
@@ -494,10 +644,13 @@ def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tupl
 
 
 def read_text_table(
-    file_name: str, body: bytes, separator: str, columns: list[Column | None], limit: int = 100
+    file_name: str, body: bytes, separator: str, columns: list[Column | None], limit: int = 100,
+    header_end: int | None = None, header_row: int = 1,
 ) -> TextTable:
     """All rows as text; `columns` (the column per header position, None if unmapped) guide repair.
 
+    Without `header_end` the header is the first record; with it, reading starts at that byte offset
+    (just after a header row that is record `header_row`, below title or blank rows), without a copy.
     Rows that cannot be split are reported, at most `limit` of them per problem (then a count).
     """
     width = len(columns)
@@ -508,10 +661,17 @@ def read_text_table(
         invalid.append((row.number, row.text))
         return "skip"
 
+    # A header and nothing (or only line ends) below it: Arrow would call the rest an empty file.
+    if header_end is not None and len(body) - header_end < 65536 and not body[header_end:].strip():
+        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64))
+    if header_end is None:
+        source, skip, shift = io.BytesIO(body), 1, 0
+    else:
+        source, skip, shift = pa.BufferReader(pa.py_buffer(body)[header_end:]), 0, header_row
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=1, block_size=1 << 22),
+            source,
+            read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=skip, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(
                 delimiter=separator, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
             ),
@@ -524,8 +684,9 @@ def read_text_table(
     except (pa.ArrowInvalid, pa.ArrowException) as e:
         problem = Problem(file_name, None, None, None, "unreadable", {"message": str(e).splitlines()[0][:200]})
         return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64), [problem])
+    invalid = [(None if n is None else n + shift, text) for n, text in invalid]
     total = table.num_rows + len(invalid)
-    numbers = np.arange(2, total + 2, dtype=np.int64)
+    numbers = np.arange(header_row + 1, total + header_row + 1, dtype=np.int64)
     problems: list[Problem] = []
     if invalid:
         bad_numbers = np.array([n for n, _ in invalid if n is not None], dtype=np.int64)
@@ -594,8 +755,99 @@ def _to_bool(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 def head_text(body: bytes, limit: int = 65536) -> str:
-    """The start of the decoded file, cut at a line end, for sniffing and headers."""
+    """The start of the decoded file, cut at a line end (LF, or CR in an old Mac file), for sniffing
+    and headers."""
     head = body[:limit]
-    if len(body) > limit and b"\n" in head:
-        head = head[: head.rindex(b"\n")]
+    if len(body) > limit:
+        end = max(head.rfind(b"\n"), head.rfind(b"\r"))
+        if end > 0:
+            head = head[: end + 1]
     return head.decode("utf-8", errors="replace")
+
+
+# --- sources: what header matching (or a column mapping) works on --------------------------------------
+
+
+@dataclass
+class Source:
+    """One table of an import, a CSV file or one sheet of a workbook: its header row and its rows.
+
+    `headers` are the header row's cells as written; the header row is record `header_row` (1-based,
+    as a spreadsheet shows it; rows above it were title or blank rows, see `notes`). `read_rows`
+    gives every row below it as text, with record numbers, once the column per header position is
+    known (from `match_headers`, or from a column mapping). A source that cannot be read at all
+    (`readable` False) only carries `notes` saying why.
+    """
+
+    name: str  # as shown in problems: the file, `bundle.zip/member.csv` or `book.xlsx/sheet`
+    raw: RawFile  # the file it came from (its SHA-256 identifies the import)
+    headers: list[str]
+    header_row: int = 1
+    sheet: str | None = None  # the sheet's name, for a workbook
+    encoding: str | None = None
+    separator: str | None = None  # ",", ";" or "\t" for a CSV file
+    line_endings: str | None = None  # "crlf", "lf", "cr" (old Mac) for a CSV file
+    header_reason: str | None = None  # why the header row may be odd when it matched no kind
+    notes: list[Problem] = field(default_factory=list)
+    readable: bool = True
+    reader: Callable[[list[Column | None], int], TextTable] | None = None
+
+    @property
+    def hint_name(self) -> str:
+        """The name that may say which kind this is: the file name, or the sheet's name."""
+        return f"{self.sheet}.xlsx" if self.sheet is not None else self.name
+
+    def read_rows(self, columns: list[Column | None], limit: int = 100) -> TextTable:
+        """Every row below the header as text (`columns` per header position guide repairs)."""
+        if self.reader is None:
+            raise ValueError(f"{self.name} has no rows to read")
+        return self.reader(columns, limit)
+
+
+def skipped_rows_note(name: str, records: list[list[str]], header_index: int) -> list[Problem]:
+    """A warning naming the title rows above the header that were skipped (blank rows need none)."""
+    skipped = [" ".join(c.strip() for c in cells if c.strip()) for cells in records[:header_index]]
+    shown = " | ".join(text for text in skipped if text)
+    if not shown:
+        return []
+    params = {"rows": header_index, "header_row": header_index + 1}
+    return [Problem(name, header_index + 1, None, shown[:200], "title_rows_skipped", params, WARNING)]
+
+
+def csv_source(raw: RawFile) -> Source:
+    """A CSV file as a source: decoded, its separator sniffed and its header row found."""
+    decoded = decode(raw.data)
+    if decoded is None:
+        return Source(raw.name, raw, [], readable=False, notes=[Problem(raw.name, None, None, None, "encoding")])
+    body, encoding = decoded
+    if not body or (len(body) < 65536 and not body.strip()):
+        return Source(raw.name, raw, [], encoding=encoding, readable=False,
+                      notes=[Problem(raw.name, None, None, None, "empty_file")])
+    head = head_text(body)
+    endings = line_endings(body[:65536])
+    separator = sniff_separator(head)
+    records = head_records(head, separator)
+    found = find_header_row([cells for cells, _ in records], raw.name, endings)
+    header_end = records[found.index][1] if records else len(body)
+
+    def reader(columns: list[Column | None], limit: int) -> TextTable:
+        return read_text_table(raw.name, body, separator, columns, limit, header_end=header_end, header_row=found.index + 1)
+
+    notes = skipped_rows_note(raw.name, [cells for cells, _ in records], found.index)
+    return Source(raw.name, raw, found.cells, found.index + 1, None, encoding, separator, endings, found.reason, notes,
+                  reader=reader)
+
+
+def iter_sources(raws: Iterable[RawFile]) -> Iterator[Source]:
+    """Each file's sources in order: a CSV file is one, a workbook one per sheet (`store.workbook`).
+
+    This is the seam between reading and matching: header matching (`match_headers`) or a column
+    mapping looks at `Source.headers`, then calls `Source.read_rows` with the column per position.
+    """
+    from store.workbook import workbook_sources  # the workbook reader imports this module
+
+    for raw in raws:
+        if is_workbook(raw.name):
+            yield from workbook_sources(raw)
+        else:
+            yield csv_source(raw)

@@ -33,7 +33,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class FileInfo:
-    """A CSV file the importer read: its kind, how it was decoded and split, rows, header mapping."""
+    """A CSV file or workbook sheet the importer read: its kind, how it was decoded and split, rows,
+    header mapping."""
 
     name: str
     kind: str | None  # None when the headers matched no kind
@@ -42,3 +43,6 @@ class FileInfo:
     rows: int
     columns: tuple[tuple[str, str | None], ...]  # (header as written, canonical column or None if ignored)
     sha256: str
+    header_row: int = 1  # the header's record number (below title or blank rows when above 1)
+    line_endings: str | None = None  # "crlf", "lf" or "cr" (old Mac) for a CSV file
+    units: tuple[tuple[str, str], ...] = ()  # (canonical column, unit written in its header), e.g. ("budget", "万元")

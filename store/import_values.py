@@ -35,17 +35,38 @@ _PLAIN_NUMBER = re.compile(r"[+-]?+(?:\d++(?:\.\d*+)?+|\.\d++)(?:[eE][+-]?+\d++)
 # 1,200 / 12,345,678.5 (after full-width folding, so 1，200 arrives here as 1,200 too)
 _THOUSANDS = re.compile(r"[+-]?+\d{1,3}+(?:,\d{3}+)++(?:\.\d++)?+")
 _THIN_SPACE_THOUSANDS = re.compile(r"[+-]?+\d{1,3}+(?: \d{3}+)++(?:\.\d++)?+")
+# A time of day after a date, ignored: 10:30, 10:30:00.5, with a zone Z, +08:00, -0500 (ISO timestamps).
+_TIME = r"(?:(?:\s*+T|\s++)\d{1,2}+:\d{2}(?::\d{2}(?:\.\d++)?+)?+(?:\s*+(?:Z|[+-]\d{2}(?::?+\d{2})?+))?+)?+"
 _DATE = re.compile(
-    r"(\d{4})\s*+[-/.年]\s*+(\d{1,2}+)\s*+[-/.月]\s*+(\d{1,2}+)(?:\s*+日)?+"
-    r"(?:(?:\s*+T|\s++)\d{1,2}+:\d{2}(?::\d{2}(?:\.\d++)?+)?+)?+"  # a time of day, ignored
+    r"(\d{4})\s*+[-/.年]\s*+(\d{1,2}+)\s*+[-/.月]\s*+(\d{1,2}+)(?:\s*+日)?+" + _TIME
 )
+# 9-Nov-07, 24-Jan-2005, 24 January 2005, 1.Mar.2026 (day, month name, year of 2 or 4 digits)
+_DATE_DAY_NAME = re.compile(r"(\d{1,2}+)[-\s/.]++([A-Za-z]{3,9}+)[-\s/.,]++(\d{4}|\d{2})" + _TIME)
+# Jan 24, 2005 / November 9 2007 (month name, day, year)
+_DATE_NAME_DAY = re.compile(r"([A-Za-z]{3,9}+)[-\s/.]++(\d{1,2}+)[-\s/.,]++(\d{4}|\d{2})" + _TIME)
+# 01/03/2026, 1.3.26, 01-03-2026: day-first or month-first, read only with a chosen order
+_DATE_NUMERIC_ORDER = re.compile(r"(\d{1,2}+)[-/.](\d{1,2}+)[-/.](\d{4}|\d{2})" + _TIME)
+# Nov-07, Jan 2005, January 2005 (a month column)
+_MONTH_NAME = re.compile(r"([A-Za-z]{3,9}+)[-\s/.,]++(\d{4}|\d{2})")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MONTH = re.compile(r"(\d{4})\s*+[-/.年]\s*+(\d{1,2}+)\s*+月?+")
 _MONTH_COMPACT = re.compile(r"(\d{4})(\d{2})")
 # Every pattern run on single cells, for the test that checks they cannot backtrack.
 CELL_PATTERNS: tuple[re.Pattern[str], ...] = (
     _PLAIN_NUMBER, _THOUSANDS, _THIN_SPACE_THOUSANDS, _DATE, _DATE_COMPACT, _MONTH, _MONTH_COMPACT,
+    _DATE_DAY_NAME, _DATE_NAME_DAY, _DATE_NUMERIC_ORDER, _MONTH_NAME,
 )
+DATE_ORDERS: tuple[str, ...] = ("dmy", "mdy")  # how 01/03/2026 is read: 1 March (dmy) or January 3 (mdy)
+_MONTH_NAMES: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+         ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}
 _LIST_SPLIT = re.compile(r"[;,、]")
 _MAX_EXACT_INT = 2**53
 
@@ -133,20 +154,67 @@ def parse_number_text(text: str, percent: str | None) -> tuple[float | None, str
     return value, None
 
 
-def parse_date_text(text: str) -> tuple[dt.date | None, str | None]:
-    """2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301 (a time of day after it is ignored)."""
-    folded = fold_width(text).strip()
-    match = _DATE.fullmatch(folded) or _DATE_COMPACT.fullmatch(folded)
-    if match is None:
-        return None, "bad_date"
+def full_year(digits: str) -> int:
+    """A year as written: four digits as they are; two digits 00-68 -> 2000-2068, 69-99 -> 1969-1999
+    (the POSIX rule Python's strptime `%y` follows)."""
+    year = int(digits)
+    if len(digits) == 4:
+        return year
+    return 2000 + year if year <= 68 else 1900 + year
+
+
+def _day(year: int, month: int, day: int) -> tuple[dt.date | None, str | None]:
     try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))), None
+        return dt.date(year, month, day), None
     except ValueError:
         return None, "bad_date"
 
 
-def parse_month_text(text: str) -> tuple[dt.date | None, str | None]:
-    """2026-03, 2026/3, 2026年3月, 202603 -> first day of the month; a full date keeps its month."""
+def parse_date_text(text: str, date_order: str | None = None) -> tuple[dt.date | None, str | None]:
+    """2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301, ISO timestamps (2011-01-10T00:00:00Z,
+    +08:00), 9-Nov-07, 24-Jan-2005, Jan 24, 2005; a time of day after any of them is ignored (the
+    date is the one written, whatever the zone). 01/03/2026 (also 1.3.26, 01-03-2026) is read day-first
+    with `date_order="dmy"`, month-first with "mdy"; without an order it is `date_order_needed`, even
+    when only one reading is a real date, so that one column is never read two ways."""
+    folded = fold_width(text).strip()
+    match = _DATE.fullmatch(folded) or _DATE_COMPACT.fullmatch(folded)
+    if match is not None:
+        return _day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _DATE_DAY_NAME.fullmatch(folded)
+    if match is not None and match.group(2).lower() in _MONTH_NAMES:
+        return _day(full_year(match.group(3)), _MONTH_NAMES[match.group(2).lower()], int(match.group(1)))
+    match = _DATE_NAME_DAY.fullmatch(folded)
+    if match is not None and match.group(1).lower() in _MONTH_NAMES:
+        return _day(full_year(match.group(3)), _MONTH_NAMES[match.group(1).lower()], int(match.group(2)))
+    match = _DATE_NUMERIC_ORDER.fullmatch(folded)
+    if match is not None:
+        if date_order not in DATE_ORDERS:
+            return None, "date_order_needed"
+        first, second = int(match.group(1)), int(match.group(2))
+        day, month = (first, second) if date_order == "dmy" else (second, first)
+        return _day(full_year(match.group(3)), month, day)
+    return None, "bad_date"
+
+
+def date_order_hint(texts: list[str]) -> str | None:
+    """The order that the only-one-way values among `texts` allow (25/03/2026 can only be day-first),
+    when they all agree; None when none is telling or they disagree."""
+    seen: set[str] = set()
+    for text in texts:
+        match = _DATE_NUMERIC_ORDER.fullmatch(fold_width(text).strip())
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            seen.add("dmy")
+        elif second > 12 >= first:
+            seen.add("mdy")
+    return seen.pop() if len(seen) == 1 else None
+
+
+def parse_month_text(text: str, date_order: str | None = None) -> tuple[dt.date | None, str | None]:
+    """2026-03, 2026/3, 2026年3月, 202603, Nov-07, Jan 2005 -> first day of the month; a full date
+    (any form `parse_date_text` reads) keeps its month."""
     folded = fold_width(text).strip()
     match = _MONTH.fullmatch(folded) or _MONTH_COMPACT.fullmatch(folded)
     if match is not None:
@@ -154,9 +222,12 @@ def parse_month_text(text: str) -> tuple[dt.date | None, str | None]:
         if 1 <= month <= 12 and year >= 1900:
             return dt.date(year, month, 1), None
         return None, "bad_month"
-    day, code = parse_date_text(folded)
+    match = _MONTH_NAME.fullmatch(folded)
+    if match is not None and match.group(1).lower() in _MONTH_NAMES:
+        return dt.date(full_year(match.group(2)), _MONTH_NAMES[match.group(1).lower()], 1), None
+    day, code = parse_date_text(folded, date_order)
     if day is None:
-        return None, "bad_month"
+        return None, ("date_order_needed" if code == "date_order_needed" else "bad_month")
     # Excel turns 2026-03 into 2026/3/1; any other day is read as its month, with a warning.
     return day.replace(day=1), (None if day.day == 1 else "month_from_date")
 
@@ -279,12 +350,26 @@ def _parse_by_text(
     return result
 
 
+def _parse_dates(cells: pa.Array, empty: np.ndarray, column: Column, date_order: str | None) -> ColumnResult:
+    """A date or month column; cells like 01/03/2026 need `date_order`, and without it the problem
+    says which order the column's only-one-way values (25/03/2026) point to, if they agree."""
+    parse = parse_date_text if column.type == "date" else parse_month_text
+    result = _parse_by_text(cells, empty, lambda text: parse(text, date_order), pa.date32())
+    for i, (code, positions, severity, params) in enumerate(result.issues):
+        if code == "date_order_needed":
+            distinct = _combine(cells.take(pa.array(np.flatnonzero(~empty)))).unique().to_pylist()
+            hint = date_order_hint(distinct[:100_000])
+            if hint is not None:
+                result.issues[i] = (f"date_order_suggest_{hint}", positions, severity, params)
+    return result
+
+
 def _parse_date(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResult:
-    return _parse_by_text(cells, empty, parse_date_text, pa.date32())
+    return _parse_dates(cells, empty, column, None)
 
 
 def _parse_month(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResult:
-    return _parse_by_text(cells, empty, parse_month_text, pa.date32())
+    return _parse_dates(cells, empty, column, None)
 
 
 def _parse_enum(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResult:
@@ -331,8 +416,13 @@ _PARSERS: dict[str, Callable[[pa.Array, np.ndarray, Column], ColumnResult]] = {
 }
 
 
-def parse_column(raw: pa.Array | pa.ChunkedArray, column: Column, limits: ImportLimits | None = None) -> ColumnResult:
+def parse_column(
+    raw: pa.Array | pa.ChunkedArray, column: Column, limits: ImportLimits | None = None, date_order: str | None = None,
+) -> ColumnResult:
     """Typed values of one column (nulls where empty or bad) and its bad cells grouped by problem code.
+
+    `date_order` ("dmy" or "mdy") says how date and month cells like 01/03/2026 are read; without
+    it they are refused as `date_order_needed`.
 
     A cell longer than `limits.max_cell_chars(column.type)` is reported as `cell_too_long` and not
     parsed at all (left null), so no rule ever looks at more than that many characters of one cell.
@@ -345,7 +435,10 @@ def parse_column(raw: pa.Array | pa.ChunkedArray, column: Column, limits: Import
     if too_long.any():
         cells = _combine(pc.if_else(pa.array(too_long), pa.scalar("", pa.string()), cells))
         skipped = empty | too_long
-    result = _PARSERS[column.type](cells, skipped, column)
+    if column.type in ("date", "month"):
+        result = _parse_dates(cells, skipped, column, date_order)
+    else:
+        result = _PARSERS[column.type](cells, skipped, column)
     result.add("cell_too_long", np.flatnonzero(too_long), limit=limit)
     if column.required:
         result.add("missing_value", np.flatnonzero(empty))

@@ -34,16 +34,15 @@ from store.import_checks import ROW, Collector, ParsedFile, latest_date, validat
 from store.import_limits import ImportLimits
 from store.import_read import (
     RawFile,
-    decode,
+    Source,
     gather_paths,
     gather_uploads,
-    head_text,
+    is_workbook,
+    iter_sources,
     match_headers,
-    read_text_table,
-    sniff_separator,
 )
-from store.import_read import _first_record as first_record
 from store.import_types import ERROR, WARNING, FileInfo, Problem
+from store.import_units import header_units
 from store.import_values import parse_column
 from store.users import Actor, require
 
@@ -52,6 +51,16 @@ LOG = logging.getLogger(__name__)
 MAX_ROWS_PER_PROBLEM = 100
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+@dataclass(frozen=True)
+class ReadChoices:
+    """What the person importing chose about reading cells (the Data page's selects, the CLI's options)."""
+
+    # "dmy" or "mdy": how 01/03/2026 is read. None: such dates are refused with a problem asking to choose.
+    date_order: str | None = None
+    # The snapshot's currency unit; a unit written in a money column's header is compared with it.
+    currency_unit: str = "万元"
 
 
 class ImportRefused(StoreError):
@@ -123,9 +132,12 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 
 def problem_key(code: str, lang: str) -> str:
-    """The catalogue key of a problem code: the import limits' own area first, else `data.problem.`."""
-    limits_key = f"importlimits.problem.{code}"
-    return limits_key if has_key(lang, limits_key) else f"data.problem.{code}"
+    """The catalogue key of a problem code: the import limits' or reading's own area first, else `data.problem.`."""
+    for area in ("importlimits", "reading"):
+        key = f"{area}.problem.{code}"
+        if has_key(lang, key):
+            return key
+    return f"data.problem.{code}"
 
 
 def problem_line(problem: Problem, lang: str) -> str:
@@ -157,49 +169,79 @@ def _sort_key(infos: list[FileInfo]):
     return key
 
 
-def _read_one(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
-    """Decode, split, match headers and parse every cell of one file."""
-    blank = FileInfo(raw.name, None, None, None, 0, (), raw.sha256)
-    decoded = decode(raw.data)
-    if decoded is None:
-        collector.problems.append(Problem(raw.name, None, None, None, "encoding"))
-        return blank, None
-    body, encoding = decoded
-    if not body or (len(body) < 65536 and not body.strip()):
-        collector.problems.append(Problem(raw.name, None, None, None, "empty_file"))
-        return FileInfo(raw.name, None, encoding, None, 0, (), raw.sha256), None
-    head = head_text(body)
-    separator = sniff_separator(head)
-    headers = first_record(head, separator)
-    match = match_headers(raw.name, headers)
-    collector.problems.extend(match.problems)
+def _read_source(source: Source, collector: Collector, limits: ImportLimits, options: ReadChoices,
+                 ) -> tuple[FileInfo, ParsedFile | None, list[Problem]]:
+    """Match one source's headers and parse every cell. The third item holds the problems of a
+    workbook sheet that matched no kind: the caller decides whether they refuse the import or the sheet
+    is only ignored (when other sheets of the workbook were recognised)."""
+    separator = SEPARATOR_NAMES.get(source.separator or "")
+    blank = FileInfo(source.name, None, source.encoding, separator, 0, (), source.raw.sha256,
+                     source.header_row, source.line_endings)
+    collector.problems.extend(source.notes)
+    if not source.readable:
+        return blank, None, []
+    headers = source.headers
+    match = match_headers(source.name, headers, source.header_row, source.hint_name)
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
+    info = dataclasses.replace(blank, columns=mapping)
     if match.kind is None:
-        return FileInfo(raw.name, None, encoding, SEPARATOR_NAMES[separator], 0, mapping, raw.sha256), None
-    text = read_text_table(raw.name, body, separator, match.mapping, MAX_ROWS_PER_PROBLEM)
+        unmatched = list(match.problems)
+        if source.header_reason:
+            unmatched.append(Problem(source.name, source.header_row, None, None, source.header_reason, severity=WARNING))
+        if source.sheet is not None:
+            return info, None, unmatched
+        collector.problems.extend(unmatched)
+        return info, None, []
+    collector.problems.extend(match.problems)
+    units = header_units(source.name, source.header_row, match, options.currency_unit)
+    collector.problems.extend(units.problems)
+    text = source.read_rows(match.mapping, MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(text.problems)
-    parsed = _parse_cells(raw.name, match, text, collector, limits)
-    info = FileInfo(raw.name, match.kind.name, encoding, SEPARATOR_NAMES[separator], parsed.table.num_rows, mapping, raw.sha256)
+    parsed = _parse_cells(source.name, match, text, collector, limits, options.date_order)
+    info = dataclasses.replace(info, kind=match.kind.name, rows=parsed.table.num_rows, units=units.units)
     if parsed.table.num_rows == 0 and not text.problems:
         collector.file(parsed, "no_rows", WARNING)
-    return info, parsed
+    return info, parsed, []
 
 
-def _read_one_guarded(raw: RawFile, collector: Collector, limits: ImportLimits) -> tuple[FileInfo, ParsedFile | None]:
-    """`_read_one`, with any failure the rules did not foresee reported as a problem of this file.
+def _read_guarded(raw: RawFile, collector: Collector, limits: ImportLimits, options: ReadChoices,
+                  ) -> list[tuple[FileInfo, ParsedFile | None]]:
+    """Every source of one file (a CSV file, or each sheet of a workbook), with any failure the rules
+    did not foresee reported as a problem of this file.
 
     Every known bad input has its own named problem; this is the last line so that a file nobody
     imagined still ends as a refused import, never a traceback. The fuzz tests assert it never fires.
+    A workbook sheet that matches no kind is ignored with a warning when another sheet of the same
+    workbook was recognised (a README or 说明 sheet), and refused like a CSV file otherwise.
     """
+    results: list[tuple[FileInfo, ParsedFile | None]] = []
+    unmatched: list[tuple[FileInfo, list[Problem]]] = []
+    empty_sheets = 0
     try:
-        return _read_one(raw, collector, limits)
+        for source in iter_sources([raw]):
+            empty_sheets += [p.code for p in source.notes] == ["sheet_empty"]
+            info, parsed, held = _read_source(source, collector, limits, options)
+            results.append((info, parsed))
+            if held:
+                unmatched.append((info, held))
     except Exception as e:  # noqa: BLE001 - the guarantee is: every file ends as a report
         LOG.info("unforeseen failure reading %s", raw.name, exc_info=True)  # not shown to users by default
         collector.problems.append(Problem(raw.name, None, None, None, "read_failed", {"error": type(e).__name__}))
-        return FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None
+        return [(FileInfo(raw.name, None, None, None, 0, (), raw.sha256), None)]
+    recognised = any(parsed is not None for _, parsed in results)
+    for info, held in unmatched:
+        if recognised:
+            shown = ", ".join(h for h, _ in info.columns[:8] if h.strip())
+            collector.problems.append(Problem(info.name, None, None, None, "sheet_ignored", {"headers": shown}, WARNING))
+        else:
+            collector.problems.extend(held)
+    if is_workbook(raw.name) and empty_sheets == len(results):
+        collector.problems.append(Problem(raw.name, None, None, None, "empty_file"))  # no sheet holds anything
+    return results
 
 
-def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLimits) -> ParsedFile:
+def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLimits,
+                 date_order: str | None = None) -> ParsedFile:
     kind = match.kind
     headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
     row_numbers = pa.array(text.row_numbers, pa.int64())
@@ -209,7 +251,7 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
         if column is None:
             continue
         raw = text.table[f"c{position}"]
-        result = parse_column(raw, column, limits)
+        result = parse_column(raw, column, limits, date_order=date_order)
         arrays[column.name] = result.values
         for code, positions, severity, params in result.issues:
             collector.rows(parsed, positions, column.name, code, severity, source=raw, **params)
@@ -220,7 +262,8 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
 
 
 def _check(
-    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits
+    raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits,
+    options: ReadChoices | None = None,
 ) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
     collector = Collector(MAX_ROWS_PER_PROBLEM)
     collector.problems.extend(problems)
@@ -229,15 +272,15 @@ def _check(
     infos: list[FileInfo] = []
     parsed: dict[str, ParsedFile] = {}
     for raw in raws:
-        info, one = _read_one_guarded(raw, collector, limits)
-        infos.append(info)
-        if one is None:
-            continue
-        if one.kind.name in parsed:
-            other = parsed[one.kind.name].name
-            collector.problems.append(Problem(raw.name, None, None, None, "duplicate_kind", {"kind": one.kind.name, "other": other}))
-            continue
-        parsed[one.kind.name] = one
+        for info, one in _read_guarded(raw, collector, limits, options or ReadChoices()):
+            infos.append(info)
+            if one is None:
+                continue
+            if one.kind.name in parsed:
+                other = parsed[one.kind.name].name
+                collector.problems.append(Problem(info.name, None, None, None, "duplicate_kind", {"kind": one.kind.name, "other": other}))
+                continue
+            parsed[one.kind.name] = one
     try:
         resolved = as_of or latest_date(parsed)
         collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
@@ -277,6 +320,7 @@ def check_files(
     currency_unit: str = "万元",
     lang: str = "en",
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
 ) -> ImportReport:
     """Read and validate uploaded (name, bytes) files without writing anything.
 
@@ -285,7 +329,8 @@ def check_files(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
-                currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
+                currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
+                date_order=date_order)
 
 
 def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
@@ -308,6 +353,7 @@ def import_files(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
 ) -> ImportReport:
     """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
 
@@ -317,7 +363,7 @@ def import_files(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits)
+                progress=progress, limits=limits, date_order=date_order)
 
 
 def import_paths(
@@ -331,12 +377,13 @@ def import_paths(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
 ) -> ImportReport:
     """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits)
+                progress=progress, limits=limits, date_order=date_order)
 
 
 def check_paths(
@@ -347,11 +394,13 @@ def check_paths(
     currency_unit: str = "万元",
     lang: str = "en",
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
 ) -> ImportReport:
     """`import_paths` without writing: what would be imported, and every problem."""
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
-    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits)
+    return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
+                date_order=date_order)
 
 
 def _run(
@@ -367,6 +416,7 @@ def _run(
     write: bool = True,
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
 ) -> ImportReport:
     if write:
         actor = require(actor, "import")  # refused before any work, and again where the rows are written
@@ -382,7 +432,9 @@ def _run(
         if existing is not None:
             return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
-    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env())
+    options = ReadChoices(date_order, currency_unit.strip())
+    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(),
+                                            options=options)
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
     if not write or con is None or report.errors:

@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from analytics import explain, frontier, greedy, marginal, selection
+from analytics import explain, frontier, greedy, marginal, selection, solver_race
 from analytics.errors import AnalyticsError
 from analytics.scenario_payload import ScenarioPayload
 from analytics.selection_types import LeftOut, PortfolioData, SelectionParams
@@ -60,12 +60,16 @@ def run_optimiser(
     analyses: bool = False,
     frontier_points: int = DEFAULT_FRONTIER_POINTS,
     progress: Progress | None = None,
+    race: bool = False,
 ) -> RunOutcome:
-    """Solve, log, baseline, explain (and with `analyses` marginal values and frontier); see module doc."""
+    """Solve, log, baseline, explain (and with `analyses` marginal values and frontier); see module doc.
+
+    `race` (CLI and batch runs only): HiGHS and CBC in two processes, the first proof wins
+    (analytics/solver_race.py)."""
     actor = require(actor, "optimise")  # before the solve, not only when it is logged
     started = time.perf_counter()
     _say(progress, "solving", solver=params.solver)
-    result = selection.optimise(data, params)
+    result = solver_race.race_optimise(data, params) if race else selection.optimise(data, params)
     log_id = log_solve(con, snapshot_id=snapshot_id, params=params, result=result, actor=actor)
     payload = ScenarioPayload(result, weights=weights_used(con, params.weight_set_id))
     if result.has_solution:

@@ -76,9 +76,10 @@ class Snapshot:
 
 
 def content_hash(files: list[SourceFile]) -> str:
-    """Order-independent hash of a set of files, for duplicate detection."""
+    """Order-independent hash of a set of files, for duplicate detection (each workbook once, however
+    many of its sheets were recorded)."""
     digest = hashlib.sha256()
-    for sha in sorted(f.sha256 for f in files):
+    for sha in sorted({f.sha256 for f in files}):
         digest.update(sha.encode("ascii"))
     return digest.hexdigest()
 
@@ -225,6 +226,14 @@ def list_snapshots(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         " (SELECT string_agg(file_name, ', ' ORDER BY file_name) FROM snapshot_files f"
         "   WHERE f.snapshot_id = s.snapshot_id) AS files"
         " FROM snapshots s ORDER BY s.as_of DESC, s.snapshot_id DESC"
+    ).df()
+
+
+def snapshot_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every snapshot's id, label, as-of date and currency unit, newest as-of first: what the sidebar
+    shows on every run of every page (no row counts: those scan every data table)."""
+    return con.execute(
+        "SELECT snapshot_id, label, as_of, currency_unit FROM snapshots ORDER BY as_of DESC, snapshot_id DESC"
     ).df()
 
 

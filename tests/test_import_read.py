@@ -190,8 +190,8 @@ def test_bad_zip_and_total_limit():
 
 
 def test_gather_uploads_and_paths():
-    files, problems = gather_uploads([("a.csv", b"x"), ("b.xlsx", b"y")])
+    files, problems = gather_uploads([("a.csv", b"x"), ("b.xls", b"y"), ("c.xlsx", b"not a zip")])
     assert [f.name for f in files] == ["a.csv"]
-    assert [(p.file, p.code) for p in problems] == [("b.xlsx", "unsupported_file")]
+    assert [(p.file, p.code) for p in problems] == [("b.xls", "unsupported_file"), ("c.xlsx", "bad_workbook")]
     files, problems = gather_paths([RESOURCES / "valid", RESOURCES / "missing.csv"])
     assert len(files) == 8 and [p.code for p in problems] == ["no_such_file"]

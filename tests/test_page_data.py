@@ -87,7 +87,7 @@ def test_empty_page_offers_templates_and_upload(app, lang):
     assert [x.value for x in at.title] == [text["title"]]
     assert [x.value for x in at.main.info] == [text["empty_upload"], text["no_snapshots"]]
     downloads = at.get("download_button")
-    assert len(downloads) == 4
+    assert len(downloads) == 6  # per header language: one kind's CSV, all CSVs in a zip, the .xlsx workbook
     contract = at.main.dataframe[0].value
     assert len(contract) == 16 and list(contract.iloc[:, 0])[:2] == ["project_id", "name"]
     assert list(contract.iloc[:, 1])[:2] == ["项目编号", "项目名称"]

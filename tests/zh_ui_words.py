@@ -29,7 +29,7 @@ ALLOWED: frozenset[str] = frozenset({
     # decision methods and their statistics: AHP, consistency ratio/index, λmax shown as λ + "max"
     "AHP", "CR", "CI", "max", "LP", "MIP", "Dirichlet", "Saaty", "Harker",
     # units and file formats
-    "FTE", "KPI", "CSV", "TSV", "TXT", "Excel", "PowerPoint", "ZIP", "zip", "csv", "xlsx", "pptx", "json", "MB", "UTF",
+    "FTE", "KPI", "CSV", "TSV", "TXT", "Excel", "PowerPoint", "ZIP", "zip", "csv", "xlsx", "XLSX", "xlsm", "XLSM", "pptx", "json", "MB", "UTF",
     "GB", "GBK", "BOM",
     # solver names (product names)
     "HiGHS", "highs", "CBC", "cbc",

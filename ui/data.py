@@ -3,7 +3,7 @@ snapshot list with rename and delete.
 
 The page (`views/data.py`) calls one function per section. Uploaded files are checked in one worker
 process shared by all sessions (so a large check never stalls other users' pages), started once per
-set of files' names and SHA-256 (the bytes are passed unhashed); every write (import, rename, delete) clears the data caches, because snapshots and their
+set of files' names and SHA-256 (the bytes are passed unhashed); a rename or delete clears the data caches, because snapshots and their
 labels feed every other page's loaders.
 """
 
@@ -23,10 +23,13 @@ import streamlit as st
 
 from i18n import has_key
 from reports.csv_export import frame_to_csv
+from reports.xlsx_template import template_workbook, template_workbook_name
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
+from store.import_values import DATE_ORDERS
 from store.importer import ImportReport, problem_text
+from ui import perf
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
@@ -36,7 +39,7 @@ FLASH_KEY = "data_flash"  # a message to show after the rerun that follows a wri
 UPLOADER_GENERATION_KEY = "data_uploader_generation"  # bumped after an import to empty the uploader
 CONFIRM_DELETE_KEY = "data_confirm_delete"
 CHECK_POLL_SECONDS = 0.25  # how often the page looks at a running check (and updates its progress line)
-UPLOAD_TYPES = ["csv", "tsv", "txt", "zip"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "zip"]
 Files = Sequence[tuple[str, bytes]]
 
 
@@ -102,6 +105,12 @@ def templates_section() -> None:
             file_name=f"lodestar_templates_{template_lang}.zip", mime="application/zip",
             key=f"data_templates_zip_{template_lang}", on_click="ignore",
         )
+        column.download_button(
+            t(f"reading.template.xlsx_{template_lang}"), template_workbook(template_lang),
+            file_name=template_workbook_name(template_lang),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"data_template_xlsx_{template_lang}", on_click="ignore",
+        )
 
 
 # --- checking uploads ----------------------------------------------------------------------------------
@@ -128,9 +137,17 @@ def _check_pool() -> ProcessPoolExecutor:
 
 
 @st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
-def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files) -> Future:
-    """The worker's check of one set of files (by content), started once and shared while it runs."""
-    return _check_pool().submit(importer.check_files, list(_files))
+def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files, date_order: str | None = None) -> Future:
+    """The worker's check of one set of files (by content and date order), started once and shared while it runs."""
+    return _check_pool().submit(importer.check_files, list(_files), date_order=date_order)
+
+
+def date_order_select() -> str | None:
+    """How dates like 01/03/2026 are read: not chosen (such dates are refused, asking to choose), day
+    first or month first. Passed to the check and the import."""
+    labels = {order: t(f"reading.date_order.{order or 'none'}") for order in (None, *DATE_ORDERS)}
+    return st.selectbox(t("reading.date_order.label"), list(labels), format_func=labels.__getitem__,
+                        key="data_date_order", help=t("reading.date_order.help"))
 
 
 def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
@@ -142,7 +159,7 @@ def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
             on_wait(time.monotonic() - started)
 
 
-def check_uploads(files: Files) -> ImportReport:
+def check_uploads(files: Files, date_order: str | None = None) -> ImportReport:
     """Read and validate the uploaded files in the worker process (nothing written), showing how long
     it has been running, then say whether exactly these files were imported before.
 
@@ -155,7 +172,7 @@ def check_uploads(files: Files) -> ImportReport:
         slot.caption(t("importlimits.checking", seconds=f"{seconds:.0f}"))
 
     try:
-        report = _wait(_check_future(fingerprint(files), files), on_wait)
+        report = _wait(_check_future(fingerprint(files), files, date_order), on_wait)
     except BrokenProcessPool:
         _check_future.clear()
         _check_pool.clear()
@@ -172,10 +189,12 @@ def files_frame(report: ImportReport) -> pd.DataFrame:
     for info in report.files:
         mapped = [f"{header} → {column}" if column and header != column else (column or f"{header} ({t('data.preview.ignored')})")
                   for header, column in info.columns]
+        mapped += [t("reading.unit", column=column, unit=unit) for column, unit in info.units]
         rows.append({
             t("data.preview.file"): info.name,
             t("data.preview.kind"): kind_label(info.kind),
-            t("data.preview.encoding"): info.encoding or "–",
+            t("data.preview.encoding"): (info.encoding or "–") + (
+                f" · {t('reading.line_endings.cr')}" if info.line_endings == "cr" else ""),
             t("data.preview.separator"): t(f"data.separator.{info.separator}") if info.separator else "–",
             t("data.preview.rows"): info.rows,
             t("data.preview.columns"): ", ".join(mapped),
@@ -241,9 +260,10 @@ def show_report(report: ImportReport) -> None:
 def clear_data_caches() -> None:
     """After a write every cached loader may be stale (new, renamed or removed snapshots)."""
     st.cache_data.clear()
+    perf.clear_shared()
 
 
-def import_form(files: Files, report: ImportReport) -> None:
+def import_form(files: Files, report: ImportReport, date_order: str | None = None) -> None:
     """Label, as-of date and currency unit, then the import button (disabled while errors remain)."""
     st.markdown(f"**{t('data.import.title')}**")
     suffix = hashlib.sha256(repr(fingerprint(files)).encode()).hexdigest()[:10]  # fresh defaults per file set
@@ -255,10 +275,10 @@ def import_form(files: Files, report: ImportReport) -> None:
     unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
     pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
     if pressed:
-        run_import(files, label=label, as_of=as_of, currency_unit=unit)
+        run_import(files, label=label, as_of=as_of, currency_unit=unit, date_order=date_order)
 
 
-def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) -> None:
+def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, date_order: str | None = None) -> None:
     """Import with a progress box; on success select the new snapshot and rerun, else show why."""
     with st.status(t("data.import.running"), expanded=True) as status:
         def progress(stage: str) -> None:
@@ -266,7 +286,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
 
         result = importer.import_files(
             cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
-            actor=actor(), lang=lang(), progress=progress,
+            actor=actor(), lang=lang(), progress=progress, date_order=date_order,
         )
         if result.snapshot_id is None:
             status.update(label=t("data.import.refused_status"), state="error")
@@ -279,7 +299,9 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str) 
             st.error(counted("data.import.refused", len(result.errors)))
             st.dataframe(problems_frame(result), hide_index=True, width="stretch")
         return
-    clear_data_caches()
+    # No cache clearing here: every loader is keyed on snapshot ids (a new snapshot has a new one)
+    # or on the set of them, so nothing cached can be stale; clearing made every session online
+    # recompute every page at once (bench/team.py, docs/performance.md).
     select_snapshot(result.snapshot_id)
     st.session_state[UPLOADER_GENERATION_KEY] = st.session_state.get(UPLOADER_GENERATION_KEY, 0) + 1
     rows = sum(result.rows.values())

@@ -29,6 +29,7 @@ from analytics.trends import (
     snapshot_change,
 )
 from store import db, delivery, snapshots
+from ui.perf import scatter_trace, shared_by_view
 from ui.session import t
 from ui.text import plot
 
@@ -72,6 +73,7 @@ class DeliveryView:
     trend: pd.DataFrame                  # portfolio per snapshot up to this one: cpi, spi, hit rate
     history: pd.DataFrame                # portfolio PV/EV/AC per month of this snapshot
     benefits: BenefitsRealisation
+    key: tuple = ()                      # the loader's arguments: what the shared figures are keyed on
 
 
 def _up_to(series: pd.DataFrame, as_of, snapshot_id: int) -> pd.DataFrame:
@@ -119,6 +121,7 @@ def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, s
         trend=trend,
         history=evm_frame(history, method) if len(history) else history,
         benefits=benefits_realisation(benefit_rows),
+        key=(path, snapshot_id, method, thresholds, snapshot_set),
     )
 
 
@@ -126,6 +129,7 @@ def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, s
 class ProjectDetail:
     history: pd.DataFrame     # reports of this snapshot with EVM figures per report date
     series: pd.DataFrame      # the project's latest figures in every snapshot up to this one
+    key: tuple = ()           # the loader's arguments: what the shared figures are keyed on
 
 
 @st.cache_data(**CACHE)
@@ -141,6 +145,7 @@ def load_project(path: str, snapshot_id: int, project_id: str, method: str, snap
     return ProjectDetail(
         history=evm_frame(history, method) if len(history) else history,
         series=evm_trend(series, method) if len(series) else series,
+        key=(path, snapshot_id, project_id, method, snapshot_set),
     )
 
 
@@ -433,16 +438,15 @@ def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
         part = drawn[drawn["health"] == level]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["spi"], y=part["cpi"], mode="markers", name=health_label(level),
+        fig.add_trace(scatter_trace(
+            len(drawn), x=part["spi"], y=part["cpi"], mode="markers", name=health_label(level),
             marker={"size": part["budget"], "sizemode": "area", "sizeref": 2.0 * max(biggest, 1e-9) / 40**2,
                     "sizemin": 4, "color": HEALTH_COLOURS[level], "opacity": 0.7, "line": {"width": 1, "color": "white"}},
             text=[plot(f"{p} · {n}") for p, n in zip(part["project_id"], part["name"], strict=True)],
             customdata=np.stack([part["budget"]], axis=-1),
             hovertemplate="%{text}<br>SPI %{x:.2f} · CPI %{y:.2f}<br>" + t("delivery.col.budget") + " %{customdata[0]:,.1f}<extra></extra>",
         ))
-    fig.add_vline(x=1.0, line_dash="dot", line_color="#a0aec0")
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#a0aec0")
+    fig.update_layout(shapes=[reference_line(x=1.0), reference_line(y=1.0)])
     for x, y, key in ((1, 1, "ahead_under"), (0, 1, "behind_under"), (1, 0, "ahead_over"), (0, 0, "behind_over")):
         fig.add_annotation(xref="x domain", yref="y domain", x=0.98 if x else 0.02, y=0.98 if y else 0.02,
                            xanchor="right" if x else "left", yanchor="top" if y else "bottom", showarrow=False,
@@ -452,6 +456,16 @@ def quadrant_figure(projects: pd.DataFrame) -> go.Figure:
     return _layout(fig, 480)
 
 
+def reference_line(*, x: float | None = None, y: float | None = None, dash: str = "dot",
+                   colour: str = "#a0aec0") -> dict:
+    """A line across the plot at x= or y= (a layout shape: Plotly's add_hline/add_vline cost ~70 ms each)."""
+    if x is not None:
+        return {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1,
+                "line": {"dash": dash, "color": colour}}
+    return {"type": "line", "yref": "y", "y0": y, "y1": y, "xref": "x domain", "x0": 0, "x1": 1,
+            "line": {"dash": dash, "color": colour}}
+
+
 def s_curve_figure(history: pd.DataFrame, x: str, budget: float | None = None) -> go.Figure:
     """PV, EV and AC over time (cumulative), with the budget at completion as a dashed line."""
     fig = go.Figure()
@@ -459,8 +473,10 @@ def s_curve_figure(history: pd.DataFrame, x: str, budget: float | None = None) -
         fig.add_trace(go.Scatter(x=history[x], y=history[column], mode="lines+markers", name=t(f"delivery.series.{key}"),
                                  line={"color": SERIES_COLOURS[key], "width": 2}))
     if budget is not None and math.isfinite(budget):
-        fig.add_hline(y=budget, line_dash="dash", line_color=SERIES_COLOURS["bac"],
-                      annotation_text=t("delivery.series.bac"), annotation_position="top left")
+        fig.update_layout(
+            shapes=[reference_line(y=budget, dash="dash", colour=SERIES_COLOURS["bac"])],
+            annotations=[{"text": t("delivery.series.bac"), "xref": "x domain", "x": 0, "xanchor": "left",
+                          "yref": "y", "y": budget, "yanchor": "bottom", "showarrow": False}])
     fig.update_yaxes(title_text=t("delivery.axis.money"))
     return month_axis(_layout(fig), history[x])
 
@@ -472,7 +488,7 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
     for column, colour in (("cpi", SERIES_COLOURS["ac"]), ("spi", SERIES_COLOURS["ev"])):
         fig.add_trace(go.Scatter(x=ticks, y=trend[column], mode="lines+markers",
                                  name=t(f"delivery.metric.{column}"), line={"color": colour, "width": 2}))
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#a0aec0")
+    fig.update_layout(shapes=[reference_line(y=1.0)])
     fig.update_xaxes(title_text=t("delivery.axis.snapshot"), type="category")
     fig.update_yaxes(title_text=t("delivery.axis.index"))
     return _layout(fig, 360)
@@ -488,3 +504,52 @@ def benefits_figure(benefits: BenefitsRealisation) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=t("delivery.axis.money"))
     return _layout(fig, 380)
+
+
+# ----- built once per view and language, shared by every session (ui.perf) ---------------------
+
+@shared_by_view
+def quadrant_chart(view: DeliveryView) -> go.Figure:
+    return quadrant_figure(view.projects)
+
+
+@shared_by_view
+def portfolio_curve_chart(view: DeliveryView) -> go.Figure:
+    return s_curve_figure(view.history, "month")
+
+
+@shared_by_view
+def trend_chart(view: DeliveryView) -> go.Figure:
+    return trend_figure(view.trend)
+
+
+@shared_by_view
+def benefits_chart(view: DeliveryView) -> go.Figure:
+    return benefits_figure(view.benefits)
+
+
+@shared_by_view
+def exceptions_shown(view: DeliveryView) -> pd.DataFrame:
+    return exceptions_table(view.exceptions)
+
+
+@shared_by_view
+def outliers_shown(view: DeliveryView) -> pd.DataFrame:
+    return quadrant_outliers(view.projects)
+
+
+@shared_by_view
+def drill_options(view: DeliveryView) -> dict[str, str]:
+    """Project id -> label for the drill-down search, most severe first."""
+    ordered = view.projects.sort_values(["severity", "project_id"], ascending=[False, True])
+    return {row.project_id: project_label(row) for row in ordered.itertuples()}
+
+
+@shared_by_view
+def project_curve_chart(detail: ProjectDetail, budget: float) -> go.Figure:
+    return s_curve_figure(detail.history, "report_date", budget)
+
+
+@shared_by_view
+def project_trend_chart(detail: ProjectDetail) -> go.Figure:
+    return trend_figure(detail.series)

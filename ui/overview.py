@@ -41,6 +41,7 @@ from reports.pack import Finding, assemble_pack, read_pack_inputs
 from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
 from ui import resources as resources_ui
+from ui.perf import scatter_trace, shared_by_view
 from ui.session import db_path, lang, t
 from ui.text import md, plot
 
@@ -119,6 +120,7 @@ class OverviewData:
     maturity_average: float | None
     maturity_areas_below_target: int
     proposals: pd.DataFrame          # project_id, name, category, strategic_value, budget, expected_benefit, in_plan
+    key: tuple = ()                  # the loader's arguments: what the shared bubble chart is keyed on
 
     @property
     def waiting_proposals(self) -> int:
@@ -179,6 +181,7 @@ def load_overview(path: str, snapshot_id: int, recommended: tuple[int, str] | No
         maturity_average=None if maturity is None else maturity.average_level,
         maturity_areas_below_target=0 if maturity is None else int((maturity.areas["gap"].fillna(0) > 0).sum()),
         proposals=_proposals(projects, values, recommendation),
+        key=(path, snapshot_id, recommended, snapshot_set),
     )
 
 
@@ -282,8 +285,8 @@ def bubble_figure(data: OverviewData) -> go.Figure:
         part = frame[frame["in_plan"] == flag]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["strategic_value"], y=part["budget"], mode="markers", name=name,
+        fig.add_trace(scatter_trace(
+            len(frame), x=part["strategic_value"], y=part["budget"], mode="markers", name=name,
             marker={"size": part["expected_benefit"].clip(lower=biggest * 0.02 if biggest else 0) if biggest else 12,
                     "sizemode": "area", "sizeref": size_ref, "sizemin": 4, "color": colour, "opacity": 0.75,
                     "line": {"width": 1, "color": "white"}},
@@ -295,6 +298,9 @@ def bubble_figure(data: OverviewData) -> go.Figure:
         xaxis_title=t("overview.bubble.x"), yaxis_title=t("overview.bubble.y", unit=plot(data.currency_unit)),
     )
     return fig
+
+
+bubble_chart = shared_by_view(bubble_figure)  # built once per loaded view and language, for every session
 
 
 def totals_lines(rec: Recommendation, unit: str) -> list[str]:

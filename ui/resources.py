@@ -8,7 +8,7 @@ immutable. The horizon starts at the snapshot's month: past months are history, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,6 +28,7 @@ from analytics.resource_load import (
 from analytics.vocabulary import SOLUTION_STATUSES
 from i18n.numbers import utilisation_text
 from store import db, delivery, scenarios, snapshots
+from ui.perf import shared_by_view
 from ui.session import lang, t
 from ui.text import plot
 
@@ -78,6 +79,7 @@ class ResourceView:
     added_projects: tuple[str, ...]              # projects the scenario adds to committed work
     dropped_projects: tuple[str, ...]            # committed projects the scenario cancels
     hired_fte_months: float                      # FTE-months the scenario buys (not in capacity)
+    key: tuple = ()                              # the loader's arguments: what the shared figures are keyed on
 
 
 @st.cache_data(**CACHE)
@@ -87,7 +89,8 @@ def load_resources(
     """Load from the snapshot's month for `horizon_months` months (within the capacity plan)."""
     con = db.cursor(path)
     try:
-        return resource_view(con, snapshot_id, scenario_id, horizon_months)
+        view = resource_view(con, snapshot_id, scenario_id, horizon_months)
+        return replace(view, key=(path, snapshot_id, scenario_id, stamp, horizon_months))
     finally:
         con.close()
 
@@ -210,3 +213,15 @@ def capacity_lines_figure(committed: ResourceLoad, with_scenario: ResourceLoad |
     fig.update_layout(height=max(320, 260 * rows), margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       legend={"orientation": "h", "y": -0.08})
     return fig
+
+
+# ----- built once per view and language, shared by every session (ui.perf) ---------------------
+
+@shared_by_view
+def heatmap_chart(view: ResourceView) -> go.Figure:
+    return heatmap_figure(view.with_scenario or view.committed)
+
+
+@shared_by_view
+def capacity_lines_chart(view: ResourceView) -> go.Figure:
+    return capacity_lines_figure(view.committed, view.with_scenario)

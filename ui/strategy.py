@@ -25,6 +25,7 @@ from analytics.sensitivity import StabilityResult, WeightRange, top_k_probabilit
 from analytics.vocabulary import CR_THRESHOLD, STATUSES
 from store import db, snapshots, weights
 from store.errors import StoreError
+from ui.perf import scatter_trace
 from ui.session import actor, cursor, db_path, t
 from ui.text import plot
 
@@ -354,8 +355,8 @@ def bubble_figure(ranked: pd.DataFrame, currency_unit: str) -> go.Figure:
     benefit = pd.to_numeric(ranked.get("expected_benefit"), errors="coerce").fillna(0.0).clip(lower=0)
     size = 8 + 40 * np.sqrt(benefit / benefit.max()) if benefit.max() > 0 else pd.Series(12.0, index=ranked.index)
     risk = pd.to_numeric(ranked.get("risk_score"), errors="coerce")
-    fig = go.Figure(go.Scatter(
-        x=ranked["budget"], y=ranked["strategic_score"], mode="markers",
+    fig = go.Figure(scatter_trace(
+        len(ranked), x=ranked["budget"], y=ranked["strategic_score"], mode="markers",
         marker={"size": size, "color": risk.fillna(0), "colorscale": "RdYlGn_r", "cmin": 1, "cmax": 5,
                 "line": {"width": 1, "color": "white"}, "colorbar": {"title": t("strategy.fig.risk")}},
         customdata=np.column_stack([ranked["project_id"].map(plot), ranked["name"].map(plot), benefit, risk.fillna(np.nan)]),

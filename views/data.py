@@ -1,4 +1,4 @@
-"""Data (数据): blank templates, upload and check CSV files, import them as a snapshot, manage snapshots."""
+"""Data (数据): blank templates, upload and check CSV files or workbooks, import them as a snapshot, manage snapshots."""
 
 from __future__ import annotations
 
@@ -17,19 +17,20 @@ with st.expander(t("data.templates.title")):
 
 st.subheader(t("data.upload.title"))
 uploads = st.file_uploader(
-    t("data.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
-    help=t("data.upload.help"), disabled=not can("import"),
+    t("reading.upload.label"), type=view.UPLOAD_TYPES, accept_multiple_files=True, key=view.uploader_key(),
+    help=t("reading.upload.help"), disabled=not can("import"),
 )
 translate_uploader("data_uploads_", view.UPLOAD_TYPES)
+date_order = view.date_order_select()
 if not uploads:
     st.info(t("data.upload.empty"))
 else:
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     with page_guard(stop=False):
         with st.spinner(t("data.upload.checking")):
-            report = view.check_uploads(files)
+            report = view.check_uploads(files, date_order)
         view.show_report(report)
-        view.import_form(files, report)
+        view.import_form(files, report, date_order)
 
 st.subheader(t("data.snapshots.title"))
 with page_guard():

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.evm import EAC_METHODS
 from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from ui import delivery as dv
+from ui.perf import paged, search_select
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -63,15 +64,15 @@ def overview_tab(view: dv.DeliveryView) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("delivery.quadrant.title"))
-        st.plotly_chart(dv.quadrant_figure(view.projects), width="stretch", key="dv.quadrant")
+        st.plotly_chart(dv.quadrant_chart(view), width="stretch", key="dv.quadrant")
         hidden = int((view.projects["cpi"].isna() | view.projects["spi"].isna()).sum())
         if hidden:
             st.caption(t("delivery.quadrant.hidden", n=hidden))
     with right:
         st.subheader(t("delivery.history.title"))
         if len(view.history):
-            st.plotly_chart(dv.s_curve_figure(view.history, "month"), width="stretch", key="dv.portfolio_curve")
-    outliers = dv.quadrant_outliers(view.projects)
+            st.plotly_chart(dv.portfolio_curve_chart(view), width="stretch", key="dv.portfolio_curve")
+    outliers = dv.outliers_shown(view)
     if len(outliers):  # beside the chart in reading order; a full-width table keeps every column whole
         st.caption(t("delivery.quadrant.outliers", n=len(outliers)))
         st.dataframe(outliers, hide_index=True, placeholder="—", key="dv.quadrant_outliers", column_config=dv.index_columns_config())
@@ -79,14 +80,14 @@ def overview_tab(view: dv.DeliveryView) -> None:
     if view.exceptions.empty:
         st.success(t("delivery.exceptions.none"))
     else:
-        st.dataframe(dv.exceptions_table(view.exceptions), hide_index=True, placeholder="—", key="dv.exceptions",
+        st.dataframe(paged(dv.exceptions_shown(view), key="dv.exceptions_page"), hide_index=True, placeholder="—", key="dv.exceptions",
                      column_config=dv.reasons_table_config(), row_height=dv.REASONS_ROW_HEIGHT)
 
 
 def trends_tab(view: dv.DeliveryView) -> None:
     st.subheader(t("delivery.trend.title"))
     if len(view.trend) > 1:
-        st.plotly_chart(dv.trend_figure(view.trend), width="stretch", key="dv.trend")
+        st.plotly_chart(dv.trend_chart(view), width="stretch", key="dv.trend")
     else:
         st.info(t("delivery.trend.single"))
     if view.change is None:
@@ -110,9 +111,9 @@ def trends_tab(view: dv.DeliveryView) -> None:
 
 
 def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
-    ordered = view.projects.sort_values(["severity", "project_id"], ascending=[False, True])
-    labels = {row.project_id: dv.project_label(row) for row in ordered.itertuples()}
-    chosen = st.selectbox(t("delivery.drill.pick"), list(labels), format_func=labels.get, key="dv.project")
+    chosen = search_select(t("delivery.drill.pick"), dv.drill_options(view), key="dv.project")
+    if chosen is None:
+        return
     row = view.projects.set_index("project_id").loc[chosen]
     st.markdown(t("delivery.drill.health", health=dv.health_label(row["health"]),
                   reasons=dv.reasons_text(row["reasons"]) or t("delivery.drill.no_reasons")))
@@ -120,10 +121,10 @@ def drilldown_tab(view: dv.DeliveryView, method: str) -> None:
     if detail.history.empty:
         st.info(t("delivery.drill.no_reports"))
         return
-    st.plotly_chart(dv.s_curve_figure(detail.history, "report_date", float(row["budget"])), width="stretch",
+    st.plotly_chart(dv.project_curve_chart(detail, float(row["budget"])), width="stretch",
                     key="dv.project_curve")
     if len(detail.series) > 1:
-        st.plotly_chart(dv.trend_figure(detail.series), width="stretch", key="dv.project_trend")
+        st.plotly_chart(dv.project_trend_chart(detail), width="stretch", key="dv.project_trend")
     st.subheader(t("delivery.drill.status_history"))
     st.dataframe(dv.status_history_table(detail.history), hide_index=True, placeholder="—", key="dv.status_history", column_config=dv.index_columns_config())
 
@@ -137,7 +138,7 @@ def benefits_tab(view: dv.DeliveryView) -> None:
     c1.metric(t("delivery.benefits.planned"), dv.fmt_number(b.planned_total))
     c2.metric(t("delivery.benefits.realised"), dv.fmt_number(b.realised_total))
     c3.metric(t("delivery.benefits.rate"), dv.fmt_pct(b.realisation_rate))
-    st.plotly_chart(dv.benefits_figure(b), width="stretch", key="dv.benefits")
+    st.plotly_chart(dv.benefits_chart(view), width="stretch", key="dv.benefits")
     st.dataframe(dv.benefits_table(b), hide_index=True, placeholder="—", key="dv.benefits_table")
     if b.unplanned_count:
         st.caption(t("delivery.benefits.unplanned", n=b.unplanned_count))

@@ -116,7 +116,7 @@ def parameters_form() -> SelectionParams | None:
         c1, c2, c3 = st.columns(3)
         solver = c1.selectbox(
             t("optimiser.form.solver"), opt.SOLVERS, index=opt.SOLVERS.index(PARAMS.solver),
-            format_func={s: t(f"optimiser.solver.{s}") for s in opt.SOLVERS}.__getitem__, key=key("solver"),
+            format_func={s: opt.solver_label(s) for s in opt.SOLVERS}.__getitem__, key=key("solver"),
         )
         time_limit = c2.number_input(
             t("optimiser.form.time_limit"), min_value=1.0, max_value=3600.0, value=float(PARAMS.time_limit_seconds),
@@ -306,6 +306,9 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     for line in totals:   # what the Projects and Cost tiles add up: committed work, new proposals, hires
         st.caption(line)
     st.caption(status_line(run))
+    choice = opt.solver_choice_text(run)
+    if choice:   # which solver `auto` chose and why (or how a race ended)
+        st.caption(choice)
     if WEIGHT_CHOICES or run.params.weight_set_id is not None:  # no saved set ever: nothing to tell apart
         st.caption(opt.run_weights_label(run))
     tab_names = ("schedule", "capacity", "left_out", "marginal", "frontier", "spend")

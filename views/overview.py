@@ -109,7 +109,7 @@ with chart:
     if DATA.proposals.empty:
         st.info(t("overview.bubble.none"))
     else:
-        st.plotly_chart(ov.bubble_figure(DATA), width="stretch", key="overview.bubble")
+        st.plotly_chart(ov.bubble_chart(DATA), width="stretch", key="overview.bubble")
 with decisions:
     st.subheader(t("overview.decide.title"))
     for line, page in ov.decision_lines(DATA):

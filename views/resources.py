@@ -50,7 +50,7 @@ with page_guard():
             st.caption(t("resources.scenario.hires", fte=f"{view.hired_fte_months:,.1f}"))
     summary(shown, labels[chosen])
     st.subheader(t("resources.heatmap.title"))
-    st.plotly_chart(rs.heatmap_figure(shown), width="stretch", key="rs.heatmap")
+    st.plotly_chart(rs.heatmap_chart(view), width="stretch", key="rs.heatmap")
     st.caption(t("resources.heatmap.colours"))
     st.subheader(t("resources.over.title"))
     if shown.over_allocations().empty:
@@ -58,4 +58,4 @@ with page_guard():
     else:
         st.dataframe(rs.over_table(shown, view.committed if view.with_scenario is not None else None), hide_index=True, placeholder="—")
     st.subheader(t("resources.lines.title"))
-    st.plotly_chart(rs.capacity_lines_figure(view.committed, view.with_scenario), width="stretch", key="rs.lines")
+    st.plotly_chart(rs.capacity_lines_chart(view), width="stretch", key="rs.lines")

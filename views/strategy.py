@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
 from ui import strategy as strat
 from ui.auth import can
+from ui.perf import paged
 from ui.session import db_path, page_guard, page_header, require_snapshot, show_error, t
 from ui.text import md
 
@@ -194,8 +195,9 @@ m4.metric(t("strategy.rank.incomplete"), incomplete)
 if incomplete:
     st.warning(t("strategy.rank.incomplete_warning", n=incomplete))
 STATUS_LABELS = {s: t(f"strategy.status.{s}") for s in STATUSES}
+SHOWN = paged(RANKED, key="strategy.ranked_page")  # a page of rows: thousands would stall the browser
 st.dataframe(
-    RANKED.assign(status_label=RANKED["status"].map(lambda s: STATUS_LABELS.get(s, s))),
+    SHOWN.assign(status_label=SHOWN["status"].map(lambda s: STATUS_LABELS.get(s, s))),
     hide_index=True, key="strategy.ranked",
     column_order=["rank", "project_id", "name", "strategic_score", "risk_adjusted_score", "category", "budget",
                   "status_label", "risk_score", "missing"],

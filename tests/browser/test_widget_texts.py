@@ -15,8 +15,8 @@ SIZE = "(e) => getComputedStyle(e).fontSize"
 
 
 @pytest.mark.parametrize(("locale", "button", "hint"), [
-    ("zh-CN", "选择文件", "或将文件拖放到此处 · 每个文件不超过 200 MB · CSV、TSV、TXT、ZIP"),
-    ("en-US", "Choose files", "or drag and drop them here · up to 200 MB per file · CSV, TSV, TXT, ZIP"),
+    ("zh-CN", "选择文件", "或将文件拖放到此处 · 每个文件不超过 200 MB · CSV、TSV、TXT、XLSX、XLSM、ZIP"),
+    ("en-US", "Choose files", "or drag and drop them here · up to 200 MB per file · CSV, TSV, TXT, XLSX, XLSM, ZIP"),
 ])
 def test_uploader_texts_in_the_readers_language(browser, empty_app_url, locale, button, hint):
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})

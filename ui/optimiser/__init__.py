@@ -71,6 +71,8 @@ from ui.optimiser.tables import (
     project_names,
     run_weights_label,
     selected_frame,
+    solver_choice_text,
+    solver_label,
     stale_note,
     status_label,
     totals_lines,
@@ -79,7 +81,7 @@ from ui.optimiser.tables import (
 
 __all__ = [
     "NONCE_KEY", "OBJECTIVES", "PARAMS_KEY", "RUN_KEY", "SOLVERS", "OptimiserRun", "WeightChoice", "add_months",
-    "bound_note", "build_params", "caps_frame", "categories", "changed_fields", "chart", "choice_label",
+    "bound_note", "build_params", "solver_choice_text", "solver_label", "caps_frame", "categories", "changed_fields", "chart", "choice_label",
     "current_params", "current_run", "fmt_number", "fmt_pct", "force_prices", "frontier_figure", "frontier_frame",
     "gantt_figure", "heatmap_figure", "hires_caption", "hires_frame", "kpis", "left_out_columns", "left_out_detail",
     "left_out_frame", "load_into_optimiser", "marginal_frame", "month_options", "number_columns", "plateau_note",

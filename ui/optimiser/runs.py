@@ -74,6 +74,8 @@ class OptimiserRun:
 def _status_writer(status: Any) -> Callable[[str, Mapping[str, Any]], None]:
     def progress(step: str, values: Mapping[str, Any]) -> None:
         shown = {k: md(v) if isinstance(v, str) else v for k, v in values.items()}  # project ids are user text
+        if shown.get("solver") == "auto":   # chosen once the model is built: say so instead of the word
+            shown["solver"] = t("solverchoice.progress_solver")
         status.write(t(f"optimiser.progress.{_STEP_KEYS[step]}", **shown))
     return progress
 

@@ -26,6 +26,7 @@ from analytics.selection_types import (
     SelectionParams,
     SelectionResult,
 )
+from analytics.solver_choice import choice_text
 from i18n import numbers
 from reports.text import ReportText
 from store.snapshots import get_snapshot
@@ -78,6 +79,16 @@ def bound_note(run: OptimiserRun) -> str | None:
     if run.result.status != "feasible" or k.bound is None:
         return None
     return t("optimiser.status_bound", bound=fmt_number(k.bound), gap=fmt_pct(k.gap))
+
+
+def solver_label(solver: str) -> str:
+    """The solver select's words: `auto` says it is chosen by the model."""
+    return t("solverchoice.solver.auto") if solver == "auto" else t(f"optimiser.solver.{solver}")
+
+
+def solver_choice_text(run: OptimiserRun) -> str | None:
+    """Which solver `auto` chose for the shown run and why (None when the user named the solver)."""
+    return choice_text(lang(), run.result.solver_choice)
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:

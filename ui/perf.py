@@ -1,0 +1,117 @@
+"""What keeps pages fast at thousands of projects and with several people online.
+
+- `shared_by_view`: a figure or table built once per loaded view and language, shared by every session
+  (Streamlit's resource cache: the same Plotly object, never pickled again; bounded by
+  FIGURE_CACHE). The view names itself by its `key` attribute (the loader's cache key: database,
+  snapshot id, parameters), so two snapshots or two parameter sets never share a figure.
+- `scatter_trace`: `go.Scattergl` (WebGL: one canvas) above WEBGL_ABOVE points, `go.Scatter` (SVG:
+  one element per point) below, where SVG draws crisper and prints in exports.
+- `search_select`: a search box with the matches in a select, instead of one select of thousands.
+- `paged`: the rows of one page of a long table, with the page chooser; the browser gets only those.
+
+Measured by bench/scale.py and bench/team.py (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.session import lang, t
+
+WEBGL_ABOVE = 1000        # points in one chart; above this a scatter is drawn with WebGL
+SEARCH_LIMIT = 50         # matches shown by a search box's select
+PAGE_ROWS = 100           # rows of a long table sent to the browser at once
+# One cache for every shared result: an entry per function x view x language (a 2,500-project
+# quadrant figure is about 1 MB); the hour's ttl and the bound keep a long-running server's memory flat.
+FIGURE_CACHE = {"ttl": 3600, "max_entries": 128, "show_spinner": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def view_key(view: object) -> tuple:
+    """The cache key a loaded view carries (its loader's arguments)."""
+    key = getattr(view, "key", None)
+    if not key:
+        raise TypeError(f"{type(view).__name__} has no cache key")
+    return tuple(key)
+
+
+def shared_by_view(build: F) -> F:
+    """`build(view, *args)` once per (view.key, args, language), shared by all sessions.
+
+    Extra arguments must be hashable. The returned figure is shared: callers draw it and never
+    change it (st.plotly_chart copies it before sending).
+    """
+
+    name = f"{build.__module__}.{build.__qualname__}#{id(build)}"  # two lambdas share a qualname
+
+    @functools.wraps(build)
+    def wrapper(view: object, *args: Any) -> Any:
+        return _shared(name, view_key(view), args, lang(), build, view)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def clear_shared() -> None:
+    """Forget every shared result (after a write that renames or removes snapshots)."""
+    _shared.clear()
+
+
+@st.cache_resource(**FIGURE_CACHE)
+def _shared(name: str, key: tuple, args: tuple, language: str, _build: Callable, _view: object) -> Any:
+    # Streamlit names a cache by the decorated function's code: every wrapper above shares this
+    # one, so the built function's name is part of the key.
+    return _build(_view, *args)
+
+
+def scatter_trace(points: int, **trace: Any) -> go.Scatter | go.Scattergl:
+    """A scatter trace of `points` points: WebGL above WEBGL_ABOVE, SVG below."""
+    return go.Scattergl(**trace) if points > WEBGL_ABOVE else go.Scatter(**trace)
+
+
+def matches(options: Mapping[Any, str], query: str, limit: int = SEARCH_LIMIT) -> list:
+    """Keys of `options` whose label contains every word of `query` (case-insensitive), in the
+    options' order, at most `limit`; all (up to `limit`) for an empty query."""
+    words = query.casefold().split()
+    found = []
+    for key, label in options.items():
+        text = label.casefold()
+        if all(word in text for word in words):
+            found.append(key)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def search_select(label: str, options: Mapping[Any, str], *, key: str, limit: int = SEARCH_LIMIT) -> Any | None:
+    """A search box and a select of its matches (the first `limit`); the chosen key, or None."""
+    query = st.text_input(t("perf.search.label"), key=f"{key}.query",
+                          placeholder=t("perf.search.placeholder"))
+    found = matches(options, query, limit)
+    if not found:
+        st.info(t("perf.search.none", query=query))
+        return None
+    total = len(options)
+    if len(found) < total:
+        st.caption(t("perf.search.shown", shown=len(found), total=total))
+    return st.selectbox(label, found, format_func=options.get, key=key)
+
+
+def paged(frame: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
+    """The rows of the page chosen below a long table (all rows when they fit on one page)."""
+    if len(frame) <= rows:
+        return frame
+    pages = math.ceil(len(frame) / rows)
+    left, right = st.columns([1, 3])
+    page = int(left.number_input(t("perf.page.label"), min_value=1, max_value=pages, value=1, step=1, key=key))
+    first = (page - 1) * rows
+    last = min(first + rows, len(frame))
+    right.caption(t("perf.page.rows", first=first + 1, last=last, total=len(frame)))
+    return frame.iloc[first:last]
