@@ -284,3 +284,14 @@ def test_store_sql_takes_ids_the_portable_way():
             if re.search(r"\bRETURNING\s+\w", code) or "nextval('" in code:
                 offenders.append(f"{file.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_without_postgres_the_tests_skip_unless_ci_requires_it(monkeypatch):
+    from tests import pg
+
+    monkeypatch.delenv("LODESTAR_REQUIRE_POSTGRES", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="PostgreSQL tests skipped: no initdb"):
+        pg._unavailable("no initdb")
+    monkeypatch.setenv("LODESTAR_REQUIRE_POSTGRES", "1")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is required here"):
+        pg._unavailable("no initdb")
