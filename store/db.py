@@ -88,7 +88,10 @@ def translated(path: str | None = None) -> Iterator[None]:
     except duckdb.Error as e:
         error = translate_error(e, path)
         if isinstance(error, DatabaseFailed):  # no kind a reader can act on: its text says "see the log"
-            _log.error("unexpected database error in %s: %s", _shown(path), error)
+            if backend.is_postgres(path):  # the engine's own text may hold the URI: log the redacted one only
+                _log.error("unexpected database error in %s: %s", _shown(path), error)
+            else:
+                _log.error("unexpected database error in %s", path, exc_info=e)
         raise error from e
 
 

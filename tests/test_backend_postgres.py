@@ -92,7 +92,7 @@ def test_two_processes_starting_at_once_migrate_once(pg_database):
     assert rows == [(v, 1) for v, _, _ in db.migrations()]
 
 
-def test_password_from_pgpassword_and_a_wrong_one_is_not_shown(pg_database, monkeypatch):
+def test_password_from_pgpassword_and_a_wrong_one_is_not_shown(pg_database, monkeypatch, capsys):
     bare = str(pg_database).replace(f":{PASSWORD}@", "@")
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     db.connect(bare).close()
@@ -103,6 +103,9 @@ def test_password_from_pgpassword_and_a_wrong_one_is_not_shown(pg_database, monk
         db.connect(wrong)
     assert "not-the-password" not in str(caught.value) and "not-the-password" not in json.dumps(caught.value.params)
     assert caught.value.params["path"] == backend.describe(wrong)
+    assert cli.main(["snapshots", "--db", wrong]) == 1  # the command line says so, without the password
+    said = capsys.readouterr().err
+    assert backend.describe(wrong) in said and "not-the-password" not in said and "Traceback" not in said
 
 
 def test_a_broken_migration_is_reported_and_nothing_of_it_kept(pg_database, tmp_path, monkeypatch):
