@@ -4,8 +4,9 @@
     .venv/bin/python bench/backends.py --rows 100000 --repeat 1   # a quick look
     .venv/bin/python bench/backends.py --pg postgresql://user@host/db   # an existing (empty) server database
 
-Without --pg it starts a throwaway PostgreSQL cluster like the tests do (tests/pg.py; durability
-off, so the server's figures are a lower bound for a real server with fsync on).
+Without --pg it starts a throwaway PostgreSQL cluster like the tests do (tests/pg.py: in /dev/shm,
+durability off, so the server's figures are a lower bound for a real server with fsync on), and
+keeps the DuckDB files in /dev/shm too.
 
 Import: the write phase of an import (`store.snapshots._write_rows`: one transaction of data rows) of
 a status_reports frame of --rows rows, three ways:
@@ -133,7 +134,8 @@ def main() -> None:
 
         cluster = Cluster(postgres_bin())
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        shm = Path("/dev/shm")  # the DuckDB file in memory too, like the throwaway cluster: same footing
+        with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() and args.pg is None else None) as tmp:
             tmp = Path(tmp)
             frame = status_frame(args.rows)
             uri = args.pg or str(cluster.create("bench_import"))
