@@ -33,9 +33,11 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app.section.portfolio", "views/strategy.py", "page.strategy", ":material/target:"),
     ("app.section.portfolio", "views/optimiser.py", "page.optimiser", ":material/tune:"),
     ("app.section.portfolio", "views/scenarios.py", "page.scenarios", ":material/compare:"),
+    ("app.section.portfolio", "views/cases.py", "page.cases", ":material/payments:"),
     ("app.section.delivery", "views/delivery.py", "page.delivery", ":material/monitor_heart:"),
     ("app.section.delivery", "views/resources.py", "page.resources", ":material/groups:"),
     ("app.section.delivery", "views/maturity.py", "page.maturity", ":material/stairs:"),
+    ("app.section.delivery", "views/lessons.py", "page.lessons", ":material/menu_book:"),
     ("app.section.admin", "views/data.py", "page.data", ":material/upload_file:"),
     ("app.section.admin", "views/decision_log.py", "page.decision_log", ":material/history:"),
 ]

@@ -7,7 +7,9 @@ indexed by horizon month (0 .. H-1, relative to `params.horizon_start`):
   kept as it is, consuming capacity and budget from its actual start) or `ignored`
   (completed/cancelled, or committed work the user forced out);
 - one *option* per candidate and allowed start month, with its objective value (after the optional
-  discount for starting later) and its spend inside the horizon;
+  discount for starting later; with the objective `npv`, the project's NPV at its own start
+  (analytics.cases) discounted by the months from the horizon start to the option's start) and its
+  spend inside the horizon;
 - the demand of every option by role and month, the committed load and spend, and the capacity of
   every role and month (carried forward past the last month given, back-filled before the first).
 
@@ -105,6 +107,8 @@ def validate_params(params: SelectionParams) -> None:
         ("mip_gap", params.mip_gap >= 0),
         ("solver", params.solver in SOLVERS),
         ("threads", params.threads >= 1),
+        ("discount_rate", math.isfinite(params.discount_rate) and params.discount_rate > -1),
+        ("benefit_months", params.benefit_months >= 1),
     ]
     for name, ok in checks:
         if not ok:
@@ -157,12 +161,20 @@ def prepare(data: PortfolioData, params: SelectionParams) -> Prepared:
     )
 
 
-def _value_column(frame: pd.DataFrame, data: PortfolioData, objective: str) -> pd.Series:
+def _value_column(frame: pd.DataFrame, data: PortfolioData, params: SelectionParams) -> pd.Series:
+    objective = params.objective
     benefit = pd.to_numeric(frame.get("expected_benefit"), errors="coerce").fillna(0.0)
     if objective == "benefit":
         return benefit.astype(float)
     if objective == "net_benefit":
         return (benefit - frame["budget"]).astype(float)
+    if objective == "npv":  # the NPV at the project's own start; `_options` moves it to the horizon start
+        from analytics.cases import start_npv  # here: analytics.cases builds on this module
+
+        table = pd.DataFrame({"project_id": frame.index, "duration_months": frame["duration"].to_numpy(),
+                              "budget": frame["budget"].to_numpy(), "expected_benefit": benefit.to_numpy()})
+        return pd.Series(start_npv(table, data.spend_profile, data.cash_flows, rate=params.discount_rate,
+                                   benefit_months=params.benefit_months).to_numpy(), index=frame.index)
     values = data.strategic_value or {}
     return frame.index.to_series().map(lambda pid: float(values.get(pid, 0.0) or 0.0)).astype(float)
 
@@ -188,7 +200,7 @@ def _classify(data: PortfolioData, params: SelectionParams, horizon_start: int, 
     frame["name"] = frame["name"].astype(str) if "name" in frame else frame.index.to_series()
     category = frame["category"] if "category" in frame else pd.Series(None, frame.index)
     frame["category"] = pd.Series([None if _blank(c) else str(c) for c in category], index=frame.index, dtype=object)
-    frame["value"] = _value_column(frame, data, params.objective)
+    frame["value"] = _value_column(frame, data, params)
     risk = pd.to_numeric(frame.get("risk_score"), errors="coerce") if "risk_score" in frame else pd.Series(np.nan, frame.index)
     frame["risk_score"] = risk
     frame["high_risk"] = risk.fillna(-math.inf) >= params.high_risk_threshold
@@ -264,6 +276,10 @@ def _options(projects: pd.DataFrame, params: SelectionParams) -> pd.DataFrame:
     value = np.repeat(cands["value"].to_numpy(dtype=float), counts)
     if params.discount_per_month:
         value = value * (1.0 - params.discount_per_month) ** within
+    if params.objective == "npv":  # valued at the horizon start: a later start is worth less
+        from analytics.cases import value_at_horizon_start  # here: analytics.cases builds on this module
+
+        value = value_at_horizon_start(value, start, params.discount_rate)
     return pd.DataFrame({"option": np.arange(len(pids)), "project_id": pids, "t": start, "value": value})
 
 

@@ -51,7 +51,7 @@ from analytics.selection_types import (
 )
 from analytics.vocabulary import NO_CATEGORY, SOLUTION_STATUSES
 
-MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit"})
+MONEY_OBJECTIVES = frozenset({"benefit", "net_benefit", "npv"})
 # With a score objective, hires only cost budget; a tiny penalty stops the solver buying idle FTE.
 SCORE_HIRE_PENALTY = 1e-6
 ELASTIC_KINDS = frozenset({"force", "mandatory", "dependency", "exclusive", "capacity", "budget", "category", "risk"})

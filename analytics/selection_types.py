@@ -15,7 +15,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from analytics.vocabulary import SOLUTION_STATUSES, Objective, Solver
+from analytics.vocabulary import (
+    DEFAULT_BENEFIT_MONTHS,
+    DEFAULT_DISCOUNT_RATE,
+    SOLUTION_STATUSES,
+    Objective,
+    Solver,
+)
 from analytics.vocabulary import SolveStatus as Status
 
 # optimal: proven optimal within the gap; feasible: a solution with a gap (time limit hit);
@@ -44,6 +50,7 @@ class PortfolioData:
     capacity: pd.DataFrame
     as_of: str
     spend_profile: pd.DataFrame | None = None
+    cash_flows: pd.DataFrame | None = None   # optional project_id, month_offset, cost, benefit (objective npv)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class SelectionParams:
     solver: Solver = "auto"                              # auto: by the model's shape (analytics/solver_choice.py)
     threads: int = 1
     weight_set_id: int | None = None                     # which weights gave strategic_value
+    discount_rate: float = DEFAULT_DISCOUNT_RATE         # objective npv: annual rate, compounded monthly
+    benefit_months: int = DEFAULT_BENEFIT_MONTHS         # objective npv: benefit months without cash flows
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -11,7 +11,8 @@ lists, so a status, objective or solver added here shows up everywhere at once. 
   that are expected to file status reports;
 - objectives and solvers of the optimiser; solver outcomes that carry a solution;
 - `NO_CATEGORY`: the category key of a project without a category;
-- `CR_THRESHOLD`: Saaty's consistency-ratio threshold for pairwise judgements.
+- `CR_THRESHOLD`: Saaty's consistency-ratio threshold for pairwise judgements;
+- `DEFAULT_DISCOUNT_RATE`, `DEFAULT_BENEFIT_MONTHS`: the business cases' defaults.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ DECIDED_STATUSES: tuple[str, ...] = COMMITTED_STATUSES + CLOSED_STATUSES
 # Projects expected to file status reports: a missing report is itself a health signal for these.
 REPORTING_STATUSES: tuple[str, ...] = ("active", "on_hold")
 
-Objective = Literal["strategic_value", "benefit", "net_benefit"]
+Objective = Literal["strategic_value", "benefit", "net_benefit", "npv"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
 Solver = Literal["auto", "highs", "cbc"]   # auto: chosen from the model (analytics/solver_choice.py)
 SOLVERS: tuple[str, ...] = get_args(Solver)
@@ -44,6 +45,10 @@ SOLUTION_STATUSES: frozenset[str] = frozenset({"optimal", "feasible"})
 
 NO_CATEGORY = "-"     # category key of projects without a category (optimiser balance, pack budgets)
 CR_THRESHOLD = 0.10   # Saaty's rule of thumb: above this, pairwise judgements deserve a second look
+# Business cases (issue 19, docs/business-cases.md): the default annual discount rate (compounded monthly)
+# and the months after a project's finish over which its expected_benefit is spread without cash flows.
+DEFAULT_DISCOUNT_RATE = 0.08
+DEFAULT_BENEFIT_MONTHS = 36
 
 
 def is_closed(status: object) -> bool:

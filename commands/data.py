@@ -2,6 +2,7 @@
 
     python cli.py import --db data/lodestar.duckdb --label "2026-03" [--as-of 2026-03-31] FILE_OR_DIR_OR_ZIP...
     python cli.py import --check FILE_OR_DIR_OR_ZIP...            # validate only, write nothing
+    python cli.py import --label L --partial --rejects left_out.csv [--problems all.csv] FILE...
     python cli.py import --date-order dmy ...                      # read 01/03/2026 as 1 March (mdy: January 3)
     python cli.py snapshots --db data/lodestar.duckdb [--json]
     python cli.py sample --db data/lodestar.duckdb [--if-empty] [--dir data/sample]
@@ -9,7 +10,10 @@
 `import` prints the new snapshot id on stdout (warnings on stderr). When the files are refused it
 prints every problem on stderr (`file:row: column "value" — what was expected`) and exits with
 status 2, having written nothing; re-importing identical files is refused the same way, naming the
-snapshot that holds them. `--db` defaults to $LODESTAR_DB, else data/lodestar.duckdb. Messages are
+snapshot that holds them. Totals are exact (errors, rows with errors, per problem and column); the
+first 100 rows of each problem are printed and `--problems FILE.csv` writes them all. With
+`--partial` the rows that pass are imported (exit 0, counts printed) and the rows left out, with
+why, go to `--rejects FILE.csv` (store.import_partial). `--db` defaults to $LODESTAR_DB, else data/lodestar.duckdb. Messages are
 in `--lang` (en or zh). Exit status: 0 done, 2 input refused, 1 the database could not be used.
 """
 
@@ -24,9 +28,11 @@ from typing import Any
 
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
-from store import snapshots
+from reports import import_lists
+from store import import_problems, snapshots
 from store.db import db_target
 from store.errors import StoreError
+from store.import_types import Problem
 from store.import_values import DATE_ORDERS
 from store.importer import (
     ImportRefused,
@@ -49,6 +55,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--currency-unit", default="万元", help="unit of the money columns (default 万元)")
     imp.add_argument("--check", action="store_true", help="validate only; write nothing")
     imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
+    imp.add_argument("--partial", action="store_true",
+                     help="import the rows that pass and leave out the refused ones (and the rows that refer to them)")
+    imp.add_argument("--rejects", type=Path, help="with --partial: write the rows left out, and why, to this CSV file")
+    imp.add_argument("--problems", type=Path, help="write every problem (not only the first 100 of each) to this CSV file")
     imp.add_argument("--date-order", choices=DATE_ORDERS, default=None,
                      help="read dates like 01/03/2026 day-first (dmy) or month-first (mdy); without it they are refused")
     imp.set_defaults(func=run_import)
@@ -82,6 +92,11 @@ def report_to_dict(report: ImportReport, lang: str) -> dict[str, Any]:
         "rows": report.rows,
         "files": [dataclasses.asdict(f) for f in report.files],
         "problems": [{**dataclasses.asdict(p), "text": problem_text(p, lang)} for p in report.problems],
+        "totals": {"errors": report.error_total, "warnings": report.warning_total, "rows_refused": report.rows_refused},
+        "groups": [dataclasses.asdict(g) for g in report.groups],
+        "partial": None if report.partial is None else {
+            "possible": report.partial.possible, "reason": report.partial.reason, "applied": report.partial.applied,
+            "kept": report.partial.kept, "rejected": report.partial.rejected, "followed": report.partial.followed},
     }
 
 
@@ -103,6 +118,9 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.check and not (args.label or "").strip():
         say(translate(lang, "data.problem.missing_label"))
         return 2
+    if args.rejects is not None and not args.partial:
+        say(translate(lang, "partial.cli.rejects_needs_partial"))
+        return 2
     with database(args.db, lang) as con:
         try:
             if args.check:
@@ -110,16 +128,25 @@ def run_import(args: argparse.Namespace) -> int:
                                      date_order=args.date_order)
             else:
                 report = import_paths(con, args.paths, label=args.label, as_of=as_of,
-                                      currency_unit=args.currency_unit, actor=None, lang=lang, date_order=args.date_order)
+                                      currency_unit=args.currency_unit, actor=None, lang=lang, date_order=args.date_order,
+                                      partial=args.partial)
         except StoreError as e:
             report_error(lang, e)
             return 1
-    return _print_import(report, args, lang)
+    try:
+        return _print_import(report, args, lang)
+    finally:
+        import_problems.unlink(report.spill)
+        if report.partial is not None:
+            import_problems.unlink(report.partial.spill)
 
 
 def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> int:
     for line in report.texts(lang):
         say(line)
+    if args.problems is not None:
+        count = import_lists.write_problems(report, lang, args.problems)
+        say(translate(lang, "partial.cli.problems_written", count=f"{count:,}", path=args.problems))
     for info in report.files:  # units written in headers, e.g. 预算（万元）: shown, never converted
         for column, unit in info.units:
             say(f"{info.name}: {translate(lang, 'reading.unit', column=column, unit=unit)}")
@@ -134,8 +161,14 @@ def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> 
                           snapshot_id=report.duplicate_of))
         say(translate(lang, "store.duplicate_snapshot", snapshot_id=report.duplicate_of))
         return 2
+    if report.partial is not None and report.partial.applied:
+        return _print_partial(report, args, lang)
     if report.errors:
-        say(translate(lang, "data.cli.refused", errors=len(report.errors), warnings=len(report.warnings)))
+        _print_totals(report, lang)
+        plan = report.partial
+        if args.partial and plan is not None and not plan.possible:
+            reason = translate(lang, f"partial.not_possible.{plan.reason}")
+            say(translate(lang, "partial.cli.not_possible", reason=reason))
         return 2
     if args.check:
         say(translate(lang, "data.cli.checked", rows=rows, files=files, warnings=len(report.warnings)))
@@ -143,6 +176,40 @@ def _print_import(report: ImportReport, args: argparse.Namespace, lang: str) -> 
     if not args.json:
         print(report.snapshot_id)
     say(translate(lang, "data.cli.imported", snapshot_id=report.snapshot_id, rows=rows, files=files))
+    return 0
+
+
+def _count(lang: str, noun: str, count: int) -> str:
+    key = f"partial.count.{noun}_one" if count == 1 else f"partial.count.{noun}"
+    return translate(lang, key, count=f"{count:,}")
+
+
+def _print_totals(report: ImportReport, lang: str) -> None:
+    """Exact totals of a refused import: overall, then per problem (kind x column), errors first."""
+    # Per problem (file x column x kind) where one line per row does not already say it at a glance.
+    for group in sorted((g for g in report.groups if g.total > 1), key=lambda g: (not g.is_error, -g.total)):
+        text = problem_text(Problem(group.file, None, group.column, None, group.code, group.params, group.severity), lang)
+        say(translate(lang, "partial.cli.group", count=f"{group.total:,}", file=group.file or "",
+                      column=group.column or "", problem=text))
+    say(translate(lang, "partial.cli.refused", errors=_count(lang, "errors", report.error_total),
+                  rows=_count(lang, "rows", report.rows_refused), warnings=_count(lang, "warnings", report.warning_total)))
+
+
+def _print_partial(report: ImportReport, args: argparse.Namespace, lang: str) -> int:
+    """A partial import: the snapshot id on stdout, the counts (overall and per kind) and the rejects file."""
+    plan = report.partial
+    if not args.json:
+        print(report.snapshot_id)
+    say(translate(lang, "partial.cli.imported", snapshot_id=report.snapshot_id,
+                  kept=_count(lang, "rows", plan.kept_total), rejected=_count(lang, "rows", plan.rejected_total)))
+    for kind, kept in plan.kept.items():
+        rejected = plan.rejected.get(kind, 0)
+        if rejected:
+            say(translate(lang, "partial.cli.kind", kind=translate(lang, f"data.kind.{kind}"),
+                          kept=_count(lang, "rows", kept), rejected=_count(lang, "rows", rejected)))
+    if args.rejects is not None:
+        count = import_lists.write_rejects(report, lang, args.rejects)
+        say(translate(lang, "partial.cli.rejects_written", count=f"{count:,}", path=args.rejects))
     return 0
 
 

@@ -1,11 +1,11 @@
 """`python cli.py optimize`: choose the proposals and their start months that maximise value.
 
-    python cli.py optimize --db PATH [--snapshot ID] [--objective strategic_value|benefit|net_benefit]
+    python cli.py optimize --db PATH [--snapshot ID] [--objective strategic_value|benefit|net_benefit|npv]
         [--budget X] [--horizon-start YYYY-MM] [--horizon-months N] [--force-in IDS] [--force-out IDS]
         [--time-limit S] [--gap G] [--solver auto|highs|cbc] [--race] [--save-as NAME] [--json]
         [--annual-cap YEAR=X ...] [--allow-hiring] [--allow-cancel-committed] [--max-high-risk N]
-        [--discount D] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
-        [--lang en|zh]
+        [--discount D] [--discount-rate R] [--threads N] [--weight-set ID] [--explain] [--frontier-points N]
+        [--budget-confidence P [--seed S]] [--lang en|zh]
 
 The snapshot defaults to the latest, the horizon to its as-of month and 24 months; with no
 `--budget` spend is not limited. `--solver auto` (the default) picks HiGHS or CBC by the model's
@@ -17,8 +17,11 @@ explanations, marginal values and the efficient frontier at up to `--frontier-po
 each re-solve logged, and the weights used) and reports its id. `--json` prints one object: status,
 objective, bound, gap, selected [{project_id, start_month}], hires [{role, month, fte, cost}],
 greedy_objective, build_seconds, solve_seconds, solver, solver_choice (what `auto` or the race decided,
-and why), total_cost, violated, log_id and, with
---save-as, scenario_id. Exit status: 0 a portfolio was found,
+and why), total_cost, violated, log_id and, with --save-as, scenario_id. With `--budget-confidence P`
+(and `--budget B`) the budget given to the solver is tightened until the plan's sampled cost inside
+the horizon stays within B in at least P of 2,000 sampled futures (seed S; docs/uncertainty.md); the
+JSON then has budget_confidence {budget, confidence, working_budget, p_within_budget, samples} and
+the saved scenario's budget is the working one. Exit status: 0 a portfolio was found,
 1 none (infeasible, time limit without a solution, solver or database failure), 2 refused input.
 """
 
@@ -27,13 +30,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from analytics.errors import AnalyticsError
 from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
 from analytics.solver_choice import choice_text
-from analytics.vocabulary import OBJECTIVES, SOLVERS
+from analytics.vocabulary import DEFAULT_DISCOUNT_RATE, OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
 from store import snapshots
@@ -69,7 +73,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--allow-cancel-committed", action="store_true", help="let the model cancel or defer approved/active work")
     cmd.add_argument("--max-high-risk", type=int, default=None, help="at most N selected projects with risk >= 4")
     cmd.add_argument("--discount", type=float, default=0.0, help="value lost per month of later start (0-1)")
+    cmd.add_argument("--discount-rate", type=float, default=DEFAULT_DISCOUNT_RATE,
+                     help="objective npv: annual discount rate, compounded monthly (default 0.08)")
     cmd.add_argument("--weight-set", type=int, default=None, help="weight set id (default: the active one)")
+    cmd.add_argument("--budget-confidence", type=float, default=None, metavar="P",
+                     help="keep the sampled cost within --budget with probability >= P (docs/uncertainty.md)")
+    cmd.add_argument("--seed", type=int, default=1, help="with --budget-confidence: the sampling seed (default 1)")
     cmd.add_argument("--save-as", default=None, help="store the run as a scenario with this name")
     cmd.add_argument("--explain", action="store_true", help="also explain every proposal left out")
     cmd.add_argument("--frontier-points", type=int, default=DEFAULT_FRONTIER_POINTS,
@@ -109,7 +118,7 @@ def _params(args: argparse.Namespace, as_of: str, weight_set_id: int | None, lan
         annual_budget_caps=caps, discount_per_month=args.discount, force_in=_ids(args.force_in),
         force_out=_ids(args.force_out), max_high_risk=args.max_high_risk, allow_hiring=args.allow_hiring,
         allow_cancel_committed=args.allow_cancel_committed, time_limit_seconds=args.time_limit, mip_gap=args.gap,
-        solver=args.solver, threads=args.threads, weight_set_id=weight_set_id,
+        solver=args.solver, threads=args.threads, weight_set_id=weight_set_id, discount_rate=args.discount_rate,
     )
 
 
@@ -139,6 +148,12 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
     if args.frontier_points < 2:
         say(translate(lang, "optrun.cli.bad_points", value=args.frontier_points))
         return 2
+    chance = None
+    if args.budget_confidence is not None:  # tighten the budget until the plan holds with the confidence asked
+        from store.robust import chance_budget
+
+        chance = chance_budget(con, data, params, args.budget_confidence, seed=args.seed)
+        params = replace(params, budget=chance.working_budget)
     # one pipeline with the page: solve, log, baseline, explain; a saved scenario also gets its analyses
     outcome = run_optimiser(con, data, params, snapshot_id=snapshot_id, actor=None,
                             analyses=bool(args.save_as), frontier_points=args.frontier_points, race=args.race)
@@ -151,12 +166,21 @@ def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
         scenario_id = save_scenario(con, snapshot_id=snapshot_id, name=args.save_as, params=params, payload=payload,
                                     actor=None)
     summary = _summary(result, snapshot_id, params, greedy_objective, log_id, scenario_id)
+    if chance is not None:
+        summary["budget_confidence"] = {"budget": chance.budget, "confidence": chance.confidence,
+                                        "working_budget": chance.working_budget,
+                                        "p_within_budget": chance.p_within_budget, "samples": chance.samples}
     if args.json:
         if args.explain:
             summary["explanations"] = explanations_to_dict(explanations)
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
         _print_text(summary, explanations, lang)
+        if chance is not None:
+            print(translate(lang, "simulation.cli.chance", budget=numbers.number(chance.budget, lang, 1),
+                            working=numbers.number(chance.working_budget, lang, 1),
+                            p=numbers.percent(chance.p_within_budget, lang, 1),
+                            confidence=numbers.percent(chance.confidence, lang, 0)))
     return 0 if result.has_solution else 1
 
 

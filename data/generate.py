@@ -86,7 +86,9 @@ from store.snapshots import DATA_TABLES
 DEFAULT_END_MONTH = "2026-10"
 CURRENCY_UNIT = "万元"
 NEVER = 10**6  # a month index meaning "never" (no approval, hold or cancellation)
-TABLES: tuple[str, ...] = DATA_TABLES  # the import contract's tables, in writing order
+# the import contract's tables this generator writes, in writing order (not the optional cash flows and
+# lessons of issue 19: without them every project's case is derived from its budget and benefit)
+TABLES: tuple[str, ...] = tuple(t for t in DATA_TABLES if t not in ("cash_flows", "lessons"))
 
 # ---------------------------------------------------------------------------------------------
 # Reference data: the organisation the portfolio belongs to

@@ -343,8 +343,16 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _economics_slide(prs: Presentation, pack: RecommendationPack, tx: ReportText) -> None:
+    if pack.economics is None:   # a pack assembled without its economics (reports.economics)
+        return
+    from reports.economics import economics_slide
+
+    economics_slide(prs, pack, tx)
+
+
 SLIDES = (_title_slide, _recommendation_slide, _frontier_slide, _portfolio_slides, _capacity_slide, _budget_slide,
-          _risks_slide, _appendix_slide)
+          _risks_slide, _economics_slide, _appendix_slide)
 
 
 def pack_to_pptx(pack: RecommendationPack, lang: str) -> bytes:

@@ -441,17 +441,34 @@ def _frontier_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> N
     sheet.finish(filter_range=_range(1, 1, len(columns), last) if rows else None)
 
 
+def _cases_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
+    from reports.economics import cases_sheet
+
+    cases_sheet(wb, pack.economics, _Sheet, tx, pack.currency_unit)
+
+
+def _uncertainty_sheet(wb: Workbook, pack: RecommendationPack, tx: ReportText) -> None:
+    from reports.economics import uncertainty_sheet
+
+    uncertainty_sheet(wb, pack.economics, _Sheet, tx, pack.currency_unit)
+
+
 SHEETS = (_summary_sheet, _selected_sheet, _left_out_sheet, _budget_sheet, _role_load_sheet, _parameters_sheet,
-          _weights_sheet, _frontier_sheet)
-SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier")
+          _weights_sheet, _frontier_sheet, _cases_sheet, _uncertainty_sheet)
+SHEET_KEYS = ("summary", "selected", "left_out", "budget", "role_load", "parameters", "weights", "frontier",
+              "cases", "uncertainty")
+ECONOMICS_SHEETS = ("cases", "uncertainty")   # issue 19: only when the pack carries its economics
 
 
 def written_sheets(pack: RecommendationPack | None = None) -> tuple[str, ...]:
     """The sheets a pack's workbook has: the frontier sheet only when a frontier was computed (no
-    sheet that only says it was not)."""
-    if pack is None or any(p.cost is not None and p.objective is not None for p in pack.frontier):
-        return SHEET_KEYS
-    return tuple(k for k in SHEET_KEYS if k != "frontier")
+    sheet that only says it was not); the economics sheets only when the pack carries them."""
+    keys = SHEET_KEYS
+    if pack is not None and not any(p.cost is not None and p.objective is not None for p in pack.frontier):
+        keys = tuple(k for k in keys if k != "frontier")
+    if pack is not None and pack.economics is None:
+        keys = tuple(k for k in keys if k not in ECONOMICS_SHEETS)
+    return keys
 
 
 def sheet_names(lang: str, pack: RecommendationPack | None = None) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ totals are the product's one definitions (`analytics.metrics`); budgets count sp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -258,6 +259,8 @@ class RecommendationPack:
     project_names: Mapping[str, str] = field(default_factory=dict)   # project_id -> name, every project
     # selected projects whose spend follows the snapshot's monthly spend profile (the others: evenly)
     profiled_projects: frozenset[str] = frozenset()
+    # business cases, alternatives, the plan's simulation and Pareto front (reports.economics; None: not read)
+    economics: Any = None
 
     def names_of(self, project_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         """Names for ids (the frontier stores ids); an unknown id stays as it is."""
@@ -372,8 +375,11 @@ def _weight_set_used(con: Connection, snapshot_id: int, weight_set_id: int | Non
 
 
 def build_pack(con: Connection, scenario_id: int, generated_on: dt.date | None = None) -> RecommendationPack:
-    """Read and assemble the pack of one scenario."""
-    return assemble_pack(read_pack_inputs(con, scenario_id), generated_on=generated_on)
+    """Read and assemble the pack of one scenario, with its economics and uncertainty (reports.economics)."""
+    from reports.economics import read_economics  # it reads through store/, as read_pack_inputs does
+
+    pack = assemble_pack(read_pack_inputs(con, scenario_id), generated_on=generated_on)
+    return dataclasses.replace(pack, economics=read_economics(con, scenario_id))
 
 
 # ---------------------------------------------------------------------------------------------- assembly

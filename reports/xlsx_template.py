@@ -76,6 +76,14 @@ EXAMPLE_ROWS: dict[str, dict[str, dict[str, object]]] = {
                "error_rate": 0.04, "volume": 35},
     },
     "spend_profile": {lang: {"project_id": "P001", "month_offset": 0, "planned_spend": 1200} for lang in ("en", "zh")},
+    # issue 19: optional cash flows and lessons learned
+    "cash_flows": {lang: {"project_id": "P001", "month_offset": 0, "cost": 100, "benefit": 0} for lang in ("en", "zh")},
+    "lessons": {
+        "en": {"project_id": "P001", "recorded_on": dt.date(2026, 12, 31), "category": "vendor",
+               "lesson": "Agree data migration tests with the vendor before the contract", "tags": "vendor; migration"},
+        "zh": {"project_id": "P001", "recorded_on": dt.date(2026, 12, 31), "category": "供应商",
+               "lesson": "签约前与供应商约定数据迁移测试", "tags": "供应商；数据迁移"},
+    },
 }
 
 

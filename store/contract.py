@@ -1,4 +1,4 @@
-"""The import data contract, as data: the nine file kinds and every column of each.
+"""The import data contract, as data: the file kinds and every column of each.
 
 One `Column` per column: canonical English snake_case name, the Chinese header accepted as an alias,
 its value type, whether it is required, its range or allowed values. The reader (header matching),
@@ -133,6 +133,13 @@ KINDS: dict[str, Kind] = {
                 _C("mandatory", "是否强制", "bool"),
                 _C("depends_on", "前置项目", "list"),
                 _C("exclusive_group", "互斥组", "text"),
+                # Optional three-point estimates (issue 19): the columns above are the most likely values.
+                _C("budget_low", "预算下限", "number", minimum=0, money=True),
+                _C("budget_high", "预算上限", "number", minimum=0, money=True),
+                _C("benefit_low", "收益下限", "number", minimum=0, money=True),
+                _C("benefit_high", "收益上限", "number", minimum=0, money=True),
+                _C("duration_low", "最短工期（月）", "int", minimum=1, maximum=600),
+                _C("duration_high", "最长工期（月）", "int", minimum=1, maximum=600),
             ),
             key=("project_id",),
         ),
@@ -243,6 +250,33 @@ KINDS: dict[str, Kind] = {
             key=("project_id", "month_offset"),
             references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
         ),
+        # Optional (issue 19): a project's cash flows by month for its business case (docs/business-cases.md).
+        Kind(
+            "cash_flows",
+            "现金流",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("month_offset", "相对月份", "int", required=True, minimum=0, maximum=600),
+                _C("cost", "现金流出", "number", required=True, minimum=0, money=True),
+                _C("benefit", "现金流入", "number", required=True, minimum=0, money=True),
+            ),
+            key=("project_id", "month_offset"),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
+        # Optional (issue 19): lessons learned from projects; tags separated by ; or ,
+        Kind(
+            "lessons",
+            "经验教训",
+            (
+                _C("project_id", "项目编号", "id", required=True),
+                _C("recorded_on", "记录日期", "date", required=True),
+                _C("category", "类别", "text"),
+                _C("lesson", "经验教训", "text", required=True),
+                _C("tags", "标签", "text"),
+            ),
+            key=("project_id", "recorded_on", "lesson"),
+            references=(Reference("project_id", "projects", "project_id", "unknown_project"),),
+        ),
     )
 }
 KIND_ORDER: tuple[str, ...] = tuple(KINDS)
@@ -259,6 +293,8 @@ _KIND_FILE_ALIASES: dict[str, tuple[str, ...]] = {
     "process_kpis": ("kpis", "kpi", "process_kpi", "流程kpi"),
     "spend_profile": ("spend_profiles", "spending_profile", "spend_plan", "月度支出", "月度支出计划", "用款计划",
                       "资金计划"),
+    "cash_flows": ("cash_flow", "cashflows", "现金流量", "现金流计划"),
+    "lessons": ("lesson", "lessons_learned", "经验", "教训", "经验总结"),
 }
 
 _SEPARATORS = re.compile(r"[\s_\-./·]+")
@@ -382,14 +418,14 @@ def contract_markdown() -> str:
         "<!-- Generated from store/contract.py by `python -m store.contract > docs/data-contract.md`;"
         " tests/test_contract.py checks it is current. -->",
         "",
-        "A snapshot is one to nine CSV files, one per kind below, uploaded one by one, several at once or as",
+        "A snapshot is one to eleven CSV files, one per kind below, uploaded one by one, several at once or as",
         "a `.zip`. Each file's kind is recognised from its headers: the English name or the Chinese header,",
         "in any case, with any spacing, in any order. Money columns are in the snapshot's currency unit",
         "(default 万元). An import is all-or-nothing: every problem is listed (file, row as the spreadsheet",
         "shows it, column, value, what was expected) and nothing is written while any error remains.",
         "Warnings (suspicious but usable, e.g. an open project without demand rows) do not block.",
         "",
-        "一个数据快照由一至九个 CSV 文件组成（每类一个），可逐个上传、一次上传多个或打包为 `.zip`。系统根据表头识别",
+        "一个数据快照由一至十一个 CSV 文件组成（每类一个），可逐个上传、一次上传多个或打包为 `.zip`。系统根据表头识别",
         "文件类型：英文列名或中文表头均可，大小写、空格和列顺序不限。金额列使用快照的货币单位（默认万元）。导入要么",
         "全部成功，要么完全不写入：所有问题（文件、表格中的行号、列、值、期望的格式）会一次列出，只要还有错误就不会写入。",
         "警告（可疑但可用，例如未结束的项目没有人力需求行）不会阻止导入。",

@@ -16,6 +16,7 @@ so is every check that needs a column a file lacks (the missing required column 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from store.contract import Kind
+from store.import_problems import VARYING_PARAMS, GroupKey, ProblemGroup, ProblemSpill, SpillFile
 from store.import_types import ERROR, WARNING, Problem
 
 ROW = "__row"  # the record number column carried next to the typed columns
@@ -32,6 +34,9 @@ OPEN_STATUSES = ("proposed", "approved", "active", "on_hold")
 # A spend profile whose total is within this share of the budget is taken as the budget typed as amounts.
 PROFILE_TOLERANCE = 0.005
 SHOWN_CHARS = 200  # characters of a cell value shown in a problem
+# Problems of a header row (its row is the header's, which may be below title rows): about a whole file.
+HEADER_CODES = frozenset({"too_many_columns", "unknown_kind", "unknown_kind_named", "duplicate_column", "missing_column"})
+SPILL_CHUNK = 65_536  # problems beyond the listed ones are written this many at a time
 
 
 @dataclass
@@ -55,11 +60,70 @@ class ParsedFile:
 
 
 class Collector:
-    """Builds problems for the rows of one file at a time, keeping at most `limit` per (column, code)."""
+    """Collects the problems of one import: every occurrence counted, the first `limit` of each group
+    (severity x file x column x code) listed, the rest written to `spill` (store.import_problems).
 
-    def __init__(self, limit: int) -> None:
+    Problems may also be appended to `problems` directly; `finish` counts, lists and spills them the
+    same way. `error_rows` holds, per file, the row numbers of every row-level error (all of them,
+    not only the listed ones): what a partial import leaves out.
+    """
+
+    def __init__(self, limit: int, spill: ProblemSpill | None = None, errors_only: bool = False) -> None:
         self.limit = limit
+        self.spill = spill
+        self.errors_only = errors_only  # warnings are neither counted nor listed (a partial import's re-check)
         self.problems: list[Problem] = []
+        self.error_rows: dict[str, list[np.ndarray]] = {}
+        self._listed: list[Problem] = []
+        self._shown: dict[GroupKey, int] = {}
+        self._total: dict[GroupKey, int] = {}
+        self._first: dict[GroupKey, dict[str, Any]] = {}
+        self._more: dict[GroupKey, dict[str, Any]] = {}
+
+    def emit(
+        self,
+        file: str | None,
+        rows: np.ndarray,
+        column: str | None,
+        code: str,
+        severity: str,
+        params: dict[str, Any],
+        values: Callable[[slice], list[str | None]] | None = None,
+        row_params: Callable[[slice], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """Problems for `rows` (row numbers) of one group; `values(part)` / `row_params(part)` give the
+        shown value and the per-row parameters of a slice of them, asked for only where needed."""
+        count = len(rows)
+        if not count or (self.errors_only and severity != ERROR):
+            return
+        key = (severity, file, column, code)
+        self._total[key] = self._total.get(key, 0) + count
+        if key not in self._first:  # the group's text: row-by-row parameters of its first row
+            self._first[key] = {**params, **(row_params(slice(0, 1))[0] if row_params else {})}
+        if severity == ERROR and file is not None:
+            self.error_rows.setdefault(file, []).append(np.asarray(rows, dtype=np.int64))
+        room = max(self.limit - self._shown.get(key, 0), 0)
+        listed = slice(0, min(room, count))
+        if listed.stop:
+            self._shown[key] = self._shown.get(key, 0) + listed.stop
+            shown_values = values(listed) if values else [None] * listed.stop
+            if isinstance(shown_values, pa.Array):
+                shown_values = shown_values.to_pylist()
+            extras = row_params(listed) if row_params else [{}] * listed.stop
+            for row, value, extra in zip(np.asarray(rows[listed]).tolist(), shown_values, extras, strict=True):
+                self._listed.append(Problem(file, int(row), column, value, code, {**params, **extra}, severity))
+        if listed.stop == count:
+            return
+        rest = slice(listed.stop, count)
+        first_extra = row_params(slice(rest.start, rest.start + 1))[0] if row_params else {}
+        self._more.setdefault(key, {**params, **first_extra})
+        if self.spill is None:
+            return
+        template = Problem(file, None, column, None, code, dict(params), severity)
+        for start in range(rest.start, count, SPILL_CHUNK):  # a chunk of values in memory at a time
+            part = slice(start, min(start + SPILL_CHUNK, count))
+            self.spill.write(template, np.asarray(rows[part]), values(part) if values else [None] * (part.stop - start),
+                             row_params(part) if row_params else None)
 
     def rows(
         self,
@@ -76,25 +140,85 @@ class Collector:
         The value shown is the cell of `source` (the raw text, for cell problems) or else of the
         typed column.
         """
-        positions = np.flatnonzero(mask) if mask.dtype == bool else mask
+        positions = np.flatnonzero(mask) if mask.dtype == bool else np.asarray(mask)
         if not len(positions):
             return
-        shown = positions[: self.limit]
-        rows = parsed.numpy(ROW)[shown]
         if source is None and column is not None:
             source = parsed.raw.get(column, parsed.table[column] if parsed.has(column) else None)
         cells = source
-        values = [_text(v) for v in cells.take(pa.array(shown)).to_pylist()] if cells is not None else None
+
+        def values(part: slice) -> list[str | None] | pa.Array:
+            if cells is None:
+                return [None] * len(positions[part])
+            taken = cells.take(pa.array(positions[part]))
+            if pa.types.is_string(taken.type) or pa.types.is_large_string(taken.type):
+                return _short_texts(_combine(taken))  # the raw cells: cut in Arrow, not one by one
+            return [_text(v) for v in taken.to_pylist()]
+
         header = parsed.header(column) if column else None
-        for i, row in enumerate(rows.tolist()):
-            value = values[i] if values is not None else None
-            self.problems.append(Problem(parsed.name, int(row), header, value, code, dict(params), severity))
-        if len(positions) > self.limit:
-            more = {"count": len(positions) - self.limit, "inner": code, **params}
-            self.problems.append(Problem(parsed.name, None, header, None, "more_rows", more, severity))
+        self.emit(parsed.name, parsed.numpy(ROW)[positions], header, code, severity, dict(params), values)
 
     def file(self, parsed: ParsedFile, code: str, severity: str = ERROR, **params: Any) -> None:
         self.problems.append(Problem(parsed.name, None, None, None, code, params, severity))
+
+    def finish(self) -> tuple[list[Problem], tuple[ProblemGroup, ...], SpillFile | None]:
+        """The listed problems (with one "… and N more rows" line per group that has more), every
+        group with its exact total, and the spill file of the rest."""
+        appended, self.problems = self.problems, []
+        for problem in appended:
+            if problem.code == "more_rows":  # counted by a reader that kept only the first ones
+                inner = str(problem.params.get("inner", ""))
+                key = (problem.severity, problem.file, problem.column, inner)
+                self._total[key] = self._total.get(key, 0) + int(problem.params.get("count", 0))
+                self._more.setdefault(key, {k: v for k, v in problem.params.items() if k not in ("count", "inner")})
+                continue
+            rows = np.array([problem.row if problem.row is not None else -1], dtype=np.int64)
+            if problem.row is None or problem.row <= 1 or problem.file is None or problem.code in HEADER_CODES:
+                key = (problem.severity, problem.file, problem.column, problem.code)
+                self._total[key] = self._total.get(key, 0) + 1
+                self._shown[key] = self._shown.get(key, 0) + 1
+                self._first.setdefault(key, dict(problem.params))
+                self._listed.append(problem)
+                continue
+            value = problem.value
+            self.emit(problem.file, rows, problem.column, problem.code, problem.severity, {},
+                      lambda part, v=value: [v][part], lambda part, p=problem.params: [dict(p)][part])
+        listed = list(self._listed)
+        for key, total in self._total.items():
+            shown = self._shown.get(key, 0)
+            if total > shown:
+                severity, file, column, code = key
+                params = {k: ("…" if k in VARYING_PARAMS else v) for k, v in self._more.get(key, {}).items()}
+                listed.append(Problem(file, None, column, None, "more_rows",
+                                      {**params, "count": total - shown, "inner": code}, severity))
+        groups = tuple(ProblemGroup(key[0], key[1], key[2], key[3], total, self._shown.get(key, 0),
+                                    _group_params(self._first.get(key, {}), total))
+                       for key, total in self._total.items())
+        spill = self.spill.close() if self.spill is not None else None
+        return listed, groups, spill
+
+    def refused_rows(self) -> dict[str, np.ndarray]:
+        """Per file, the sorted row numbers of every row with at least one error."""
+        return {name: _sorted_unique(np.concatenate(parts)) for name, parts in self.error_rows.items() if parts}
+
+
+def _sorted_unique(rows: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (its hash path took seconds on a million rows)."""
+    rows = np.sort(rows)
+    return rows[np.r_[True, rows[1:] != rows[:-1]]] if len(rows) else rows
+
+
+def _short_texts(cells: pa.Array) -> pa.Array:
+    """`_text` of every cell of a text array at once: empty for a missing cell, cut to SHOWN_CHARS with "…"."""
+    cells = pc.fill_null(cells, "")
+    cut = pc.utf8_slice_codeunits(cells, 0, SHOWN_CHARS)
+    long = pc.greater(pc.utf8_length(cells), SHOWN_CHARS)
+    return pc.if_else(long, pc.binary_join_element_wise(cut, pa.scalar("…"), ""), cut)
+
+
+def _group_params(params: dict[str, Any], total: int) -> dict[str, Any]:
+    """Parameters for a group's one text: those that differ row by row shown as "…" when it has several rows."""
+    return params if total == 1 else {k: ("…" if k in VARYING_PARAMS else v) for k, v in params.items()}
 
 
 def _text(value: Any, column_type: str = "") -> str:
@@ -172,14 +296,15 @@ def check_duplicates(parsed: ParsedFile, out: Collector) -> None:
     later = later[np.argsort(rows[later], kind="stable")]
     code = "duplicate_id" if len(key) == 1 else "duplicate_key"
     key_headers = ", ".join(parsed.header(c) for c in key)
-    shown = parsed.table.select(list(key)).take(pa.array(positions[later[: out.limit]])).to_pylist()
-    for index, record in zip(later[: out.limit].tolist(), shown, strict=True):
-        value = " · ".join(_text(record[c], parsed.kind.column(c).type) for c in key)
-        params = {"first_row": int(first_rows[index]), "key": key_headers}
-        out.problems.append(Problem(parsed.name, int(rows[index]), parsed.header(key[0]), value, code, params))
-    if len(later) > out.limit:
-        more = {"count": len(later) - out.limit, "inner": code, "first_row": "…", "key": key_headers}
-        out.problems.append(Problem(parsed.name, None, parsed.header(key[0]), None, "more_rows", more))
+
+    def values(part: slice) -> list[str | None]:
+        shown = parsed.table.select(list(key)).take(pa.array(positions[later[part]])).to_pylist()
+        return [" · ".join(_text(record[c], parsed.kind.column(c).type) for c in key) for record in shown]
+
+    def row_params(part: slice) -> list[dict[str, Any]]:
+        return [{"first_row": int(first)} for first in first_rows[later[part]].tolist()]
+
+    out.emit(parsed.name, rows[later], parsed.header(key[0]), code, ERROR, {"key": key_headers}, values, row_params)
 
 
 def check_references(files: dict[str, ParsedFile], out: Collector) -> None:
@@ -304,13 +429,17 @@ def check_warnings(files: dict[str, ParsedFile], as_of: dt.date | None, out: Col
             dtype=bool,
         )
         for other, code in ((demand, "no_demand"), (scores, "no_scores")):
-            if other is not None and other.has("project_id"):
+            # Without the file, no open project has any row of it: each is named all the same.
+            if other is None:
+                out.rows(projects, open_mask, "project_id", code, severity=WARNING)
+            elif other.has("project_id"):
                 present = pc.is_in(projects.table["project_id"], value_set=pc.drop_null(other.table["project_id"]).unique())
                 missing = ~np.asarray(pc.fill_null(present, True).to_numpy(zero_copy_only=False), dtype=bool)
                 out.rows(projects, open_mask & missing, "project_id", code, severity=WARNING)
     if projects is not None and demand is not None:
         _demand_after_end(projects, demand, out)
     _objectives_unscored(files, out)
+    _plausibility(files, out)
     _roles_without_capacity(files, out)
     _status_warnings(files.get("status_reports"), as_of, out)
     _weights(files.get("objectives"), out)
@@ -415,9 +544,87 @@ def _amount(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:
-    """Every cross-row and cross-file problem of one import."""
-    out = Collector(limit)
+# Plausibility (warnings): an actual cost this many times its planned figure, or below its inverse.
+COST_RATIO = 10.0
+LONGEST_MONTHS = 240  # a duration over 20 years
+
+
+def _plausibility(files: dict[str, ParsedFile], out: Collector) -> None:
+    """Values that are allowed but rarely true: a project over 20 years, an actual cost 10 times its
+    planned figure (or below a tenth of it), a forecast finish before the project's start."""
+    projects, status = files.get("projects"), files.get("status_reports")
+    if projects is not None and projects.has("duration_months"):
+        long = pc.fill_null(pc.greater(projects.table["duration_months"], LONGEST_MONTHS), False)
+        out.rows(projects, _mask(long), "duration_months", "duration_over_20_years", severity=WARNING,
+                 months=LONGEST_MONTHS)
+    if status is None or not status.has("project_id"):
+        return
+    ids = status.table["project_id"]
+    if status.has("actual_cost"):
+        _cost_ratio(status, _by_project(projects, "budget", ids), out)
+    starts = _by_project(projects, "start_month", ids)
+    if status.has("forecast_finish") and starts is not None:
+        early = _mask(pc.fill_null(pc.less(status.table["forecast_finish"], starts), False))
+        positions = np.flatnonzero(early)
+        if not len(positions):
+            return
+        start_days = np.asarray(starts.take(pa.array(positions)).cast(pa.int32()).to_numpy(zero_copy_only=False))
+        for day in np.unique(start_days):  # the message names each row's start month
+            month = (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).strftime("%Y-%m")
+            out.rows(status, positions[start_days == day], "forecast_finish", "finish_before_start", severity=WARNING,
+                     start=month)
+
+
+def _by_project(projects: ParsedFile | None, column: str, ids: pa.ChunkedArray | pa.Array) -> pa.Array | None:
+    """For each id, `column` of the first project row with that id (null when there is none)."""
+    if projects is None or not (projects.has("project_id") and projects.has(column)):
+        return None
+    index = pc.index_in(ids, value_set=_combine(projects.table["project_id"]))  # the first match
+    return _combine(projects.table[column]).take(_combine(index))
+
+
+def _cost_ratio(status: ParsedFile, budgets: pa.Array | None, out: Collector) -> None:
+    """Actual cost against the planned figure: the report's planned value when above 0 (planned spend
+    to date: more than 10 times or below a tenth is implausible), else the project's budget (only
+    more than 10 times: an early report's cost is rightly a small part of the budget)."""
+    cost = _floats(status.table["actual_cost"])
+    planned = _floats(status.table["planned_value"]) if status.has("planned_value") else np.full(len(cost), np.nan)
+    budget = np.full(len(cost), np.nan) if budgets is None else _floats(budgets)
+    with np.errstate(invalid="ignore"):
+        by_plan = planned > 0
+        by_budget = ~by_plan & (budget > 0)
+        found = {
+            "cost_over_10x": (by_plan & (cost > COST_RATIO * planned), planned),
+            "cost_under_tenth": (by_plan & (cost < planned / COST_RATIO), planned),
+            "cost_over_10x_budget": (by_budget & (cost > COST_RATIO * budget), budget),
+        }
+    for code, (mask, basis) in found.items():
+        positions = np.flatnonzero(mask)
+        if len(positions):
+            _emit_cost(status, code, positions, basis[positions], out)
+
+
+def _floats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _emit_cost(status: ParsedFile, code: str, positions: np.ndarray, planned: np.ndarray, out: Collector) -> None:
+    def values(part: slice) -> list[str | None]:
+        return [_text(v) for v in status.table["actual_cost"].take(pa.array(positions[part])).to_pylist()]
+
+    def row_params(part: slice) -> list[dict[str, Any]]:
+        return [{"planned": _amount(float(x))} for x in planned[part]]
+
+    out.emit(status.name, status.numpy(ROW)[positions], status.header("actual_cost"), code, WARNING,
+             {"ratio": int(COST_RATIO)}, values, row_params)
+
+
+def _mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def run_checks(files: dict[str, ParsedFile], as_of: dt.date | None, out: Collector, warnings: bool = True) -> None:
+    """Every cross-row and cross-file problem of one import, into `out` (errors only without `warnings`)."""
     for parsed in files.values():
         check_duplicates(parsed, out)
     check_references(files, out)
@@ -425,8 +632,15 @@ def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) ->
         check_dependencies(files["projects"], out)
     if "projects" in files and "spend_profile" in files:
         check_spend_profile(files["projects"], files["spend_profile"], out)
-    check_warnings(files, as_of, out)
-    return out.problems
+    if warnings:
+        check_warnings(files, as_of, out)
+
+
+def validate(files: dict[str, ParsedFile], as_of: dt.date | None, limit: int) -> list[Problem]:
+    """Every cross-row and cross-file problem of one import (the first `limit` of each, then a count)."""
+    out = Collector(limit)
+    run_checks(files, as_of, out)
+    return out.finish()[0]
 
 
 def latest_date(files: dict[str, ParsedFile]) -> dt.date | None:

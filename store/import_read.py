@@ -803,6 +803,10 @@ class Source:
             raise ValueError(f"{self.name} has no rows to read")
         return self.reader(columns, limit)
 
+    def release(self) -> None:
+        """Drop what the reader holds (a workbook sheet's cells); `read_rows` cannot be called after."""
+        self.reader = None
+
 
 def skipped_rows_note(name: str, records: list[list[str]], header_index: int) -> list[Problem]:
     """A warning naming the title rows above the header that were skipped (blank rows need none)."""

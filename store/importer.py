@@ -30,8 +30,10 @@ from i18n import has_key, translate
 from store import snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
-from store.import_checks import ROW, Collector, ParsedFile, latest_date, validate
+from store.import_checks import ROW, Collector, ParsedFile, latest_date, run_checks
 from store.import_limits import ImportLimits
+from store.import_partial import PartialPlan, plan_partial
+from store.import_problems import ProblemGroup, ProblemSpill, SpillFile, full_problems
 from store.import_read import (
     RawFile,
     Source,
@@ -47,8 +49,10 @@ from store.import_values import parse_column
 from store.users import Actor, require
 
 LOG = logging.getLogger(__name__)
-# Rows listed per file, column and problem; beyond this the rest are counted in one "more" line.
+# Rows listed per file, column and problem; beyond this the rest are counted in one "more" line
+# (and written to a spill file: store.import_problems).
 MAX_ROWS_PER_PROBLEM = 100
+UNCAPPED = 2**62  # the reader hands every row problem to the collector, which caps and counts them
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -91,6 +95,34 @@ class ImportReport:
     currency_unit: str = "万元"
     lang: str = "en"
     rows: dict[str, int] = field(default_factory=dict)  # kind -> rows read
+    groups: tuple[ProblemGroup, ...] = ()  # every problem group with its exact total
+    spill: SpillFile | None = None  # the problems beyond the listed ones (store.import_problems)
+    refused_rows: dict[str, int] = field(default_factory=dict)  # file -> rows with at least one error
+    partial: PartialPlan | None = None  # what a partial import keeps and leaves out (when there are errors)
+
+    @property
+    def error_total(self) -> int:
+        """Every error, each row's counted (not only the listed ones)."""
+        return self._total(ERROR)
+
+    @property
+    def warning_total(self) -> int:
+        return self._total(WARNING)
+
+    @property
+    def rows_refused(self) -> int:
+        """Rows with at least one error, over every file."""
+        return sum(self.refused_rows.values())
+
+    def _total(self, severity: str) -> int:
+        if self.groups:
+            return sum(g.total for g in self.groups if g.severity == severity)
+        listed = [p for p in self.problems if p.severity == severity]  # a report made without a collector
+        return sum(int(p.params.get("count", 0)) if p.code == "more_rows" else 1 for p in listed)
+
+    def all_problems(self, severity: str | None = None) -> Iterable[Problem]:
+        """Every problem, the listed ones and those beyond them (read back from the spill file)."""
+        return (p for p in full_problems(self.problems, self.spill) if severity is None or p.severity == severity)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -132,8 +164,9 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 
 def problem_key(code: str, lang: str) -> str:
-    """The catalogue key of a problem code: the import limits' or reading's own area first, else `data.problem.`."""
-    for area in ("importlimits", "reading"):
+    """The catalogue key of a problem code: the import limits', reading's or partial import's own area
+    first, else `data.problem.`."""
+    for area in ("importlimits", "reading", "partial"):
         key = f"{area}.problem.{code}"
         if has_key(lang, key):
             return key
@@ -195,7 +228,8 @@ def _read_source(source: Source, collector: Collector, limits: ImportLimits, opt
     collector.problems.extend(match.problems)
     units = header_units(source.name, source.header_row, match, options.currency_unit)
     collector.problems.extend(units.problems)
-    text = source.read_rows(match.mapping, MAX_ROWS_PER_PROBLEM)
+    text = source.read_rows(match.mapping, UNCAPPED)
+    source.release()  # a workbook sheet's cells, held by the reader, are not needed once read as text
     collector.problems.extend(text.problems)
     parsed = _parse_cells(source.name, match, text, collector, limits, options.date_order)
     info = dataclasses.replace(info, kind=match.kind.name, rows=parsed.table.num_rows, units=units.units)
@@ -261,11 +295,26 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
     return parsed
 
 
+@dataclass
+class _Checked:
+    """What `_check` found: files, parsed tables, problems (listed, grouped, spilled), as-of, partial plan."""
+
+    infos: list[FileInfo]
+    parsed: dict[str, ParsedFile]
+    problems: list[Problem]
+    groups: tuple[ProblemGroup, ...]
+    spill: SpillFile | None
+    refused_rows: dict[str, int]
+    as_of: dt.date | None
+    partial: PartialPlan | None = None
+    kept: dict[str, ParsedFile] = field(default_factory=dict)
+
+
 def _check(
     raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits,
     options: ReadChoices | None = None,
-) -> tuple[list[FileInfo], dict[str, ParsedFile], list[Problem], dt.date | None]:
-    collector = Collector(MAX_ROWS_PER_PROBLEM)
+) -> _Checked:
+    collector = Collector(MAX_ROWS_PER_PROBLEM, ProblemSpill())
     collector.problems.extend(problems)
     if not raws and not any(p.is_error for p in problems):  # e.g. a zip holding only skipped members
         collector.problems.append(Problem(None, None, None, None, "no_files"))
@@ -283,12 +332,18 @@ def _check(
             parsed[one.kind.name] = one
     try:
         resolved = as_of or latest_date(parsed)
-        collector.problems.extend(validate(parsed, as_of, MAX_ROWS_PER_PROBLEM))
+        run_checks(parsed, as_of, collector)
     except Exception as e:  # noqa: BLE001 - as in _read_one_guarded: a report, never a traceback
         LOG.info("unforeseen failure in the cross-file checks", exc_info=True)
         resolved = as_of
         collector.problems.append(Problem(None, None, None, None, "read_failed", {"error": type(e).__name__}))
-    return infos, parsed, sorted(collector.problems, key=_sort_key(infos)), resolved
+    listed, groups, spill = collector.finish()
+    refused = collector.refused_rows()
+    checked = _Checked(infos, parsed, sorted(listed, key=_sort_key(infos)), groups, spill,
+                       {name: len(rows) for name, rows in refused.items()}, resolved)
+    if any(g.is_error for g in groups):
+        checked.partial, checked.kept = plan_partial(parsed, refused, listed, as_of=as_of, limit=MAX_ROWS_PER_PROBLEM)
+    return checked
 
 
 def _frames(parsed: dict[str, ParsedFile]) -> dict[str, pd.DataFrame]:
@@ -354,16 +409,18 @@ def import_files(
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    partial: bool = False,
 ) -> ImportReport:
     """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
 
-    `progress(stage)` is called with "check" before reading and validating and "write" before the
-    transaction, for a progress display.
+    With `partial`, the rows that pass are imported and the others left out (store.import_partial;
+    `report.partial` says what, and is `applied` once written). `progress(stage)` is called with
+    "check" before reading and validating and "write" before the transaction, for a progress display.
     """
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits, date_order=date_order)
+                progress=progress, limits=limits, date_order=date_order, partial=partial)
 
 
 def import_paths(
@@ -378,12 +435,14 @@ def import_paths(
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    partial: bool = False,
 ) -> ImportReport:
-    """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing."""
+    """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing
+    (with `partial`: the rows that pass, as `import_files`)."""
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits, date_order=date_order)
+                progress=progress, limits=limits, date_order=date_order, partial=partial)
 
 
 def check_paths(
@@ -417,6 +476,7 @@ def _run(
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    partial: bool = False,
 ) -> ImportReport:
     if write:
         actor = require(actor, "import")  # refused before any work, and again where the rows are written
@@ -433,22 +493,32 @@ def _run(
             return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
     options = ReadChoices(date_order, currency_unit.strip())
-    infos, parsed, found, resolved = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(),
-                                            options=options)
+    checked = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(), options=options)
+    infos, parsed, resolved = checked.infos, checked.parsed, checked.as_of
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
-    report = ImportReport(tuple(infos), tuple(found), as_of=resolved, rows=rows, **common)
-    if not write or con is None or report.errors:
+    report = ImportReport(tuple(infos), tuple(checked.problems), as_of=resolved, rows=rows, groups=checked.groups,
+                          spill=checked.spill, refused_rows=checked.refused_rows, partial=checked.partial, **common)
+    if not write or con is None:
         return report
+    plan = checked.partial
+    if report.errors:
+        if not partial or plan is None or not plan.possible:
+            return report
+        parsed = checked.kept  # the rows that pass; the others are listed in the report
     as_of_date = resolved or dt.date.today()
     step("write")
+    written = {kind: p.table.num_rows for kind, p in parsed.items()}
+    log_details = {"rejected": dict(plan.rejected)} if report.errors and plan is not None else None
     try:
         snapshot_id = snapshots.create_snapshot(
             con, label=label, as_of=as_of_date, frames=_frames(parsed), files=_sources(infos),
-            currency_unit=currency_unit.strip(), actor=actor,
+            currency_unit=currency_unit.strip(), actor=actor, log_details=log_details,
         )
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write
-        return ImportReport(tuple(infos), tuple(found), duplicate_of=int(e.params["snapshot_id"]), as_of=as_of_date, rows=rows, **common)
-    return ImportReport(tuple(infos), tuple(found), snapshot_id=snapshot_id, as_of=as_of_date, rows=rows, **common)
+        return dataclasses.replace(report, duplicate_of=int(e.params["snapshot_id"]), as_of=as_of_date)
+    if log_details is not None:
+        report = dataclasses.replace(report, partial=dataclasses.replace(plan, applied=True), rows=written)
+    return dataclasses.replace(report, snapshot_id=snapshot_id, as_of=as_of_date)
 
 
 def _already_imported(

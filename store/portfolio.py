@@ -6,7 +6,7 @@ snapshot), else the snapshot's active weight set or, without one, the objectives
 (`store.weights.active_weights`); then `analytics.scoring.strategic_value` (0-100, missing scores 0).
 A snapshot without objectives gives every project a strategic value of 0. The optional spend
 profile (project_id, month_offset, planned_spend) is passed on as it is, or None when the snapshot
-has no profile rows (every budget is then spread evenly).
+has no profile rows (every budget is then spread evenly); so are the optional cash flows (objective npv).
 """
 
 from __future__ import annotations
@@ -38,10 +38,12 @@ def load_portfolio(con: duckdb.DuckDBPyConnection, snapshot_id: int, weight_set_
         scores = read_table(con, "project_scores", snapshot_id)[["project_id", "objective_id", "score"]]
         values = strategic_value(scores, weights, projects["project_id"]).astype(float).to_dict()
     profile = read_table(con, "spend_profile", snapshot_id)[["project_id", "month_offset", "planned_spend"]]
+    flows = read_table(con, "cash_flows", snapshot_id)[["project_id", "month_offset", "cost", "benefit"]]
     return PortfolioData(
         projects=projects, strategic_value=values, demand=demand.reset_index(drop=True),
         capacity=capacity.reset_index(drop=True), as_of=_month(snapshot.as_of),
         spend_profile=None if profile.empty else profile.reset_index(drop=True),
+        cash_flows=None if flows.empty else flows.reset_index(drop=True),
     )
 
 

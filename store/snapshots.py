@@ -40,9 +40,11 @@ DATA_TABLES: tuple[str, ...] = (
     "maturity",
     "process_kpis",
     "spend_profile",  # optional (migration 030)
+    "cash_flows",  # optional (migration 070)
+    "lessons",  # optional (migration 072)
 )
 # Tables of the app that belong to a snapshot and go with it when it is deleted.
-OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios")
+OWNED_TABLES: tuple[str, ...] = ("weight_sets", "scenarios", "captured_lessons")
 # Every table whose rows belong to one snapshot (the decision log is not one: it keeps its history).
 SNAPSHOT_TABLES: tuple[str, ...] = (*DATA_TABLES, *OWNED_TABLES, "snapshot_files")
 # The records of every snapshot, pending ones included; readers use the view `snapshots` (complete only).
@@ -112,6 +114,7 @@ def create_snapshot(
     files: list[SourceFile],
     currency_unit: str = "万元",
     actor: Actor | str | None = None,
+    log_details: Mapping[str, object] | None = None,
 ) -> int:
     """Write one snapshot and return its id; it becomes visible only once every row is written.
 
@@ -120,6 +123,7 @@ def create_snapshot(
     same files were imported before, and re-raises any database error after removing what it wrote.
     Three commits: the pending record and its file list; the data rows; the flip to complete with
     the decision-log entry. A crash before the last leaves a pending record, never a visible one.
+    `log_details` are added to that entry's details (a partial import's rows left out per kind).
     """
     actor = require(actor, "import")
     unknown = set(frames) - set(DATA_TABLES)
@@ -147,7 +151,7 @@ def create_snapshot(
                     [snapshot_id, f.file_name, f.kind, f.sha256, f.row_count, f.encoding],
                 )
         _write_rows(con, snapshot_id, frames)
-        _complete(con, snapshot_id, label=label, files=files, frames=frames, actor=actor)
+        _complete(con, snapshot_id, label=label, files=files, frames=frames, actor=actor, log_details=log_details)
     finally:
         with _writing_lock:
             _writing.discard(snapshot_id)
@@ -176,7 +180,7 @@ def _write_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, frames: Mappin
 
 def _complete(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, *, label: str, files: list[SourceFile],
-    frames: Mapping[str, pd.DataFrame], actor: Actor,
+    frames: Mapping[str, pd.DataFrame], actor: Actor, log_details: Mapping[str, object] | None = None,
 ) -> None:
     """The small last write that makes the snapshot visible, with its decision-log entry."""
     with transaction(con):
@@ -188,7 +192,8 @@ def _complete(
             raise SnapshotNotFound(f"snapshot {snapshot_id} was removed while it was written", snapshot_id=snapshot_id)
         decision_log.append(
             con, "import", actor=actor, snapshot_id=snapshot_id, summary=label,
-            details={"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()}},
+            details={"files": [f.file_name for f in files], "rows": {t: len(v) for t, v in frames.items()},
+                     **(log_details or {})},
         )
 
 

@@ -138,6 +138,6 @@ def test_every_routed_page_file_exists():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     pages = next(ast.literal_eval(node.value) for node in tree.body
                  if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PAGES")
-    assert len(pages) == 9
+    assert len(pages) == 11   # issue 19 added Business cases and Lessons learned
     for _, file, _, _ in pages:
         assert (ROOT / file).is_file(), file

@@ -39,8 +39,12 @@ def test_refused_import_prints_every_problem_and_exits_2(db_file, capsys):
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
     assert status == 2 and out == ""
-    assert len(lines) == 48 + 1  # every problem, then the summary
-    assert lines[-1] == "已拒绝：33 个错误，15 条警告。未写入任何数据。"
+    assert len(lines) == 48 + 2 + 1  # every problem, the two problems of several rows with their totals, the summary
+    assert lines[-3:] == [
+        "  3 × projects.csv project_id：未结束的项目没有人力需求行：优化时将视为不需要人力。",
+        "  3 × projects.csv project_id：未结束的项目没有战略评分：其战略价值将为 0。",
+        "已拒绝：19 行中有 33 个错误，另有 15 条警告。未写入任何数据。",
+    ]
     assert '错误 projects.csv:4: budget "abc" — 应为数字，例如 1200、1,200 或 12.5。' in lines
     assert _count(db_file) == 0
 
@@ -57,7 +61,13 @@ def test_duplicate_import_exits_2_and_names_the_snapshot(db_file, capsys):
 def test_check_writes_nothing(db_file, capsys):
     assert cli.main(["import", "--check", "--db", str(db_file), str(RESOURCES / "gbk_projects.csv")]) == 0
     _, err = capsys.readouterr()
-    assert err.strip() == "Check passed: 6 rows in 1 files, 0 warnings. Nothing was written (--check)."
+    # Without demand and scores files, each of the 4 open projects has neither (issue 15: warned all the same).
+    lines = err.strip().splitlines()
+    assert lines[-1] == "Check passed: 6 rows in 1 files, 8 warnings. Nothing was written (--check)."
+    assert sorted({line.rsplit("— ", 1)[1] for line in lines[:-1]}) == [
+        "Open project without demand rows: the optimiser will assume it needs no people.",
+        "Open project without strategic scores: its strategic value will be 0.",
+    ]
     assert _count(db_file) == 0
 
 
@@ -69,8 +79,8 @@ def test_json_report(db_file, capsys):
         "file": "valid_bundle.zip", "row": None, "column": None, "value": "march/README.md",
         "code": "skipped_member", "params": {}, "severity": "warning", "text": "Not a CSV file; skipped.",
     }]
-    # every kind but the optional spend profile, which the bundle does not have
-    assert {f["kind"] for f in report["files"]} == set(snapshots.DATA_TABLES) - {"spend_profile"}
+    # every kind but the optional spend profile, cash flows and lessons, which the bundle does not have
+    assert {f["kind"] for f in report["files"]} == set(snapshots.DATA_TABLES) - {"spend_profile", "cash_flows", "lessons"}
 
 
 def test_bad_arguments_exit_2(db_file, capsys):
@@ -90,8 +100,8 @@ def test_snapshots_listing_and_json(db_file, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines == [
         "snapshot_id  as_of  projects  objectives  project_scores  capacity  demand  status_reports  maturity  process_kpis"
-        "  spend_profile  label",
-        "1  2026-03-31  4  3  12  9  9  4  3  4  0  March",
+        "  spend_profile  cash_flows  lessons  label",
+        "1  2026-03-31  4  3  12  9  9  4  3  4  0  0  0  March",
     ]
     assert cli.main(["snapshots", "--db", str(db_file), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -132,4 +142,4 @@ def test_runs_as_a_process(db_file):
         [sys.executable, "cli.py", "import", "--db", str(db_file), "--label", "p", str(RESOURCES / "every_error")],
         cwd=ROOT, capture_output=True, text=True,
     )
-    assert done.returncode == 2 and done.stdout == "" and "Refused: 33 errors, 14 warnings." in done.stderr  # no --as-of: no late report
+    assert done.returncode == 2 and done.stdout == "" and "Refused: 33 errors in 19 rows, 14 warnings." in done.stderr  # no --as-of: no late report

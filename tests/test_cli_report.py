@@ -43,7 +43,7 @@ def test_each_format_equals_what_the_page_downloads(db_file, tmp_path, capsys):
         assert out.read_bytes() == expected
     wb = load_workbook(tmp_path / "pack.xlsx")
     assert wb.sheetnames[0] == "Summary" and wb["Selected projects"]["B3"].value == h.INJECTION
-    assert len(Presentation(str(tmp_path / "pack.pptx")).slides) == 8
+    assert len(Presentation(str(tmp_path / "pack.pptx")).slides) == 9   # with the economics slide
 
 
 def test_out_directory_gets_the_page_file_name(db_file, tmp_path):

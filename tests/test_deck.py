@@ -40,11 +40,11 @@ def _charts(slide):
 
 def test_slides_in_order_with_titles(con, scenario_id):
     prs = _deck(export_scenario(con, scenario_id, "pptx", "zh", generated_on=DAY).data)
-    assert len(prs.slides) == 8
+    assert len(prs.slides) == 9   # with the economics slide (issue 19)
     assert _texts(prs.slides[0])[0] == "投资建议：方案A"
     titles = [_texts(slide)[0] for slide in list(prs.slides)[1:]]
     assert titles == ["投资建议", "有效前沿：价值与投入", "入选组合：新提案", "人力负荷展望", "预算展望", "风险与需决策事项",
-                      "附录：假设条件"]
+                      "经济评价与不确定性", "附录：假设条件"]
     sentence = _texts(prs.slides[1])[1]
     assert sentence.startswith("建议在 4 个提案中批准 2 个，预算合计 500.0万元") and "高 10.0%" in sentence
 
@@ -118,7 +118,7 @@ def test_timestamps_are_fixed_also_inside_the_chart_workbooks(con, scenario_id):
     package = zipfile.ZipFile(io.BytesIO(data))
     assert {i.date_time for i in package.infolist()} == {(2026, 1, 15, 0, 0, 0)}
     embedded = [n for n in package.namelist() if n.startswith("ppt/embeddings/") and n.endswith(".xlsx")]
-    assert len(embedded) == 3  # frontier, capacity, budget
+    assert len(embedded) == 4  # frontier, capacity, budget, value against risk (issue 19)
     for name in embedded:
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
         core = inner.read("docProps/core.xml").decode("utf-8")

@@ -56,9 +56,10 @@ def _column(ws, col, first=2):
 @pytest.mark.parametrize(
     ("lang", "names"),
     [
-        ("zh", ["摘要", "入选项目", "未入选提案", "预算", "角色负荷", "情景参数", "战略权重", "有效前沿"]),
+        ("zh", ["摘要", "入选项目", "未入选提案", "预算", "角色负荷", "情景参数", "战略权重", "有效前沿",
+                "经济评价", "不确定性"]),
         ("en", ["Summary", "Selected projects", "Left out", "Budget", "Role load", "Parameters", "Strategic weights",
-                "Efficient frontier"]),
+                "Efficient frontier", "Business cases", "Uncertainty"]),
     ],
 )
 def test_sheet_names_in_each_language(con, scenario_id, lang, names):

@@ -297,7 +297,7 @@ def test_data_page_checks_in_a_worker_process_and_names_a_damaged_zip(db_file, m
     at.file_uploader[0].set_value(("bundle.zip", _damaged_bundles()[1], "application/zip")).run()
     assert not at.exception
     assert [m.value for m in at.main.metric][2] == "1"
-    report = at.main.dataframe[2].value  # contract, recognised files, problems
+    report = at.main.dataframe[3].value  # contract, recognised files, problem totals, problems
     assert list(report.iloc[0, [1, 4, 5]]) == ["bundle.zip", "march/capacity.csv",
         "This member of the zip cannot be read: the archive is damaged, or uses encryption or a compression "
         "method that is not supported."]

@@ -185,3 +185,23 @@ def test_cli_check_shows_the_unit_from_the_header(tmp_path, capsys):
     path.write_bytes(_projects_with_budget_header("预算（万元）"))
     assert cli.main(["import", "--check", "--lang", "zh", "--db", str(tmp_path / "x.duckdb"), str(path)]) == 0
     assert "projects.csv: budget：表头中的单位为 万元" in capsys.readouterr().err
+
+
+def test_unit_in_header_rules():
+    from store.contract import KINDS
+    from store.import_units import canonical_unit, unit_in_header
+
+    projects, reports = KINDS["projects"], KINDS["status_reports"]
+    assert unit_in_header("Approved Cost (k$)", projects.column("budget")) == "k$"
+    assert unit_in_header("预算 (budget)", projects.column("budget")) is None  # the column's own name, not a unit
+    assert unit_in_header("工期（月）", projects.column("duration_months")) is None  # the alias itself
+    assert unit_in_header("Risk (万元)", projects.column("risk_score")) is None  # a money unit on a non-money column
+    assert unit_in_header("完成百分比 (%)", reports.column("percent_complete")) == "%"
+    assert unit_in_header("Budget (notes)", projects.column("budget")) is None  # not a unit
+    assert canonical_unit("K$") == canonical_unit("千美元") == "kUSD" and canonical_unit("万") == "万元"
+
+
+def test_a_title_row_does_not_change_the_separator():
+    from store.import_read import sniff_separator
+
+    assert sniff_separator("Budget report, March 2026\nproject_id;name;budget\nP1;A;1,5\n") == ";"

@@ -267,7 +267,7 @@ def test_many_bad_rows_are_listed_up_to_a_limit_then_counted():
     report = check_files([("projects.csv", data)])
     bad = [p for p in report.problems if p.code == "bad_number"]
     assert len(bad) == MAX_ROWS_PER_PROBLEM and bad[0].row == 2
-    more = [p for p in report.problems if p.code == "more_rows"]
+    more = [p for p in report.errors if p.code == "more_rows"]
     assert [(m.column, m.params["count"], m.params["inner"]) for m in more] == [("budget", 50, "bad_number")]
     assert report.problems.index(more[0]) == report.problems.index(bad[-1]) + 1  # right after the rows
     assert problem_text(more[0], "en") == (

@@ -35,13 +35,14 @@ def _texts(prs) -> list[str]:
 def test_no_frontier_no_frontier_slide_or_sheet(pack, lang):
     bare = dataclasses.replace(pack, frontier=())
     prs = Presentation(io.BytesIO(pack_to_pptx(bare, lang)))
-    assert len(prs.slides) == 7  # 8 with a frontier
+    assert len(prs.slides) == 8  # 9 with a frontier (both with the economics slide)
     none_text = ReportText(lang)("report.frontier.none")
     assert none_text not in _texts(prs)
     wb = load_workbook(io.BytesIO(pack_to_xlsx(bare, lang)))
     assert ReportText(lang)("report.sheet.frontier") not in wb.sheetnames
-    assert wb.sheetnames == list(sheet_names(lang, bare)) and len(wb.sheetnames) == 7
-    assert len(load_workbook(io.BytesIO(pack_to_xlsx(pack, lang))).sheetnames) == 8
+    assert wb.sheetnames == list(sheet_names(lang, bare)) and len(wb.sheetnames) == 9   # with the economics sheets
+    assert len(load_workbook(io.BytesIO(pack_to_xlsx(pack, lang))).sheetnames) == 10
+    assert len(load_workbook(io.BytesIO(pack_to_xlsx(dataclasses.replace(bare, economics=None), lang))).sheetnames) == 7
 
 
 def test_left_out_sheet_without_prices_has_no_price_columns(pack):

@@ -89,7 +89,7 @@ def test_empty_page_offers_templates_and_upload(app, lang):
     downloads = at.get("download_button")
     assert len(downloads) == 6  # per header language: one kind's CSV, all CSVs in a zip, the .xlsx workbook
     contract = at.main.dataframe[0].value
-    assert len(contract) == 16 and list(contract.iloc[:, 0])[:2] == ["project_id", "name"]
+    assert len(contract) == 22 and list(contract.iloc[:, 0])[:2] == ["project_id", "name"]   # 16 + six three-point columns (issue 19)
     assert list(contract.iloc[:, 1])[:2] == ["项目编号", "项目名称"]
     assert at.file_uploader[0].accept_multiple_files
 
@@ -123,7 +123,9 @@ def test_bad_files_show_every_problem_and_write_nothing(app, db_file, lang):
     assert not at.exception
     assert [m.value for m in at.main.metric][2:] == ["33", "14"]
     assert [e.value for e in at.main.error] == [text["errors"]]
-    report = at.main.dataframe[2].value
+    groups = at.main.dataframe[2].value  # one row per problem and column, with its exact count
+    assert int(groups.iloc[:, 4].sum()) == 33 + 14 and len(groups) == 43
+    report = at.main.dataframe[3].value
     assert len(report) == 47
     assert set(report.iloc[:33, 0]) == {text["error"]}  # errors first
     budget = report[(report.iloc[:, 1] == "projects.csv") & (report.iloc[:, 4] == "abc")]

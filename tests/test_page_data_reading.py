@@ -49,7 +49,7 @@ def test_a_workbook_with_day_first_dates_imports_once_the_order_is_chosen(app, d
     assert order.value is None and order.options[0] == ("Not chosen (refuse them)" if lang == "en" else "未选择（拒绝此类日期）")
     at.file_uploader[0].set_value([(f"template_{lang}.xlsx", _template_with_day_first_date(lang), XLSX)]).run()
     assert not at.exception
-    problems = at.main.dataframe[2].value
+    problems = at.main.dataframe[3].value  # contract, recognised files, problem totals, problems
     assert any(asks in text for text in problems.iloc[:, -1])
     assert at.button(key="data_import").disabled
     order.set_value("dmy").run()

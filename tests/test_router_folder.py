@@ -12,7 +12,11 @@ def test_no_pages_folder_beside_app_py():
     """A pages/ folder beside app.py makes a fresh server's first run ignore st.navigation (see README)."""
     assert not (ROOT / "pages").exists()
     assert sorted(p.name for p in (ROOT / "views").glob("*.py")) == [
-        "admin.py", "data.py", "decision_log.py", "delivery.py", "maturity.py", "optimiser.py", "overview.py",
+        "admin.py",
+        "cases.py",
+        "data.py", "decision_log.py", "delivery.py",
+        "lessons.py",
+        "maturity.py", "optimiser.py", "overview.py",
         "resources.py",
         "scenarios.py", "strategy.py",
     ]

@@ -42,7 +42,7 @@ def test_lists_come_from_their_literals():
     assert v.STATUSES == ("proposed", "approved", "active", "on_hold", "completed", "cancelled")
     assert set(v.STATUS_ORDER) == set(v.STATUSES)
     assert set(v.COMMITTED_STATUSES) | set(v.CLOSED_STATUSES) | set(v.OPEN_PROPOSAL_STATUSES) == set(v.STATUSES)
-    assert v.OBJECTIVES == ("strategic_value", "benefit", "net_benefit") and v.SOLVERS == ("highs", "cbc")
+    assert v.OBJECTIVES == ("strategic_value", "benefit", "net_benefit", "npv") and v.SOLVERS == ("auto", "highs", "cbc")
     assert set(v.SOLVE_STATUSES) > v.SOLUTION_STATUSES
     assert v.CR_THRESHOLD == 0.10 and v.NO_CATEGORY == "-"
 

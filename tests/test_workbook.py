@@ -22,7 +22,7 @@ from store.contract import KIND_ORDER, KINDS
 from store.import_limits import ImportLimits
 from store.import_read import RawFile
 from store.importer import check_files, check_paths, import_files, import_paths, problem_text
-from store.workbook import _column_texts, cell_text, workbook_sources
+from store.workbook import _column_texts, cell_text, serial_date_text, workbook_sources
 
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
 D = dt.date
@@ -125,6 +125,19 @@ def test_excel_types_become_the_text_the_parsers_read():
                                         "c4": "12", "c5": "1200.25", "c6": "true"}]
     assert table.row_numbers.tolist() == [2]
     assert source.read_rows([None] * 7).table.num_rows == 1  # read again for a mapping preview
+
+
+def test_numbers_in_date_and_month_columns_are_excel_serial_dates():
+    assert [serial_date_text(v) for v in (1, 59, 61, 45352, 45352.75, 46023.0)] == [
+        "1900-01-01", "1900-02-28", "1900-03-01", "2024-03-01", "2024-03-01", "2026-01-01",
+    ]
+    assert serial_date_text(60) == "60" and serial_date_text(0) == "0" and serial_date_text("x") == "x"
+    sheets = {"status_reports": [["project_id", "report_date", "planned_value", "earned_value", "actual_cost"],
+                                 ["P1", 46081, 100, 90, 95]],  # 2026-02-28 without a date format
+              "projects": [["project_id", "name", "status", "start_month", "duration_months", "budget"],
+                           ["P1", "A", "active", 46023, 12, 1200]]}
+    report = check_files([("serials.xlsx", workbook(sheets))])
+    assert report.errors == () and report.as_of == D(2026, 2, 28)
 
 
 def test_an_xlsm_workbook_is_read_like_an_xlsx():
@@ -261,3 +274,44 @@ def test_a_whole_column_reads_as_each_cell_would(values, only):
             assert float(text) == float(expected), (value, text, expected)
         else:
             assert text == expected
+
+
+_SMALL_BOOK = None
+
+
+def _small_book() -> bytes:
+    global _SMALL_BOOK
+    if _SMALL_BOOK is None:
+        _SMALL_BOOK = workbook({k: v for k, v in bundle_sheets().items() if k in ("projects", "objectives")})
+    return _SMALL_BOOK
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(0, 9), st.integers(0, 3), st.randoms(use_true_random=False))
+def test_a_workbook_with_a_damaged_part_ends_as_a_report(member, operation, rng):
+    """A valid zip whose one part (sheet, styles, workbook, content types...) is damaged: flipped bytes,
+    cut short, odd XML inserted, or replaced. The check ends as a report, never `read_failed`."""
+    source = zipfile.ZipFile(io.BytesIO(_small_book()))
+    names = source.namelist()
+    target = names[member % len(names)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            data = bytearray(source.read(name))
+            if name == target:
+                if operation == 0 and data:
+                    for _ in range(rng.randint(1, 20)):
+                        data[rng.randrange(len(data))] = rng.randrange(256)
+                elif operation == 1:
+                    data = data[: rng.randrange(len(data) + 1)]
+                elif operation == 2:
+                    at = rng.randrange(len(data) + 1)
+                    data[at:at] = rng.choice([b'<c r="XFD1048576"><v>1</v></c>', b'<row r="0">', b"\x00",
+                                              b"<v>1e999</v>", b'<c t="d"><v>bad</v></c>', b'<c t="s"><v>99</v></c>'])
+                else:
+                    data = bytearray(rng.randbytes(rng.randrange(200)))
+            archive.writestr(name, bytes(data))
+    report = check_files([("damaged.xlsx", buffer.getvalue())])
+    assert "read_failed" not in {p.code for p in report.problems}
+    for problem in report.problems:
+        assert problem_text(problem, "zh") and problem_text(problem, "en")

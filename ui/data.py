@@ -22,14 +22,13 @@ import pandas as pd
 import streamlit as st
 
 from i18n import has_key
-from reports.csv_export import frame_to_csv
 from reports.xlsx_template import template_workbook, template_workbook_name
 from store import importer, snapshots
 from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, template_file_name, templates_zip
 from store.import_types import Problem
 from store.import_values import DATE_ORDERS
 from store.importer import ImportReport, problem_text
-from ui import perf
+from ui import data_result, perf
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
 from ui.session import actor, cursor, lang, select_snapshot, t
@@ -50,8 +49,8 @@ def count_key(key: str, count: int) -> str:
 
 
 def counted(key: str, count: int, /, **params: object) -> str:
-    """The message for a count, in the singular or plural form it needs."""
-    return t(count_key(key, count), count=count, **params)
+    """The message for a count, in the singular or plural form it needs ("2,503 problems")."""
+    return t(count_key(key, count), count=f"{count:,}", **params)
 
 
 def count_phrase(noun: str, count: int) -> str:
@@ -220,22 +219,13 @@ def problems_frame(report: ImportReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def problems_csv(report: ImportReport) -> bytes:
-    """The report as CSV with BOM (Excel opens the Chinese correctly), every text cell formula-safe.
-
-    File names and cell values are what the uploader typed: a budget cell `=HYPERLINK(...)` must
-    arrive in the analyst's spreadsheet as text, so the file goes through `reports.csv_export`.
-    """
-    return frame_to_csv(problems_frame(report))
-
-
 def show_report(report: ImportReport) -> None:
     """Metrics, the recognised files and the validation report of a check or a refused import."""
     files, rows, errors, warnings = st.columns(4)
     files.metric(t("data.metric.files"), len(report.files))
     rows.metric(t("data.metric.rows"), f"{sum(report.rows.values()):,}")
-    errors.metric(t("data.metric.errors"), len(report.errors))
-    warnings.metric(t("data.metric.warnings"), len(report.warnings))
+    errors.metric(t("data.metric.errors"), f"{report.error_total:,}")  # exact totals, not the rows listed
+    warnings.metric(t("data.metric.warnings"), f"{report.warning_total:,}")
     st.markdown(f"**{t('data.preview.title')}**")
     st.dataframe(files_frame(report), hide_index=True, width="stretch")
     if report.duplicate_of is not None:
@@ -243,15 +233,16 @@ def show_report(report: ImportReport) -> None:
         return
     st.markdown(f"**{t('data.report.title')}**")
     if report.errors:
-        st.error(counted("data.report.errors", len(report.errors)))
+        st.error(counted("data.report.errors", report.error_total))
+        st.caption(data_result.rows_refused_text(report))
     elif report.warnings:
-        st.warning(counted("data.report.warnings_only", len(report.warnings)))
+        st.warning(counted("data.report.warnings_only", report.warning_total))
     else:
         st.success(t("data.report.clean"))
     if report.problems:
+        data_result.show_groups(report)
         st.dataframe(problems_frame(report), hide_index=True, width="stretch")
-        st.download_button(t("data.report.download"), problems_csv(report), file_name="lodestar_import_report.csv",
-                           mime="text/csv", key="data_report_download", on_click="ignore")
+        data_result.download_problems(report, key="data_report_download")
 
 
 # --- importing -----------------------------------------------------------------------------------------
@@ -273,12 +264,15 @@ def import_form(files: Files, report: ImportReport, date_order: str | None = Non
     as_of = as_of_col.date_input(t("data.import.as_of"), value=suggested, key=f"data_as_of_{suffix}",
                                  help=t("data.import.as_of_help"), format=DATE_INPUT_FORMAT)
     unit = unit_col.text_input(t("data.import.currency"), value="万元", key=f"data_currency_{suffix}")
-    pressed = st.button(t("data.import.button"), type="primary", disabled=not report.ok, key="data_import")
+    partial = data_result.partial_choice(report, key=f"data_partial_{suffix}")
+    ready = report.ok or (partial and report.duplicate_of is None)
+    pressed = st.button(t("data.import.button"), type="primary", disabled=not ready, key="data_import")
     if pressed:
-        run_import(files, label=label, as_of=as_of, currency_unit=unit, date_order=date_order)
+        run_import(files, label=label, as_of=as_of, currency_unit=unit, date_order=date_order, partial=partial)
 
 
-def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, date_order: str | None = None) -> None:
+def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, date_order: str | None = None,
+               partial: bool = False) -> None:
     """Import with a progress box; on success select the new snapshot and rerun, else show why."""
     with st.status(t("data.import.running"), expanded=True) as status:
         def progress(stage: str) -> None:
@@ -286,7 +280,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, 
 
         result = importer.import_files(
             cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
-            actor=actor(), lang=lang(), progress=progress, date_order=date_order,
+            actor=actor(), lang=lang(), progress=progress, date_order=date_order, partial=partial,
         )
         if result.snapshot_id is None:
             status.update(label=t("data.import.refused_status"), state="error")
@@ -296,7 +290,8 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, 
         if result.duplicate_of is not None:
             st.warning(t("data.report.duplicate", snapshot_id=result.duplicate_of))
         else:
-            st.error(counted("data.import.refused", len(result.errors)))
+            st.error(counted("data.import.refused", result.error_total))
+            st.caption(data_result.rows_refused_text(result))
             st.dataframe(problems_frame(result), hide_index=True, width="stretch")
         return
     # No cache clearing here: every loader is keyed on snapshot ids (a new snapshot has a new one)
@@ -309,9 +304,10 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, 
                                                    "rows": count_phrase("rows", rows),
                                                    "files": count_phrase("files", len(result.files))})]
     if result.warnings:
-        warnings = len(result.warnings)
+        warnings = result.warning_total
         flash.append(("warning", count_key("data.import.with_warnings", warnings), {"count": warnings}))
     st.session_state[FLASH_KEY] = flash
+    st.session_state[data_result.PARTIAL_RESULT_KEY] = result if result.partial is not None and result.partial.applied else None
     st.rerun()
 
 
@@ -320,6 +316,7 @@ def show_flash() -> None:
     snapshot's label) are shown as typed."""
     for level, key, params in st.session_state.pop(FLASH_KEY, []):
         getattr(st, level)(t(key, **{name: md(v) if isinstance(v, str) else v for name, v in params.items()}))
+    data_result.show_partial_result()
 
 
 # --- snapshots -----------------------------------------------------------------------------------------

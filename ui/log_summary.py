@@ -42,8 +42,10 @@ def _count(lang: str, noun: str, count: int) -> str:
 
 def _import(lang: str, summary: str, d: Details) -> str:
     rows = sum(int(v) for v in d["rows"].values())
-    return translate(lang, "log.summary.import", label=summary, files=_count(lang, "files", len(d["files"])),
+    text = translate(lang, "log.summary.import", label=summary, files=_count(lang, "files", len(d["files"])),
                      rows=_count(lang, "rows", rows))
+    rejected = sum(int(v) for v in (d.get("rejected") or {}).values())  # a partial import (store.import_partial)
+    return text + translate(lang, "partial.log.rejected", rows=_count(lang, "rows", rejected)) if rejected else text
 
 
 def _snapshot_rename(lang: str, summary: str, d: Details) -> str:
@@ -201,7 +203,7 @@ def summary_text(lang: str, action: str, summary: str | None, details: Any) -> s
 # spread into their own labelled items. A field without a label (written by a newer module) keeps its
 # stored name, so nothing recorded is ever hidden.
 CODE_PREFIXES: dict[str, str] = {"status": "log.status", "method": "log.method", "objective_kind": "log.objective"}
-PERCENT_FIELDS = frozenset({"gap", "mip_gap", "discount_per_month"})
+PERCENT_FIELDS = frozenset({"gap", "mip_gap", "discount_per_month", "discount_rate"})
 SKIPPED_FIELDS = frozenset({"weight_set_name"})  # shown with weight_set_id as "name (#id)"
 
 
@@ -223,7 +225,7 @@ def _scalar(lang: str, field: str, value: Any) -> str:
 def _mapping(lang: str, field: str, value: Mapping[str, Any]) -> str:
     if not value:
         return "—"
-    if field == "rows":  # table -> row count of an import
+    if field in ("rows", "rejected"):  # table -> row count of an import (imported / left out)
         return translate(lang, "log.sep.list").join(
             f"{_label(lang, 'data.kind', table)} {number(rows)}" for table, rows in value.items())
     if field in ("weights", "category_min_share", "category_max_share"):  # shares 0-1

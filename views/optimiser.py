@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.errors import AnalyticsError
 from analytics.selection_types import PortfolioData, SelectionParams
 from ui import optimiser as opt
+from ui import pareto as pareto_ui
 from ui.auth import can
 from ui.session import page_guard, page_header, require_snapshot, show_error, t
 from ui.text import md
@@ -48,6 +49,11 @@ def parameters_form() -> SelectionParams | None:
             format_func={o: t(f"optimiser.objective.{o}") for o in opt.OBJECTIVES}.__getitem__, key=key("objective"),
         )
         weight_set_id = weight_set_picker(c1)
+        rate_pct = 100.0 * PARAMS.discount_rate
+        if objective == "npv":  # the business cases' rate (docs/business-cases.md)
+            rate_pct = c1.number_input(t("cases.form.discount_rate"), min_value=0.0, max_value=100.0, value=rate_pct,
+                                       step=0.5, format="%.2f", help=t("cases.form.discount_rate_help"),
+                                       key=key("discount_rate"))
         budget = c2.number_input(
             t("optimiser.form.budget"), min_value=0.0, value=PARAMS.budget, step=100.0,
             placeholder=t("optimiser.form.no_limit"), help=t("optimiser.form.budget_help"), key=key("budget"),
@@ -134,6 +140,7 @@ def parameters_form() -> SelectionParams | None:
             force_out=force_out, category_shares=shares, max_high_risk=max_high_risk,
             high_risk_threshold=threshold, allow_hiring=hiring, allow_cancel_committed=cancel, solver=solver,
             time_limit_seconds=time_limit, gap_pct=gap, weight_set_id=weight_set_id, threads=PARAMS.threads,
+            discount_rate_pct=rate_pct,
         )
     except AnalyticsError as e:   # unreadable values: said when Optimise is pressed, the result marked stale
         if submitted:
@@ -337,6 +344,7 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
                 run = marginal_tab(run, data, stale)
             with tabs[4]:
                 run = frontier_tab(run, data, stale)
+                pareto_ui.section(run.params, data, stale)   # value against risk exposure (issue 19)
     with tabs[5]:
         c1, c2 = st.columns(2)
         with c1:

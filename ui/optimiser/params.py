@@ -25,7 +25,13 @@ import streamlit as st
 from analytics.errors import InvalidInput
 from analytics.months import add_months
 from analytics.selection_types import PortfolioData, SelectionParams
-from analytics.vocabulary import CLOSED_STATUSES, COMMITTED_STATUSES, OBJECTIVES, SOLVERS  # noqa: F401 (re-exported)
+from analytics.vocabulary import (  # noqa: F401 (re-exported)
+    CLOSED_STATUSES,
+    COMMITTED_STATUSES,
+    DEFAULT_DISCOUNT_RATE,
+    OBJECTIVES,
+    SOLVERS,
+)
 from store import db, weights
 from ui.session import cursor, db_path, t
 from ui.text import md
@@ -58,6 +64,8 @@ FIELD_LABELS: dict[str, str] = {
     "solver": "optimiser.form.solver",
     "threads": "optrun.field.threads",
     "weight_set_id": "optimiser.form.weight_set",
+    "discount_rate": "cases.form.discount_rate",
+    "benefit_months": "cases.form.benefit_months",
 }
 
 
@@ -241,6 +249,7 @@ def build_params(
     gap_pct: float,
     weight_set_id: int | None,
     threads: int = 1,
+    discount_rate_pct: float = 100.0 * DEFAULT_DISCOUNT_RATE,
 ) -> SelectionParams:
     """Form values (percent where the form shows percent) -> SelectionParams, checked.
 
@@ -273,6 +282,7 @@ def build_params(
         solver=solver,  # type: ignore[arg-type]
         threads=int(threads),
         weight_set_id=weight_set_id,
+        discount_rate=float(discount_rate_pct) / 100.0,
     )
 
 

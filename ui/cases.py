@@ -1,0 +1,85 @@
+"""Business cases page helpers: cached figures per snapshot and parameters, and the tables shown.
+
+Cached on (database path, snapshot id, rate, benefit months): snapshots are immutable. The current
+plan used by the alternatives is part of what the loader reads, so it is keyed on the scenarios'
+latest update stamp as well.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.cases import Alternative, BusinessCase
+from i18n import numbers
+from store import db
+from store.cases import CurrentPlan, alternatives_of, business_cases_of
+from ui.session import lang, t
+from ui.text import md
+
+CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
+
+
+@st.cache_data(**CACHE)
+def load_cases(path: str, snapshot_id: int, rate: float, benefit_months: int) -> list[BusinessCase]:
+    return business_cases_of(db.cursor(path), snapshot_id, rate=rate, benefit_months=benefit_months)
+
+
+def plan_stamp(path: str, snapshot_id: int) -> str:
+    """Changes whenever a scenario of the snapshot is saved, renamed, recommended or deleted."""
+    row = db.cursor(path).execute(
+        "SELECT count(*), max(updated_at), max(CASE WHEN is_recommended THEN scenario_id END) FROM scenarios"
+        " WHERE snapshot_id = ?", [snapshot_id]).fetchone()
+    return repr(row)
+
+
+@st.cache_data(**CACHE)
+def load_alternatives(path: str, snapshot_id: int, rate: float, benefit_months: int,
+                      stamp: str) -> tuple[list[Alternative], CurrentPlan | None]:
+    return alternatives_of(db.cursor(path), snapshot_id, rate=rate, benefit_months=benefit_months)
+
+
+def _never(value: int | None) -> str:
+    return t("cases.never") if value is None else str(value)
+
+
+def cases_table(cases: list[BusinessCase], names: dict[str, str]) -> pd.DataFrame:
+    lg = lang()
+    return pd.DataFrame({
+        t("cases.col.project"): [c.project_id for c in cases],
+        t("cases.col.name"): [names.get(c.project_id, c.project_id) for c in cases],
+        t("cases.col.npv"): [numbers.number(c.npv, lg, 1) for c in cases],
+        t("cases.col.irr"): [t("cases.never") if c.irr is None else numbers.percent(c.irr, lg, 1) for c in cases],
+        t("cases.col.payback"): [_never(c.payback_month_offset) for c in cases],
+        t("cases.col.discounted_payback"): [_never(c.discounted_payback_month_offset) for c in cases],
+        t("cases.col.cost"): [numbers.number(c.total_cost, lg, 1) for c in cases],
+        t("cases.col.benefit"): [numbers.number(c.total_benefit, lg, 1) for c in cases],
+        t("cases.col.source"): [t(f"cases.source.{c.source}") for c in cases],
+    })
+
+
+def alternatives_table(rows: list[Alternative]) -> pd.DataFrame:
+    lg = lang()
+    roles = sorted({role for r in rows for role in r.peak_fte})
+    frame = pd.DataFrame({
+        t("cases.col.rank"): [r.rank for r in rows],
+        t("cases.col.project"): [r.project_id for r in rows],
+        t("cases.col.name"): [r.name for r in rows],
+        t("cases.col.npv"): [numbers.number(r.npv, lg, 1) for r in rows],
+        t("cases.col.irr"): [t("cases.never") if r.irr is None else numbers.percent(r.irr, lg, 1) for r in rows],
+        t("cases.col.payback"): [_never(r.payback_month_offset) for r in rows],
+        t("cases.col.strategic_value"): [numbers.number(r.strategic_value, lg, 1) for r in rows],
+        t("cases.col.risk"): [numbers.number(r.risk_score, lg, 1) for r in rows],
+    })
+    for role in roles:
+        frame[t("cases.col.peak_fte", role=role)] = [numbers.number(r.peak_fte.get(role), lg, 1) for r in rows]
+    frame[t("cases.col.in_plan")] = [t("cases.no_plan") if r.in_plan is None else t("cases.yes" if r.in_plan else "cases.no")
+                                      for r in rows]
+    return frame
+
+
+def reason_text(row: Alternative) -> str:
+    """Why `row` ranks above the next project of its group (or that it is last), as Markdown (ids escaped)."""
+    if row.reason == "last":
+        return t("cases.alt.reason.last", project=md(row.project_id))
+    return t(f"cases.alt.reason.{row.reason}", project=md(row.project_id), next=md(row.next_project_id))
