@@ -151,7 +151,8 @@ def test_the_decision_log_chain_holds_with_two_writers(pg_database):
     procs = [subprocess.Popen([sys.executable, "-c", _APPEND, str(pg_database), name, "10"], cwd=ROOT, env=ENV,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for name in ("a", "b")]
-    assert [p.stdout.readline().strip() for p in procs] == ["ready", "ready"]
+    ready = [p.stdout.readline().strip() for p in procs]
+    assert ready == ["ready", "ready"], [p.communicate("go\n", timeout=180)[1] for p in procs]
     for p in procs:
         p.stdin.write("go\n")
         p.stdin.flush()
