@@ -510,7 +510,8 @@ def _with_solver(model: SelectionModel, params: SelectionParams) -> SelectionPar
 
 def _wants_lp_start(model: SelectionModel) -> bool:
     strengthening = model.strengthening
-    return strengthening.lp_guided_start and not model.elastic and len(model.choose) >= strengthening.lp_start_min_options
+    big_enough = len(model.choose) >= strengthening.lp_start_min_options or (model.choice is not None and model.choice.lp_start)
+    return strengthening.lp_guided_start and not model.elastic and big_enough
 
 
 def solver_variables(model: SelectionModel) -> list[pulp.LpVariable]:

@@ -8,7 +8,8 @@ positive coefficients exceeds its right-hand side; a row no portfolio can fill n
 *Solver by model*):
 
 - a scheduling model (some proposal has several allowed starts) -> HiGHS: branching on the project
-  binaries x[p] it proves the 200-proposal bench portfolios that CBC leaves open;
+  binaries x[p] it proves the 200-proposal bench portfolios that CBC leaves open; from
+  `LP_START_MIN_OPTIONS` options on it also gets the LP-guided first portfolio;
 - a pure selection with `CBC_MIN_OPTIONS` to `CBC_MAX_OPTIONS` options and a row that can bind ->
   CBC: on the OR-Library `mknapcb1` problems, Chu-Beasley knapsacks and the bench's generated
   selections of 200 it proves the optimum several times faster than HiGHS;
@@ -39,6 +40,10 @@ CBC_MIN_OPTIONS = 40
 # from this many options on, a pure selection goes back to HiGHS: on the bench's generated selections
 # of 1,000 proposals HiGHS's heuristics ended nearer the optimum than CBC within the same limit
 CBC_MAX_OPTIONS = 500
+# scheduling models from this many start options on get the LP-guided first portfolio
+# (analytics/start_heuristic.py) that `highs` alone uses from 2,000: on the bench's 200-proposal cases
+# (about 900 options) it raised the incumbent at the limit in 8 of 15 runs and lowered it in 1
+LP_START_MIN_OPTIONS = 500
 # rows whose kind can bind (coupling rows); one_start, force and dependency rows are structural
 REASONS = ("scheduling", "pure_selection", "small", "nothing_binds", "large_selection")   # i18n solverchoice.reason.<code>
 _SOLVER_NAMES = {"highs": "HiGHS", "cbc": "CBC"}
@@ -71,10 +76,11 @@ class SolverChoice:
     code: str             # asked | scheduling | pure_selection | small | nothing_binds
     shape: ModelShape
     options: Mapping[str, Any] = field(default_factory=dict)   # the solver's own settings for this shape
+    lp_start: bool = False   # hand the solver the LP-guided first portfolio whatever the model's size
 
     def to_dict(self) -> dict[str, Any]:
         return {"requested": self.requested, "solver": self.solver, "code": self.code, **asdict(self.shape),
-                "solver_options": dict(self.options)}
+                "solver_options": dict(self.options), "lp_start": self.lp_start}
 
 
 def shape(model: SelectionModel) -> ModelShape:
@@ -107,7 +113,8 @@ def choose(model_shape: ModelShape, requested: str = AUTO) -> SolverChoice:
     if requested != AUTO:
         return SolverChoice(requested, requested, "asked", model_shape)
     if not model_shape.pure_selection:
-        return SolverChoice(requested, "highs", "scheduling", model_shape)
+        return SolverChoice(requested, "highs", "scheduling", model_shape,
+                            lp_start=model_shape.options >= LP_START_MIN_OPTIONS)
     if model_shape.binding_rows == 0:
         return SolverChoice(requested, "highs", "nothing_binds", model_shape)
     if model_shape.options < CBC_MIN_OPTIONS:
@@ -135,6 +142,15 @@ def text_params(choice: dict[str, Any]) -> dict[str, Any]:
         "share": f"{(binding / rows * 100 if rows else 0):.0f}%", "min_options": CBC_MIN_OPTIONS,
         "max_options": CBC_MAX_OPTIONS,
     }
+
+
+def solver_name(lang: str, solver: str | None) -> str:
+    """A solver as a reader sees it: `auto` in words of `lang`, the named solvers by their names."""
+    from i18n import translate
+
+    if solver == AUTO:
+        return translate(lang, "solverchoice.solver.auto")
+    return _SOLVER_NAMES.get(str(solver), str(solver))
 
 
 def choice_text(lang: str, choice: Mapping[str, Any] | None) -> str | None:

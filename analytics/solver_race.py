@@ -27,8 +27,10 @@ from typing import Any
 
 from analytics import selection
 from analytics.selection_types import PortfolioData, SelectionParams, SelectionResult
+from analytics.solver_choice import AUTO
+from analytics.vocabulary import SOLVERS
 
-RACERS = ("highs", "cbc")
+RACERS = tuple(s for s in SOLVERS if s != AUTO)   # every named solver races; `auto` is not one
 GRACE_SECONDS = 30.0   # time a racer may need beyond the limit (start-up, build, reading the answer)
 _SETTLED = ("optimal", "infeasible")
 

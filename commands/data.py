@@ -2,6 +2,7 @@
 
     python cli.py import --db data/lodestar.duckdb --label "2026-03" [--as-of 2026-03-31] FILE_OR_DIR_OR_ZIP...
     python cli.py import --check FILE_OR_DIR_OR_ZIP...            # validate only, write nothing
+    python cli.py import --mapping MAP.toml [--save-profile NAME] --label L FILE...   # docs/mapping.md
     python cli.py import --label L --partial --rejects left_out.csv [--problems all.csv] FILE...
     python cli.py import --date-order dmy ...                      # read 01/03/2026 as 1 March (mdy: January 3)
     python cli.py snapshots --db data/lodestar.duckdb [--json]
@@ -26,12 +27,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from commands import mappings
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from reports import import_lists
 from store import import_problems, snapshots
 from store.db import db_target
-from store.errors import StoreError
+from store.errors import NotFound, StoreError
 from store.import_types import Problem
 from store.import_values import DATE_ORDERS
 from store.importer import (
@@ -44,6 +46,7 @@ from store.importer import (
     problem_text,
     sample_folders,
 )
+from store.mapping import MappingError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--currency-unit", default="万元", help="unit of the money columns (default 万元)")
     imp.add_argument("--check", action="store_true", help="validate only; write nothing")
     imp.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
+    mappings.add_import_options(imp)
     imp.add_argument("--partial", action="store_true",
                      help="import the rows that pass and leave out the refused ones (and the rows that refer to them)")
     imp.add_argument("--rejects", type=Path, help="with --partial: write the rows left out, and why, to this CSV file")
@@ -121,15 +125,26 @@ def run_import(args: argparse.Namespace) -> int:
     if args.rejects is not None and not args.partial:
         say(translate(lang, "partial.cli.rejects_needs_partial"))
         return 2
+    mapping = mappings.read_mapping_file(args.mapping, lang) if args.mapping else None
+    if args.mapping and mapping is None:
+        return 2
     with database(args.db, lang) as con:
         try:
+            mapping = mappings.import_mapping(args, con, lang, mapping)
+            given = {"mapping": mapping, "profiles": not args.no_profiles}
             if args.check:
                 report = check_paths(args.paths, con=con, as_of=as_of, currency_unit=args.currency_unit, lang=lang,
-                                     date_order=args.date_order)
+                                     date_order=args.date_order, **given)
             else:
                 report = import_paths(con, args.paths, label=args.label, as_of=as_of,
                                       currency_unit=args.currency_unit, actor=None, lang=lang, date_order=args.date_order,
-                                      partial=args.partial)
+                                      partial=args.partial, **given)
+            mappings.say_mapped(report, lang)
+            if args.save_profile and mapping is not None and not report.errors:
+                mappings.save_used_profile(con, args, mapping, lang)
+        except (NotFound, MappingError) as e:  # an unknown profile, a profile or name that cannot be used
+            report_error(lang, e)
+            return 2
         except StoreError as e:
             report_error(lang, e)
             return 1

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from i18n import has_key, translate
-from store import snapshots
+from store import mapping_profiles, snapshots
 from store.contract import KIND_ORDER, KINDS
 from store.errors import DuplicateSnapshot, StoreError
 from store.import_checks import ROW, Collector, ParsedFile, latest_date, run_checks
@@ -35,8 +35,10 @@ from store.import_limits import ImportLimits
 from store.import_partial import PartialPlan, plan_partial
 from store.import_problems import ProblemGroup, ProblemSpill, SpillFile, full_problems
 from store.import_read import (
+    MAX_COLUMNS,
     RawFile,
     Source,
+    choose_kind,
     gather_paths,
     gather_uploads,
     is_workbook,
@@ -46,6 +48,9 @@ from store.import_read import (
 from store.import_types import ERROR, WARNING, FileInfo, Problem
 from store.import_units import header_units
 from store.import_values import parse_column
+from store.mapping import FileMapping, Mapping
+from store.mapping_apply import apply_mapping
+from store.mapping_suggest import unrecognised_problem
 from store.users import Actor, require
 
 LOG = logging.getLogger(__name__)
@@ -65,6 +70,10 @@ class ReadChoices:
     date_order: str | None = None
     # The snapshot's currency unit; a unit written in a money column's header is compared with it.
     currency_unit: str = "万元"
+    # How files not in the contract's shape become contract files (docs/mapping.md), and the as-of date
+    # its status-from-dates fields compare with (None: today).
+    mapping: Mapping | None = None
+    as_of: dt.date | None = None
 
 
 class ImportRefused(StoreError):
@@ -95,6 +104,7 @@ class ImportReport:
     currency_unit: str = "万元"
     lang: str = "en"
     rows: dict[str, int] = field(default_factory=dict)  # kind -> rows read
+    mapped: dict[str, str] = field(default_factory=dict)  # file -> the profile that shaped it ('' for a given mapping)
     groups: tuple[ProblemGroup, ...] = ()  # every problem group with its exact total
     spill: SpillFile | None = None  # the problems beyond the listed ones (store.import_problems)
     refused_rows: dict[str, int] = field(default_factory=dict)  # file -> rows with at least one error
@@ -164,9 +174,9 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 
 def problem_key(code: str, lang: str) -> str:
-    """The catalogue key of a problem code: the import limits', reading's or partial import's own area
-    first, else `data.problem.`."""
-    for area in ("importlimits", "reading", "partial"):
+    """The catalogue key of a problem code: the import limits', reading's, partial import's or mappings'
+    own area first, else `data.problem.`."""
+    for area in ("importlimits", "reading", "partial", "mapping"):
         key = f"{area}.problem.{code}"
         if has_key(lang, key):
             return key
@@ -203,7 +213,7 @@ def _sort_key(infos: list[FileInfo]):
 
 
 def _read_source(source: Source, collector: Collector, limits: ImportLimits, options: ReadChoices,
-                 ) -> tuple[FileInfo, ParsedFile | None, list[Problem]]:
+                 used: dict[str, str] | None = None) -> tuple[FileInfo, ParsedFile | None, list[Problem]]:
     """Match one source's headers and parse every cell. The third item holds the problems of a
     workbook sheet that matched no kind: the caller decides whether they refuse the import or the sheet
     is only ignored (when other sheets of the workbook were recognised)."""
@@ -214,7 +224,16 @@ def _read_source(source: Source, collector: Collector, limits: ImportLimits, opt
     if not source.readable:
         return blank, None, []
     headers = source.headers
+    chosen = None
+    if options.mapping is not None:
+        recognised = len(headers) <= MAX_COLUMNS and choose_kind(headers, source.hint_name) is not None
+        chosen = options.mapping.for_file(source.name, headers, recognised)
+    if chosen is not None:
+        if used is not None:
+            used[source.name] = chosen.profile
+        return (*_read_mapped(source, blank, chosen, collector, limits, options), [])
     match = match_headers(source.name, headers, source.header_row, source.hint_name)
+    match.problems = [unrecognised_problem(source.name, headers, p) for p in match.problems]
     mapping = tuple((h, c.name if c is not None else None) for h, c in zip(headers, match.mapping, strict=True))
     info = dataclasses.replace(blank, columns=mapping)
     if match.kind is None:
@@ -238,8 +257,33 @@ def _read_source(source: Source, collector: Collector, limits: ImportLimits, opt
     return info, parsed, []
 
 
+def raw_headers(raw: RawFile) -> list[str] | None:
+    """The header row of one file (its first sheet, for a workbook) as the import reads it (None when it
+    cannot be read), for matching saved mapping profiles and saving new ones."""
+    source = next(iter_sources([raw]), None)
+    return source.headers if source is not None and source.readable else None
+
+
+def _read_mapped(source: Source, blank: FileInfo, chosen: FileMapping, collector: Collector, limits: ImportLimits,
+                 options: ReadChoices) -> tuple[FileInfo, ParsedFile]:
+    """One source through its mapping (store.mapping_apply), then the same cell parsing as any file."""
+    headers = source.headers
+    text = source.read_rows([None] * len(headers), MAX_ROWS_PER_PROBLEM)
+    collector.problems.extend(text.problems)
+    applied = apply_mapping(source.name, headers, text, chosen, as_of=options.as_of, limits=limits,
+                            date_order=options.date_order, header_row=source.header_row)
+    collector.problems.extend(applied.problems)
+    parsed = _parse_cells(source.name, applied.match, applied.text, collector, limits, options.date_order)
+    for header, positions, code, severity, params, cells in applied.cell_issues:
+        collector.rows(parsed, positions, header, code, severity, source=cells, **params)
+    info = dataclasses.replace(blank, kind=chosen.kind, rows=parsed.table.num_rows, columns=applied.columns)
+    if parsed.table.num_rows == 0 and not text.problems:
+        collector.file(parsed, "no_rows", WARNING)
+    return info, parsed
+
+
 def _read_guarded(raw: RawFile, collector: Collector, limits: ImportLimits, options: ReadChoices,
-                  ) -> list[tuple[FileInfo, ParsedFile | None]]:
+                  used: dict[str, str] | None = None) -> list[tuple[FileInfo, ParsedFile | None]]:
     """Every source of one file (a CSV file, or each sheet of a workbook), with any failure the rules
     did not foresee reported as a problem of this file.
 
@@ -254,7 +298,7 @@ def _read_guarded(raw: RawFile, collector: Collector, limits: ImportLimits, opti
     try:
         for source in iter_sources([raw]):
             empty_sheets += [p.code for p in source.notes] == ["sheet_empty"]
-            info, parsed, held = _read_source(source, collector, limits, options)
+            info, parsed, held = _read_source(source, collector, limits, options, used)
             results.append((info, parsed))
             if held:
                 unmatched.append((info, held))
@@ -313,6 +357,7 @@ class _Checked:
 def _check(
     raws: list[RawFile], problems: list[Problem], *, as_of: dt.date | None, limits: ImportLimits,
     options: ReadChoices | None = None,
+    used: dict[str, str] | None = None,
 ) -> _Checked:
     collector = Collector(MAX_ROWS_PER_PROBLEM, ProblemSpill())
     collector.problems.extend(problems)
@@ -321,7 +366,7 @@ def _check(
     infos: list[FileInfo] = []
     parsed: dict[str, ParsedFile] = {}
     for raw in raws:
-        for info, one in _read_guarded(raw, collector, limits, options or ReadChoices()):
+        for info, one in _read_guarded(raw, collector, limits, options or ReadChoices(), used):
             infos.append(info)
             if one is None:
                 continue
@@ -376,6 +421,8 @@ def check_files(
     lang: str = "en",
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     """Read and validate uploaded (name, bytes) files without writing anything.
 
@@ -385,7 +432,7 @@ def check_files(
     raws, problems = gather_uploads(files, limits)
     return _run(None if con is None else con, raws, problems, label="", as_of=as_of,
                 currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
-                date_order=date_order)
+                date_order=date_order, mapping=mapping, profiles=profiles)
 
 
 def with_duplicate(con: duckdb.DuckDBPyConnection, report: ImportReport) -> ImportReport:
@@ -409,6 +456,8 @@ def import_files(
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
     partial: bool = False,
 ) -> ImportReport:
     """Import uploaded (name, bytes) files (CSV or zip) as one snapshot, or nothing if any error.
@@ -420,7 +469,8 @@ def import_files(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_uploads(files, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits, date_order=date_order, partial=partial)
+                progress=progress, limits=limits, date_order=date_order, partial=partial, mapping=mapping,
+                profiles=profiles)
 
 
 def import_paths(
@@ -435,6 +485,8 @@ def import_paths(
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
     partial: bool = False,
 ) -> ImportReport:
     """Import files, folders (their CSVs and zips) and zips on disk as one snapshot, or nothing
@@ -442,7 +494,8 @@ def import_paths(
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label=label, as_of=as_of, currency_unit=currency_unit, actor=actor, lang=lang,
-                progress=progress, limits=limits, date_order=date_order, partial=partial)
+                progress=progress, limits=limits, date_order=date_order, partial=partial, mapping=mapping,
+                profiles=profiles)
 
 
 def check_paths(
@@ -454,12 +507,14 @@ def check_paths(
     lang: str = "en",
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
 ) -> ImportReport:
     """`import_paths` without writing: what would be imported, and every problem."""
     limits = limits or ImportLimits.from_env()
     raws, problems = gather_paths(paths, limits)
     return _run(con, raws, problems, label="", as_of=as_of, currency_unit=currency_unit, actor=None, lang=lang, write=False, limits=limits,
-                date_order=date_order)
+                date_order=date_order, mapping=mapping, profiles=profiles)
 
 
 def _run(
@@ -476,6 +531,8 @@ def _run(
     progress: Callable[[str], None] | None = None,
     limits: ImportLimits | None = None,
     date_order: str | None = None,
+    mapping: Mapping | None = None,
+    profiles: bool = False,
     partial: bool = False,
 ) -> ImportReport:
     if write:
@@ -492,8 +549,11 @@ def _run(
         if existing is not None:
             return _already_imported(con, existing, raws, problems, as_of=as_of, common=common)
     step("check")
-    options = ReadChoices(date_order, currency_unit.strip())
-    checked = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(), options=options)
+    if profiles and con is not None:  # saved profiles whose headers fit a file shape it (after `mapping`)
+        mapping = mapping_profiles.with_saved(con, mapping)
+    common["mapped"] = mapped = {}
+    options = ReadChoices(date_order, currency_unit.strip(), mapping, as_of)
+    checked = _check(raws, problems, as_of=as_of, limits=limits or ImportLimits.from_env(), options=options, used=mapped)
     infos, parsed, resolved = checked.infos, checked.parsed, checked.as_of
     rows = {kind: p.table.num_rows for kind, p in parsed.items()}
     report = ImportReport(tuple(infos), tuple(checked.problems), as_of=resolved, rows=rows, groups=checked.groups,

@@ -35,7 +35,7 @@ pytest_plugins = ["tests.pg"]
 BOTH_BACKENDS = frozenset({
     "test_store_snapshots", "test_store_weights", "test_store_scenarios", "test_store_delivery",
     "test_store_portfolio", "test_users", "test_doctor", "test_importer", "test_reimport", "test_optimiser_runs",
-    "test_cases", "test_lessons",
+    "test_cases", "test_lessons", "test_mapping_import",
 })
 
 

@@ -161,3 +161,16 @@ def test_a_large_pure_selection_goes_back_to_highs():
     assert (solver_choice.choose(shape).solver, solver_choice.choose(shape).code) == ("highs", "large_selection")
     smaller = dataclasses.replace(shape, options=shape.options - 1, projects=shape.projects - 1)
     assert solver_choice.choose(smaller).solver == "cbc"
+
+
+def test_auto_gives_scheduling_models_of_500_options_the_lp_guided_start():
+    shape = solver_choice.ModelShape(options=solver_choice.LP_START_MIN_OPTIONS, projects=250, multi_start=250,
+                                     rows=12, binding_rows=12)
+    assert solver_choice.choose(shape).lp_start is True
+    assert solver_choice.choose(dataclasses.replace(shape, options=shape.options - 1)).lp_start is False
+    assert solver_choice.choose(shape, "highs").lp_start is False   # a named solver keeps today's rule (2,000)
+    data = knapsack(250, windows=250)    # 250 proposals x 2 starts = 500 options
+    for solver, wanted in (("auto", True), ("highs", False)):
+        model = selection.build_model(data, params(solver=solver))
+        selection._with_solver(model, model.params)
+        assert selection._wants_lp_start(model) is wanted

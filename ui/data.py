@@ -28,6 +28,7 @@ from store.contract import KIND_ORDER, KINDS, column_rule, template_csv, templat
 from store.import_types import Problem
 from store.import_values import DATE_ORDERS
 from store.importer import ImportReport, problem_text
+from store.mapping import Mapping
 from ui import data_result, perf
 from ui.auth import can
 from ui.labels import DATE_INPUT_FORMAT
@@ -136,9 +137,10 @@ def _check_pool() -> ProcessPoolExecutor:
 
 
 @st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
-def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files, date_order: str | None = None) -> Future:
-    """The worker's check of one set of files (by content and date order), started once and shared while it runs."""
-    return _check_pool().submit(importer.check_files, list(_files), date_order=date_order)
+def _check_future(files_key: tuple[tuple[str, str], ...], _files: Files, date_order: str | None = None,
+                  mapping_key: str = "", _mapping: Mapping | None = None) -> Future:
+    """The worker's check of one set of files (by content, date order and mapping), started once and shared while it runs."""
+    return _check_pool().submit(importer.check_files, list(_files), date_order=date_order, mapping=_mapping)
 
 
 def date_order_select() -> str | None:
@@ -158,7 +160,7 @@ def _wait(future: Future, on_wait: Callable[[float], None]) -> ImportReport:
             on_wait(time.monotonic() - started)
 
 
-def check_uploads(files: Files, date_order: str | None = None) -> ImportReport:
+def check_uploads(files: Files, date_order: str | None = None, mapping: Mapping | None = None) -> ImportReport:
     """Read and validate the uploaded files in the worker process (nothing written), showing how long
     it has been running, then say whether exactly these files were imported before.
 
@@ -171,7 +173,8 @@ def check_uploads(files: Files, date_order: str | None = None) -> ImportReport:
         slot.caption(t("importlimits.checking", seconds=f"{seconds:.0f}"))
 
     try:
-        report = _wait(_check_future(fingerprint(files), files, date_order), on_wait)
+        mapping_key = hashlib.sha256(repr(mapping).encode()).hexdigest() if mapping is not None else ""
+        report = _wait(_check_future(fingerprint(files), files, date_order, mapping_key, mapping), on_wait)
     except BrokenProcessPool:
         _check_future.clear()
         _check_pool.clear()
@@ -254,7 +257,7 @@ def clear_data_caches() -> None:
     perf.clear_shared()
 
 
-def import_form(files: Files, report: ImportReport, date_order: str | None = None) -> None:
+def import_form(files: Files, report: ImportReport, date_order: str | None = None, mapping: Mapping | None = None) -> None:
     """Label, as-of date and currency unit, then the import button (disabled while errors remain)."""
     st.markdown(f"**{t('data.import.title')}**")
     suffix = hashlib.sha256(repr(fingerprint(files)).encode()).hexdigest()[:10]  # fresh defaults per file set
@@ -268,11 +271,12 @@ def import_form(files: Files, report: ImportReport, date_order: str | None = Non
     ready = report.ok or (partial and report.duplicate_of is None)
     pressed = st.button(t("data.import.button"), type="primary", disabled=not ready, key="data_import")
     if pressed:
-        run_import(files, label=label, as_of=as_of, currency_unit=unit, date_order=date_order, partial=partial)
+        run_import(files, label=label, as_of=as_of, currency_unit=unit, date_order=date_order, partial=partial,
+                   mapping=mapping)
 
 
 def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, date_order: str | None = None,
-               partial: bool = False) -> None:
+               partial: bool = False, mapping: Mapping | None = None) -> None:
     """Import with a progress box; on success select the new snapshot and rerun, else show why."""
     with st.status(t("data.import.running"), expanded=True) as status:
         def progress(stage: str) -> None:
@@ -280,7 +284,7 @@ def run_import(files: Files, *, label: str, as_of: dt.date, currency_unit: str, 
 
         result = importer.import_files(
             cursor(), list(files), label=label, as_of=as_of, currency_unit=currency_unit,
-            actor=actor(), lang=lang(), progress=progress, date_order=date_order, partial=partial,
+            actor=actor(), lang=lang(), progress=progress, date_order=date_order, partial=partial, mapping=mapping,
         )
         if result.snapshot_id is None:
             status.update(label=t("data.import.refused_status"), state="error")

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from analytics.solver_choice import solver_name
 from analytics.vocabulary import CR_THRESHOLD
 from i18n import has_key, translate
 
@@ -77,7 +78,7 @@ def _weights_delete(lang: str, summary: str, d: Details) -> str:
 
 
 def _optimize(lang: str, summary: str, d: Details) -> str:
-    status, solver = _label(lang, "log.status", d["status"]), d["solver"]
+    status, solver = _label(lang, "log.status", d["status"]), solver_name(lang, d["solver"])
     if d.get("objective") is not None:
         text = translate(lang, "log.summary.optimize", status=status, solver=solver, gap=percent(d.get("gap")),
                          objective=_label(lang, "log.objective", d["objective_kind"]), value=number(d["objective"]))
@@ -246,6 +247,8 @@ def _value(lang: str, field: str, value: Any, details: Details) -> str:
         return f"{details['weight_set_name']} (#{int(value)})"
     if field.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
         return f"#{value}"
+    if field == "solver" and isinstance(value, str):
+        return solver_name(lang, value)
     if field in CODE_PREFIXES and isinstance(value, str):
         return _label(lang, CODE_PREFIXES[field], value)
     if isinstance(value, Mapping):

@@ -92,7 +92,7 @@ def listing_frame(rows: pd.DataFrame) -> pd.DataFrame:
             ],
             t("scenarios.col.projects"): [_projects_text(n, s) for n, s in zip(rows["n_selected"], splits, strict=True)],
             t("scenarios.col.gap"): [opt.fmt_pct(None if pd.isna(g) else float(g)) for g in rows["gap"]],
-            t("scenarios.col.solver"): rows["solver"],
+            t("scenarios.col.solver"): [opt.solver_label(s) for s in rows["solver"]],
             t("scenarios.col.created_by"): rows["created_by"].fillna(""),
             t("scenarios.col.created_at"): pd.to_datetime(rows["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data as view
+from ui import data_mapping
 from ui.auth import can
 from ui.session import page_guard, page_header, t
 from ui.widget_texts import translate_uploader
@@ -27,10 +28,13 @@ if not uploads:
 else:
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     with page_guard(stop=False):
+        mapping = data_mapping.active_mapping(files)
         with st.spinner(t("data.upload.checking")):
-            report = view.check_uploads(files, date_order)
+            report = view.check_uploads(files, date_order, mapping)
+        data_mapping.show_mapped(report)
         view.show_report(report)
-        view.import_form(files, report, date_order)
+        data_mapping.mapping_step(files, report)
+        view.import_form(files, report, date_order, mapping)
 
 st.subheader(t("data.snapshots.title"))
 with page_guard():

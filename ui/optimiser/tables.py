@@ -26,7 +26,7 @@ from analytics.selection_types import (
     SelectionParams,
     SelectionResult,
 )
-from analytics.solver_choice import choice_text
+from analytics.solver_choice import choice_text, solver_name
 from i18n import numbers
 from reports.text import ReportText
 from store.snapshots import get_snapshot
@@ -83,7 +83,7 @@ def bound_note(run: OptimiserRun) -> str | None:
 
 def solver_label(solver: str) -> str:
     """The solver select's words: `auto` says it is chosen by the model."""
-    return t("solverchoice.solver.auto") if solver == "auto" else t(f"optimiser.solver.{solver}")
+    return solver_name(lang(), solver)
 
 
 def solver_choice_text(run: OptimiserRun) -> str | None:
