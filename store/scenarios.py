@@ -244,7 +244,8 @@ def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = Non
     """One row per scenario (newest first) with its headline figures read from the stored result.
 
     Columns: scenario_id, snapshot_id, name, created_by, created_at, updated_at, is_recommended,
-    rationale, objective_kind, budget, solver, status, objective, gap, total_cost, n_selected,
+    rationale, objective_kind, budget, solver (the one that ran; `auto` only for a run
+    saved without a result), status, objective, gap, total_cost, n_selected,
     greedy_objective, weight_set_id (None = file weights), weight_set_name (the set's current name,
     else the name saved with the scenario, else None) and weight_set_exists (False once the set is
     deleted; True for file weights, which cannot be).
@@ -256,7 +257,7 @@ def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = Non
         "SELECT scenario_id, snapshot_id, name, created_by, created_at, updated_at, is_recommended, rationale,"
         " json_extract_string(params, '$.objective') AS objective_kind,"
         " TRY_CAST(json_extract(params, '$.budget') AS DOUBLE) AS budget,"
-        " json_extract_string(params, '$.solver') AS solver,"
+        " coalesce(json_extract_string(result, '$.result.solver'), json_extract_string(params, '$.solver')) AS solver,"
         " json_extract_string(result, '$.result.status') AS status,"
         " TRY_CAST(json_extract(result, '$.result.objective') AS DOUBLE) AS objective,"
         " TRY_CAST(json_extract(result, '$.result.gap') AS DOUBLE) AS gap,"

@@ -152,11 +152,11 @@ def unsigned(db_file):
 
 SHOWN = {
     "en": (["李分析", "(not signed)", local_actor().name],
-           ["Optimal: strategic value 1,360.6, gap 0.00%, solver highs",
+           ["Optimal: strategic value 1,360.6, gap 0.00%, solver HiGHS",
             "Weight set #1 “董事会” saved: direct weights, 3 objectives",
             "“2026-03”: 8 files, 48 rows"]),
     "zh": (["李分析", "（未署名）", local_actor().name],
-           ["最优：战略价值 1,360.6，间隙 0.00%，求解器 highs",
+           ["最优：战略价值 1,360.6，间隙 0.00%，求解器 HiGHS",
             "权重方案 #1“董事会”已保存：直接赋权，3 个目标",
             "“2026-03”：8 个文件，共 48 行"]),
 }

@@ -226,7 +226,7 @@ def test_log_analysis_ties_re_solves_to_the_run(con):
     entry = decision_log.entries(con, actions=["frontier"])
     assert list(entry["log_id"]) == [log_id] and list(entry["actor"]) == ["王敏"]
     details = json.loads(entry["details"].iloc[0])
-    assert details == {"params_hash": params.params_hash(), "solver": "highs", "seconds": 1.2346,
+    assert details == {"params_hash": params.params_hash(), "solver": "auto", "seconds": 1.2346,
                        "points": [{"budget": 100.0}, {"budget": 200.0}]}
     with pytest.raises(ValueError):
         scenarios.log_analysis(con, "guess", snapshot_id=1, params=params, summary="", details={}, seconds=0)
