@@ -35,7 +35,7 @@ def report_error(lang: str, error: TranslatableError) -> None:
 
 @contextlib.contextmanager
 def database(
-    path: Path | None, lang: str, *, must_exist: bool = False, clean: bool = True
+    path: Path | str | None, lang: str, *, must_exist: bool = False, clean: bool = True
 ) -> Iterator[db.Connection]:
     """The migrated database at `path` (default $LODESTAR_DB), closed afterwards.
 
@@ -45,7 +45,7 @@ def database(
     the command leaves unhandled is printed translated, with status 1.
     """
     target = db.db_path(path)
-    if must_exist and not target.exists():
+    if must_exist and not db.is_postgres(target) and not target.exists():  # a server database: connect says
         say(translate(lang, "app.cli.no_db", path=str(target)))
         raise CommandFailed(2)
     try:

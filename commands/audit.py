@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from commands._shared import CommandFailed, database, report_error, say
 from i18n import LANGUAGES, translate
 from store import decision_log
+from store.db import db_target
 from store.errors import LogTampered
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("verify-log", help="check the decision log's hash chain")
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
     parser.set_defaults(func=run)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from analytics.cases import DEFAULT_BENEFIT_MONTHS, DEFAULT_DISCOUNT_RATE, BusinessCase
@@ -24,12 +23,13 @@ from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
 from store import snapshots
 from store.cases import business_cases_of
+from store.db import db_target
 from store.errors import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("cases", help="business case (NPV, IRR, payback) of every project")
-    cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    cmd.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     cmd.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
     cmd.add_argument("--discount-rate", type=float, default=DEFAULT_DISCOUNT_RATE,
                      help="annual discount rate, compounded monthly (default 0.08)")

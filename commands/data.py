@@ -32,6 +32,7 @@ from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from reports import import_lists
 from store import import_problems, snapshots
+from store.db import db_target
 from store.errors import NotFound, StoreError
 from store.import_types import Problem
 from store.import_values import DATE_ORDERS
@@ -79,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
 
 

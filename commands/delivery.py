@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -29,12 +28,13 @@ from analytics.trends import milestone_hit_rate
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import delivery, snapshots
+from store.db import db_target
 from store.errors import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("kpis", help="portfolio and per-project earned value and health of a snapshot")
-    parser.add_argument("--db", required=True, type=Path, help="the Lodestar DuckDB file")
+    parser.add_argument("--db", required=True, type=db_target, help="the Lodestar DuckDB file or postgresql:// URI")
     parser.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
     parser.add_argument("--eac-method", choices=EAC_METHODS, default="cpi",
                         help="EAC form: cpi = AC+(BAC-EV)/CPI, budget = AC+BAC-EV, cpi_spi = AC+(BAC-EV)/(CPI*SPI)")

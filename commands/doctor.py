@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from commands._shared import database
 from i18n import LANGUAGES, translate
+from store.db import db_target
 from store.snapshots import Debris, find_debris, remove_debris
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("doctor", help="find (and --repair) rows left behind by interrupted imports")
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     parser.add_argument("--repair", action="store_true", help="remove what was found, in one transaction")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")

@@ -19,6 +19,7 @@ from pathlib import Path
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, translate
 from store import importer, mapping_profiles
+from store.db import db_target
 from store.errors import NotFound
 from store.import_read import gather_paths, iter_sources
 from store.mapping import FileMapping, Mapping, MappingError, from_toml
@@ -44,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
 
 

@@ -31,7 +31,6 @@ import argparse
 import json
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from analytics.errors import AnalyticsError
@@ -42,6 +41,7 @@ from analytics.vocabulary import DEFAULT_DISCOUNT_RATE, OBJECTIVES, SOLVERS
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
 from store import snapshots
+from store.db import db_target
 from store.errors import StoreError
 from store.optimiser_runs import DEFAULT_FRONTIER_POINTS, run_optimiser
 from store.portfolio import load_portfolio
@@ -54,7 +54,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("optimize", help="select and schedule proposals (MILP) and explain the result")
-    cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    cmd.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     cmd.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
     cmd.add_argument("--objective", choices=OBJECTIVES, default="strategic_value")
     cmd.add_argument("--budget", type=float, default=None, help="total spend allowed inside the horizon")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from analytics.errors import AnalyticsError, OptimizationError
 from analytics.pareto import pareto_front
@@ -23,13 +22,14 @@ from analytics.vocabulary import OBJECTIVES
 from commands._shared import database, report_error, say
 from i18n import LANGUAGES, numbers, translate
 from store import snapshots
+from store.db import db_target
 from store.errors import StoreError
 from store.portfolio import load_portfolio
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("pareto", help="plans not beaten on both value and risk exposure")
-    cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    cmd.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     cmd.add_argument("--snapshot", type=int, default=None, help="snapshot id (default: the latest)")
     cmd.add_argument("--points", type=int, default=8, help="exposure levels, 2-50 (default 8)")
     cmd.add_argument("--objective", choices=OBJECTIVES, default="strategic_value")

@@ -19,12 +19,13 @@ from analytics.errors import AnalyticsError
 from commands._shared import database, report_error
 from i18n import LANGUAGES, translate
 from reports import FORMATS, export_scenario
+from store.db import db_target
 from store.errors import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help="write a scenario's recommendation pack (xlsx, pptx or csv)")
-    parser.add_argument("--db", required=True, type=Path, help="the Lodestar DuckDB file")
+    parser.add_argument("--db", required=True, type=db_target, help="the Lodestar DuckDB file or postgresql:// URI")
     parser.add_argument("--scenario", required=True, type=int, help="scenario id")
     parser.add_argument("--format", required=True, choices=FORMATS, dest="fmt", help="xlsx, pptx or csv")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the pack (default zh)")

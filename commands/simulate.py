@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from analytics.errors import AnalyticsError
 from commands._shared import database, report_error
 from i18n import LANGUAGES, numbers, translate
+from store.db import db_target
 from store.errors import NotFound, StoreError
 from store.history import overrun_priors
 from store.simulation import simulate_scenario
@@ -30,7 +30,7 @@ from store.simulation import simulate_scenario
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("simulate", help="Monte Carlo of a scenario's cost, value and finish")
-    cmd.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    cmd.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     cmd.add_argument("--scenario", type=int, required=True, help="saved scenario id")
     cmd.add_argument("--runs", type=int, default=10_000, help="sampled futures (default 10000)")
     cmd.add_argument("--seed", type=int, default=1, help="random seed (default 1)")

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from commands._shared import CommandFailed, database, report_error, say
 from i18n import LANGUAGES, translate
 from store import users
+from store.db import db_target
 from store.errors import StoreError
 
 
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default $LODESTAR_DB or data/lodestar.duckdb)")
+    parser.add_argument("--db", type=db_target, default=None, help="DuckDB file or postgresql:// URI (default $LODESTAR_DB or data/lodestar.duckdb)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of messages")
 
 

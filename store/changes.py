@@ -24,7 +24,7 @@ import pandas as pd
 from analytics.changes import ChangeRequest
 from analytics.vocabulary import DECIDED_CHANGE_STATUSES
 from store import decision_log
-from store.db import transaction
+from store.db import next_id, transaction
 from store.errors import StoreError
 from store.snapshots import get_snapshot, read_table
 from store.users import Actor, require
@@ -81,7 +81,7 @@ def raise_request(
         raise StoreError(f"unknown project {request.project_id}", key="changes.error.project",
                          project_id=request.project_id)
     with transaction(con):
-        app_id = int(con.execute("SELECT nextval('change_request_app_id_seq')").fetchone()[0])
+        app_id = next_id(con, "change_request_app_id_seq")
         cr_id = f"APP-{app_id:04d}"
         con.execute(
             "INSERT INTO change_requests_app (app_id, snapshot_id, cr_id, origin, project_id, raised_on, title,"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from store import backend
 from store.errors import (
     ConstraintViolation,
     ConversionFailed,
@@ -57,10 +58,22 @@ _TRANSLATIONS: tuple[tuple[type[duckdb.Error], type[StoreError]], ...] = (
 )
 
 
+# What the PostgreSQL server reports through the extension (DuckDB wraps it as a generic error).
+_SERVER_TRANSLATIONS: tuple[tuple[re.Pattern[str], type[StoreError]], ...] = (
+    (re.compile(r"violates (unique|not-null|check|foreign key) constraint", re.IGNORECASE), ConstraintViolation),
+    (re.compile(r"could not serialize access|deadlock detected", re.IGNORECASE), WriteConflict),
+    (re.compile(r"invalid input syntax|out of range", re.IGNORECASE), ConversionFailed),
+)
+
+
 def translate_error(error: duckdb.Error, path: str | None = None) -> StoreError:
-    """The store error for a DuckDB error; a lock held by another process is `DatabaseLockedError`."""
-    text = str(error)
-    if isinstance(error, duckdb.IOException) and "lock" in text.lower():
+    """The store error for a DuckDB error; a lock held by another process is `DatabaseLockedError`.
+    A PostgreSQL URI's password never reaches the error's text (`backend.redact`)."""
+    text = backend.redact(str(error))
+    server = next((kind for pattern, kind in _SERVER_TRANSLATIONS if pattern.search(text)), None)
+    if server is not None:
+        return server(text)
+    if isinstance(error, duckdb.IOException) and "lock" in text.lower() and "postgres" not in text.lower():
         named = _LOCKED_FILE.search(text)  # an ATTACHed file may be the locked one, not ours
         return DatabaseLockedError(text, path=named.group(1) if named else path or "")
     kind = next((store_kind for duck_kind, store_kind in _TRANSLATIONS if isinstance(error, duck_kind)), DatabaseFailed)
@@ -75,7 +88,10 @@ def translated(path: str | None = None) -> Iterator[None]:
     except duckdb.Error as e:
         error = translate_error(e, path)
         if isinstance(error, DatabaseFailed):  # no kind a reader can act on: its text says "see the log"
-            _log.error("unexpected database error in %s", path, exc_info=e)
+            if backend.is_postgres(path):  # the engine's own text may hold the URI: log the redacted one only
+                _log.error("unexpected database error in %s: %s", _shown(path), error)
+            else:
+                _log.error("unexpected database error in %s", path, exc_info=e)
         raise error from e
 
 
@@ -87,15 +103,32 @@ class Connection:
     end to end. `cursor()` gives another wrapper.
     """
 
-    __slots__ = ("_raw", "path")
+    __slots__ = ("_raw", "path", "backend", "catalog", "in_transaction", "_owns_catalog")
 
-    def __init__(self, raw: duckdb.DuckDBPyConnection, path: str | None = None) -> None:
+    def __init__(
+        self, raw: duckdb.DuckDBPyConnection, path: str | None = None, backend_name: str = "duckdb",
+        catalog: str | None = None, owns_catalog: bool = False,
+    ) -> None:
         self._raw = raw
         self.path = path
+        self.backend = backend_name  # "duckdb" or "postgres"
+        self.catalog = catalog  # PostgreSQL: the alias the server database is ATTACHed under
+        self.in_transaction = False  # set by `transaction`
+        self._owns_catalog = owns_catalog  # closing this one detaches the server database
 
     def cursor(self) -> Connection:
         with translated(self.path):
-            return Connection(self._raw.cursor(), self.path)
+            raw = self._raw.cursor()
+            if self.backend == "postgres":  # the default catalog is per cursor in DuckDB
+                raw.execute(f"USE {self.catalog}")
+            return Connection(raw, self.path, self.backend, self.catalog)
+
+    def close(self) -> None:
+        with translated(self.path):
+            if self._owns_catalog:
+                backend.close_duckdb(self._raw, self.catalog)
+            else:
+                self._raw.close()
 
     def __getattr__(self, name: str):
         value = getattr(self._raw, name)
@@ -113,29 +146,87 @@ class Connection:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._raw.close()
+        self.close()
 
 _lock = threading.Lock()
 _connections: dict[str, Connection] = {}
+_migrated: set[str] = set()  # server databases this process has brought up to date (versions only grow)
 
 
-def db_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The database path: the argument, else $LODESTAR_DB, else data/lodestar.duckdb."""
-    if path is not None:
-        return Path(path)
-    env = os.environ.get("LODESTAR_DB")
-    return Path(env) if env else DEFAULT_DB_PATH
+def db_path(path: str | os.PathLike[str] | None = None) -> Path | str:
+    """The database: the argument, else $LODESTAR_DB, else data/lodestar.duckdb. A DuckDB file is a
+    Path; a PostgreSQL URI (`postgresql://...`, `postgres://...`) stays the str it is."""
+    if path is None:
+        path = os.environ.get("LODESTAR_DB") or DEFAULT_DB_PATH
+    return path if backend.is_postgres(path) else Path(path)
+
+
+def db_target(text: str) -> Path | str:
+    """argparse `type` of every `--db`: a DuckDB file path or a PostgreSQL URI (kept as text)."""
+    return db_path(text)
+
+
+def is_postgres(target: object) -> bool:
+    """True for a PostgreSQL URI, or a Connection to a PostgreSQL database."""
+    return getattr(target, "backend", None) == "postgres" or backend.is_postgres(target)
+
+
+def shown(target: str | os.PathLike[str] | None = None) -> str:
+    """The database as it may be shown or logged: a file path, or a PostgreSQL URI without password."""
+    target = db_path(target)
+    return backend.describe(target) if isinstance(target, str) else str(target)
+
+
+def _shown(path: str | None) -> str:
+    return "?" if path is None else shown(path)
+
+
+def next_id(con: Connection | duckdb.DuckDBPyConnection, sequence: str) -> int:
+    """The next value of `sequence` (ids are taken first, then written: PostgreSQL through DuckDB has
+    no INSERT ... RETURNING)."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", sequence):
+        raise ValueError(f"bad sequence name {sequence!r}")
+    if is_postgres(con):
+        with translated(con.path):
+            return backend.next_id(con._raw, con.catalog, sequence)
+    return int(con.execute(f"SELECT nextval('{sequence}')").fetchone()[0])
+
+
+@contextlib.contextmanager
+def serialised(con: Connection | duckdb.DuckDBPyConnection, key: int) -> Iterator[None]:
+    """The block runs inside a transaction holding PostgreSQL's advisory lock `key`, so processes
+    sharing the server database take turns (on DuckDB one process owns the file: nothing to do).
+    Outside a transaction, the block gets one of its own."""
+    if not is_postgres(con):
+        yield
+        return
+    if con.in_transaction:
+        with translated(con.path):
+            backend.lock_transaction(con._raw, con.catalog, key)
+        yield
+        return
+    with transaction(con):
+        with translated(con.path):
+            backend.lock_transaction(con._raw, con.catalog, key)
+        yield
 
 
 @contextlib.contextmanager
 def transaction(con: Connection | duckdb.DuckDBPyConnection) -> Iterator[Connection | duckdb.DuckDBPyConnection]:
     """Everything in the block commits together, or (on any exception) nothing does."""
     con.execute("BEGIN TRANSACTION")
+    tracked = isinstance(con, Connection)
+    if tracked:
+        con.in_transaction = True
     try:
         yield con
     except BaseException:
+        if tracked:
+            con.in_transaction = False
         con.execute("ROLLBACK")
         raise
+    if tracked:
+        con.in_transaction = False
     con.execute("COMMIT")
 
 
@@ -183,6 +274,8 @@ def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -
     another process holds the file, DatabaseOpenError when it cannot be opened for another reason.
     """
     target = db_path(path)
+    if isinstance(target, str):
+        return _connect_postgres(target, clean=clean)
     try:
         if str(target) != ":memory:":
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -197,6 +290,31 @@ def connect(path: str | os.PathLike[str] | None = None, *, clean: bool = True) -
     return Connection(con, str(target))
 
 
+def _connect_postgres(uri: str, *, clean: bool) -> Connection:
+    """A migrated connection to the server database (see store.backend); nothing of the URI but
+    `backend.describe` reaches an error or the log."""
+    import psycopg
+
+    try:
+        if uri not in _migrated:
+            backend.migrate_postgres(uri, migrations())
+            _migrated.add(uri)
+    except psycopg.Error as e:
+        if isinstance(e, psycopg.OperationalError):
+            raise DatabaseOpenError(backend.redact(str(e)), path=backend.describe(uri)) from None
+        raise MigrationError(backend.redact(f"migration failed: {e}"), file=backend.describe(uri)) from None
+    except ValueError as e:  # a migration no rule translates (store.backend.postgres_sql)
+        raise MigrationError(str(e), file=backend.describe(uri)) from e
+    try:
+        raw, alias = backend.open_duckdb(uri)
+    except duckdb.Error as e:
+        raise DatabaseOpenError(backend.redact(str(e)), path=backend.describe(uri)) from None
+    con = Connection(raw, uri, "postgres", alias, owns_catalog=True)
+    if clean:
+        _clean(con, backend.describe(uri))
+    return con
+
+
 def _open_error(error: duckdb.IOException, target: Path) -> DatabaseLockedError | DatabaseOpenError:
     """DuckDB's "Could not set lock on file" (another process holds it) or another I/O failure."""
     text = str(error)
@@ -205,7 +323,7 @@ def _open_error(error: duckdb.IOException, target: Path) -> DatabaseLockedError 
     return DatabaseOpenError(text, path=str(target))
 
 
-def _clean(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+def _clean(con: duckdb.DuckDBPyConnection, target: Path | str) -> None:
     """Remove the debris of interrupted imports; a failure here is logged, never fatal (readers
     see complete snapshots only either way)."""
     from store.snapshots import remove_debris  # store.snapshots imports this module
@@ -223,9 +341,16 @@ def _clean(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         )
 
 
+def _key(path: str | os.PathLike[str] | None) -> str:
+    target = db_path(path)
+    if isinstance(target, str) or str(target) == ":memory:":
+        return str(target)
+    return str(target.resolve())
+
+
 def shared_connection(path: str | os.PathLike[str] | None = None) -> Connection:
     """The process-wide connection for this path; callers take `.cursor()` of it per unit of work."""
-    key = str(db_path(path).resolve()) if str(db_path(path)) != ":memory:" else ":memory:"
+    key = _key(path)
     with _lock:
         con = _connections.get(key)
         if con is None:
@@ -236,7 +361,7 @@ def shared_connection(path: str | os.PathLike[str] | None = None) -> Connection:
 
 def close_shared(path: str | os.PathLike[str] | None = None) -> None:
     """Close and forget the shared connection (tests, and before deleting a file)."""
-    key = str(db_path(path).resolve()) if str(db_path(path)) != ":memory:" else ":memory:"
+    key = _key(path)
     with _lock:
         con = _connections.pop(key, None)
     if con is not None:

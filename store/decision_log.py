@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from store.backend import LOG_LOCK
+from store.db import next_id, serialised
 from store.errors import LogTampered
 from store.users import Actor, as_actor
 
@@ -60,8 +62,9 @@ def append(
     """
     actor = as_actor(actor)
     details_text = json.dumps(details or {}, ensure_ascii=False, default=str)
-    with _append_lock:
-        log_id, logged_at = con.execute("SELECT nextval('log_id_seq'), current_timestamp::TIMESTAMP").fetchone()
+    with _append_lock, serialised(con, LOG_LOCK):  # threads here, processes on a shared server database
+        log_id = next_id(con, "log_id_seq")
+        logged_at = con.execute("SELECT current_timestamp::TIMESTAMP").fetchone()[0]
         prev = _head(con)
         digest = entry_hash(prev, log_id, logged_at, actor.email, actor.name, action, snapshot_id, summary,
                             details_text)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 
 from store import decision_log
-from store.db import transaction
+from store.db import next_id, transaction
 from store.errors import NotFound
 from store.mapping import Mapping, MappingError, from_toml
 from store.users import Actor, require
@@ -55,10 +55,11 @@ def save_profile(con: duckdb.DuckDBPyConnection, name: str, mapping: Mapping, *,
         replaced = con.execute("SELECT profile_id FROM mapping_profiles WHERE name = ?", [name]).fetchone()
         if replaced is not None:
             con.execute("DELETE FROM mapping_profiles WHERE profile_id = ?", [replaced[0]])
-        (profile_id,) = con.execute(
-            "INSERT INTO mapping_profiles (name, created_by, signatures, mapping) VALUES (?, ?, ?, ?) RETURNING profile_id",
-            [name, actor.label, signatures, text],
-        ).fetchone()
+        profile_id = next_id(con, "mapping_profile_id_seq")  # taken first: PostgreSQL via DuckDB has no RETURNING
+        con.execute(
+            "INSERT INTO mapping_profiles (profile_id, name, created_by, signatures, mapping) VALUES (?, ?, ?, ?, ?)",
+            [profile_id, name, actor.label, signatures, text],
+        )
         decision_log.append(
             con, "mapping_profile_save", actor=actor,
             summary=f"Mapping profile saved: {name}",

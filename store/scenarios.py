@@ -40,7 +40,7 @@ import pandas as pd
 from analytics.scenario_payload import PayloadError, ScenarioPayload, WeightsUsed
 from analytics.selection_types import SelectionParams, SelectionResult
 from store import decision_log
-from store.db import transaction
+from store.db import next_id, transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
 from store.users import Actor, require
@@ -179,11 +179,12 @@ def save_scenario(
 
     def work() -> int:
         stored_name = free_name(con, snapshot_id, name)
-        scenario_id = con.execute(
-            "INSERT INTO scenarios (snapshot_id, name, params, result, created_by) VALUES (?, ?, ?, ?, ?)"
-            " RETURNING scenario_id",
-            [snapshot_id, stored_name, _dumps(params.to_dict()), _dumps(data), actor.email],
-        ).fetchone()[0]
+        scenario_id = next_id(con, "scenario_id_seq")  # taken first: PostgreSQL via DuckDB has no RETURNING
+        con.execute(
+            "INSERT INTO scenarios (scenario_id, snapshot_id, name, params, result, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [scenario_id, snapshot_id, stored_name, _dumps(params.to_dict()), _dumps(data), actor.email],
+        )
         decision_log.append(
             con,
             "scenario_save",

@@ -24,7 +24,8 @@ import duckdb
 import pandas as pd
 
 from store import decision_log
-from store.db import transaction
+from store.backend import ImportLock, running_imports
+from store.db import is_postgres, next_id, transaction
 from store.errors import DuplicateSnapshot, SnapshotNotFound, StoreError
 from store.users import Actor, require
 
@@ -136,25 +137,31 @@ def create_snapshot(
     existing = find_by_content(con, files) if files else None
     if existing is not None:
         raise DuplicateSnapshot(f"already imported as snapshot {existing}", snapshot_id=existing)
-    with transaction(con):
-        snapshot_id = int(con.execute(
-            f"INSERT INTO {RECORDS} (label, as_of, imported_by, currency_unit, content_hash, state)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING snapshot_id",
-            [label, as_of, actor.email, currency_unit, content_hash(files), PENDING],
-        ).fetchone()[0])
-        for f in files:
-            con.execute(
-                "INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?)",
-                [snapshot_id, f.file_name, f.kind, f.sha256, f.row_count, f.encoding],
-            )
+    snapshot_id = next_id(con, "snapshot_id_seq")
+    # On a shared server database, other processes' cleanup must know this pending record is being
+    # written: the import holds a lock named after it from before the record exists until it is done.
+    server_lock = ImportLock(con.path, snapshot_id) if is_postgres(con) else None
     with _writing_lock:
         _writing.add(snapshot_id)
     try:
+        with transaction(con):
+            con.execute(
+                f"INSERT INTO {RECORDS} (snapshot_id, label, as_of, imported_by, currency_unit, content_hash, state)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [snapshot_id, label, as_of, actor.email, currency_unit, content_hash(files), PENDING],
+            )
+            for f in files:
+                con.execute(
+                    "INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?)",
+                    [snapshot_id, f.file_name, f.kind, f.sha256, f.row_count, f.encoding],
+                )
         _write_rows(con, snapshot_id, frames)
         _complete(con, snapshot_id, label=label, files=files, frames=frames, actor=actor, log_details=log_details)
     finally:
         with _writing_lock:
             _writing.discard(snapshot_id)
+        if server_lock is not None:
+            server_lock.release()
     return snapshot_id
 
 
@@ -183,11 +190,10 @@ def _complete(
     """The small last write that makes the snapshot visible, with its decision-log entry."""
     with transaction(con):
         flipped = con.execute(
-            f"UPDATE {RECORDS} SET state = ?, imported_at = current_timestamp WHERE snapshot_id = ? AND state = ?"
-            " RETURNING snapshot_id",
+            f"UPDATE {RECORDS} SET state = ?, imported_at = current_timestamp WHERE snapshot_id = ? AND state = ?",
             [COMPLETE, snapshot_id, PENDING],
-        ).fetchone()
-        if flipped is None:  # removed meanwhile (another process's cleanup): the rows are orphans now
+        ).fetchone()[0]  # the number of rows updated
+        if not flipped:  # removed meanwhile (another process's cleanup): the rows are orphans now
             raise SnapshotNotFound(f"snapshot {snapshot_id} was removed while it was written", snapshot_id=snapshot_id)
         decision_log.append(
             con, "import", actor=actor, snapshot_id=snapshot_id, summary=label,
@@ -336,13 +342,24 @@ class Debris:
         }
 
 
+def _busy(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Pending snapshots being written now: by this process, or (on a shared server database) by a
+    live process holding the snapshot's import lock (see store.backend.ImportLock)."""
+    busy = _writing_now()
+    if is_postgres(con):
+        pending = [int(r[0]) for r in con.execute(
+            f"SELECT snapshot_id FROM {RECORDS} WHERE state <> ?", [COMPLETE]).fetchall()]
+        busy |= running_imports(con.path, pending)
+    return busy
+
+
 def find_debris(con: duckdb.DuckDBPyConnection) -> Debris:
     """Pending snapshots, their rows, and orphan rows per table.
 
     One GROUP BY over each table's snapshot ids (cheap: 9 million rows in about 0.1 s), classified
     here against the records. Imports this process is writing right now are not debris.
     """
-    writing = _writing_now()
+    writing = _busy(con)
     records = dict(con.execute(f"SELECT snapshot_id, state FROM {RECORDS}").fetchall())
     pending = tuple(
         PendingSnapshot(int(i), label, at)
@@ -354,15 +371,16 @@ def find_debris(con: duckdb.DuckDBPyConnection) -> Debris:
     )
     pending_rows: dict[str, int] = {}
     orphan_rows: dict[str, int] = {}
-    for table in SNAPSHOT_TABLES:
-        for snapshot_id, count in con.execute(
-            f"SELECT snapshot_id, count(*) FROM {table} GROUP BY snapshot_id"
-        ).fetchall():
-            state = records.get(snapshot_id)
-            if state is None:
-                orphan_rows[table] = orphan_rows.get(table, 0) + int(count)
-            elif state != COMPLETE and snapshot_id not in writing:
-                pending_rows[table] = pending_rows.get(table, 0) + int(count)
+    per_table = " UNION ALL ".join(  # one statement: a round trip per table costs on a server database
+        f"SELECT '{table}' AS t, snapshot_id, count(*) AS n FROM {table} GROUP BY snapshot_id" for table in SNAPSHOT_TABLES
+    )
+    order = {table: i for i, table in enumerate(SNAPSHOT_TABLES)}  # report in the tables' order
+    for table, snapshot_id, count in sorted(con.execute(per_table).fetchall(), key=lambda r: (order[r[0]], r[1])):
+        state = records.get(snapshot_id)
+        if state is None:
+            orphan_rows[table] = orphan_rows.get(table, 0) + int(count)
+        elif state != COMPLETE and snapshot_id not in writing:
+            pending_rows[table] = pending_rows.get(table, 0) + int(count)
     return Debris(pending, pending_rows, orphan_rows)
 
 
@@ -371,14 +389,14 @@ def remove_debris(con: duckdb.DuckDBPyConnection) -> Debris:
 
     An import in progress holds a pending record too: those of this process are left alone (see
     `_writing_now`), and with the embedded DuckDB file no other process can be writing (one process
-    owns the file). A database shared by several processes (a server database, a later issue) will
-    need an age- or lock-based rule instead.
+    owns the file). On a PostgreSQL database shared by several processes, an import of another live
+    process holds its snapshot's advisory lock and is left alone too; a killed one's lock is gone.
     """
     with transaction(con):
         found = find_debris(con)
         if found.clean:
             return found
-        keep = sorted(_writing_now())
+        keep = sorted(_busy(con))
         for table in SNAPSHOT_TABLES:
             con.execute(
                 f"DELETE FROM {table} WHERE snapshot_id NOT IN"

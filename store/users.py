@@ -203,7 +203,8 @@ def add_user(
         if old is not None and old.role == "admin" and role != "admin":
             _refuse_last_admin(con, key)
         con.execute(
-            "INSERT INTO users (email, name, role, added_by) VALUES (?, ?, ?, ?)"
+            # added_at given, not left to its default: PostgreSQL through DuckDB sends NULL for it with ON CONFLICT
+            "INSERT INTO users (email, name, role, added_by, added_at) VALUES (?, ?, ?, ?, current_timestamp::TIMESTAMP)"
             " ON CONFLICT (email) DO UPDATE SET role = excluded.role, name = coalesce(excluded.name, users.name)",
             [key, name, role, actor.email],
         )
@@ -250,7 +251,7 @@ def language(con: duckdb.DuckDBPyConnection, email: str) -> str | None:
 
 def set_language(con: duckdb.DuckDBPyConnection, email: str, lang: str) -> None:
     con.execute(
-        "INSERT INTO user_preferences (email, lang) VALUES (?, ?)"
+        "INSERT INTO user_preferences (email, lang, updated_at) VALUES (?, ?, now()::TIMESTAMP)"
         " ON CONFLICT (email) DO UPDATE SET lang = excluded.lang, updated_at = now()::TIMESTAMP",
         [normalise_email(email), lang],
     )

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from store import decision_log
-from store.db import transaction
+from store.db import next_id, transaction
 from store.errors import NotFound, StoreError
 from store.snapshots import get_snapshot
 from store.users import Actor, require
@@ -207,11 +207,13 @@ def save_weight_set(
             raise InvalidWeightSet("the matrix does not match the objectives", key="strategy.error.matrix_shape")
         matrix_json = json.dumps({"objective_ids": ids, "values": values})
     with transaction(con):
-        set_id = con.execute(
-            "INSERT INTO weight_sets (snapshot_id, name, method, weights, matrix, consistency_ratio, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING weight_set_id",
-            [snapshot_id, name.strip(), method, json.dumps(normalised), matrix_json, consistency_ratio, actor.email],
-        ).fetchone()[0]
+        set_id = next_id(con, "weight_set_id_seq")  # taken first: PostgreSQL via DuckDB has no RETURNING
+        con.execute(
+            "INSERT INTO weight_sets (weight_set_id, snapshot_id, name, method, weights, matrix, consistency_ratio,"
+            " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [set_id, snapshot_id, name.strip(), method, json.dumps(normalised), matrix_json, consistency_ratio,
+             actor.email],
+        )
         ids = [str(o) for o in (objective_ids or normalised.keys())]
         for position, (person, own, own_cr) in enumerate(participants):
             values = [[None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in row]

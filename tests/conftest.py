@@ -3,6 +3,11 @@
 Building a database (migrating it, writing a portfolio through the store) costs far more than copying
 the finished file, so each kind is built once per session by `DatabaseTemplates` and every test gets
 its own copy: tests stay independent, and a test may write to its copy freely.
+
+Both backends: the modules named in `BOTH_BACKENDS` run each test that takes `db_file` (so `con`,
+`sample_con`, ... too) once on a DuckDB file and once on a PostgreSQL database of the throwaway
+server of tests/pg.py; there `db_file` is the database's URI (a `tests.pg.PgDatabase`) and the
+templates are PostgreSQL template databases. Other modules stay on DuckDB.
 """
 
 from __future__ import annotations
@@ -19,12 +24,43 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+pytest.register_assert_rewrite("tests.pg")
+
 from store import db  # noqa: E402
+from tests.pg import PgDatabase  # noqa: E402
+
+pytest_plugins = ["tests.pg"]
+
+# Test modules whose database tests run on both backends (see the module docstring).
+BOTH_BACKENDS = frozenset({
+    "test_store_snapshots", "test_store_weights", "test_store_scenarios", "test_store_delivery",
+    "test_store_portfolio", "test_users", "test_doctor", "test_importer", "test_reimport", "test_optimiser_runs",
+    "test_cases", "test_lessons", "test_mapping_import",
+})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if (module in BOTH_BACKENDS and "backend" in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("duckdb_only") is None):
+        metafunc.parametrize("backend", ["duckdb", "postgres"], indirect=True)
 
 
 @pytest.fixture
-def db_file(tmp_path: Path) -> Path:
-    """Path of a fresh (not yet created) database file."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """"duckdb" (the default) or "postgres": which database `db_file` and its fixtures give."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | PgDatabase:
+    """Path of a fresh (not yet created) database file; on PostgreSQL, the URI of an empty database."""
+    if backend == "postgres":
+        from tests.pg import release
+
+        database = request.getfixturevalue("pg_cluster").create()
+        request.addfinalizer(lambda: release(database))
+        return database
     return tmp_path / "lodestar.duckdb"
 
 
@@ -35,10 +71,12 @@ class DatabaseTemplates:
         self._root = root
         self._built: dict[str, tuple[Path, Any]] = {}
 
-    def copy(self, name: str, build: Callable[[db.Connection], Any], target: Path) -> Any:
+    def copy(self, name: str, build: Callable[[db.Connection], Any], target: Path | PgDatabase) -> Any:
         """Copy template `name` (built by `build(con)` on first use) to `target`; returns what `build` did."""
         if target.exists():
             raise RuntimeError(f"{target} exists: request the database fixture before `con`")
+        if isinstance(target, PgDatabase):
+            return target.cluster.copy_template(name, build, target)
         if name not in self._built:
             path = self._root / f"{name}.duckdb"
             connection = db.connect(path)
@@ -111,8 +149,17 @@ def sample_template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sample_db_file(sample_template_db: Path, tmp_path: Path) -> Path:
+def sample_db_file(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | PgDatabase:
     """A private copy of the sample database (six snapshots, latest as of 2026-10-31) for one test."""
+    if backend == "postgres":
+        from store.importer import load_sample
+        from tests.pg import release
+
+        target = request.getfixturevalue("pg_cluster").create()
+        request.addfinalizer(lambda: release(target))
+        target.cluster.copy_template("sample", load_sample, target)
+        return target
+    sample_template_db = request.getfixturevalue("sample_template_db")
     target = tmp_path / "sample.duckdb"
     shutil.copyfile(sample_template_db, target)
     return target

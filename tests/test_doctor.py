@@ -29,11 +29,12 @@ def _leave_pending(con: duckdb.DuckDBPyConnection, *, rows: int = 3) -> int:
     would match it if it were complete)."""
     files = [snapshots.SourceFile(p.name, p.stem, snapshots.hashlib.sha256(p.read_bytes()).hexdigest(), 1)
              for p in sorted(VALID.iterdir())]
-    sid = con.execute(
-        "INSERT INTO snapshots_all (label, as_of, currency_unit, content_hash, state)"
-        " VALUES ('killed', DATE '2026-12-31', '万元', ?, 'pending') RETURNING snapshot_id",
-        [snapshots.content_hash(files)],
-    ).fetchone()[0]
+    sid = db.next_id(con, "snapshot_id_seq")
+    con.execute(
+        "INSERT INTO snapshots_all (snapshot_id, label, as_of, currency_unit, content_hash, state)"
+        " VALUES (?, 'killed', DATE '2026-12-31', '万元', ?, 'pending')",
+        [sid, snapshots.content_hash(files)],
+    )
     for f in files:
         con.execute("INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, NULL)", [sid, f.file_name, f.kind, f.sha256, 1])
     con.execute(
@@ -242,6 +243,7 @@ def _old_release_database(path: Path) -> None:
     con.close()
 
 
+@pytest.mark.duckdb_only  # builds a file as an old release wrote it
 def test_old_release_database_is_detected_and_healed(db_file, capsys):
     _old_release_database(db_file)
     assert cli.main(["doctor", "--db", str(db_file), "--json"]) == 1
@@ -281,6 +283,7 @@ def held(db_file: Path):
     ("en", "Stop the app (or the other command) and try again, or use a shared server database"),
     ("zh", "请先停止应用（或另一个命令）后重试，或改用共享的服务器数据库"),
 ])
+@pytest.mark.duckdb_only  # one process per file: a server database is never locked
 def test_locked_database_says_what_to_do(held, lang, advice, capsys):
     for argv in (["snapshots"], ["doctor"], ["import", "--label", "x", str(VALID)]):
         assert cli.main([*argv, "--db", str(held), "--lang", lang]) == 1
@@ -288,6 +291,7 @@ def test_locked_database_says_what_to_do(held, lang, advice, capsys):
         assert str(held) in err and advice in err and "PID" in err
 
 
+@pytest.mark.duckdb_only
 def test_locked_database_in_a_cli_process_has_no_traceback(held):
     done = subprocess.run([sys.executable, "cli.py", "snapshots", "--db", str(held)], cwd=ROOT,
                           capture_output=True, text=True)
