@@ -62,8 +62,8 @@ EXPECTED = {  # oldest first
         ("import", "“2026-03”: 8 files, 48 rows"),
         ("weights_save", "Weight set #1 “AHP 董事会” saved: AHP (eigenvector), 3 objectives, consistency ratio 0.052"),
         ("weights_activate", "Weight set #1 “AHP 董事会” is now active"),
-        ("optimize", "Optimal: strategic value 220, gap 0.00%, solver highs, weight set “AHP 董事会” (#1)"),
-        ("optimize", "Infeasible: 2 constraints cannot all hold, solver highs"),
+        ("optimize", "Optimal: strategic value 220, gap 0.00%, solver HiGHS, weight set “AHP 董事会” (#1)"),
+        ("optimize", "Infeasible: 2 constraints cannot all hold, solver HiGHS"),
         ("price_of_forcing", "P4 costs 12.5; P5 cannot be forced in"),
         ("marginal_values", "Re-solve: 开发 4.2, others 0; LP dual: 开发 1,234.57, budget 0.15"),
         ("frontier", "3 budget points, value 80 to 296"),
@@ -81,8 +81,8 @@ EXPECTED = {  # oldest first
         ("import", "“2026-03”：8 个文件，共 48 行"),
         ("weights_save", "权重方案 #1“AHP 董事会”已保存：层次分析法（特征向量），3 个目标，一致性比率 0.052"),
         ("weights_activate", "权重方案 #1“AHP 董事会”已启用"),
-        ("optimize", "最优：战略价值 220，间隙 0.00%，求解器 highs，权重方案“AHP 董事会”（#1）"),
-        ("optimize", "无可行解：2 条约束无法同时满足，求解器 highs"),
+        ("optimize", "最优：战略价值 220，间隙 0.00%，求解器 HiGHS，权重方案“AHP 董事会”（#1）"),
+        ("optimize", "无可行解：2 条约束无法同时满足，求解器 HiGHS"),
         ("price_of_forcing", "P4 代价 12.5；P5 无法强制纳入"),
         ("marginal_values", "重新求解：开发 4.2，其余为 0；线性松弛对偶：开发 1,234.57，预算 0.15"),
         ("frontier", "3 个预算点，价值 80 至 296"),
@@ -133,15 +133,15 @@ def test_a_feasible_solve_shows_its_gap_and_a_set_without_a_name():
     details = json.dumps({"status": "feasible", "solver": "highs", "objective": 1360.6, "gap": 0.01234,
                           "objective_kind": "net_benefit", "weight_set_id": 4, "weight_set_name": None})
     assert summary_text("en", "optimize", "x", details) == (
-        "Feasible (time limit, gap remains): net benefit 1,360.6, gap 1.23%, solver highs, weight set “?” (#4)")
+        "Feasible (time limit, gap remains): net benefit 1,360.6, gap 1.23%, solver HiGHS, weight set “?” (#4)")
     assert summary_text("zh", "optimize", "x", details) == (
-        "可行（已达时间上限，仍有间隙）：净收益 1,360.6，间隙 1.23%，求解器 highs，权重方案“?”（#4）")
+        "可行（已达时间上限，仍有间隙）：净收益 1,360.6，间隙 1.23%，求解器 HiGHS，权重方案“?”（#4）")
 
 
 def test_one_violated_row_reads_in_the_singular():
     details = json.dumps({"status": "infeasible", "solver": "highs", "objective": None, "violated": ["budget_total"]})
-    assert summary_text("en", "optimize", "x", details) == "Infeasible: 1 constraint cannot hold, solver highs"
-    assert summary_text("zh", "optimize", "x", details) == "无可行解：1 条约束无法满足，求解器 highs"
+    assert summary_text("en", "optimize", "x", details) == "Infeasible: 1 constraint cannot hold, solver HiGHS"
+    assert summary_text("zh", "optimize", "x", details) == "无可行解：1 条约束无法满足，求解器 HiGHS"
 
 
 @pytest.mark.parametrize(("value", "text"), [(1360.6, "1,360.6"), (5139.364483882131, "5,139.36"),

@@ -84,7 +84,8 @@ def test_an_odd_header_says_why(text, reason):
     if text.strip() == "":
         assert codes == ["empty_file"]
         return
-    assert codes[0] == "unknown_kind"
+    # "title" is a change request's column, so the CR-only file gets the closest-kind form of the refusal
+    assert codes[0] == ("unknown_kind_guess" if "title" in text else "unknown_kind")
     assert codes[1:] == ([reason] if reason else [])
     for problem in report.problems:
         assert problem_text(problem, "zh") and problem_text(problem, "en")

@@ -40,8 +40,8 @@ def test_uploader_css_is_scoped_and_escaped():
 
 
 @pytest.mark.parametrize(("lang", "button", "hint"), [
-    ("zh", "选择文件", "或将文件拖放到此处 · 每个文件不超过 200 MB · CSV、TSV、TXT、ZIP"),
-    ("en", "Choose files", "or drag and drop them here · up to 200 MB per file · CSV, TSV, TXT, ZIP"),
+    ("zh", "选择文件", "或将文件拖放到此处 · 每个文件不超过 200 MB · CSV、TSV、TXT、XLSX、XLSM、ZIP"),
+    ("en", "Choose files", "or drag and drop them here · up to 200 MB per file · CSV, TSV, TXT, XLSX, XLSM, ZIP"),
 ])
 def test_data_page_translates_the_uploader(tmp_path, monkeypatch, lang, button, hint):
     monkeypatch.setenv("LODESTAR_DB", str(tmp_path / "empty.duckdb"))

@@ -228,7 +228,7 @@ def test_refusal_names_the_closest_kind_what_it_recognised_and_what_is_missing()
     assert wide.params["missing"] == "project_id, name, status, start_month, duration_months, budget"
     assert unrecognised_problem("x.csv", ["foo", "bar"], unknown) is unknown
     # The words of the other headers break the tie between kinds that all know project_id (docs/mapping.md).
-    titled = unrecognised_problem("x.csv", ["project_id", "Title", "Approved Cost"], unknown)
+    titled = unrecognised_problem("x.csv", ["project_id", "Investment Title", "Approved Cost"], unknown)
     assert (titled.params["kind"], titled.params["recognised"]) == ("projects", "project_id")
     assert titled.params["missing"] == "name, status, start_month, duration_months, budget"
     assert kind_guess(["foo"], "demand.csv").kind.name == "demand"
