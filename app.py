@@ -104,7 +104,7 @@ def main() -> None:
             st.Page(file, title=t(title_key), icon=icon, url_path=Path(file).stem)
         )
     with page_guard():  # a domain error the page did not guard itself: translated, never a traceback
-        st.navigation(sections).run()
+        st.navigation(sections, expanded=True).run()  # every page listed: no "View more" fold at 14 pages
 
 
 # Not when a worker process started with "spawn" (ui/data.py's upload check) re-imports this file
