@@ -84,7 +84,7 @@ def test_optimise_save_recommend_and_download_the_pack(start_app, sample_templat
 
     wb = load_workbook(io.BytesIO(target.read_bytes()))
     assert wb.sheetnames == ["Summary", "Selected projects", "Left out", "Budget", "Role load", "Parameters",
-                             "Strategic weights", "Efficient frontier"]
+                             "Strategic weights", "Efficient frontier", "Business cases", "Uncertainty"]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
     assert summary["Scenario"] == f"{NAME} (#{scenario.scenario_id})"
     assert summary["Recommended scenario"] == "yes" and summary["Rationale"] == RATIONALE
