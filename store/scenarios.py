@@ -240,6 +240,15 @@ def get_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int) -> Scenario:
     return _row_to_scenario(row)
 
 
+def change_stamp(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str:
+    """A text that changes whenever a scenario of the snapshot is saved, renamed, recommended or deleted
+    (a cache key for what is read from the current plan)."""
+    row = con.execute(
+        "SELECT count(*), max(updated_at), max(CASE WHEN is_recommended THEN scenario_id END) FROM scenarios"
+        " WHERE snapshot_id = ?", [snapshot_id]).fetchone()
+    return repr(row)
+
+
 def list_scenarios(con: duckdb.DuckDBPyConnection, snapshot_id: int | None = None) -> pd.DataFrame:
     """One row per scenario (newest first) with its headline figures read from the stored result.
 

@@ -51,3 +51,11 @@ def test_pages_contain_no_sql():
         text = file.read_text(encoding="utf-8")
         assert not any(word in text for word in sql), f"{file.name} contains SQL"
         assert "duckdb" not in _imports(file) and "store.db" not in text, file.name
+
+
+def test_ui_and_commands_run_no_sql():
+    """Streamlit helpers and CLI commands reach the database only through store/ functions."""
+    for folder in ("ui", "commands"):
+        for file in (ROOT / folder).rglob("*.py"):
+            text = file.read_text(encoding="utf-8")
+            assert ".execute(" not in text and ".sql(" not in text, f"{file.relative_to(ROOT)} runs SQL"

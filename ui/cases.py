@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics.cases import Alternative, BusinessCase
 from i18n import numbers
-from store import db
+from store import db, scenarios
 from store.cases import CurrentPlan, alternatives_of, business_cases_of
 from ui.session import lang, t
 from ui.text import md
@@ -27,10 +27,7 @@ def load_cases(path: str, snapshot_id: int, rate: float, benefit_months: int) ->
 
 def plan_stamp(path: str, snapshot_id: int) -> str:
     """Changes whenever a scenario of the snapshot is saved, renamed, recommended or deleted."""
-    row = db.cursor(path).execute(
-        "SELECT count(*), max(updated_at), max(CASE WHEN is_recommended THEN scenario_id END) FROM scenarios"
-        " WHERE snapshot_id = ?", [snapshot_id]).fetchone()
-    return repr(row)
+    return scenarios.change_stamp(db.cursor(path), snapshot_id)
 
 
 @st.cache_data(**CACHE)
