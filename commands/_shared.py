@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from i18n import TranslatableError, error_text, translate
-from store import db
+from store import db, snapshots
 from store.errors import StoreError
 
 
@@ -31,6 +31,16 @@ def say(text: str) -> None:
 
 def report_error(lang: str, error: TranslatableError) -> None:
     say(error_text(lang, error))
+
+
+def snapshot_of(con: db.Connection, requested: int | None, lang: str) -> int:
+    """The snapshot a command works on: the one asked for, else the latest. A database with no snapshot
+    stops the command with status 2 and says so."""
+    snapshot_id = requested if requested is not None else snapshots.latest_snapshot_id(con)
+    if snapshot_id is None:
+        say(translate(lang, "explain.cli.no_snapshot"))
+        raise CommandFailed(2)
+    return snapshot_id
 
 
 @contextlib.contextmanager

@@ -19,9 +19,8 @@ from typing import Any
 
 from analytics.cases import DEFAULT_BENEFIT_MONTHS, DEFAULT_DISCOUNT_RATE, BusinessCase
 from analytics.errors import AnalyticsError
-from commands._shared import database, report_error, say
+from commands._shared import database, report_error, snapshot_of
 from i18n import LANGUAGES, numbers, translate
-from store import snapshots
 from store.cases import business_cases_of
 from store.db import db_target
 from store.errors import StoreError
@@ -43,10 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_cases(args: argparse.Namespace) -> int:
     lang = args.lang
     with database(args.db, lang, must_exist=True) as con:
-        snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
-        if snapshot_id is None:
-            say(translate(lang, "explain.cli.no_snapshot"))
-            return 2
+        snapshot_id = snapshot_of(con, args.snapshot, lang)
         try:
             cases = business_cases_of(con, snapshot_id, rate=args.discount_rate, benefit_months=args.benefit_months)
         except (AnalyticsError, StoreError) as e:

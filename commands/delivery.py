@@ -25,7 +25,7 @@ from analytics.errors import AnalyticsError
 from analytics.evm import EAC_METHODS, portfolio_evm
 from analytics.health import assess_projects, health_counts
 from analytics.trends import milestone_hit_rate
-from commands._shared import database, report_error, say
+from commands._shared import database, report_error, snapshot_of
 from i18n import LANGUAGES, translate
 from store import delivery, snapshots
 from store.db import db_target
@@ -112,10 +112,7 @@ def run_kpis(args: argparse.Namespace) -> int:
     lang = args.lang
     with database(args.db, lang, must_exist=True) as con:
         try:
-            snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
-            if snapshot_id is None:
-                say(translate(lang, "delivery.cli.no_snapshot"))
-                return 2
+            snapshot_id = snapshot_of(con, args.snapshot, lang)
             report = kpi_report(con, snapshot_id, args.eac_method)
         except (StoreError, AnalyticsError) as e:
             report_error(lang, e)

@@ -27,7 +27,7 @@ import pandas as pd
 from analytics.errors import AnalyticsError
 from analytics.scorecard import Scorecard, ScorecardSettings, scorecard
 from analytics.snapshot_diff import SnapshotDiff, snapshot_diff
-from commands._shared import database, report_error, say
+from commands._shared import database, report_error, say, snapshot_of
 from i18n import LANGUAGES, translate
 from i18n.numbers import percent
 from store import scorecard as store_scorecard
@@ -78,10 +78,7 @@ def run_scorecard(args: argparse.Namespace) -> int:
     with database(args.db, lang, must_exist=True) as con:
         try:
             settings = ScorecardSettings(args.late_months, args.budget_tolerance, args.benefit_threshold)
-            snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
-            if snapshot_id is None:
-                say(translate(lang, "scorecard.cli.no_snapshot"))
-                return 2
+            snapshot_id = snapshot_of(con, args.snapshot, lang)
             snapshot = snapshots.get_snapshot(con, snapshot_id)
             card = scorecard(store_scorecard.completed_projects(con, snapshot_id), args.year,
                              store_scorecard.targets(con, snapshot_id), settings)

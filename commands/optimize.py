@@ -38,9 +38,8 @@ from analytics.metrics import uplift
 from analytics.selection_types import LeftOut, SelectionParams, SelectionResult, explanations_to_dict
 from analytics.solver_choice import choice_text
 from analytics.vocabulary import DEFAULT_DISCOUNT_RATE, OBJECTIVES, SOLVERS
-from commands._shared import database, report_error, say
+from commands._shared import database, report_error, say, snapshot_of
 from i18n import LANGUAGES, numbers, translate
-from store import snapshots
 from store.db import db_target
 from store.errors import StoreError
 from store.optimiser_runs import DEFAULT_FRONTIER_POINTS, run_optimiser
@@ -136,10 +135,7 @@ def run_optimize(args: argparse.Namespace) -> int:
 
 
 def _run(con: Any, args: argparse.Namespace, lang: str) -> int:
-    snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
-    if snapshot_id is None:
-        say(translate(lang, "explain.cli.no_snapshot"))
-        return 2
+    snapshot_id = snapshot_of(con, args.snapshot, lang)
     weight_set_id = args.weight_set if args.weight_set is not None else active_weights(con, snapshot_id)[0]
     data = load_portfolio(con, snapshot_id, args.weight_set)
     params = _params(args, data.as_of, weight_set_id, lang)

@@ -19,9 +19,8 @@ from analytics.errors import AnalyticsError, OptimizationError
 from analytics.pareto import pareto_front
 from analytics.selection_types import SelectionParams
 from analytics.vocabulary import OBJECTIVES
-from commands._shared import database, report_error, say
+from commands._shared import database, report_error, snapshot_of
 from i18n import LANGUAGES, numbers, translate
-from store import snapshots
 from store.db import db_target
 from store.errors import StoreError
 from store.portfolio import load_portfolio
@@ -45,10 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_pareto(args: argparse.Namespace) -> int:
     lang = args.lang
     with database(args.db, lang, must_exist=True) as con:
-        snapshot_id = args.snapshot if args.snapshot is not None else snapshots.latest_snapshot_id(con)
-        if snapshot_id is None:
-            say(translate(lang, "explain.cli.no_snapshot"))
-            return 2
+        snapshot_id = snapshot_of(con, args.snapshot, lang)
         try:
             data = load_portfolio(con, snapshot_id)
             params = SelectionParams(horizon_start=args.horizon_start or data.as_of, horizon_months=args.horizon_months,
