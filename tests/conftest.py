@@ -218,3 +218,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture
+def data_page(db_file, monkeypatch):
+    """Opens the Data page on `db_file` through the router, as a user reaches it: `start(lang[, snapshot_id])`."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LODESTAR_DB", str(db_file))
+
+    def start(lang: str, snapshot_id: int | None = None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["lang"] = lang
+        at.run()
+        at.switch_page("views/data.py")
+        if snapshot_id is not None:
+            at.session_state["snapshot_id"] = snapshot_id
+        at.run()
+        assert not at.exception
+        return at
+
+    yield start
+    db.close_shared(db_file)

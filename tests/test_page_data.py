@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from store import db, snapshots
 from store.importer import import_paths
@@ -48,22 +47,8 @@ TEXT = {
 
 
 @pytest.fixture
-def app(db_file, monkeypatch):
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-
-    def start(lang: str, snapshot_id: int | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["lang"] = lang
-        at.run()
-        at.switch_page("views/data.py")
-        if snapshot_id is not None:
-            at.session_state["snapshot_id"] = snapshot_id
-        at.run()
-        assert not at.exception
-        return at
-
-    yield start
-    db.close_shared(db_file)
+def app(data_page):
+    return data_page  # conftest: the Data page through the router
 
 
 @pytest.fixture

@@ -36,20 +36,8 @@ APRIL = "\n".join([
 
 
 @pytest.fixture
-def app(db_file, monkeypatch):
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-
-    def start(lang: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["lang"] = lang
-        at.run()
-        at.switch_page("views/data.py")
-        at.run()
-        assert not at.exception
-        return at
-
-    yield start
-    db.close_shared(db_file)
+def app(data_page):
+    return data_page  # conftest: the Data page through the router
 
 
 def _by_key_end(widgets, end: str):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from reports.xlsx_template import template_workbook
 from store import db, snapshots
@@ -19,20 +18,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def app(db_file, monkeypatch):
-    monkeypatch.setenv("LODESTAR_DB", str(db_file))
-
-    def start(lang: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["lang"] = lang
-        at.run()
-        at.switch_page("views/data.py")
-        at.run()
-        assert not at.exception
-        return at
-
-    yield start
-    db.close_shared(db_file)
+def app(data_page):
+    return data_page  # conftest: the Data page through the router
 
 
 def _template_with_day_first_date(lang: str) -> bytes:
