@@ -32,6 +32,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
@@ -75,6 +76,14 @@ def describe(uri: str) -> str:
 # --- the DuckDB side --------------------------------------------------------------------------------
 
 
+def wheel_extension_file(package: ModuleType, name: str) -> Path | None:
+    """The `name` extension binary a DuckDB extension wheel (`package`) ships for the installed duckdb;
+    None when the wheel has no build for it."""
+    binary = (Path(package.__file__).resolve().parent / "extensions" / f"v{duckdb.__version__}"
+              / f"{name}.duckdb_extension")
+    return binary if binary.is_file() else None
+
+
 def extension_path() -> Path:
     """The postgres extension binary of the installed wheel, under the file name DuckDB expects.
 
@@ -84,8 +93,7 @@ def extension_path() -> Path:
     """
     import duckdb_extension_postgres
 
-    package = Path(duckdb_extension_postgres.__file__).resolve().parent
-    binary = next(package.glob(f"extensions/v{duckdb.__version__}/postgres.duckdb_extension"), None)
+    binary = wheel_extension_file(duckdb_extension_postgres, "postgres")
     if binary is None:
         raise FileNotFoundError(f"duckdb-extension-postgres has no build for duckdb {duckdb.__version__}")
     folder = Path(tempfile.gettempdir()) / f"lodestar-duckdb-{os.getuid()}-{duckdb.__version__}"

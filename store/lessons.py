@@ -25,6 +25,7 @@ import pandas as pd
 
 from analytics.lessons import MAX_LESSON_CHARS, filter_lessons, index_text, tag_list
 from store import decision_log
+from store.backend import wheel_extension_file
 from store.db import transaction
 from store.errors import StoreError
 from store.users import Actor, require
@@ -71,10 +72,10 @@ def fts_extension() -> Path:
         import duckdb_extension_fts
     except ImportError as e:
         raise FullTextUnavailable("duckdb-extension-fts is not installed", reason="not installed") from e
-    found = sorted(Path(duckdb_extension_fts.__file__).parent.glob(f"extensions/v{duckdb.__version__}/fts.duckdb_extension"))
-    if not found:
+    found = wheel_extension_file(duckdb_extension_fts, "fts")
+    if found is None:
         raise FullTextUnavailable(f"no fts extension for duckdb {duckdb.__version__}", reason=duckdb.__version__)
-    return found[0]
+    return found
 
 
 def relevance(texts: pd.Series, query: str) -> pd.Series:
