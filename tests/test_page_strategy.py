@@ -136,16 +136,7 @@ def test_direct_weights_saved_as_active_set(strategy_db, lang):
 
 def test_ahp_warning_fix_and_save(strategy_db):
     path, snapshot_id = strategy_db
-    at = _open("en")
-    at.radio(key="strategy.method").set_value("ahp")
-    _run(at, snapshot_id)
-    # Every pair "equal" except growth >> customer (9) and customer >> efficiency (9) but
-    # growth vs efficiency equal: strongly intransitive, CR far above 0.10.
-    for key in [s.key for s in at.selectbox if s.key and s.key.startswith("strategy.pair.")]:
-        at.selectbox(key=key).set_value("1")
-    at.selectbox(key=f"strategy.pair.{snapshot_id}.OBJ-CUST.OBJ-GROW").set_value("1/9")
-    at.selectbox(key=f"strategy.pair.{snapshot_id}.OBJ-CUST.OBJ-EFF").set_value("9")
-    _run(at, snapshot_id)
+    at = _intransitive(_open("en"), snapshot_id)
     cr_before = float(next(m.value for m in at.metric if m.label == "Consistency ratio (CR)"))
     assert cr_before > 0.10
     assert any("above 0.10" in w.value for w in at.warning)
@@ -252,12 +243,17 @@ def test_saved_sets_list_shows_weights_and_active_flag(strategy_db):
     assert sets["method"].iloc[0] == "direct"
 
 
-def _intransitive(at: AppTest, snapshot_id: int) -> AppTest:
-    """Every pair equal except growth << customer (1/9) and customer >> efficiency (9): CR far above 0.10."""
+def _all_pairs_equal(at: AppTest, snapshot_id: int) -> None:
+    """Switch to AHP and set every pairwise judgement to 1 (equal), not yet run."""
     at.radio(key="strategy.method").set_value("ahp")
     _run(at, snapshot_id)
     for key in [s.key for s in at.selectbox if s.key and s.key.startswith("strategy.pair.")]:
         at.selectbox(key=key).set_value("1")
+
+
+def _intransitive(at: AppTest, snapshot_id: int) -> AppTest:
+    """Every pair equal except growth << customer (1/9) and customer >> efficiency (9): CR far above 0.10."""
+    _all_pairs_equal(at, snapshot_id)
     at.selectbox(key=f"strategy.pair.{snapshot_id}.OBJ-CUST.OBJ-GROW").set_value("1/9")
     at.selectbox(key=f"strategy.pair.{snapshot_id}.OBJ-CUST.OBJ-EFF").set_value("9")
     return _run(at, snapshot_id)
@@ -293,10 +289,7 @@ def test_inconsistent_set_needs_confirmation_and_logs_its_cr(strategy_db):
 def test_consistent_set_saves_without_confirmation(strategy_db):
     path, snapshot_id = strategy_db
     at = _open("en")
-    at.radio(key="strategy.method").set_value("ahp")
-    _run(at, snapshot_id)
-    for key in [s.key for s in at.selectbox if s.key and s.key.startswith("strategy.pair.")]:
-        at.selectbox(key=key).set_value("1")
+    _all_pairs_equal(at, snapshot_id)
     _run(at, snapshot_id)
     assert not [c for c in at.checkbox if c.key == "strategy.save_confirm_cr"]
     assert not at.button(key="strategy.save").disabled
