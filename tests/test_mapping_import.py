@@ -184,6 +184,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True)
 
 
+# The command-line tests below run on the DuckDB file only: the command line adds argument handling and
+# messages (the same Python on both backends), and every store call it makes (import through a mapping,
+# save, list and get a profile, apply a saved profile by header row) runs on PostgreSQL in the tests above.
+
+
+@pytest.mark.duckdb_only
 def test_cli_maps_saves_a_profile_and_applies_it_next_month(db_file, tmp_path):
     db = str(db_file)
     march = _cli("import", "--db", db, "--label", "2026-03", "--as-of", "2026-03-31", "--mapping",
@@ -204,6 +210,7 @@ def test_cli_maps_saves_a_profile_and_applies_it_next_month(db_file, tmp_path):
     assert again.returncode == 0 and 'Saved mapping profile "copy"' in again.stderr
 
 
+@pytest.mark.duckdb_only
 def test_cli_refuses_bad_mappings_and_unknown_profiles_with_status_2(db_file, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[files]]\nkind = "budgets"\n[files.columns]\nname = "N"\n', encoding="utf-8")
@@ -233,6 +240,7 @@ def test_an_entry_without_match_leaves_template_files_and_other_exports_alone(co
     assert importer.check_files([export, other], mapping=pinned).mapped == {"export.csv": ""}
 
 
+@pytest.mark.duckdb_only
 def test_cli_imports_the_cr_only_bank_export_through_a_saved_profile(db_file):
     db = str(db_file)
     saved = _cli("mappings", "import", str(RESOURCES / "bank.toml"), "--db", db)
