@@ -217,39 +217,36 @@ def downloads(monkeypatch):
 
 
 # Scheduling under pytest-xdist (`make test`: two workers, `--dist loadgroup`). A *unit* is what one
-# worker runs in one go: each browser module is one unit (its tests share a module-scoped app server,
-# and some build on what an earlier one did, e.g. test_signin), and so is each group of `SHARED_SETUP`;
-# every other test is a unit of its own. Units start longest first (`UNIT_COSTS`), so the long journeys
-# begin at once on both workers and the short tests fill in around them: no long unit is left to start
-# when the other worker has run dry.
+# worker runs in one go, in collection order: every browser test is in one unit, "browser" (each starts
+# app servers and a Chromium that mostly wait on each other, so they leave the worker's core to the
+# other worker's unit and page tests; two journeys at once on two cores only slow each other down, and
+# test_signin's tests build on one another), and so is each group of `SHARED_SETUP`; every other test is
+# a unit of its own. Units start longest first (`UNIT_COSTS`): the browser unit begins at once on one
+# worker while the other takes the long tests, and the short tests fill in around them, so no long unit
+# is left to start when the other worker has run dry. The browser unit must stay under half the run.
 #
 # The units are worked out from node ids by our own scheduler (`pytest_xdist_make_scheduler`): with
 # pytest 9, pytest-xdist 3.8's `xdist_group` mark no longer reaches the node id its loadgroup scheduler
-# reads, so marked tests were spread over both workers as if unmarked (seen in the 2026-12-06 run:
-# test_signin's tests on both workers, each starting its own server).
+# reads, so the marked browser tests were spread over both workers as if unmarked (seen in the
+# 2026-12-06 run: test_signin's tests on both workers, each starting its own server).
 SHARED_SETUP = {  # module: (unit, the costly setup its tests would otherwise build on both workers)
-    "test_pages_postgres": ("pg-sample", "the bundled sample imported into PostgreSQL (a cluster template)"),
-    "test_two_servers_postgres": ("pg-sample", "the same PostgreSQL template of the sample"),
+    "test_pages_postgres": ("browser", "the sample imported into PostgreSQL, as test_two_servers_postgres's"),
     "test_import_crash": ("import-crash", "a generated bundle of 130,000 status reports, one timed import"),
+    "test_hostile_text": ("hostile-text", "the hostile database (hostile_template), about 20 s to build"),
 }
 # Seconds a unit took in a full run (2026-12-06, load average ~14, so about 4x a quiet machine): for a
-# browser module or a group, all its tests; for "module::test", one parametrisation. Only the order
-# matters. A unit not listed counts as 0, a browser module not listed as BROWSER_DEFAULT_COST.
+# unit, all its tests; for "module::test", one parametrisation. Only the order matters; a unit not
+# listed counts as 0.
 UNIT_COSTS: dict[str, float] = {
-    "pg-sample": 280, "test_signin": 230, "test_delivery_pages": 100, "test_browser_smoke": 100,
-    "test_recommendation_journey": 100, "test_hostile_text_browser": 70, "test_weight_picker_journey": 65,
-    "test_mapping_journey": 65, "test_import_crash": 60, "test_optimiser_stale_journey": 55, "test_router": 50,
-    "test_widget_texts": 35, "test_data_journey": 35,
+    "browser": 1150, "import-crash": 60, "hostile-text": 65,
     "test_mapping_import::test_cli_maps_saves_a_profile_and_applies_it_next_month": 58,
     "test_permissions::test_each_page_as_each_role": 38,
     "test_zh_ui_words::test_no_english_word_after_a_run_is_saved": 33,
     "test_page_gate::test_decide_and_download_the_approved_list": 29,
     "test_page_optimiser_weights::test_chosen_weight_set_is_solved_logged_saved_exported_and_compared": 26,
-    "test_hostile_text::test_optimiser_form_and_a_loaded_scenario": 25,
     "test_import_fuzz::test_mutated_files_always_end_as_a_report": 25,
     "test_page_overview::test_pack_downloads_are_the_cli_files": 21,
     "test_import_fuzz::test_any_text_in_any_projects_cell_ends_as_a_report": 20,
-    "test_hostile_text::test_overview": 20,
     "test_page_optimiser::test_sample_bundle_two_runs_saved_and_compared": 19,
     "test_backend_postgres::test_a_killed_import_leaves_nothing_visible": 18,
     "test_page_data::test_rename_then_delete_after_confirmation": 17,
@@ -258,7 +255,6 @@ UNIT_COSTS: dict[str, float] = {
     "test_permissions::test_each_write_path_as_each_role": 15,
     "test_permissions::test_language_is_remembered_for_the_user": 15,
 }
-BROWSER_DEFAULT_COST = 60.0
 
 
 def unit_of(nodeid: str) -> tuple[str, float]:
@@ -269,7 +265,7 @@ def unit_of(nodeid: str) -> tuple[str, float]:
         unit = SHARED_SETUP[module][0]
         return unit, UNIT_COSTS.get(unit, 0.0)
     if Path(path).parent.name == "browser":
-        return module, UNIT_COSTS.get(module, BROWSER_DEFAULT_COST)
+        return "browser", UNIT_COSTS["browser"]
     return nodeid, UNIT_COSTS.get(f"{module}::{name.partition('[')[0]}", 0.0)
 
 
