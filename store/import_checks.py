@@ -37,6 +37,7 @@ SHOWN_CHARS = 200  # characters of a cell value shown in a problem
 # Problems of a header row (its row is the header's, which may be below title rows): about a whole file.
 HEADER_CODES = frozenset({"too_many_columns", "unknown_kind", "unknown_kind_named", "duplicate_column", "missing_column"})
 SPILL_CHUNK = 65_536  # problems beyond the listed ones are written this many at a time
+TEXT_CHUNK = 1 << 20  # rows of typed values written back as text at a time (CellText)
 
 
 def as_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -62,11 +63,13 @@ class CellText:
     @classmethod
     def of(cls, cells: pa.Array | pa.ChunkedArray, typed: pa.Array | pa.ChunkedArray) -> CellText:
         cells = _combine(cells)
+        same = np.zeros(len(cells), dtype=bool)
         try:
-            same = np.asarray(pc.fill_null(pc.equal(cells, as_text(typed)), False).to_numpy(zero_copy_only=False),
-                              dtype=bool)
+            for start in range(0, len(cells), TEXT_CHUNK):  # the typed values as text, a chunk at a time
+                part = pc.equal(cells.slice(start, TEXT_CHUNK), as_text(typed.slice(start, TEXT_CHUNK)))
+                same[start : start + TEXT_CHUNK] = np.asarray(pc.fill_null(part, False).to_numpy(zero_copy_only=False))
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # a type with no text cast (lists): keep every cell
-            same = np.zeros(len(cells), dtype=bool)
+            same[:] = False
         differ = np.flatnonzero(~same)
         if len(differ) * 2 > len(cells):
             return cls(typed, None, _smallest(cells))
@@ -318,19 +321,23 @@ def _key_codes(parsed: ParsedFile, key: tuple[str, ...], valid: np.ndarray) -> n
         else:
             if pa.types.is_date32(values.type):
                 values = values.cast(pa.int32())  # days since 1970
-            codes = np.array(pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-            if len(codes):
-                codes -= codes.min()
-            radix = int(codes.max()) + 1 if len(codes) else 1
+            numbers = np.asarray(pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False))
+            low = int(numbers.min()) if len(numbers) else 0
+            radix = int(numbers.max()) - low + 1 if len(numbers) else 1
+            # Shifted to start at 0 straight into the smallest type (no int64 copy when int32 holds them).
+            codes = np.subtract(numbers, low, dtype=np.int32 if radix < 2**31 else np.int64, casting="unsafe")
+            del numbers
         del values
         radix_total *= max(radix, 1)
         if radix_total >= 2**62:
             return None
         parts.append((codes, max(radix, 1)))
     combined = np.zeros(int(valid.sum()), dtype=np.int32 if radix_total < 2**31 else np.int64)
-    for codes, radix in parts:
+    while parts:
+        codes, radix = parts.pop(0)
         combined *= radix
         combined += codes.astype(combined.dtype, copy=False)
+        del codes
     return combined
 
 
@@ -343,7 +350,12 @@ def _combine(array: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _repeats(codes: np.ndarray) -> np.ndarray:
     """True where a code occurred at an earlier position (pandas' `duplicated(keep="first")`), by a stable
-    sort rather than a hash table: a few arrays of the codes' size, on ten million rows too."""
+    sort rather than a hash table: a few arrays of the codes' size, on ten million rows too. Most files
+    repeat no key: one sorted copy says so."""
+    ordered = np.sort(codes)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return np.zeros(len(codes), dtype=bool)
+    del ordered
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     repeated = np.zeros(len(codes), dtype=bool)

@@ -309,7 +309,32 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else (f"{value:g}")
 
 
+def _clean_cast(cells: pa.Array, empty: np.ndarray, column: Column, arrow_type: pa.DataType) -> pa.Array | None:
+    """The column cast by Arrow alone when every filled cell is a plain finite number within the column's
+    range (and, for integers, within what a float holds exactly): the same values the full rules give,
+    without their float copies of a ten-million-row column. None when any cell needs the full rules."""
+    masked = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), cells) if empty.any() else cells
+    try:
+        values = pc.cast(masked, arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if values.null_count == len(values):
+        return None
+    if pa.types.is_floating(arrow_type) and _to_numpy_bool(pc.is_finite(values)).sum() != len(values) - values.null_count:
+        return None
+    bounds = pc.min_max(values)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if pa.types.is_integer(arrow_type) and max(abs(low), abs(high)) > _MAX_EXACT_INT:
+        return None
+    if (column.minimum is not None and low < column.minimum) or (column.maximum is not None and high > column.maximum):
+        return None
+    return values
+
+
 def _parse_number(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResult:
+    clean = _clean_cast(cells, empty, column, pa.float64())
+    if clean is not None:
+        return ColumnResult(clean)
     out, result = _numbers(cells, empty, column)
     _check_range(out, column, result)
     result.values = pa.array(out, mask=np.isnan(out), type=pa.float64())
@@ -317,6 +342,9 @@ def _parse_number(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnR
 
 
 def _parse_int(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResult:
+    clean = _clean_cast(cells, empty, column, pa.int64())
+    if clean is not None:
+        return ColumnResult(clean)
     out, result = _numbers(cells, empty, column)
     with np.errstate(invalid="ignore"):
         fractional = np.flatnonzero(np.isfinite(out) & ((np.floor(out) != out) | (np.abs(out) > _MAX_EXACT_INT)))
@@ -324,7 +352,8 @@ def _parse_int(cells: pa.Array, empty: np.ndarray, column: Column) -> ColumnResu
     out[fractional] = np.nan
     _check_range(out, column, result)
     missing = np.isnan(out)
-    result.values = pa.array(np.where(missing, 0, out).astype(np.int64), mask=missing, type=pa.int64())
+    out[missing] = 0  # in place: no second float copy of a ten-million-row column
+    result.values = pa.array(out.astype(np.int64), mask=missing if missing.any() else None, type=pa.int64())
     return result
 
 

@@ -349,7 +349,8 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
     for position, column in enumerate(match.mapping):
         if column is None:
             continue
-        raw = cells.pop(position)
+        raw = cells.pop(position)  # in blocks as read: one array now, the blocks let go (else each step copies)
+        raw = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
         result = parse_column(raw, column, limits, date_order=date_order)
         release_memory()
         arrays[column.name] = result.values
@@ -425,6 +426,15 @@ def _frames(parsed: dict[str, ParsedFile]) -> dict[str, pd.DataFrame]:
         if kind in parsed:
             table = parsed[kind].table.drop_columns([ROW])
             frames[kind] = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return frames
+
+
+def _frames_only(parsed: dict[str, ParsedFile]) -> dict[str, pd.DataFrame]:
+    """`_frames`, letting go of what the write does not need (each file's row numbers and kept cell text)."""
+    frames = _frames(parsed)
+    for one in parsed.values():
+        one.table, one.raw = one.table.select([]), {}
+    release_memory()
     return frames
 
 
@@ -601,7 +611,7 @@ def _run(
     log_details = {"rejected": dict(plan.rejected)} if report.errors and plan is not None else None
     try:
         snapshot_id = snapshots.create_snapshot(
-            con, label=label, as_of=as_of_date, frames=_frames(parsed), files=_sources(infos),
+            con, label=label, as_of=as_of_date, frames=_frames_only(parsed), files=_sources(infos),
             currency_unit=currency_unit.strip(), actor=actor, log_details=log_details,
         )
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write
