@@ -115,3 +115,19 @@ def paged(frame: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFra
     last = min(first + rows, len(frame))
     right.caption(t("perf.page.rows", first=first + 1, last=last, total=len(frame)))
     return frame.iloc[first:last]
+
+
+def paged_items(items: list, *, key: str, rows: int, text: str) -> list:
+    """The items of the page chosen below a long list of sections (all when they fit on one page).
+
+    `text` names the caption's message, with first, last and total (e.g. "Groups 1–10 of 83").
+    """
+    if len(items) <= rows:
+        return items
+    pages = math.ceil(len(items) / rows)
+    left, right = st.columns([1, 3])
+    page = int(left.number_input(t("perf.page.label"), min_value=1, max_value=pages, value=1, step=1, key=key))
+    first = (page - 1) * rows
+    last = min(first + rows, len(items))
+    right.caption(t(text, first=first + 1, last=last, total=len(items)))
+    return items[first:last]

@@ -8,6 +8,7 @@ from analytics.changes import ChangeRequest
 from analytics.vocabulary import DECIDED_CHANGE_STATUSES
 from ui import changes as ch
 from ui.auth import can
+from ui.perf import search_select
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -25,11 +26,12 @@ def register_section(requests) -> None:
 
 def raise_section(inputs: ch.SnapshotInputs, requests) -> None:
     st.subheader(t("changes.raise.title"))
-    ids = list(inputs.projects["project_id"])
     c1, c2 = st.columns([1, 2])
-    project_id = c1.selectbox(t("changes.col.project_id"), ids, format_func=lambda p: ch.project_label(inputs, p),
-                              key="chg.project")
+    with c1:
+        project_id = search_select(t("changes.col.project_id"), inputs.labels, key="chg.project")
     title = c2.text_input(t("changes.col.title"), key="chg.title")
+    if project_id is None:
+        return
     c3, c4 = st.columns(2)
     budget = c3.number_input(t("changes.raise.budget_delta", unit=inputs.currency_unit), value=0.0, step=10.0,
                              key="chg.budget")
