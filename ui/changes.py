@@ -76,10 +76,18 @@ def register(snapshot_id: int) -> pd.DataFrame:
 
 
 def impact(inputs: SnapshotInputs, requests: pd.DataFrame, request: ChangeRequest) -> ChangeImpact:
-    demand = project_demand(inputs.path, inputs.snapshot_id, request.project_id)
-    return change_impact(request, inputs.projects, requests, as_of=inputs.as_of,
-                         committed_demand=inputs.committed_demand, project_demand=demand,
-                         capacity=inputs.capacity, horizon_months=list(inputs.horizon) or None)
+    """The request's impact, cached per snapshot, register (its rows, hashed) and request: the resource
+    load with and without it is ~0.3 s at 2,500 projects, on every rerun of both tabs otherwise."""
+    return _impact(inputs.path, inputs.snapshot_id, requests, request, inputs)
+
+
+@st.cache_data(**CACHE)
+def _impact(path: str, snapshot_id: int, requests: pd.DataFrame, request: ChangeRequest,
+            _inputs: SnapshotInputs) -> ChangeImpact:
+    demand = project_demand(path, snapshot_id, request.project_id)
+    return change_impact(request, _inputs.projects, requests, as_of=_inputs.as_of,
+                         committed_demand=_inputs.committed_demand, project_demand=demand,
+                         capacity=_inputs.capacity, horizon_months=list(_inputs.horizon) or None)
 
 
 def delta(value: object) -> float:

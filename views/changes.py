@@ -8,7 +8,7 @@ from analytics.changes import ChangeRequest
 from analytics.vocabulary import DECIDED_CHANGE_STATUSES
 from ui import changes as ch
 from ui.auth import can
-from ui.perf import search_select
+from ui.perf import paged, search_select
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -21,7 +21,8 @@ def register_section(requests) -> None:
     if requests.empty:
         st.info(t("changes.register.none"))
     else:
-        st.dataframe(ch.register_table(requests), hide_index=True, placeholder="—", key="chg.register")
+        st.dataframe(ch.register_table(paged(requests, key="chg.register_page")), hide_index=True, placeholder="—",
+                     key="chg.register")
 
 
 def raise_section(inputs: ch.SnapshotInputs, requests) -> None:
@@ -55,7 +56,9 @@ def decide_section(inputs: ch.SnapshotInputs, requests) -> None:
         st.caption(t("changes.decide.none"))
         return
     labels = {r.cr_id: f"{r.cr_id} · {r.project_id} · {r.title}" for r in open_requests.itertuples()}
-    cr_id = st.selectbox(t("changes.decide.request"), list(labels), format_func=labels.get, key="chg.decide_cr")
+    cr_id = search_select(t("changes.decide.request"), labels, key="chg.decide_cr")
+    if cr_id is None:
+        return
     row = open_requests[open_requests["cr_id"] == cr_id].iloc[0]
     if row["scope_change"] is not None and str(row["scope_change"]).strip() and str(row["scope_change"]) != "nan":
         st.caption(t("changes.decide.scope", scope=md(row["scope_change"])))
