@@ -45,7 +45,7 @@ def _portfolio(size: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame, pd
         "project_id": ids, "duration_months": rng.integers(1, 30, size), "budget": rng.uniform(0, 900, size).round(3),
         "expected_benefit": rng.uniform(0, 2000, size).round(2),
     })
-    profiled = [p for p, d in zip(ids[:40], projects["duration_months"][:40], strict=True) if d >= 3]
+    profiled = [p for p, d in zip(ids[:20], projects["duration_months"][:20], strict=True) if d >= 3]
     profile = pd.DataFrame([{"project_id": p, "month_offset": k, "planned_spend": float(k + 1)}
                             for p in profiled for k in range(3)])
     flows = pd.DataFrame([{"project_id": p, "month_offset": int(k), "cost": float(c), "benefit": float(b)}
@@ -56,11 +56,11 @@ def _portfolio(size: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 
 def test_business_cases_are_each_projects_own_case_bit_for_bit():
-    projects, profile, flows = _portfolio(300)
-    for rate, months in ((0.08, 36), (0.0, 1), (0.35, 120)):
+    projects, profile, flows = _portfolio(90)
+    for rate, months in ((0.08, 36), (0.35, 1)):
         cases = business_cases(projects, profile, flows, rate=rate, benefit_months=months)
-        rows = project_flows(projects, profile, flows, months)
-        expected = [case_of(p, rows[rows["project_id"] == p], rate) for p in projects["project_id"]]
+        rows = dict(tuple(project_flows(projects, profile, flows, months).groupby("project_id")))
+        expected = [case_of(p, rows[p], rate) for p in projects["project_id"]]
         assert cases == expected
         assert {c.source for c in cases} == {"cash_flows", "derived"}
 
@@ -85,3 +85,26 @@ def test_peak_fte_from_aggregated_demand_equals_every_row():
     every = compare_alternatives(projects, cases, {"A": 2.0}, demand, {"A"})
     assert compare_alternatives(projects, cases, {"A": 2.0}, peaks, {"A"}) == every
     assert [(a.project_id, a.peak_fte) for a in every] == [("A", {"dev": 2.5, "qa": 0.5}), ("B", {"dev": 3.0})]
+
+
+def _groups_app() -> None:
+    import streamlit as st
+
+    from ui.perf import paged_items
+
+    for group in paged_items([f"G{i}" for i in range(23)], key="page", rows=10, text="scalepages.groups"):
+        st.markdown(group)
+
+
+def test_long_lists_of_sections_are_paged():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_groups_app)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert [m.value for m in at.markdown] == [f"G{i}" for i in range(10)]
+    assert at.caption[0].value == "第 1–10 组，共 23 组"
+    at.session_state["lang"] = "en"
+    at.number_input(key="page").set_value(3).run()
+    assert [m.value for m in at.markdown] == ["G20", "G21", "G22"]
+    assert at.caption[0].value == "Groups 21–23 of 23"
