@@ -78,8 +78,7 @@ def project_flows(projects: pd.DataFrame, spend_profile: pd.DataFrame | None = N
                            value=str(benefit_months))
     ids = projects["project_id"].astype(str)
     given = _given_flows(cash_flows, set(ids))
-    derived_ids = ids[~ids.isin(given["project_id"].unique())]  # unique: isin lists its values in Python
-    derived = projects[ids.isin(derived_ids)]
+    derived = projects[~ids.isin(given["project_id"].unique()).to_numpy()]  # unique: isin lists its values in Python
     parts = [given.assign(source="cash_flows")]
     if len(derived):
         spend = project_month_spend(

@@ -22,7 +22,7 @@ from ui.session import lang, t
 from ui.text import md
 
 CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
-GROUPS_PER_PAGE = 10  # exclusive groups shown at once (a 2,500-project portfolio has ~80, a table each)
+GROUPS_PER_PAGE = 5  # exclusive groups shown at once (a 2,500-project portfolio has ~80, a table each)
 
 
 @st.cache_data(**CACHE)
