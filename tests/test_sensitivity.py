@@ -122,3 +122,17 @@ def test_bad_input(call, key):
     with pytest.raises(InvalidInput) as caught:
         call()
     assert caught.value.key == key
+
+
+def test_ranks_in_chunks_of_draws_match_ranking_each_draw_on_its_own():
+    # Integer scores tie often; 600 draws span three chunks of DRAW_CHUNK (the last one short).
+    from analytics.sensitivity import DRAW_CHUNK, _draw_ranks, _order
+
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 6, size=(40, 4)).astype(float)
+    sample = rng.dirichlet(np.ones(4), size=2 * DRAW_CHUNK + 100)
+    ranks = _draw_ranks(sample, values)
+    for d in (0, DRAW_CHUNK - 1, DRAW_CHUNK, 2 * DRAW_CHUNK + 99):
+        expected = np.empty(40, dtype=int)
+        expected[_order(values @ sample[d])] = np.arange(1, 41)
+        assert list(ranks[d]) == list(expected)
