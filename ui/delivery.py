@@ -29,14 +29,13 @@ from analytics.trends import (
     snapshot_change,
 )
 from store import db, delivery, snapshots
-from ui.perf import scatter_trace, shared_by_view
+from ui.perf import scatter_trace, shared_by_view, shared_loader
 from ui.session import t
 from ui.text import plot
 
 HEALTH_COLOURS = {"healthy": "#2f855a", "watch": "#d69e2e", "critical": "#c53030"}
 SERIES_COLOURS = {"pv": "#4a5568", "ev": "#2b6cb0", "ac": "#c05621", "bac": "#718096"}
 RAG_LEVELS = ("green", "amber", "red")
-CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
 
 def thresholds_key(thresholds: HealthThresholds) -> tuple:
@@ -83,7 +82,7 @@ def _up_to(series: pd.DataFrame, as_of, snapshot_id: int) -> pd.DataFrame:
     return series[(stamps < day) | ((stamps == day) & (series["snapshot_id"] <= snapshot_id))]
 
 
-@st.cache_data(**CACHE)
+@shared_loader(max_entries=64)
 def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, snapshot_set: tuple[int, ...]) -> DeliveryView:
     con = db.cursor(path)
     try:
@@ -132,7 +131,7 @@ class ProjectDetail:
     key: tuple = ()           # the loader's arguments: what the shared figures are keyed on
 
 
-@st.cache_data(**CACHE)
+@shared_loader(max_entries=64)
 def load_project(path: str, snapshot_id: int, project_id: str, method: str, snapshot_set: tuple[int, ...]) -> ProjectDetail:
     con = db.cursor(path)
     try:
