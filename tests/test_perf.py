@@ -209,3 +209,20 @@ def test_an_import_keeps_the_other_snapshots_cached_results(db_file, monkeypatch
     loader(1)
     assert calls == [1]          # before: every cache was cleared, so every session recomputed every page
     db.close_shared(db_file)
+
+
+def test_a_shared_loader_hands_every_caller_one_object_and_is_cleared_with_the_figures():
+    calls = []
+
+    @perf.shared_loader(max_entries=4)
+    def load(path: str, snapshot_id: int) -> pd.DataFrame:
+        calls.append(snapshot_id)
+        return pd.DataFrame({"snapshot": [snapshot_id]})
+
+    first = load("db", 1)
+    assert load("db", 1) is first                   # the same object, not an unpickled copy
+    assert load("db", 2)["snapshot"].iloc[0] == 2   # another snapshot never gets snapshot 1's
+    assert load("other.duckdb", 1) is not first     # nor another database
+    perf.clear_shared()                              # a rename or delete of snapshots
+    assert load("db", 1) is not first
+    assert calls == [1, 2, 1, 1]
