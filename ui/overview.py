@@ -26,6 +26,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -288,7 +289,8 @@ def bubble_figure(data: OverviewData) -> go.Figure:
             marker={"size": part["expected_benefit"].clip(lower=biggest * 0.02 if biggest else 0) if biggest else 12,
                     "sizemode": "area", "sizeref": size_ref, "sizemin": 4, "color": colour, "opacity": 0.75,
                     "line": {"width": 1, "color": "white"}},
-            customdata=list(zip(part["name"].map(plot), part["expected_benefit"], part["project_id"].map(plot), strict=True)),
+            # one array, not a tuple per point: Plotly validated 36,804 items one by one at 10,000 projects (0.95 s)
+            customdata=np.column_stack([part["name"].map(plot), part["expected_benefit"], part["project_id"].map(plot)]),
             hovertemplate=t("overview.bubble.hover", unit=plot(data.currency_unit)) + "<extra></extra>",
         ))
     fig.update_layout(
