@@ -39,8 +39,8 @@ Conventions of the generated data
   `cash_flows` for up to 8 open cases (both alternatives of each exclusive group first): the budget over
   the project's months, then a running cost and 36 months of benefit ramping up over 6; a close-out
   `lessons` entry (a third two) for every completed or cancelled project, in Chinese with its English;
-  `targets` for the last three years, rising; 7 `change_requests` on projects in delivery over the
-  last four months (approved, rejected, withdrawn or still submitted), each as it stood at the as-of date.
+  `targets` for the last three years, rising; 7 `change_requests` on projects in delivery, raised over
+  the window (approved, rejected, withdrawn, the newest still submitted), each as it stood at the as-of date.
 - Two processes (立项审批 from 8 months before the end, 需求变更审批 from 4 months before) improve
   after a process change (a PDCA step); the other processes are stationary noise.
 - Capacity is a steady in-house headcount per role plus contractors (外包, priced by
@@ -1189,8 +1189,8 @@ CHANGES: tuple[tuple[str, str, float, int], ...] = (
     ("更换短信服务商 Change the SMS provider", "更换短信服务商并重新联调 New SMS provider, integration retested",
      0.02, 0),
 )
-CHANGE_OUTCOMES: tuple[str, ...] = ("approved", "approved", "rejected", "approved", "withdrawn", "submitted",
-                                    "submitted")
+CHANGE_OUTCOMES: tuple[str, ...] = ("approved", "rejected", "approved", "withdrawn", "approved", "submitted",
+                                    "submitted")  # oldest first: the newest requests are still open
 CHANGE_BOARD = "变更控制委员会 CCB"
 
 
@@ -1257,27 +1257,30 @@ def _targets_frame(world: _World) -> pd.DataFrame:
 
 
 def _change_requests_frame(world: _World, month: int) -> pd.DataFrame:
-    """Change requests raised on projects in delivery over the window's last months, as they stood at `month`."""
+    """Change requests raised on projects in delivery over the window, as they stood at `month`."""
     plan, rng = world.plan, _register_rng(world, 3)
     delivering = np.flatnonzero((_status_at(plan, world.finish, world.last) == "active")
                                 & (plan.start <= world.last - 2))
     chosen = rng.permutation(delivering)[:len(CHANGES)]
-    raised = np.maximum(plan.start[chosen] + 1, world.last - rng.integers(0, 4, len(chosen)))
+    n = len(chosen)
+    spread = np.round(np.linspace(world.first, world.last, n)).astype(np.int64)  # the first one in the first month
+    raised = np.maximum(plan.start[chosen] + 1, spread)
+    raise_day, later = rng.integers(1, 15, n), rng.integers(0, 2, n)
+    days_after, day_of_month = rng.integers(5, 12, n), rng.integers(2, 20, n)
+    raised_on = [first_day(int(raised[k])) + dt.timedelta(days=int(raise_day[k])) for k in range(n)]
     rows = []
-    for number, k in enumerate(np.argsort(raised, kind="stable").tolist(), start=1):
-        index, outcome = int(chosen[k]), CHANGE_OUTCOMES[k]
-        title, scope, share, slip = CHANGES[k]
-        raised_on = first_day(int(raised[k])) + dt.timedelta(days=int(rng.integers(1, 15)))
-        later, days_after, day_of_month = int(rng.integers(0, 2)), int(rng.integers(5, 12)), int(rng.integers(2, 20))
-        decided = NEVER if outcome == "submitted" else min(int(raised[k]) + later, world.last)
-        decided_on = (None if decided == NEVER else raised_on + dt.timedelta(days=days_after) if decided == raised[k]
-                      else first_day(decided) + dt.timedelta(days=day_of_month))
+    for number, k in enumerate(sorted(range(n), key=lambda k: (raised_on[k], k)), start=1):
+        index, outcome, (title, scope, share, slip) = int(chosen[k]), CHANGE_OUTCOMES[k], CHANGES[k]
+        decided = NEVER if outcome == "submitted" else min(int(raised[k]) + int(later[k]), world.last)
         if raised[k] > month:
             continue
-        budget = float(world.money.budget_at(np.array([index]), month)[0])
         known = decided <= month
+        if known:
+            decided_on = (raised_on[k] + dt.timedelta(days=int(days_after[k])) if decided == raised[k]
+                          else first_day(decided) + dt.timedelta(days=int(day_of_month[k])))
+        budget = float(world.money.budget_at(np.array([index]), int(raised[k]))[0])  # as it stood when raised
         rows.append({
-            "cr_id": f"CR-{raised_on.year}-{number:03d}", "project_id": world.ids[index], "raised_on": raised_on,
+            "cr_id": f"CR-{raised_on[k].year}-{number:03d}", "project_id": world.ids[index], "raised_on": raised_on[k],
             "title": title, "budget_delta": round(budget * share, 1), "schedule_delta_months": slip,
             "scope_change": scope, "status": outcome if known else "submitted",
             "decided_on": decided_on if known else None,

@@ -300,7 +300,7 @@ def test_change_requests_grow_consistently_and_are_decided_after_they_are_raised
         before = earlier.frames["change_requests"].set_index("cr_id")
         after = later.frames["change_requests"].set_index("cr_id")
         assert set(before.index) <= set(after.index)
-        same = ["project_id", "raised_on", "title", "schedule_delta_months"]
+        same = ["project_id", "raised_on", "title", "budget_delta", "schedule_delta_months"]
         assert before[same].to_dict("index") == after.loc[list(before.index), same].to_dict("index")
         decided = before[before["status"] != "submitted"]
         assert (after.loc[decided.index, "status"] == decided["status"]).all()  # a decision stays
