@@ -108,3 +108,15 @@ def test_long_lists_of_sections_are_paged():
     at.number_input(key="page").set_value(3).run()
     assert [m.value for m in at.markdown] == ["G20", "G21", "G22"]
     assert at.caption[0].value == "Groups 21–23 of 23"
+
+
+def test_change_control_labels_every_project_once():
+    from ui.changes import SnapshotInputs, project_label
+
+    projects = pd.DataFrame({"project_id": ["A", "B"], "name": ["Alpha", "Beta"], "status": "active",
+                             "start_month": "2026-01", "duration_months": 3, "budget": 10.0})
+    inputs = SnapshotInputs(as_of="2026-03", currency_unit="万元", projects=projects,
+                            committed_demand=pd.DataFrame(), capacity=pd.DataFrame(), horizon=())
+    assert inputs.labels == {"A": "A · Alpha", "B": "B · Beta"}
+    assert inputs.labels is inputs.labels   # built once, not per option of the search box's select
+    assert project_label(inputs, "B") == "B · Beta" and project_label(inputs, "Z") == "Z · "
