@@ -48,6 +48,12 @@ def business_cases_of(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, rate:
     return business_cases(projects, inputs.spend_profile, inputs.cash_flows, rate=rate, benefit_months=benefit_months)
 
 
+def project_names(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, str]:
+    """Every project's name in the snapshot, by project id (a blank name: the id)."""
+    rows = con.execute("SELECT project_id, name FROM projects WHERE snapshot_id = ?", [snapshot_id]).fetchall()
+    return {str(pid): str(name) if name is not None and str(name).strip() else str(pid) for pid, name in rows}
+
+
 @dataclass(frozen=True)
 class CurrentPlan:
     """The plan alternatives are checked against: the recommended scenario, else the latest saved one."""

@@ -16,7 +16,7 @@ import streamlit as st
 from analytics.cases import Alternative, BusinessCase
 from i18n import numbers
 from store import db, scenarios
-from store.cases import CurrentPlan, alternatives_of, business_cases_of
+from store.cases import CurrentPlan, alternatives_of, business_cases_of, project_names
 from ui.perf import shared_by_view
 from ui.session import lang, t
 from ui.text import md
@@ -28,6 +28,11 @@ GROUPS_PER_PAGE = 5  # exclusive groups shown at once (a 2,500-project portfolio
 @st.cache_data(**CACHE)
 def load_cases(path: str, snapshot_id: int, rate: float, benefit_months: int) -> list[BusinessCase]:
     return business_cases_of(db.cursor(path), snapshot_id, rate=rate, benefit_months=benefit_months)
+
+
+@st.cache_data(**CACHE)
+def load_names(path: str, snapshot_id: int) -> dict[str, str]:
+    return project_names(db.cursor(path), snapshot_id)
 
 
 def plan_stamp(path: str, snapshot_id: int) -> str:
@@ -50,6 +55,7 @@ class CasesView:
     cases: list[BusinessCase]
     alternatives: list[Alternative]
     plan: CurrentPlan | None
+    names: dict[str, str]
 
     @property
     def groups(self) -> list[str]:
@@ -60,12 +66,13 @@ def load_view(path: str, snapshot_id: int, rate: float, benefit_months: int) -> 
     stamp = plan_stamp(path, snapshot_id)
     cases = load_cases(path, snapshot_id, rate, benefit_months)
     alternatives, plan = load_alternatives(path, snapshot_id, rate, benefit_months, stamp)
-    return CasesView((path, snapshot_id, rate, benefit_months, stamp), cases, alternatives, plan)
+    return CasesView((path, snapshot_id, rate, benefit_months, stamp), cases, alternatives, plan,
+                     load_names(path, snapshot_id))
 
 
 @shared_by_view
 def view_cases_table(view: CasesView) -> pd.DataFrame:
-    return cases_table(view.cases, {a.project_id: a.name for a in view.alternatives})
+    return cases_table(view.cases, view.names)
 
 
 @shared_by_view
