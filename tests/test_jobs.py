@@ -35,8 +35,8 @@ def _params(**changes) -> SelectionParams:
 
 
 def _hard(solver: str) -> tuple:
-    """A 100-item, 10-row Chu-Beasley knapsack asked to be proven optimal: a minute or more of work."""
-    data = orlib.to_portfolio(chu_beasley(100, 10, seed=2), MONTH)
+    """A 250-item, 10-row Chu-Beasley knapsack asked to be proven optimal: far more than a test waits."""
+    data = orlib.to_portfolio(chu_beasley(250, 10, seed=2), MONTH)
     return data, _params(solver=solver, time_limit_seconds=3600.0, mip_gap=0.0)
 
 

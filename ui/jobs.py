@@ -193,10 +193,11 @@ class JobRunner:
         with self._lock:
             return self._jobs.get((owner, key))
 
-    def jobs(self, owner: str) -> list[Job]:
-        """The owner's jobs the runner still holds, oldest first."""
+    def jobs(self, owner: str | None = None) -> list[Job]:
+        """The owner's (None: everyone's) jobs the runner still holds, oldest first."""
         with self._lock:
-            return sorted((j for (o, _), j in self._jobs.items() if o == owner), key=lambda j: j.submitted)
+            return sorted((j for (o, _), j in self._jobs.items() if owner is None or o == owner),
+                          key=lambda j: j.submitted)
 
     def forget(self, job: Job) -> None:
         """Drop a job (its result collected, or no longer wanted); a running one is cancelled first."""
