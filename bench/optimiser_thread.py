@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=20.0, help="the solver's limit, seconds")
     parser.add_argument("--renders", type=int, default=8, help="renders with nothing else running")
     args = parser.parse_args(argv)
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)   # AppTest outside a server warns on every run
 
     from analytics.selection_types import SelectionParams
     from store import db, optimiser_runs
