@@ -68,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import logging
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)   # AppTest outside a server warns on every run
+    from streamlit.testing.v1 import AppTest  # noqa: F401 - its loggers exist from here on
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("streamlit")]:
+        logging.getLogger(name).setLevel(logging.ERROR)   # AppTest outside a server warns on every run
 
     from analytics.selection_types import SelectionParams
     from store import db, optimiser_runs

@@ -170,6 +170,28 @@ def complete_analyses(
     return payload
 
 
+def compute_analyses(data: PortfolioData, params: SelectionParams, result: SelectionResult, *, marginal_values: bool,
+                      frontier_points: int | None, progress: Progress | None = None) -> dict[str, Any]:
+    """What `complete_analyses` computes, pure: {"marginal": (values, seconds)} and/or {"frontier": (points,
+    seconds)}, as asked; the page runs it in its worker before saving a scenario."""
+    done: dict[str, Any] = {}
+    if marginal_values:
+        done["marginal"] = compute_marginal_values(data, params, result, progress=progress)
+    if frontier_points:
+        done["frontier"] = compute_frontier(data, params, points=frontier_points, progress=progress)
+    return done
+
+
+def record_analyses(con: duckdb.DuckDBPyConnection, params: SelectionParams, payload: ScenarioPayload,
+                    done: Mapping[str, Any], *, snapshot_id: int, actor: Actor | str | None = None) -> ScenarioPayload:
+    """Log and add what `compute_analyses` returned."""
+    if "marginal" in done:
+        payload = record_marginal_values(con, params, payload, *done["marginal"], snapshot_id=snapshot_id, actor=actor)
+    if "frontier" in done:
+        payload = record_frontier(con, params, payload, *done["frontier"], snapshot_id=snapshot_id, actor=actor)
+    return payload
+
+
 def add_marginal_values(
     con: duckdb.DuckDBPyConnection, data: PortfolioData, params: SelectionParams, payload: ScenarioPayload, *,
     snapshot_id: int, actor: Actor | str | None = None, progress: Progress | None = None,

@@ -285,11 +285,15 @@ def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) ->
         if stale:
             st.caption(t("optrun.save.disabled"))
         submitted = st.form_submit_button(t("optimiser.save.button"), key="opt.save",
-                                          disabled=stale or not can("scenario_save"))
-        if not submitted or stale:   # disabled in the browser; refused here too (a stale run is never saved)
-            return
+                                          disabled=stale or not can("scenario_save") or BUSY)
+    jobs.panel("save")   # completing the scenario's analyses in the worker, then saving it
+    if not submitted or stale or jobs.busy():   # disabled in the browser; refused here too (a stale run is never saved)
+        return
     with page_guard(stop=False):
-        saved = opt.save_run(run, name, data if complete else None)
+        if complete and data is not None:   # marginal values and frontier first: dozens of solves, in the worker
+            jobs.start_save(data, run, name)
+            st.rerun()   # the panel above follows it
+        saved = opt.save_run(run, name, None)
         st.session_state[opt.RUN_KEY] = saved
         st.success(t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
 

@@ -32,11 +32,11 @@ from store import optimiser_runs
 from store.users import require
 from ui import jobs
 from ui.optimiser.params import RUN_KEY, remember_params
-from ui.optimiser.runs import STEP_KEYS, OptimiserRun
+from ui.optimiser.runs import STEP_KEYS, OptimiserRun, save_run
 from ui.session import actor, cursor, db_path, show_error, t
 from ui.text import md
 
-Kind = Literal["run", "frontier", "marginal", "prices"]
+Kind = Literal["run", "frontier", "marginal", "prices", "save"]
 PENDING_KEY = "optimiser.pending"
 FLASH_KEY = "optimiser.job_flash"
 POLL_SECONDS = 0.5
@@ -52,8 +52,9 @@ class Pending:
     key: tuple
     snapshot_id: int
     params: SelectionParams
-    base: OptimiserRun | None = None   # the run a follow-up (frontier, marginal, prices) completes
+    base: OptimiserRun | None = None   # the run a follow-up (frontier, marginal, prices, save) completes
     size: int = 0                      # frontier points asked / proposals priced
+    name: str = ""                     # the scenario's name (save)
 
 
 def runner() -> jobs.JobRunner:
@@ -65,11 +66,12 @@ def _params_key(params: SelectionParams) -> str:
 
 
 def _start(kind: Kind, snapshot_id: int, params: SelectionParams, fn: Callable[..., Any], args: tuple,
-           extra: tuple = (), base: OptimiserRun | None = None, size: int = 0, **kwargs: Any) -> jobs.Job:
+           extra: tuple = (), base: OptimiserRun | None = None, size: int = 0, name: str = "",
+           **kwargs: Any) -> jobs.Job:
     require(actor(), "optimise")   # refused here, before any work, as the inline run did
     key = (kind, db_path(), snapshot_id, _params_key(params), *extra)
     job = runner().start(jobs.session_owner(), key, fn, *args, **kwargs)
-    st.session_state[PENDING_KEY] = Pending(kind, key, snapshot_id, params, base, size)
+    st.session_state[PENDING_KEY] = Pending(kind, key, snapshot_id, params, base, size, name)
     return job
 
 
@@ -92,6 +94,15 @@ def start_prices(data: PortfolioData, run: OptimiserRun, project_ids: Sequence[s
     ids = tuple(project_ids)
     return _start("prices", run.snapshot_id, run.params, optimiser_runs.compute_prices,
                   (data, run.params, run.result, ids), extra=(ids,), base=run, size=len(ids))
+
+
+def start_save(data: PortfolioData, run: OptimiserRun, name: str) -> jobs.Job:
+    """Compute what the scenario lacks (marginal values, frontier) in the worker, then save it on collection."""
+    require(actor(), "scenario_save")
+    points = optimiser_runs.DEFAULT_FRONTIER_POINTS if not run.frontier else None
+    return _start("save", run.snapshot_id, run.params, optimiser_runs.compute_analyses,
+                  (data, run.params, run.result), extra=(name,), base=run, name=name,
+                  marginal_values=not run.marginal_values, frontier_points=points)
 
 
 def pending() -> tuple[Pending, jobs.Job] | None:
@@ -160,6 +171,14 @@ def _record(wanted: Pending, result: Any) -> None:
         return
     assert wanted.base is not None
     payload = wanted.base.payload
+    if wanted.kind == "save":
+        payload = optimiser_runs.record_analyses(con, wanted.params, payload, result, snapshot_id=wanted.snapshot_id,
+                                                 actor=who)
+        st.session_state[RUN_KEY] = wanted.base.with_payload(payload)   # kept even if the save is refused
+        saved = save_run(wanted.base.with_payload(payload), wanted.name, None)
+        st.session_state[RUN_KEY] = saved
+        _flash("success", t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
+        return
     if wanted.kind == "frontier":
         curve, seconds = result
         payload = optimiser_runs.record_frontier(con, wanted.params, payload, curve, seconds,
