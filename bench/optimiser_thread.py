@@ -3,6 +3,7 @@
 script thread) versus in the optimiser's worker process (ui/jobs.py, as it runs now).
 
     .venv/bin/python bench/optimiser_thread.py [--db FILE] [--page overview] [--time-limit 20] [--renders 8]
+                                               [--rounds 1]
 
 The portfolio is bench/harness.py's generated 2,500-project one (imported once and cached in
 bench/out/db/, or `--db` names a DuckDB file holding it). The run is the page's whole pure pipeline,
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", default="overview", help="the other session's page (views/<page>.py)")
     parser.add_argument("--time-limit", type=float, default=20.0, help="the solver's limit, seconds")
     parser.add_argument("--renders", type=int, default=8, help="renders with nothing else running")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="thread and process measured in turn this many times (the load drifts)")
     args = parser.parse_args(argv)
     import logging
 
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
               f"solver limit {args.time_limit:g} s", flush=True)
         print(_line("idle", None, render_times(args.page, snapshot_id, args.renders), _load()), flush=True)
 
-        for mode in ("thread", "process"):
+        for mode in ("thread", "process") * args.rounds:
             done = threading.Event()
             took: dict[str, float] = {}
 
