@@ -148,3 +148,18 @@ def test_force_in_and_out_are_search_boxes_that_keep_what_was_chosen(monkeypatch
     run = at.session_state[opt.RUN_KEY]
     assert run.params.force_in == ("P4",) and run.params.force_out == ("P7",)
     assert "P4" in {p.project_id for p in run.result.selected}
+
+
+def test_the_panel_says_the_step_in_words_and_the_frontier_points_done():
+    from i18n import translate
+    from ui.session import lang
+
+    wanted = background.Pending("frontier", ("frontier",), 1, SelectionParams(horizon_start="2026-03"))
+    job = jobs.Job("o", ("frontier",), state="running", progress=("frontier", {"i": 3, "n": 12}))
+    assert background.frontier_share(job) == (3, 12)
+    assert background.step_text(job, wanted) == translate(lang(), "optimiser.progress.frontier", i=3, n=12)
+    solving = jobs.Job("o", ("run",), state="running", progress=("solving", {"solver": "auto"}))
+    assert background.frontier_share(solving) is None
+    assert background.step_text(solving, wanted) == translate(
+        lang(), "optimiser.progress.solving", solver=translate(lang(), "solverchoice.progress_solver"))
+    assert background.step_text(jobs.Job("o", ("run",)), wanted) == translate(lang(), "jobs.queued")

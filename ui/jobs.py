@@ -98,6 +98,7 @@ def _serve(conn: Any, preload: Sequence[str]) -> None:
     """A worker process: run each task sent on `conn`, answering progress, the result or the error."""
     with contextlib.suppress(OSError):
         os.setpgrp()   # its own process group: cancel kills a solver's child processes with it
+    threading.Thread(target=_orphan_watch, args=(os.getppid(),), daemon=True).start()
     for name in preload:
         importlib.import_module(name)
     while True:
@@ -120,6 +121,16 @@ def _serve(conn: Any, preload: Sequence[str]) -> None:
             conn.send(answer)
         except (pickle.PicklingError, TypeError, AttributeError) as e:   # an answer that cannot travel
             conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}"), traceback.format_exc()))
+
+
+def _orphan_watch(parent: int) -> None:
+    """End the worker's whole group (a solve, CBC) once the server is gone, not at the solver's limit."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    if os.getpgrp() == os.getpid():   # never the server's group (setpgrp may have failed)
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+    os._exit(1)
 
 
 class _Worker:
