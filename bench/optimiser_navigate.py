@@ -2,7 +2,7 @@
 Before (the run on the page's script thread) and after (in the optimiser's worker process).
 
     git worktree add --detach /tmp/h18opt/base <commit> && ln -s "$PWD/.venv" /tmp/h18opt/base/.venv
-    .venv/bin/python bench/optimiser_navigate.py --baseline /tmp/h18opt/base [--db FILE] [--wait 5]
+    .venv/bin/python bench/optimiser_navigate.py --baseline /tmp/h18opt/base [--db FILE] [--wait 5] [--repeat 1]
 
 For each tree: `streamlit run app.py` on the 2,500-project portfolio (bench/harness.py), one
 Chromium. Session A opens the Optimiser and presses Optimise (the form's defaults: 60 s limit);
@@ -57,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="a worktree of the commit to compare with")
     parser.add_argument("--db", type=Path, help="a DuckDB file holding the 2,500-project portfolio")
     parser.add_argument("--wait", type=float, default=5.0, help="seconds after Optimise before the clicks")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds, each tree in turn (the load drifts)")
     args = parser.parse_args(argv)
     db = args.db or portfolio_db(ROOT, 2500)
     roots = ([("before", args.baseline)] if args.baseline else []) + [("after", ROOT)]
     print(f"2,500 projects; Optimise pressed, then {args.wait:g} s later: session B opens Overview by URL, "
           "session A follows the sidebar to Overview (seconds until ready)")
-    for label, root in roots:
+    for label, root in roots * args.repeat:
         with serve(root, db) as (url, _pid):
             times = asyncio.run(_measure(url, args.wait))
         print(f"{label:6}  other session {times['other']:6.2f} s   same session {times['own']:6.2f} s   "
