@@ -30,6 +30,7 @@ never open the database).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import itertools
@@ -178,6 +179,7 @@ class JobRunner:
         self._idle: list[_Worker] = []
         self._closed = False
         self._names = itertools.count(1)
+        atexit.register(self.shutdown)   # no spare spawned while the server exits
         self._spare()
 
     # --- the page's side ---------------------------------------------------------------------------

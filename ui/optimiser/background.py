@@ -5,7 +5,7 @@ the pure half of the step in `store.optimiser_runs` (`solve_run`, `compute_front
 `compute_marginal_values`, `compute_prices`) runs in the server's optimiser worker, keyed by this
 session and by (kind, database, snapshot, parameters, ...), so a rerun or a second click finds the
 same job instead of solving again. The page shows `panel(kind)` where the inline progress used to be:
-an `st.fragment` polling the job every POLL_SECONDS with the step, the elapsed time (and the frontier's
+an `st.fragment` polling the job every POLL_SECONDS (1 s; `LODESTAR_JOB_POLL_SECONDS`) with the step, the elapsed time (and the frontier's
 points done of N) and a Cancel button. When the job is done, the same fragment writes it on the page's
 thread (`store.optimiser_runs.record_*`: the decision log) and puts the run where the inline run went
 (`st.session_state[RUN_KEY]`), then reruns the page; a cancelled job stores nothing and says so, a
@@ -39,7 +39,7 @@ from ui.text import md
 Kind = Literal["run", "frontier", "marginal", "prices", "save"]
 PENDING_KEY = "optimiser.pending"
 FLASH_KEY = "optimiser.job_flash"
-POLL_SECONDS = 0.5
+POLL_SECONDS = float(os.environ.get("LODESTAR_JOB_POLL_SECONDS", "1.0") or 1.0)   # the panel's refresh
 OPTIMISER_WORKERS = max(1, int(os.environ.get("LODESTAR_OPTIMISER_WORKERS", "1") or 1))
 PRELOAD = ("store.optimiser_runs",)   # what a worker imports before its first job
 
