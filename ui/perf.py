@@ -1,5 +1,8 @@
 """What keeps pages fast at thousands of projects and with several people online.
 
+- `shared_loader`: a loader's result (a view of a snapshot) kept once in memory and handed to every
+  session as the same object: `st.cache_data` unpickled a fresh copy on every rerun of every session
+  (0.3-0.4 s per rerun for a 10,000-project view). Callers only read what it returns.
 - `shared_by_view`: a figure or table built once per loaded view and language, shared by every session
   (Streamlit's resource cache: the same Plotly object, never pickled again; bounded by
   FIGURE_CACHE). The view names itself by its `key` attribute (the loader's cache key: database,
@@ -9,6 +12,9 @@
 - `search_select`: a search box with the matches in a select, instead of one select of thousands;
   `search_multiselect` the same for choosing several (the optimiser's force-in / force-out lists).
 - `paged`: the rows of one page of a long table, with the page chooser; the browser gets only those.
+- `tabs` / `is_open`: tabs whose hidden panels are not computed (nor sent, nor drawn) when a page's
+  portfolio is large: choosing a tab reruns the page with that tab open. Small portfolios keep
+  Streamlit's plain tabs (every panel sent at once, switching without a rerun).
 
 Measured by bench/scale.py and bench/team.py (docs/performance.md).
 """
@@ -29,6 +35,7 @@ from ui.session import lang, t
 WEBGL_ABOVE = 1000        # points in one chart; above this a scatter is drawn with WebGL
 SEARCH_LIMIT = 50         # matches shown by a search box's select
 PAGE_ROWS = 100           # rows of a long table sent to the browser at once
+LAZY_TABS_ABOVE = 500     # projects; above this only the open tab of a page is computed and sent
 # One cache for every shared result: an entry per function x view x language (a 2,500-project
 # quadrant figure is about 1 MB); the hour's ttl and the bound keep a long-running server's memory flat.
 FIGURE_CACHE = {"ttl": 3600, "max_entries": 128, "show_spinner": False}
@@ -60,9 +67,27 @@ def shared_by_view(build: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_LOADERS: list[Any] = []
+
+
+def shared_loader(*, ttl: int = 3600, max_entries: int = 32) -> Callable[[F], F]:
+    """`st.cache_resource` for a loader keyed on its arguments (database, snapshot id, parameters):
+    computed once, the same object returned to every session without a copy. Cleared with the
+    figures by `clear_shared`. The result is read-only by contract: never change it in place."""
+
+    def decorate(load: F) -> F:
+        cached = st.cache_resource(ttl=ttl, max_entries=max_entries, show_spinner=False)(load)
+        _LOADERS.append(cached)
+        return cached  # type: ignore[return-value]
+
+    return decorate
+
+
 def clear_shared() -> None:
     """Forget every shared result (after a write that renames or removes snapshots)."""
     _shared.clear()
+    for loader in _LOADERS:
+        loader.clear()
 
 
 @st.cache_resource(**FIGURE_CACHE)
@@ -142,3 +167,18 @@ def paged(frame: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFra
     last = min(first + rows, len(frame))
     right.caption(t("perf.page.rows", first=first + 1, last=last, total=len(frame)))
     return frame.iloc[first:last]
+
+
+def tabs(labels: list[str], *, key: str, lazy: bool) -> list:
+    """`st.tabs(labels)`; with `lazy`, the tabs remember the open one (by `key`) and a switch reruns
+    the page, so a panel's content can be left out while it is hidden (`is_open`)."""
+    if not lazy:
+        return list(st.tabs(labels))
+    if st.session_state.get(key) not in labels:  # a label of the other language, or never chosen
+        st.session_state.pop(key, None)
+    return list(st.tabs(labels, key=key, on_change="rerun"))
+
+
+def is_open(tab: Any) -> bool:
+    """Whether a tab's content is to be computed: always for plain tabs, the open one for lazy tabs."""
+    return getattr(tab, "open", None) is not False
