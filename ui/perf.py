@@ -9,7 +9,8 @@
   snapshot id, parameters), so two snapshots or two parameter sets never share a figure.
 - `scatter_trace`: `go.Scattergl` (WebGL: one canvas) above WEBGL_ABOVE points, `go.Scatter` (SVG:
   one element per point) below, where SVG draws crisper and prints in exports.
-- `search_select`: a search box with the matches in a select, instead of one select of thousands.
+- `search_select`: a search box with the matches in a select, instead of one select of thousands;
+  `search_multiselect` the same for choosing several (the optimiser's force-in / force-out lists).
 - `paged`: the rows of one page of a long table, with the page chooser; the browser gets only those.
 - `tabs` / `is_open`: tabs whose hidden panels are not computed (nor sent, nor drawn) when a page's
   portfolio is large: choosing a tab reruns the page with that tab open. Small portfolios keep
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -127,6 +128,32 @@ def search_select(label: str, options: Mapping[Any, str], *, key: str, limit: in
     if len(found) < total:
         st.caption(t("perf.search.shown", shown=len(found), total=total))
     return st.selectbox(label, found, format_func=options.get, key=key)
+
+
+def search_multiselect(label: str, options: Mapping[Any, str], *, key: str, default: Sequence[Any] = (),
+                       limit: int = SEARCH_LIMIT, placeholder: str | None = None,
+                       container: Any = None) -> list:
+    """A search box and a multiselect of its matches (the first `limit`) plus what is chosen already.
+
+    For choosing a few of thousands: the browser gets at most `limit` + chosen options instead of all.
+    The chosen keys stay in the list whatever is typed next (the multiselect is keyed, so it keeps its
+    value while its options change). `default`: the first value (keys not in `options` are dropped).
+    """
+    where = container if container is not None else st
+    if key not in st.session_state:
+        st.session_state[key] = [k for k in default if k in options]
+    chosen = [k for k in st.session_state[key] if k in options]
+    if chosen != st.session_state[key]:   # a project gone from the options (another snapshot)
+        st.session_state[key] = chosen
+    query = where.text_input(t("perf.search.label"), key=f"{key}.query", placeholder=t("perf.search.placeholder"),
+                             help=label)
+    found = matches(options, query, limit)
+    shown = list(dict.fromkeys([*chosen, *found]))
+    if not found:
+        where.caption(t("perf.search.none", query=query))
+    elif len(found) < len(options) and len(found) >= limit:
+        where.caption(t("perf.search.shown", shown=len(found), total=len(options)))
+    return where.multiselect(label, shown, format_func=options.get, key=key, placeholder=placeholder)
 
 
 def paged(frame: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
