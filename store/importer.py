@@ -609,10 +609,12 @@ def _run(
     step("write")
     written = {kind: p.table.num_rows for kind, p in parsed.items()}
     log_details = {"rejected": dict(plan.rejected)} if report.errors and plan is not None else None
+    # the profile that mapped each file ('' for a mapping given with the import), for the decision log
+    mapped_by = {"mapping_profiles": dict(mapped)} if mapped else {}
     try:
         snapshot_id = snapshots.create_snapshot(
             con, label=label, as_of=as_of_date, frames=_frames_only(parsed), files=_sources(infos),
-            currency_unit=currency_unit.strip(), actor=actor, log_details=log_details,
+            currency_unit=currency_unit.strip(), actor=actor, log_details={**(log_details or {}), **mapped_by} or None,
         )
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write
         return dataclasses.replace(report, duplicate_of=int(e.params["snapshot_id"]), as_of=as_of_date)
