@@ -20,7 +20,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) cli.py sample --db "$(LODESTAR_DB)" --if-empty
-	$(VENV)/bin/streamlit run app.py
+	$(PY) cli.py serve
 
 test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -78,8 +78,7 @@ def project_flows(projects: pd.DataFrame, spend_profile: pd.DataFrame | None = N
                            value=str(benefit_months))
     ids = projects["project_id"].astype(str)
     given = _given_flows(cash_flows, set(ids))
-    derived_ids = ids[~ids.isin(given["project_id"])]
-    derived = projects[ids.isin(derived_ids)]
+    derived = projects[~ids.isin(given["project_id"].unique()).to_numpy()]  # unique: isin lists its values in Python
     parts = [given.assign(source="cash_flows")]
     if len(derived):
         spend = project_month_spend(
@@ -172,11 +171,7 @@ def case_of(project_id: str, flows: pd.DataFrame, rate: float) -> BusinessCase:
     net = dense_net(flows)
     discounted = net * discount_factors(np.arange(len(net)), rate)
     source = str(flows["source"].iloc[0]) if "source" in flows and len(flows) else "derived"
-    return BusinessCase(
-        project_id=project_id, npv=float(discounted.sum()), irr=annual_irr(net),
-        payback_month_offset=payback_offset(net), discounted_payback_month_offset=payback_offset(discounted),
-        total_cost=float(flows["cost"].sum()), total_benefit=float(flows["benefit"].sum()), source=source,
-    )
+    return _case(project_id, net, discounted, float(flows["cost"].sum()), float(flows["benefit"].sum()), source)
 
 
 def business_cases(projects: pd.DataFrame, spend_profile: pd.DataFrame | None = None,
@@ -185,9 +180,37 @@ def business_cases(projects: pd.DataFrame, spend_profile: pd.DataFrame | None = 
     """The business case of every project, in the order of `projects`."""
     check_rate(rate)
     flows = project_flows(projects, spend_profile, cash_flows, benefit_months)
-    grouped = dict(tuple(flows.groupby("project_id", sort=False)))
+    # The same arithmetic as `case_of` on each project's rows, on numpy slices of the sorted flows
+    # (a pandas group per project cost ~6 ms: 15 s at 2,500 projects; this is ~0.1 ms).
+    ids = flows["project_id"].to_numpy(dtype=object)
+    offsets = flows["month_offset"].to_numpy(dtype=int)
+    cost = flows["cost"].to_numpy(dtype=float)
+    benefit = flows["benefit"].to_numpy(dtype=float)
+    sources = flows["source"].to_numpy(dtype=object)
+    first = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=int)
+    last = np.r_[first[1:], len(ids)].astype(int)
+    factors: dict[int, np.ndarray] = {}
+    found: dict[str, BusinessCase] = {}
+    for start, end in zip(first.tolist(), last.tolist(), strict=True):
+        at = offsets[start:end]
+        net = np.zeros(int(at.max()) + 1)
+        net[at] = benefit[start:end] - cost[start:end]   # one row per offset (project_flows groups them)
+        size = len(net)
+        if size not in factors:
+            factors[size] = discount_factors(np.arange(size), rate)
+        found[ids[start]] = _case(str(ids[start]), net, net * factors[size], float(cost[start:end].sum()),
+                                  float(benefit[start:end].sum()), str(sources[start]))
     empty = flows.iloc[0:0]
-    return [case_of(pid, grouped.get(pid, empty), rate) for pid in projects["project_id"].astype(str)]
+    return [found[pid] if pid in found else case_of(pid, empty, rate) for pid in projects["project_id"].astype(str)]
+
+
+def _case(project_id: str, net: np.ndarray, discounted: np.ndarray, total_cost: float, total_benefit: float,
+          source: str) -> BusinessCase:
+    return BusinessCase(
+        project_id=project_id, npv=float(discounted.sum()), irr=annual_irr(net),
+        payback_month_offset=payback_offset(net), discounted_payback_month_offset=payback_offset(discounted),
+        total_cost=total_cost, total_benefit=total_benefit, source=source,
+    )
 
 
 def start_npv(projects: pd.DataFrame, spend_profile: pd.DataFrame | None = None,

@@ -3,7 +3,7 @@
 Definitions (docs/governance.md):
 - The *baseline* of a project is its budget and planned finish month in the snapshot (the project
   file is taken as the baseline; changes are not assumed to be in it). Planned finish = start month +
-  duration - 1 (`analytics.scorecard.planned_finish_month`).
+  duration - 1 (`analytics.finish.planned_finish_month`).
 - The *current* figures add the project's approved changes: budget + Σ approved `budget_delta`,
   finish + Σ approved `schedule_delta_months`. *With the change* adds the request's own deltas too.
 - The portfolio's budget is Σ budget of committed work (active and approved projects) plus every
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.finish import planned_finish_month
 from analytics.months import add_months, month_index, month_of, month_text
 from analytics.resource_load import ResourceLoad, add_demand, place_demand, resource_load
-from analytics.scorecard import planned_finish_month
 from analytics.vocabulary import CHANGE_STATUSES, COMMITTED_STATUSES
 
 

@@ -6,7 +6,7 @@
   `duration_months` D runs in the months S .. S + D - 1, so its last month is the month it finishes
   in. A start and finish in the same month is 1. A finish before the start (compared by day) is
   flagged `backwards` and given 1, the least the contract allows; the importer warns with the row.
-  It equals `analytics.months.months_between(start, finish) + 1`, for many rows at once.
+  It equals `analytics.months.months_spanned(start, finish)`, for many rows at once.
 - `status_from_dates(start, finish, as_of)`: `completed` when the finish is on or before the as-of
   date, else `approved` when the start is after it, else `active`; compared by day. An empty finish
   means not finished; an empty start never makes a project `approved`.

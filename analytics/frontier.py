@@ -106,20 +106,13 @@ def efficient_frontier(data: PortfolioData, params: SelectionParams, points: int
         if previous is not None and result.has_solution and (result.objective or 0.0) < (previous.objective or 0.0) - 1e-9:
             result = dataclasses.replace(previous, status="feasible")   # the cheaper portfolio still fits
         elif result.has_solution:
-            start = _choice(model)
+            start = selection.last_choice(model)
         out.append(_point(float(level), result, previous))
         if result.has_solution:
             previous = result
         if progress is not None:
             progress(i + 1, len(levels))
     return tuple(out)
-
-
-def _choice(model: selection.SelectionModel) -> np.ndarray | None:
-    outcome = model.last
-    if outcome is None or outcome.values is None:
-        return None
-    return (outcome.values[:len(model.choose)] > 0.5).astype(float)
 
 
 def _point(level: float, result: SelectionResult, previous: SelectionResult | None) -> FrontierPoint:

@@ -91,7 +91,7 @@ def _by_resolve(data: PortfolioData, params: SelectionParams, result: SelectionR
     base = selection.solve(model, warm_start=selection.choice_vector(model.prep, result))
     if not base.has_solution or base.objective is None:
         return []
-    start = _choice(model)
+    start = selection.last_choice(model)
     free = _free_capacity(model)
     out = [_role_value(model, base.objective, start, role, free) for role in _roles_with_rows(model)]
     if params.budget is None:
@@ -161,13 +161,6 @@ def _raised(model: selection.SelectionModel, base: float, start: np.ndarray | No
         for name, value in original.items():
             selection.set_rhs(model, name, value)
     return replace(found, months=months)
-
-
-def _choice(model: selection.SelectionModel) -> np.ndarray | None:
-    outcome = model.last
-    if outcome is None or outcome.values is None:
-        return None
-    return (outcome.values[:len(model.choose)] > 0.5).astype(float)
 
 
 def _gain(model: selection.SelectionModel, base: float, start: np.ndarray | None, resource: str, kind: str,

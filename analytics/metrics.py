@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.months import month_index, month_text
+from analytics.months import month_index, month_text, months_spanned
 from analytics.prepare import project_month_spend
 from analytics.selection_types import SelectedProject, SelectionResult
 
@@ -146,7 +146,7 @@ def project_spend_by_month(selected: Iterable[SelectedProject], spend_profile: p
         return {}
     frame = pd.DataFrame({
         "project_id": [p.project_id for p in projects],
-        "duration_months": [max(month_index(p.end_month) - month_index(p.start_month) + 1, 1) for p in projects],
+        "duration_months": [max(months_spanned(p.start_month, p.end_month), 1) for p in projects],
         "budget": [float(p.cost) for p in projects],
     })
     first = {p.project_id: month_index(p.start_month) for p in projects}

@@ -10,6 +10,9 @@ number year * 12 + month - 1 ("2026-03" -> 24314), so months can be added and su
 - `add_months(month, count)`: "YYYY-MM" `count` months later (earlier when negative);
 - `months_between(first, last)`: how many months `last` is after `first` (0 for the same month,
   negative when `last` is earlier);
+- `months_spanned(first, last)`: how many calendar months run from `first` to `last` with both counted
+  (1 for the same month; `months_between + 1`), as a project starting in `first` and finishing in
+  `last` works them;
 - `month_range(first, last)`: every "YYYY-MM" from `first` to `last` inclusive (empty when last < first);
 - `month_of(value)`: "YYYY-MM" of a date, timestamp or month text, None for a blank (None, NaN, NaT);
 - `month_texts(values)`: a pandas Series of "YYYY-MM" for many values (the vectorised `month_of`).
@@ -58,6 +61,11 @@ def add_months(month: Any, count: int) -> str:
 def months_between(first: Any, last: Any) -> int:
     """How many months `last` comes after `first` (0: the same month)."""
     return month_index(last) - month_index(first)
+
+
+def months_spanned(first: Any, last: Any) -> int:
+    """Calendar months from `first` to `last`, both counted (2026-01 to 2026-03: 3; the same month: 1)."""
+    return months_between(first, last) + 1
 
 
 def month_range(first: Any, last: Any) -> list[str]:

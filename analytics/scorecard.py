@@ -4,11 +4,12 @@ The definitions (docs/governance.md states them for people; tests/test_scorecard
 
 - The projects of year Y are the snapshot's projects with status `completed` whose *actual finish*
   falls in Y. Actual finish = `forecast_finish` of the project's latest status report (the one with
-  the latest `report_date`), else that report's `report_date`.
+  the latest `report_date`), else that report's `report_date` (`analytics.finish.actual_finish`, the
+  one definition the overrun history uses too).
 - A completed project without any status report has no actual finish: it is placed in the year of
   its *planned* finish, is counted in every rate's denominator and is neither on time nor on budget
   (nothing evidences either; `no_report` is true in its row). Leaving it out would reward not reporting.
-- Planned finish = the month `start_month + duration_months - 1`: the last month of planned work
+- Planned finish = the month `start_month + duration_months - 1` (`analytics.finish`): the last month of planned work
   (a 3-month project starting 2026-01 works January to March and is planned to finish in 2026-03;
   the same month `store.delivery` ends its planned work in).
 - `on_time_rate`: share of the year's projects whose actual finish month is at most
@@ -39,7 +40,8 @@ import pandas as pd
 
 from analytics.benefits import benefits_realisation
 from analytics.errors import InvalidInput
-from analytics.months import add_months, month_index, month_of, months_between
+from analytics.finish import actual_finish, planned_finish_month
+from analytics.months import month_index, month_of, months_between
 from analytics.vocabulary import SCORECARD_METRICS
 
 _SLACK = 1e-9  # relative slack for "exactly at the tolerance" under floating point
@@ -96,18 +98,6 @@ def _at_most(value: float, limit: float) -> bool:
 
 def _blank(value: object) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
-
-
-def planned_finish_month(start_month: object, duration_months: int) -> str:
-    """"YYYY-MM" of the last month of planned work: start month + duration - 1."""
-    return add_months(start_month, int(duration_months) - 1)
-
-
-def actual_finish(report_date: object, forecast_finish: object) -> pd.Timestamp | None:
-    """The latest report's forecast finish, else its date; None without a report."""
-    if not _blank(forecast_finish):
-        return pd.Timestamp(forecast_finish)
-    return None if _blank(report_date) else pd.Timestamp(report_date)
 
 
 def assess(frame: pd.DataFrame, settings: ScorecardSettings | None = None) -> pd.DataFrame:

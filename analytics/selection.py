@@ -538,6 +538,14 @@ def choice_vector(prep: Prepared, result: SelectionResult) -> np.ndarray:
     return vector
 
 
+def last_choice(model: SelectionModel) -> np.ndarray | None:
+    """0/1 per option as the model's last solve chose (a warm start for the next); None without values."""
+    outcome = model.last
+    if outcome is None or outcome.values is None:
+        return None
+    return (outcome.values[:len(model.choose)] > 0.5).astype(float)
+
+
 def _full_start(model: SelectionModel, warm_start: np.ndarray | None) -> np.ndarray | None:
     """A start for every solver variable from a 0/1 choice of options (hires left at 0 to be repaired)."""
     if warm_start is None:

@@ -158,6 +158,36 @@ def _names(ids: list[str], pair: tuple[int, int] | None) -> tuple[str, str] | No
     return None if pair is None else (ids[pair[0]], ids[pair[1]])
 
 
+DRAW_CHUNK = 250  # draws ranked at a time: bounds the temporary score and order arrays
+
+
+def _draw_ranks(sample: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Rank (1 = best) of every project in every draw (draws x projects, int32), scores rounded to
+    9 decimals and equal scores in project order, like `_order`. Ranked a chunk of draws at a time:
+    at 10,000 projects the whole draws x projects score, rounding and order arrays took about 1 GB."""
+    draws, n = sample.shape[0], values.shape[0]
+    ranks = np.empty((draws, n), dtype=np.int32)
+    positions = np.arange(1, n + 1, dtype=np.int32)
+    # A draw's score is at most the largest value (weights sum to 1): while rint(1e9 x) * n + position
+    # stays below 2^53 it is exact in a float and unique, so numpy's fast (SIMD, unstable) argsort
+    # gives the stable order of the rounded scores: about 9x faster than a stable sort at 10,000 projects.
+    unique_keys = (float(values.max(initial=0.0)) * 1e9 + 1) * n < 2.0**53
+    for first in range(0, draws, DRAW_CHUNK):
+        scores = sample[first:first + DRAW_CHUNK] @ values.T
+        # rint(-1e9 x) orders and ties exactly as -round(x, 9) (= rint(1e9 x) / 1e9) without the division.
+        np.multiply(scores, -1e9, out=scores)
+        np.rint(scores, out=scores)
+        if unique_keys:
+            scores *= n
+            scores += np.arange(n)  # equal scores: project order
+            order = np.argsort(scores, axis=1)
+        else:
+            order = np.argsort(scores, axis=1, kind="stable")  # stable: equal scores keep project order
+        rows = np.arange(order.shape[0])[:, None]
+        ranks[first + rows, order] = positions
+    return ranks
+
+
 def top_k_probability(
     matrix: pd.DataFrame,
     weights: Mapping[str, float],
@@ -180,20 +210,17 @@ def top_k_probability(
     active = w > 0
     sample = np.zeros((draws, len(w)))
     sample[:, active] = rng.dirichlet(concentration * w[active], size=draws)
-    scores = sample @ values.T  # draws x projects
-    # A stable sort keeps equal scores in project order: the same tie rule as `_order`, per draw.
-    order = np.argsort(-np.round(scores, 9), axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, len(ids) + 1)[None, :].repeat(draws, axis=0), axis=1)
+    ranks = _draw_ranks(sample, values)
     baseline = np.empty(len(ids), dtype=int)
     baseline[_order(values @ w)] = np.arange(1, len(ids) + 1)
+    quantiles = np.percentile(ranks, [5, 50, 95], axis=0)  # one partition for the three (50 = the median)
     table = pd.DataFrame({
         "project_id": ids,
         "probability_top_k": (ranks <= k).mean(axis=0),
         "probability_first": (ranks == 1).mean(axis=0),
-        "median_rank": np.median(ranks, axis=0),
-        "rank_p05": np.percentile(ranks, 5, axis=0),
-        "rank_p95": np.percentile(ranks, 95, axis=0),
+        "median_rank": quantiles[1],
+        "rank_p05": quantiles[0],
+        "rank_p95": quantiles[2],
         "baseline_rank": baseline,
     })
     table = table.sort_values(["probability_top_k", "baseline_rank"], ascending=[False, True], kind="stable")

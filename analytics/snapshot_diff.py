@@ -7,7 +7,7 @@ as `prev_*`, `in_from` / `in_to`) and each snapshot's strategic scores. Definiti
 - status change: `prev_status` differs from `status`.
 - budget change: `analytics.trends.scope_changes` (budget - prev_budget, and its share of prev_budget),
   the same rule the Delivery page applies to consecutive snapshots.
-- schedule change: the planned finish month (`analytics.scorecard.planned_finish_month`: start month +
+- schedule change: the planned finish month (`analytics.finish.planned_finish_month`: start month +
   duration - 1) moved (`finish_move_months`, later positive), or the latest forecast finish moved
   (`slip_days`, from `analytics.trends.finish_slips`).
 - score change: the 0-100 strategic score moved by more than `SCORE_TOLERANCE` points.
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.errors import InvalidInput
+from analytics.finish import planned_finish_month
 from analytics.months import first_day, month_index, months_between
-from analytics.scorecard import planned_finish_month
 from analytics.trends import finish_slips, scope_changes
 
 SCORE_TOLERANCE = 0.05  # score points: moves this small are rounding, not a change

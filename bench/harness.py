@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,11 @@ def pages() -> list[tuple[str, str]]:
     from i18n import translate
 
     return [(Path(file).stem, translate("en", title_key)) for _, file, title_key, _ in PAGES]
+
+
+def page_paths(root: Path) -> set[str]:
+    """The url paths of the pages `root`'s router shows (read from its app.py, not imported)."""
+    return set(re.findall(r'"views/(\w+)\.py"', (root / "app.py").read_text(encoding="utf-8")))
 
 
 def commit_of(root: Path) -> str:
@@ -98,9 +104,7 @@ def serve(root: Path, db_path: Path, log_dir: Path | None = None) -> Iterator[tu
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "LODESTAR_DB": str(work), "PYTHONUNBUFFERED": "1"}
-    command = [str(root / ".venv" / "bin" / "python"), "-m", "streamlit", "run", "app.py",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+    command = launch_command(root, port)
     log_file = log_dir / f"streamlit-{port}.log"
     with log_file.open("wb") as log:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -112,6 +116,18 @@ def serve(root: Path, db_path: Path, log_dir: Path | None = None) -> Iterator[tu
             _stop(process)
             work.unlink(missing_ok=True)
             Path(str(work) + ".wal").unlink(missing_ok=True)
+
+
+def launch_command(root: Path, port: int) -> list[str]:
+    """How `root` starts its server, the way `make run` does: `cli.py serve` (modules loaded before the first
+    visit) where the tree has it, else `streamlit run app.py`. LODESTAR_BENCH_LAUNCH=streamlit forces the
+    latter, to measure what `cli.py serve` saves."""
+    python = str(root / ".venv" / "bin" / "python")
+    options = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    if (root / "commands" / "serve.py").exists() and os.environ.get("LODESTAR_BENCH_LAUNCH") != "streamlit":
+        return [python, "cli.py", "serve", "--", *options]
+    return [python, "-m", "streamlit", "run", "app.py", *options]
 
 
 async def launch(playwright):

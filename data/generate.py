@@ -4,8 +4,8 @@ What it makes
 -------------
 One "truth" timeline of a PMO's portfolio, observed at month ends as snapshots. Projects enter the
 pipeline as proposals, get approved, start, slip, pause, grow in scope and finish; new proposals
-appear; a few are cancelled. Each snapshot holds the nine tables of the import contract (issue 2)
-as they stood at its as-of date, so trends (CPI/SPI, forecast slip, scope creep, maturity) show
+appear; a few are cancelled. Each snapshot holds every table of the import contract (the nine of a
+portfolio export and the PMO's four registers) as they stood at its as-of date, so trends (CPI/SPI, forecast slip, scope creep, maturity) show
 across snapshots, and history is consistent: a status report dated in March is the same row in
 every snapshot that contains it.
 
@@ -35,6 +35,12 @@ Conventions of the generated data
   their first month, the rest evenly), and some digital and customer-experience proposals roll out
   in waves that grow towards go-live (the last month 2.5-4 times the first). Amounts are in 万元 and
   add up to the budget of each snapshot (scope creep rescales them); everyone else spends evenly.
+- The PMO's registers (`REGISTERS`), small and drawn from a random stream of their own: business-case
+  `cash_flows` for up to 8 open cases (both alternatives of each exclusive group first): the budget over
+  the project's months, then a running cost and 36 months of benefit ramping up over 6; a close-out
+  `lessons` entry (a third two) for every completed or cancelled project, in Chinese with its English;
+  `targets` for the last three years, rising; 7 `change_requests` on projects in delivery, raised over
+  the window (approved, rejected, withdrawn, the newest still submitted), each as it stood at the as-of date.
 - Two processes (立项审批 from 8 months before the end, 需求变更审批 from 4 months before) improve
   after a process change (a PDCA step); the other processes are stationary noise.
 - Capacity is a steady in-house headcount per role plus contractors (外包, priced by
@@ -57,7 +63,7 @@ Benchmark files (10,000 projects, 1,000,000 status rows)
 `--all-reporting` gives the benchmark shape: every project is in delivery for the whole window
 (active, a tenth on hold), so status_reports has exactly projects x months rows. On the two-core
 build machine this takes about 3 s to generate and 12 s to write (76 MB), 0.6 GB peak memory.
-Drop `--tables` to build all nine tables (demand then has about nine million rows and memory
+Drop `--tables` to build every table (demand then has about nine million rows and memory
 peaks near 1.4 GB). Without `--all-reporting` the same sizes give a realistic lifecycle mix with
 far fewer status rows (about 100,000 for 10,000 projects over 24 months).
 """
@@ -81,16 +87,17 @@ import pandas as pd
 from analytics.errors import InvalidInput
 from analytics.months import first_day, month_index
 from analytics.vocabulary import COMMITTED_STATUSES
+from store.contract import CHANGE_STATUS_VALUES, METRIC_VALUES
 from store.snapshots import DATA_TABLES
 
 DEFAULT_END_MONTH = "2026-10"
 CURRENCY_UNIT = "万元"
 NEVER = 10**6  # a month index meaning "never" (no approval, hold or cancellation)
-# The import contract's tables this generator writes, in writing order: not the optional cash flows and
-# lessons of issue 19 (without them every project's case is derived from its budget and benefit), nor the
-# PMO's own registers of issue 20 (annual targets, change requests), which a portfolio export does not hold.
-TABLES: tuple[str, ...] = tuple(t for t in DATA_TABLES
-                                if t not in ("cash_flows", "lessons", "targets", "change_requests"))
+# The import contract's tables this generator writes, in writing order: the portfolio export's nine, then
+# the PMO's own registers (cash flows and lessons of issue 19, annual targets and change requests of issue 20),
+# small and built from a random stream of their own, so adding them left the other tables unchanged.
+REGISTERS: tuple[str, ...] = ("cash_flows", "lessons", "targets", "change_requests")
+TABLES: tuple[str, ...] = tuple(DATA_TABLES)
 
 # ---------------------------------------------------------------------------------------------
 # Reference data: the organisation the portfolio belongs to
@@ -931,12 +938,13 @@ class _World:
     maturity_seed: int
     kpis: pd.DataFrame
     spend_shapes: dict[int, np.ndarray] = field(default_factory=dict)  # project -> share of budget per month
+    register_seed: int = 0  # the registers' own random stream (cash flows, lessons, targets, change requests)
 
 
 def _build_world(projects: int, first: int, last: int, seed: int, all_reporting: bool,
                  snapshot_months: Sequence[int], tables: Sequence[str] = TABLES) -> _World:
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
-    plan_rng, names_rng, demand_rng, money_rng, score_rng, evm_rng, kpi_rng, profile_rng = streams
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]  # the first 8 as before
+    plan_rng, names_rng, demand_rng, money_rng, score_rng, evm_rng, kpi_rng, profile_rng, register_rng = streams
     planner = _plan_all_reporting if all_reporting else _plan_lifecycle
     plan = planner(plan_rng, projects, first, last)
     plan.reorder(np.lexsort((plan_rng.random(projects), plan.created)))  # ids follow creation order
@@ -956,7 +964,7 @@ def _build_world(projects: int, first: int, last: int, seed: int, all_reporting:
     return _World(first, last, plan, np.array(_project_ids(plan.created), dtype=object), names, departments,
                   sponsors, managers, demand, money, _scores(score_rng, plan), finish, reports, capacity,
                   int(kpi_rng.integers(2**31)), _kpi_truth(kpi_rng, kpi_low, last),
-                  spend_shapes=_spend_shapes(profile_rng, plan))
+                  spend_shapes=_spend_shapes(profile_rng, plan), register_seed=int(register_rng.integers(2**31)))
 
 
 def _spend_shapes(rng: np.random.Generator, plan: _Plan) -> dict[int, np.ndarray]:
@@ -1057,6 +1065,10 @@ def _snapshot(world: _World, month: int, position: int, snapshots: int, tables: 
                                             (month - world.first) / max(world.last - world.first, 1)),
         "process_kpis": lambda: _kpi_frame(world, month),
         "spend_profile": lambda: _spend_profile_frame(world, month),
+        "cash_flows": lambda: _cash_flows_frame(world, month),
+        "lessons": lambda: _lessons_frame(world, month),
+        "targets": lambda: _targets_frame(world),
+        "change_requests": lambda: _change_requests_frame(world, month),
     }
     frames = {table: builders[table]() for table in TABLES if table in set(tables)}
     as_of = month_end(month)
@@ -1105,6 +1117,180 @@ def _kpi_frame(world: _World, month: int) -> pd.DataFrame:
     return frame
 
 
+# ---------------------------------------------------------------------------------------------
+# The PMO's registers: business-case cash flows, lessons learned, annual targets, change requests
+# ---------------------------------------------------------------------------------------------
+
+CASH_FLOW_PROJECTS = 8  # at most: open proposals and approved projects whose case has flows of its own
+BENEFIT_MONTHS = 36  # months of benefit after go-live (the business cases' default horizon)
+BENEFIT_RAMP_MONTHS = 6  # benefits grow to their full monthly rate over the first months after go-live
+BENEFIT_REALISATION = (0.7, 1.25)  # a case's benefits over its expected benefit
+RUN_COST_SHARE = (0.004, 0.012)  # monthly running cost after go-live, share of the budget (SaaS: twice)
+SECOND_LESSON_CHANCE = 0.35
+
+# (category, lesson, tags): what a project's close-out review wrote down, in Chinese with its English (tags,
+# which the Lessons page offers as filters one by one, in Chinese only).
+LESSONS: tuple[tuple[str, str, str], ...] = (
+    ("需求 Requirements", "需求冻结晚于设计评审，返工约三周；下次在设计评审前冻结范围。"
+     " Requirements were frozen after the design review and cost three weeks of rework; freeze scope first.",
+     "需求;范围"),
+    ("进度 Schedule", "关键路径上的接口联调没有预留缓冲，联调延误直接推迟上线。"
+     " Interface testing on the critical path had no buffer, so its delay moved go-live.", "进度;接口"),
+    ("供应商 Vendors", "供应商驻场人员更换三次，知识交接不足；合同中应约定核心人员稳定。"
+     " The vendor changed its on-site lead three times; contracts should keep key staff stable.",
+     "供应商;合同"),
+    ("干系人 Stakeholders", "业务部门负责人全程参与周例会，验收一次通过。"
+     " The business owner joined every weekly review, and acceptance passed first time.",
+     "干系人;验收"),
+    ("质量 Quality", "自动化回归测试覆盖核心流程后，上线后缺陷下降一半。"
+     " Automated regression tests on the core flows halved defects after go-live.", "测试;质量"),
+    ("成本 Cost", "云资源按峰值采购，前六个月利用率不足三成；应按实际用量分批采购。"
+     " Cloud capacity was bought for the peak and ran under 30 % for six months; buy in steps.",
+     "成本;云"),
+    ("收益 Benefits", "收益指标在立项时没有基线数据，收尾时无法证明效果；立项即采集基线。"
+     " No baseline was measured at approval, so the benefits could not be shown at close; measure it first.",
+     "收益;基线"),
+    ("数据 Data", "历史数据迁移低估了清洗工作量，应在计划阶段做数据质量评估。"
+     " Cleansing the legacy data was underestimated; assess data quality while planning.", "数据;迁移"),
+    ("变更 Change", "变更请求统一走变更控制委员会后，范围蔓延明显减少。"
+     " Routing every change through the change board visibly reduced scope creep.", "变更;范围"),
+    ("培训 Training", "上线前两周集中培训关键用户，推广期间的咨询量减少四成。"
+     " Training key users two weeks before go-live cut support calls by 40 % during roll-out.",
+     "培训;推广"),
+)
+CANCELLATION_LESSONS: tuple[tuple[str, str, str], ...] = (
+    ("立项 Approval", "立项时未验证业务假设，试点三个月后取消；下次先做概念验证。"
+     " The business case was not tested before approval and the project stopped after a three-month pilot;"
+     " run a proof of concept first.", "立项;概念验证"),
+    ("战略 Strategy", "战略重点调整后项目失去发起人，应在季度组合评审时及早止损。"
+     " The project lost its sponsor when priorities changed; stop such work early at the quarterly review.",
+     "战略;组合评审"),
+)
+
+# Annual SMART targets the PMO sets itself, rising year by year (the last three years of the window).
+TARGETS: dict[str, tuple[float, float, float]] = {
+    "project_success_rate": (0.55, 0.6, 0.65),
+    "on_time_rate": (0.65, 0.7, 0.75),
+    "on_budget_rate": (0.7, 0.75, 0.8),
+    "benefits_realisation_rate": (0.75, 0.8, 0.85),
+}
+
+# Change requests: (title, scope change, budget change as a share of the budget, schedule change in months).
+CHANGES: tuple[tuple[str, str, float, int], ...] = (
+    ("增加移动端审批 Add mobile approvals", "新增移动端审批流程及消息推送 New mobile approval flow and notifications",
+     0.08, 1),
+    ("对接新版财务系统 Integrate the new ERP", "新增与新版财务系统的接口 Interfaces to the new ERP", 0.12, 2),
+    ("取消次要报表 Drop secondary reports", "取消12张低使用率报表 Twelve little-used reports removed", -0.05, 0),
+    ("监管新规适配 Adapt to the new regulation", "按监管新规调整数据口径 Data definitions changed for the new rule",
+     0.06, 1),
+    ("增加灾备切换演练 Add a failover drill", "上线前增加一次灾备切换演练 One failover drill before go-live",
+     0.03, 1),
+    ("扩大试点范围 Widen the pilot", "试点由2个分公司扩大到5个 Pilot widened from 2 branches to 5", 0.1, 2),
+    ("更换短信服务商 Change the SMS provider", "更换短信服务商并重新联调 New SMS provider, integration retested",
+     0.02, 0),
+)
+CHANGE_OUTCOMES: tuple[str, ...] = ("approved", "rejected", "approved", "withdrawn", "approved", "submitted",
+                                    "submitted")  # oldest first: the newest requests are still open
+CHANGE_BOARD = "变更控制委员会 CCB"
+
+
+def _register_rng(world: _World, register: int) -> np.random.Generator:
+    """One register's stream: the same draws for every snapshot, so a register grows consistently."""
+    return np.random.default_rng([world.register_seed, register])
+
+
+def _cash_flows_frame(world: _World, month: int) -> pd.DataFrame:
+    """Monthly cost and benefit of a handful of open cases (exclusive alternatives first), present at `month`.
+
+    Cost is the budget over the project's months (its spend profile's shape when it has one), then a
+    running cost after go-live; benefit ramps up over BENEFIT_RAMP_MONTHS and runs for BENEFIT_MONTHS.
+    """
+    plan, rng = world.plan, _register_rng(world, 1)
+    realisation = rng.uniform(*BENEFIT_REALISATION, plan.n)
+    run_share = rng.uniform(*RUN_COST_SHARE, plan.n)
+    bought = {buy for _, buy in plan.pairs}  # a SaaS alternative pays its subscription every month
+    paired = [i for pair in plan.pairs for i in pair]
+    open_case = np.isin(plan.kind, (K_PROPOSAL, K_APPROVED))
+    others = [int(i) for i in rng.permutation(plan.n) if open_case[i] and plan.category[i] in (COST, DIGITAL)]
+    chosen = [i for i in dict.fromkeys(paired + others) if open_case[i]][:CASH_FLOW_PROJECTS]
+    ids, offsets, costs, benefits = [], [], [], []
+    for index in sorted(i for i in chosen if plan.created[i] <= month):
+        months = int(plan.duration[index])
+        budget = float(world.money.budget_at(np.array([index]), month)[0])
+        shape = world.spend_shapes.get(index, np.full(months, 1.0 / months))
+        build = np.round(budget * shape, 2)
+        build[-1] = round(budget - build[:-1].sum(), 2)
+        ramp = np.minimum(np.arange(1, BENEFIT_MONTHS + 1) / BENEFIT_RAMP_MONTHS, 1.0)
+        benefit = np.round(world.money.benefit[index] * realisation[index] * ramp / ramp.sum(), 2)
+        running = round(budget * run_share[index] * (2.0 if index in bought else 1.0), 2)
+        ids += [world.ids[index]] * (months + BENEFIT_MONTHS)
+        offsets += list(range(months + BENEFIT_MONTHS))
+        costs += build.tolist() + [running] * BENEFIT_MONTHS
+        benefits += [0.0] * months + benefit.tolist()
+    return pd.DataFrame({"project_id": pd.Series(ids, dtype=object), "month_offset": np.array(offsets, dtype=np.int64),
+                         "cost": np.array(costs, dtype=float), "benefit": np.array(benefits, dtype=float)})
+
+
+def _lessons_frame(world: _World, month: int) -> pd.DataFrame:
+    """A close-out lesson (a third of them two) of every project completed or cancelled by `month`."""
+    plan, rng = world.plan, _register_rng(world, 2)
+    first, second = rng.integers(0, len(LESSONS), plan.n), rng.integers(1, len(LESSONS), plan.n)
+    two = rng.random(plan.n) < SECOND_LESSON_CHANCE
+    cancelled_pick = rng.integers(0, len(CANCELLATION_LESSONS), plan.n)
+    status = _status_at(plan, world.finish, month)
+    rows = []
+    for index in np.flatnonzero(np.isin(status, ("completed", "cancelled"))).tolist():
+        if status[index] == "cancelled":
+            picks, day = [CANCELLATION_LESSONS[cancelled_pick[index]]], month_end(int(plan.cancelled[index]))
+        else:
+            chosen = [first[index]] + ([(first[index] + second[index]) % len(LESSONS)] if two[index] else [])
+            picks, day = [LESSONS[c] for c in chosen], month_end(int(world.finish[index]))
+        rows += [(world.ids[index], day, category, lesson, tags) for category, lesson, tags in picks]
+    return pd.DataFrame(rows, columns=["project_id", "recorded_on", "category", "lesson", "tags"])
+
+
+def _targets_frame(world: _World) -> pd.DataFrame:
+    """The PMO's targets for the last three years of the window (the same register in every snapshot)."""
+    years = range(world.last // 12 - 2, world.last // 12 + 1)
+    rows = [(year, metric, targets[k]) for metric, targets in TARGETS.items() for k, year in enumerate(years)]
+    return pd.DataFrame(rows, columns=["year", "metric", "target"]).astype({"year": np.int64})
+
+
+def _change_requests_frame(world: _World, month: int) -> pd.DataFrame:
+    """Change requests raised on projects in delivery over the window, as they stood at `month`."""
+    plan, rng = world.plan, _register_rng(world, 3)
+    delivering = np.flatnonzero((_status_at(plan, world.finish, world.last) == "active")
+                                & (plan.start <= world.last - 2))
+    chosen = rng.permutation(delivering)[:len(CHANGES)]
+    n = len(chosen)
+    spread = np.round(np.linspace(world.first, world.last, n)).astype(np.int64)  # the first one in the first month
+    raised = np.maximum(plan.start[chosen] + 1, spread)
+    raise_day, later = rng.integers(1, 15, n), rng.integers(0, 2, n)
+    days_after, day_of_month = rng.integers(5, 12, n), rng.integers(2, 20, n)
+    raised_on = [first_day(int(raised[k])) + dt.timedelta(days=int(raise_day[k])) for k in range(n)]
+    rows = []
+    for number, k in enumerate(sorted(range(n), key=lambda k: (raised_on[k], k)), start=1):
+        index, outcome, (title, scope, share, slip) = int(chosen[k]), CHANGE_OUTCOMES[k], CHANGES[k]
+        decided = NEVER if outcome == "submitted" else min(int(raised[k]) + int(later[k]), world.last)
+        if raised[k] > month:
+            continue
+        known = decided <= month
+        if known:
+            decided_on = (raised_on[k] + dt.timedelta(days=int(days_after[k])) if decided == raised[k]
+                          else first_day(decided) + dt.timedelta(days=int(day_of_month[k])))
+        budget = float(world.money.budget_at(np.array([index]), int(raised[k]))[0])  # as it stood when raised
+        rows.append({
+            "cr_id": f"CR-{raised_on[k].year}-{number:03d}", "project_id": world.ids[index], "raised_on": raised_on[k],
+            "title": title, "budget_delta": round(budget * share, 1), "schedule_delta_months": slip,
+            "scope_change": scope, "status": outcome if known else "submitted",
+            "decided_on": decided_on if known else None,
+            "decided_by": (CHANGE_BOARD if outcome != "withdrawn" else world.managers[index]) if known else None,
+        })
+    columns = ["cr_id", "project_id", "raised_on", "title", "budget_delta", "schedule_delta_months", "scope_change",
+               "status", "decided_on", "decided_by"]
+    return pd.DataFrame(rows, columns=columns).astype({"schedule_delta_months": np.int64})
+
+
 def generate(
     projects: int = 60,
     months: int = 6,
@@ -1117,7 +1303,7 @@ def generate(
 ) -> list[GeneratedSnapshot]:
     """Generate `snapshots` monthly snapshots (default min(months, 6)) ending at `end_month`.
 
-    The same arguments always give the same frames. `tables` limits which of the nine tables
+    The same arguments always give the same frames. `tables` limits which of the tables (TABLES)
     are built (all by default); `all_reporting` is the benchmark shape described in the module.
     """
     if projects < 10:
@@ -1179,6 +1365,17 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
                      ("error_rate", "差错率", "fraction"), ("volume", "业务量", "int")),
     "spend_profile": (("project_id", "项目编号", "text"), ("month_offset", "相对月份", "int"),
                       ("planned_spend", "月度支出", "money")),
+    "cash_flows": (("project_id", "项目编号", "text"), ("month_offset", "相对月份", "int"),
+                   ("cost", "现金流出", "money"), ("benefit", "现金流入", "money")),
+    "lessons": (("project_id", "项目编号", "text"), ("recorded_on", "记录日期", "date"), ("category", "类别", "text"),
+                ("lesson", "经验教训", "text"), ("tags", "标签", "text")),
+    "targets": (("year", "年度", "int"), ("metric", "指标", "metric"), ("target", "目标值", "fraction")),
+    "change_requests": (
+        ("cr_id", "变更编号", "text"), ("project_id", "项目编号", "text"), ("raised_on", "提出日期", "date"),
+        ("title", "变更标题", "text"), ("budget_delta", "预算变化", "money"),
+        ("schedule_delta_months", "工期变化（月）", "int"), ("scope_change", "范围变化", "text"),
+        ("status", "状态", "change_status"), ("decided_on", "决定日期", "date"), ("decided_by", "决定人", "text"),
+    ),
 }
 STATUS_ZH = {"proposed": "提议", "approved": "已批准", "active": "进行中", "on_hold": "暂停",
              "completed": "已完成", "cancelled": "已取消"}
@@ -1220,6 +1417,10 @@ MIXED_STYLES: dict[str, tuple[FileStyle, ...]] = {
     "maturity": (PLAIN, EXCEL_ZH, TSV_ZH, WPS_ZH, EXCEL_ZH, EXCEL_ZH),
     "process_kpis": (PLAIN, WPS_ZH, SEMICOLON, EXCEL_BOM, EXCEL_ZH, TSV_ZH),
     "spend_profile": (PLAIN, EXCEL_ZH, EXCEL_BOM, TSV_ZH, WPS_ZH, EXCEL_ZH),
+    "cash_flows": (PLAIN, EXCEL_BOM, WPS_ZH, EXCEL_ZH, SEMICOLON, EXCEL_ZH),
+    "lessons": (PLAIN, WPS_ZH, EXCEL_ZH, EXCEL_BOM, TSV_ZH, WPS_ZH),
+    "targets": (PLAIN, EXCEL_ZH, WPS_ZH, SEMICOLON, EXCEL_BOM, EXCEL_ZH),
+    "change_requests": (PLAIN, EXCEL_ZH, EXCEL_BOM, WPS_ZH, TSV_ZH, EXCEL_ZH),
 }
 _BUNDLE_DIR = re.compile(r"^\d{2,}_\d{4}-\d{2}$")
 
@@ -1278,6 +1479,9 @@ def format_column(values: Sequence, kind: str, style: FileStyle) -> list[str]:
         return [STATUS_ZH[v] for v in values] if words else list(values)
     if kind == "rag":
         return [RAG_ZH.get(v, "") if words else (v or "") for v in values]
+    if kind in ("metric", "change_status"):  # the contract's first Chinese spelling of the value
+        spellings = METRIC_VALUES if kind == "metric" else CHANGE_STATUS_VALUES
+        return [spellings[v][0] if words else v for v in values]
     if kind == "score":
         return [SCORE_ZH.get(int(v), str(int(v))) if words else str(int(v)) for v in values]
     return ["" if v is None or v != v else str(v) for v in values]

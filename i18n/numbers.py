@@ -18,8 +18,10 @@ everywhere and follow the reader's locale (`LOCALES`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -55,7 +57,33 @@ def number(value: float | None, lang: str, digits: int = 1) -> str:
     special = _special(value)
     if special is not None:
         return special
-    return format_decimal(float(value), format=_pattern(digits), locale=LOCALES.get(lang, "en"))
+    locale = LOCALES.get(lang, "en")
+    if digits >= 0 and _plain_locale(locale):
+        text = _plain(float(value), digits)
+        if text is not None:
+            return text
+    return format_decimal(float(value), format=_pattern(digits), locale=locale)
+
+
+def _plain(value: float, digits: int) -> str | None:
+    """Babel's own steps for a locale that writes "-1,234.5": the float's shortest text as a Decimal,
+    rounded half-even to `digits`, grouped by three with "," (~2 µs against Babel's ~500 µs: a
+    2,500-row table has 12,000 numbers). None when the Decimal context cannot hold it."""
+    try:
+        return f"{Decimal(str(value)).quantize(_QUANTUM[digits] if digits < len(_QUANTUM) else Decimal(1).scaleb(-digits)):,f}"
+    except InvalidOperation:
+        return None
+
+
+_QUANTUM = tuple(Decimal(1).scaleb(-d) for d in range(8))
+# Probes whose Babel text shows a locale's symbols: "." decimal, "," every three digits, "-" minus.
+_PLAIN_PROBES = ((-1234567.891, 2, "-1,234,567.89"), (12345.65, 1, "12,345.6"), (0.5, 0, "0"), (-0.04, 1, "-0.0"))
+
+
+@functools.cache
+def _plain_locale(locale: str) -> bool:
+    """True when Babel writes numbers of `locale` as "-1,234,567.89" (en and zh_Hans_CN do)."""
+    return all(format_decimal(v, format=_pattern(d), locale=locale) == text for v, d, text in _PLAIN_PROBES)
 
 
 def percent(share: float | None, lang: str, digits: int = 0) -> str:

@@ -6,6 +6,7 @@ figures (analytics.cases) for every project of the snapshot.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -47,6 +48,12 @@ def business_cases_of(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, rate:
     return business_cases(projects, inputs.spend_profile, inputs.cash_flows, rate=rate, benefit_months=benefit_months)
 
 
+def project_names(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, str]:
+    """Every project's name in the snapshot, by project id (a blank name: the id)."""
+    rows = con.execute("SELECT project_id, name FROM projects WHERE snapshot_id = ?", [snapshot_id]).fetchall()
+    return {str(pid): str(name) if name is not None and str(name).strip() else str(pid) for pid, name in rows}
+
+
 @dataclass(frozen=True)
 class CurrentPlan:
     """The plan alternatives are checked against: the recommended scenario, else the latest saved one."""
@@ -72,14 +79,25 @@ def current_plan(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> CurrentPla
 
 
 def alternatives_of(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, rate: float = DEFAULT_DISCOUNT_RATE,
-                    benefit_months: int = DEFAULT_BENEFIT_MONTHS) -> tuple[list[Alternative], CurrentPlan | None]:
-    """Every exclusive group's projects compared (analytics.cases.compare_alternatives) and the plan used."""
-    from store.portfolio import load_portfolio
+                    benefit_months: int = DEFAULT_BENEFIT_MONTHS,
+                    cases: Iterable[BusinessCase] | None = None) -> tuple[list[Alternative], CurrentPlan | None]:
+    """Every exclusive group's projects compared (analytics.cases.compare_alternatives) and the plan used.
 
-    data = load_portfolio(con, snapshot_id)
-    cases = business_cases(data.projects, data.spend_profile, data.cash_flows, rate=rate,
-                           benefit_months=benefit_months)
+    `cases`: the snapshot's business cases at these settings when the caller has them already
+    (`business_cases_of`); computed here otherwise. Each project's peak FTE per role is the database's
+    aggregate, not every demand row read (a million rows at 10,000 projects).
+    """
+    from store.snapshot_diff import strategic_scores
+
+    if cases is None:
+        cases = business_cases_of(con, snapshot_id, rate=rate, benefit_months=benefit_months)
+    projects = read_table(con, "projects", snapshot_id)
+    peaks = con.execute(
+        "SELECT project_id, role, max(fte) AS fte FROM demand WHERE snapshot_id = ?"
+        " AND snapshot_id IN (SELECT snapshot_id FROM snapshots) GROUP BY project_id, role",
+        [snapshot_id],
+    ).df()
     plan = current_plan(con, snapshot_id)
-    alternatives = compare_alternatives(data.projects, cases, dict(data.strategic_value), data.demand,
-                                        None if plan is None else set(plan.selected))
+    values = strategic_scores(con, snapshot_id).astype(float).to_dict()
+    alternatives = compare_alternatives(projects, cases, values, peaks, None if plan is None else set(plan.selected))
     return alternatives, plan

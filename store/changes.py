@@ -138,3 +138,12 @@ def decide(
                             summary=f"{cr_id} {decision}: {reason.strip()}",
                             details={"cr_id": cr_id, "project_id": row["project_id"], "decision": decision,
                                      "reason": reason.strip()})
+
+
+def project_demand_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, project_id: str) -> pd.DataFrame:
+    """One project's demand rows (as `read_table("demand")` has them): a change's impact needs no others."""
+    return con.execute(
+        "SELECT * EXCLUDE (snapshot_id) FROM demand WHERE snapshot_id = ? AND project_id = ?"
+        " AND snapshot_id IN (SELECT snapshot_id FROM snapshots)",  # complete snapshots only
+        [snapshot_id, project_id],
+    ).df()

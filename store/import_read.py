@@ -70,14 +70,37 @@ HEADER_SCAN_ROWS = 20  # the header row is looked for among this many first reco
 
 @dataclass(frozen=True)
 class RawFile:
-    """One CSV file's name (as shown to the user) and bytes, before decoding."""
+    """One file's name (as shown to the user) and bytes, before decoding.
+
+    A CSV file on disk is held by its `path` and `size` instead of its bytes: `read()` reads it when it
+    is parsed, so an import holds one file's bytes at a time, not every file's at once. Its SHA-256 is
+    taken while gathering (`hash_file`), and reading stops at `size`, the bytes counted against the limits.
+    """
 
     name: str
-    data: bytes
+    data: bytes = b""
+    path: Path | None = None
+    size: int = 0
+
+    def read(self) -> bytes:
+        if self.path is None:
+            return self.data
+        with self.path.open("rb") as stream:
+            return stream.read(self.size)
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if self.path is None:
+            return hashlib.sha256(self.data).hexdigest()
+        digest = hashlib.sha256()
+        with self.path.open("rb") as stream:
+            if not self.size:
+                stream.read(1)  # a file of no stated size (a /proc file) may still fail to read: find out now
+            left = self.size
+            while left > 0 and (chunk := stream.read(min(CHUNK_BYTES, left))):
+                digest.update(chunk)
+                left -= len(chunk)
+        return digest.hexdigest()
 
 
 @dataclass
@@ -168,6 +191,17 @@ class _Reader:
             return
         self.used += len(data)
         self.files.append(RawFile(name, data))
+
+    def add_csv_path(self, path: Path) -> None:
+        """A CSV file on disk, counted by its size and hashed now; its bytes are read when it is parsed."""
+        size = path.stat().st_size
+        if not self.fits(size):
+            self._too_large(path.name)
+            return
+        raw = RawFile(path.name, path=path, size=size)
+        raw.sha256  # noqa: B018 - read now: an unreadable file is reported while gathering, as before
+        self.used += size
+        self.files.append(raw)
 
     def add_zip(self, name: str, source: bytes | Path) -> None:
         """The CSV members of a zip (folders, macOS metadata and hidden files skipped; others reported)."""
@@ -289,7 +323,8 @@ def gather_paths(
 ) -> tuple[list[RawFile], list[Problem]]:
     """Files, folders (their CSV, workbook and zip files, not recursive) and zips on disk, all under `limits`.
 
-    A CSV file is sized before it is read; a zip is read member by member from the disk.
+    A CSV file is sized and hashed here and read only when it is parsed; a zip is read member by member
+    from the disk.
     """
     reader = _Reader(limits)
     found: list[Path] = []
@@ -315,10 +350,8 @@ def gather_paths(
                 reader.add_workbook(path.name, path.read_bytes())
             elif not _is_csv(path.name) and not is_workbook(path.name):
                 reader.problems.append(Problem(path.name, None, None, None, "unsupported_file"))
-            elif not reader.fits(path.stat().st_size):
-                reader._too_large(path.name)
             else:
-                reader.add_csv(path.name, path.read_bytes())
+                reader.add_csv_path(path)
         except OSError as e:  # unreadable (permissions), vanished, or not a regular file after all
             reader.problems.append(Problem(path.name, None, None, None, "cannot_open", {"message": e.strerror or ""}))
     return reader.files, reader.problems
@@ -344,6 +377,80 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+class FileBody:
+    """A UTF-8 file's text on disk (bytes `start` to `end` of `path`), used where a decoded file's bytes are:
+    its length, small slices (the head for sniffing), and `stream(offset)` for the table reader, which
+    reads it block by block. So a large CSV file is never held whole in memory."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self.path, self.start, self.end = path, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __getitem__(self, part: slice) -> bytes:
+        first, stop, _ = part.indices(len(self))
+        with self.path.open("rb") as stream:
+            stream.seek(self.start + first)
+            return stream.read(max(stop - first, 0))
+
+    def stream(self, offset: int = 0) -> io.RawIOBase:
+        return _FileSlice(self.path, self.start + offset, self.end)
+
+
+class _FileSlice(io.RawIOBase):
+    """Bytes `start` to `end` of a file as a stream (a file that grew since it was counted is read no further)."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer, as io.RawIOBase defines it
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        got = self._file.readinto(memoryview(buffer)[:size]) or 0
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _is_utf8_file(path: Path, start: int, end: int) -> bool:
+    """Whether bytes `start` to `end` of a file are UTF-8, read DECODE_CHUNK bytes at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with _FileSlice(path, start, end) as stream:
+            while chunk := stream.read(DECODE_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_raw(raw: RawFile) -> tuple[bytes | FileBody, str] | None:
+    """`decode` of a file's bytes; a UTF-8 file on disk (with or without a BOM) stays on disk as a `FileBody`."""
+    if raw.path is None:
+        return decode(raw.data)
+    with raw.path.open("rb") as stream:
+        start = stream.read(3)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: converted in memory, as `decode` does
+        return decode(raw.read())
+    offset = 3 if start == b"\xef\xbb\xbf" else 0
+    end = raw.size
+    if _is_utf8_file(raw.path, offset, end):
+        return FileBody(raw.path, offset, end), "utf-8-sig" if offset else "utf-8"
+    return None if offset else decode(raw.read())  # GB18030, converted in memory
 
 
 def decode(data: bytes) -> tuple[bytes, str] | None:
@@ -644,7 +751,7 @@ def _repair_row(text: str, separator: str, columns: list[Column | None]) -> tupl
 
 
 def read_text_table(
-    file_name: str, body: bytes, separator: str, columns: list[Column | None], limit: int = 100,
+    file_name: str, body: bytes | FileBody, separator: str, columns: list[Column | None], limit: int = 100,
     header_end: int | None = None, header_row: int = 1,
 ) -> TextTable:
     """All rows as text; `columns` (the column per header position, None if unmapped) guide repair.
@@ -665,22 +772,25 @@ def read_text_table(
     if header_end is not None and len(body) - header_end < 65536 and not body[header_end:].strip():
         return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64))
     if header_end is None:
-        source, skip, shift = io.BytesIO(body), 1, 0
+        source, skip, shift = (body.stream() if isinstance(body, FileBody) else io.BytesIO(body)), 1, 0
+    elif isinstance(body, FileBody):
+        source, skip, shift = body.stream(header_end), 0, header_row
     else:
         source, skip, shift = pa.BufferReader(pa.py_buffer(body)[header_end:]), 0, header_row
     try:
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=skip, block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(
-                delimiter=separator, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        with source:
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=skip, block_size=1 << 22),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=separator, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
     except (pa.ArrowInvalid, pa.ArrowException) as e:
         problem = Problem(file_name, None, None, None, "unreadable", {"message": str(e).splitlines()[0][:200]})
         return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64), [problem])
@@ -735,8 +845,10 @@ def _drop_blank_rows(text_table: TextTable) -> TextTable:
     table = text_table.table
     if table.num_rows == 0 or table.num_columns == 0:
         return text_table
-    # A blank row has an empty first cell: test the other cells only on those few candidates.
-    candidates = np.flatnonzero(_to_bool(pc.equal(pc.utf8_trim_whitespace(table.column(0)), "")))
+    # A blank row has an empty first cell (or only spaces: not a trimmed copy of the column, which is
+    # as large as the column): test the other cells only on those few candidates.
+    first = table.column(0)
+    candidates = np.flatnonzero(_to_bool(pc.equal(first, "")) | _to_bool(pc.utf8_is_space(first)))
     if not len(candidates):
         return text_table
     subset = table.take(pa.array(candidates))
@@ -820,11 +932,11 @@ def skipped_rows_note(name: str, records: list[list[str]], header_index: int) ->
 
 def csv_source(raw: RawFile) -> Source:
     """A CSV file as a source: decoded, its separator sniffed and its header row found."""
-    decoded = decode(raw.data)
+    decoded = decode_raw(raw)
     if decoded is None:
         return Source(raw.name, raw, [], readable=False, notes=[Problem(raw.name, None, None, None, "encoding")])
     body, encoding = decoded
-    if not body or (len(body) < 65536 and not body.strip()):
+    if not len(body) or (len(body) < 65536 and not body[:].strip()):
         return Source(raw.name, raw, [], encoding=encoding, readable=False,
                       notes=[Problem(raw.name, None, None, None, "empty_file")])
     head = head_text(body)

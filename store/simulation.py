@@ -22,8 +22,9 @@ from analytics.simulation import (
     simulation_input,
 )
 from store.errors import StoreError
-from store.portfolio import load_portfolio
+from store.portfolio import _projects as portfolio_projects
 from store.scenarios import Scenario, get_scenario
+from store.snapshots import read_table
 
 
 class NoPortfolio(StoreError):
@@ -37,12 +38,16 @@ def scenario_input(con: duckdb.DuckDBPyConnection, scenario_id: int,
     scenario = get_scenario(con, scenario_id)
     if not scenario.result.has_solution:
         raise NoPortfolio(f"scenario {scenario_id} has no portfolio", scenario_id=scenario_id)
-    data = load_portfolio(con, scenario.snapshot_id)
+    # the projects and spend profile as load_portfolio gives them, without the demand, capacity and
+    # scores it reads too (a million demand rows at 10,000 projects)
+    every = portfolio_projects(read_table(con, "projects", scenario.snapshot_id))
+    profile = read_table(con, "spend_profile", scenario.snapshot_id)[["project_id", "month_offset", "planned_spend"]]
+    spend_profile = None if profile.empty else profile.reset_index(drop=True)
     starts = {p.project_id: p.start_month for p in scenario.result.selected}
-    projects = data.projects[data.projects["project_id"].isin(starts)].reset_index(drop=True)
+    projects = every[every["project_id"].isin(list(starts))].reset_index(drop=True)
     horizon_start = month_index(scenario.params.horizon_start)
     start = np.array([month_index(starts[pid]) - horizon_start for pid in projects["project_id"]], dtype=int)
-    share = horizon_shares(projects, data.spend_profile, start, scenario.params.horizon_months)
+    share = horizon_shares(projects, spend_profile, start, scenario.params.horizon_months)
     return scenario, simulation_input(projects, share, start, scenario.params.horizon_months, priors)
 
 

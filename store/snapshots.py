@@ -247,6 +247,15 @@ def snapshot_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def listing_key(con: duckdb.DuckDBPyConnection) -> tuple:
+    """What `list_snapshots` changes with, cheaply: every snapshot's id, label, as-of date and unit,
+    and the newest decision-log entry (every write that adds, edits or removes a snapshot's rows is
+    logged). A cache of the listing keyed on this is never stale."""
+    rows = con.execute("SELECT snapshot_id, label, as_of, currency_unit FROM snapshots ORDER BY snapshot_id").fetchall()
+    newest = con.execute("SELECT max(log_id) FROM decision_log").fetchone()[0]
+    return (tuple(rows), newest)
+
+
 def get_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
     row = con.execute(
         "SELECT snapshot_id, label, as_of, imported_at, imported_by, currency_unit FROM snapshots"

@@ -94,9 +94,25 @@ def open_page(monkeypatch, db_file, page: str, language: str, snapshot: int) -> 
 
 
 def rerun(at: AppTest) -> AppTest:
-    """Run once more (after setting widgets) and fail on any uncaught exception."""
+    """Run once more (after setting widgets) and fail on any uncaught exception; a run or follow-up it
+    started in the optimiser's worker process is waited for and collected (`settle`)."""
     at.run()
     assert not at.exception, at.exception
+    return settle(at)
+
+
+def settle(at: AppTest, timeout: float = 300.0) -> AppTest:
+    """Wait for the session's optimiser job (ui/optimiser/background.py) to finish, then run the page
+    again so it collects the result (writes it, shows it), as its polling fragment does in a browser."""
+    from ui.optimiser import background
+
+    while background.PENDING_KEY in at.session_state:
+        wanted = at.session_state[background.PENDING_KEY]
+        job = background.runner().get(at.session_state["jobs.owner"], wanted.key)
+        if job is not None:
+            assert job.wait(timeout), f"optimiser job {wanted.kind} still running after {timeout} s"
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 

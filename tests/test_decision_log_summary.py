@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from store import db, decision_log, scenarios, snapshots, weights
-from store.importer import import_paths
+from store import db, decision_log, mapping_profiles, scenarios, snapshots, weights
+from store.importer import import_files, import_paths
+from store.mapping import FileMapping, Mapping, from_toml
 from tests import report_helpers as h
 from ui.log_summary import RENDERERS, details_items, details_text, number, parse_details, summary_text
 
 VALID = Path(__file__).resolve().parent / "resources" / "valid"
+MAPPING = Path(__file__).resolve().parent / "resources" / "mapping"
+APRIL = (b"Investment ID,Investment Title,Owning Bureau,Approved Cost (k$),Expected Savings (k$),Start Date,"
+         b"Planned Finish,Actual Finish,Lifecycle Phase,Agency Code\nINV-5,Records,Finance,75,10,2026-04-15,2026-10-31,,"
+         b"Ongoing,017\n")
 
 
 def _write_every_action(con) -> int:
@@ -54,6 +60,12 @@ def _write_every_action(con) -> int:
     weights.delete_weight_set(con, set_id, actor="王经理")
     snapshots.rename_snapshot(con, snapshot_id, "一季度 Q1", actor="管理员")
     snapshots.delete_snapshot(con, snapshot_id, actor="管理员")
+    # a saved mapping profile, then an import it maps (the profile is named in the import's entry)
+    issue = from_toml((MAPPING / "investments.toml").read_text(encoding="utf-8")).files[0]
+    headers = tuple(APRIL.decode().splitlines()[0].split(","))
+    profile = Mapping((FileMapping(issue.kind, issue.columns, issue.match, issue.values, headers),))
+    mapping_profiles.save_profile(con, "投资导出 Investments", profile, actor="ana")
+    import_files(con, [("april.csv", APRIL)], label="2026-04", as_of=dt.date(2026, 4, 30), actor="ana", profiles=True)
     return snapshot_id
 
 
@@ -76,6 +88,8 @@ EXPECTED = {  # oldest first
          "Weight set #1 “AHP 董事会” deleted; it was active, so the objectives file's weights apply again"),
         ("snapshot_rename", "Renamed from “2026-03” to “一季度 Q1”"),
         ("snapshot_delete", "“一季度 Q1” (as of 2026-03-31) deleted with its data, weight sets and scenarios"),
+        ("mapping_profile_save", "Mapping profile “投资导出 Investments” saved: Projects"),
+        ("import", "“2026-04”: 1 file, 1 row, mapped by profile “投资导出 Investments”"),
     ],
     "zh": [
         ("import", "“2026-03”：8 个文件，共 48 行"),
@@ -94,6 +108,8 @@ EXPECTED = {  # oldest first
         ("weights_delete", "权重方案 #1“AHP 董事会”已删除；它原为启用方案，现恢复使用目标文件中的权重"),
         ("snapshot_rename", "由“2026-03”改名为“一季度 Q1”"),
         ("snapshot_delete", "已删除“一季度 Q1”（截至 2026-03-31）及其数据、权重方案和情景"),
+        ("mapping_profile_save", "映射方案“投资导出 Investments”已保存：项目"),
+        ("import", "“2026-04”：1 个文件，共 1 行，映射依据：映射方案“投资导出 Investments”"),
     ],
 }
 
@@ -198,3 +214,21 @@ def test_solve_details_spread_the_parameters_and_translate_codes(every_action):
 def test_unknown_fields_keep_their_stored_name():
     assert details_items("zh", json.dumps({"x_new": 3, "name": "A"})) == [("x_new", "3"), ("名称", "A")]
     assert details_text("zh", "not json") == ""
+
+
+def test_a_mapped_import_names_its_profile_in_the_details(every_action):
+    mapped = every_action[every_action["action"] == "import"].iloc[-1]
+    assert parse_details(mapped["details"])["mapping_profiles"] == {"april.csv": "投资导出 Investments"}
+    assert "映射依据：april.csv → 映射方案“投资导出 Investments”" in details_text("zh", mapped["details"])
+    saved = every_action[every_action["action"] == "mapping_profile_save"].iloc[0]
+    assert "Columns mapped: Projects: project_id, name, " in details_text("en", saved["details"])
+    assert "mapping_profiles" not in parse_details(every_action[every_action["action"] == "import"].iloc[0]["details"])
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "“May”: 1 file, 4 rows, mapped by a mapping given with the import"),
+    ("zh", "“May”：1 个文件，共 4 行，映射依据：导入时提供的映射文件"),
+])
+def test_an_import_through_a_given_mapping_says_so(lang, expected):
+    details = {"files": ["x.csv"], "rows": {"projects": 4}, "mapping_profiles": {"x.csv": ""}}
+    assert summary_text(lang, "import", "May", json.dumps(details)) == expected

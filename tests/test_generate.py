@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.months import month_index
+from analytics.vocabulary import SCORECARD_METRICS
 from data import generate as gen
 from data.generate import (
     EXCEL_ZH,
@@ -21,6 +22,7 @@ from data.generate import (
     write_bundle,
 )
 from store import snapshots as snap_store
+from store.contract import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -49,7 +51,8 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path):
     write_bundle(generate(projects=30, months=3, seed=11), tmp_path / "b")
     write_bundle(generate(projects=30, months=3, seed=12), tmp_path / "c")
     first, second, other = _files(tmp_path / "a"), _files(tmp_path / "b"), _files(tmp_path / "c")
-    assert len(first) == 3 * 10  # three snapshots of nine CSV files and snapshot.json
+    assert len(first) == 3 * (len(gen.TABLES) + 1)  # three snapshots of thirteen CSV files and snapshot.json
+    assert len(gen.TABLES) == 13
     assert first == second
     assert first["03_2026-10/projects.csv"] != other["03_2026-10/projects.csv"]
 
@@ -258,6 +261,73 @@ def test_process_kpis_improve_after_the_change_and_stay_flat_elsewhere(sample):
     before, after = before_after("月度状态报告")
     assert after == pytest.approx(before, rel=0.15)
     assert len(kpis) == 6 * 24 and kpis["error_rate"].between(0, 1).all()
+
+
+# --- the PMO's registers: cash flows, lessons, targets, change requests ------------------------------
+
+
+def test_every_snapshot_holds_the_registers_and_the_last_shows_each(sample):
+    assert set(gen.REGISTERS) <= set(gen.TABLES)
+    last = sample[-1].frames
+    assert {t: len(last[t]) for t in gen.REGISTERS} == {"cash_flows": 383, "lessons": 13, "targets": 12,
+                                                        "change_requests": 7}
+    for snap in sample:
+        for table in gen.REGISTERS:
+            key = [c.name for c in KINDS[table].columns if c.name in KINDS[table].key]
+            assert not snap.frames[table].duplicated(key).any(), (snap.as_of, table)
+
+
+def test_lessons_are_of_projects_closed_by_then(sample):
+    for snap in sample:
+        status = snap.frames["projects"].set_index("project_id")["status"]
+        lessons = snap.frames["lessons"]
+        assert set(status[lessons["project_id"]]) <= {"completed", "cancelled"}
+        assert (lessons["recorded_on"] <= snap.as_of).all()
+        closed = set(status[status.isin(["completed", "cancelled"])].index)
+        assert set(lessons["project_id"]) == closed  # every closed project wrote one down
+
+
+def test_targets_rise_over_the_last_three_years(sample):
+    targets = sample[-1].frames["targets"].pivot(index="metric", columns="year", values="target")
+    assert list(targets.columns) == [2024, 2025, 2026]
+    assert set(targets.index) == set(SCORECARD_METRICS)
+    assert (targets.diff(axis=1).iloc[:, 1:] > 0).all().all()
+    assert targets.loc["on_time_rate", 2026] == 0.75
+
+
+def test_change_requests_grow_consistently_and_are_decided_after_they_are_raised(sample):
+    for earlier, later in zip(sample, sample[1:], strict=False):
+        before = earlier.frames["change_requests"].set_index("cr_id")
+        after = later.frames["change_requests"].set_index("cr_id")
+        assert set(before.index) <= set(after.index)
+        same = ["project_id", "raised_on", "title", "budget_delta", "schedule_delta_months"]
+        assert before[same].to_dict("index") == after.loc[list(before.index), same].to_dict("index")
+        decided = before[before["status"] != "submitted"]
+        assert (after.loc[decided.index, "status"] == decided["status"]).all()  # a decision stays
+    for snap in sample:
+        requests = snap.frames["change_requests"]
+        decided = requests["status"] != "submitted"
+        assert requests.loc[~decided, "decided_on"].isna().all()
+        assert (requests.loc[decided, "decided_on"] >= requests.loc[decided, "raised_on"]).all()
+        assert (requests.loc[decided, "decided_on"] <= snap.as_of).all()
+        status = snap.frames["projects"].set_index("project_id")["status"]
+        assert set(status[requests["project_id"]]) <= {"active", "completed", "on_hold"}
+    assert sorted(sample[-1].frames["change_requests"]["status"]) == [
+        "approved", "approved", "approved", "rejected", "submitted", "submitted", "withdrawn"]
+
+
+def test_cash_flows_spend_each_budget_then_bring_benefits(sample):
+    for snap in sample:
+        projects = snap.frames["projects"].set_index("project_id")
+        for project_id, flows in snap.frames["cash_flows"].groupby("project_id"):
+            months = int(projects.loc[project_id, "duration_months"])
+            assert list(flows["month_offset"]) == list(range(months + gen.BENEFIT_MONTHS))
+            assert flows["cost"].iloc[:months].sum() == pytest.approx(projects.loc[project_id, "budget"], abs=0.005)
+            assert (flows["benefit"].iloc[:months] == 0).all() and (flows["benefit"].iloc[months:] > 0).all()
+            assert projects.loc[project_id, "status"] in ("proposed", "approved")
+    groups = sample[-1].frames["projects"].set_index("project_id")["exclusive_group"]
+    with_flows = set(sample[-1].frames["cash_flows"]["project_id"])
+    assert set(groups.dropna().index) <= with_flows  # both alternatives of each exclusive group have a case
 
 
 def test_benchmark_shape_gives_projects_times_months_status_rows():

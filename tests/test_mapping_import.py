@@ -153,6 +153,16 @@ def test_saved_profile_applies_to_a_file_with_the_same_headers_in_any_order(con)
     assert other.mapped == {}  # different headers: the profile is not offered
 
 
+def test_the_import_log_entry_names_the_profile_that_mapped_each_file(con):
+    headers = tuple((RESOURCES / "Investments_2026-03.csv").read_text().splitlines()[0].split(","))
+    mapping_profiles.save_profile(con, "Investments export", _profile(headers), actor="ana")
+    report = importer.import_files(con, [_file("Investments_2026-03.csv")], label="2026-03", as_of=AS_OF,
+                                   actor="ana", profiles=True)
+    assert report.snapshot_id is not None
+    entry = decision_log.entries(con, actions=["import"]).iloc[0]
+    assert json.loads(entry["details"])["mapping_profiles"] == {"Investments_2026-03.csv": "Investments export"}
+
+
 def test_saving_again_replaces_and_unknown_names_are_refused(con):
     first = mapping_profiles.save_profile(con, "p", _profile(("a",)), actor="ana")
     second = mapping_profiles.save_profile(con, "p", _profile(("b",)), actor="ana")

@@ -22,6 +22,7 @@ from analytics.months import (
     month_text,
     month_texts,
     months_between,
+    months_spanned,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,9 @@ def test_adding_and_counting_months_across_years():
     assert months_between("2026-03", "2025-12") == -3
     assert month_range("2026-11", "2027-02") == ["2026-11", "2026-12", "2027-01", "2027-02"]
     assert month_range("2026-03", "2026-02") == []
+    assert months_spanned("2025-11", "2026-02") == 4  # November, December, January, February
+    assert months_spanned("2026-03", "2026-03-31") == 1
+    assert months_spanned(dt.date(2026, 1, 31), pd.Timestamp("2026-03-01")) == 3
 
 
 def test_month_of_blank_and_texts():
@@ -69,7 +73,7 @@ def test_month_arithmetic_has_one_home():
     """No module outside analytics/months.py turns "YYYY-MM" into an index by hand any more."""
     pattern = re.compile(r"\* 12 \+ [a-z_.()\[\]0-9]*month")
     offenders = []
-    for folder in ("analytics", "reports", "ui", "commands", "bench", "pages"):
+    for folder in ("analytics", "reports", "ui", "commands", "bench", "views", "store"):
         for file in (ROOT / folder).rglob("*.py"):
             if file.name != "months.py" and pattern.search(file.read_text(encoding="utf-8")):
                 offenders.append(str(file.relative_to(ROOT)))

@@ -25,6 +25,9 @@ def test_the_page_shows_cases_and_alternatives(monkeypatch, db_file, optimiser_s
     con.close()
     first = cases_frame.iloc[:, 0].tolist()
     assert first == sorted(expected)
+    # every project by its name, not only those in an exclusive group (the names came from the alternatives)
+    names = dict(zip(data.projects["project_id"], data.projects["name"], strict=True))
+    assert cases_frame.iloc[:, 1].tolist() == [names[p] for p in first]
     # P5 (strategic value 70) before P4 (60): both pay back at 8 %
     assert crm.iloc[:, 1].tolist() == ["P5", "P4"]
     text = " ".join(m.value for m in at.markdown)

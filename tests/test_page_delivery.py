@@ -98,3 +98,26 @@ def test_snapshot_without_reports(db_file, monkeypatch):
     monkeypatch.setenv("LODESTAR_DB", str(db_file))
     at = _open("zh", sid)
     assert at.info[0].value == "本快照中没有处于交付阶段的项目，也没有状态报告。"
+
+
+def _has_table(at: AppTest, *columns: str) -> bool:
+    return any(set(columns) <= set(frame.value.columns) for frame in at.dataframe)
+
+
+def test_above_the_lazy_threshold_only_the_open_tab_is_computed(snapshot, monkeypatch):
+    from ui import perf
+
+    at = _open("en", snapshot)  # 5 projects, below the threshold: every tab's content at once
+    assert _has_table(at, "Project", "Reasons", "Budget") and _has_table(at, "Was", "Now")
+    monkeypatch.setattr(perf, "LAZY_TABS_ABOVE", 4)
+    at = rerun(at, snapshot)
+    assert [tab.label for tab in at.tabs] == ["Health", "Trends", "Project drill-down", "Benefits"]
+    assert _has_table(at, "Project", "Reasons", "Budget")       # the open tab: the exceptions
+    assert not _has_table(at, "Was", "Now")                     # Trends: not computed while hidden
+    at.session_state["dv.tab"] = "Trends"                       # what a click on the tab sets
+    at = rerun(at, snapshot)
+    assert _has_table(at, "Was", "Now")
+    assert not _has_table(at, "Project", "Reasons", "Budget")
+    at.session_state["lang"] = "zh"                             # the other language's labels: the first tab again
+    at = rerun(at, snapshot)
+    assert _has_table(at, "项目", "原因", "预算") and not _has_table(at, "上期", "本期")

@@ -108,6 +108,7 @@ def test_what_needs_a_decision_and_bubble_colours(monkeypatch, portfolio):
     assert [t["name"] for t in traces] == ["In the recommended scenario", "Left out"]
     assert [row[2] for row in traces[0]["customdata"]] == ["P1", "P2"] and traces[0]["x"] == pytest.approx([92.0, 48.0])
     assert [row[2] for row in traces[1]["customdata"]] == ["P4", "P5"] and traces[1]["y"] == [500.0, 80.0]
+    assert all(isinstance(row[1], float) for row in traces[0]["customdata"])  # the benefit stays a number for :,.0f
 
 
 def test_pack_downloads_are_the_cli_files(monkeypatch, portfolio, downloads):

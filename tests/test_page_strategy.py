@@ -316,3 +316,24 @@ def strat_options() -> list[str]:
     from ui.strategy import SCALE_OPTIONS
 
     return list(SCALE_OPTIONS)
+
+
+def _chart_types(at: AppTest) -> list[str]:
+    """The first trace type of every Plotly chart on the page, in order."""
+    import json
+
+    return [json.loads(chart.proto.spec)["data"][0]["type"] for chart in at.get("plotly_chart")]
+
+
+def test_above_the_lazy_threshold_only_the_open_chart_is_built(strategy_db, monkeypatch):
+    from ui import perf
+
+    at = _open("en")  # 35 ranked projects: both tabs' charts at once
+    assert {"heatmap", "scatter"} <= set(_chart_types(at))
+    monkeypatch.setattr(perf, "LAZY_TABS_ABOVE", 30)
+    at = _run(at)
+    assert "heatmap" in _chart_types(at) and "scatter" not in _chart_types(at)
+    at.session_state["strategy.chart_tab"] = "Score vs budget"       # what a click on the tab sets
+    at = _run(at)
+    assert "scatter" in _chart_types(at) and "heatmap" not in _chart_types(at)
+    assert _frame_with(at, "strategic_score") is not None            # the rest of the page as before

@@ -181,6 +181,22 @@ def test_snapshot_choices_match_the_full_listing(con):
     assert list(choices["label"]) == ["A", "C", "B"]      # newest as-of first, then the later import
 
 
+
+def test_the_listing_key_changes_with_every_write_that_changes_the_row_counts(con):
+    from store import decision_log
+
+    first = snapshots.create_snapshot(con, label="A", as_of=dt.date(2026, 3, 31), frames={}, files=[])
+    key = snapshots.listing_key(con)
+    assert snapshots.listing_key(con) == key                      # nothing written: the cached counts stand
+    snapshots.create_snapshot(con, label="B", as_of=dt.date(2026, 4, 30), frames={}, files=[])
+    assert snapshots.listing_key(con) != key                      # a new snapshot
+    key = snapshots.listing_key(con)
+    snapshots.rename_snapshot(con, first, "A2", actor="admin")
+    assert snapshots.listing_key(con) != key                      # a label
+    key = snapshots.listing_key(con)
+    decision_log.append(con, "maturity_edit", actor="admin", snapshot_id=first, summary="A2")
+    assert snapshots.listing_key(con) != key                      # a logged edit of a snapshot's rows
+
 # ----- an import keeps what other sessions have cached ----------------------------------------------
 
 
@@ -209,3 +225,32 @@ def test_an_import_keeps_the_other_snapshots_cached_results(db_file, monkeypatch
     loader(1)
     assert calls == [1]          # before: every cache was cleared, so every session recomputed every page
     db.close_shared(db_file)
+
+
+def test_a_shared_loader_hands_every_caller_one_object_and_is_cleared_with_the_figures():
+    calls = []
+
+    @perf.shared_loader(max_entries=4)
+    def load(path: str, snapshot_id: int) -> pd.DataFrame:
+        calls.append(snapshot_id)
+        return pd.DataFrame({"snapshot": [snapshot_id]})
+
+    first = load("db", 1)
+    assert load("db", 1) is first                   # the same object, not an unpickled copy
+    assert load("db", 2)["snapshot"].iloc[0] == 2   # another snapshot never gets snapshot 1's
+    assert load("other.duckdb", 1) is not first     # nor another database
+    perf.clear_shared()                              # a rename or delete of snapshots
+    assert load("db", 1) is not first
+    assert calls == [1, 2, 1, 1]
+
+
+def test_the_data_page_builds_each_excel_template_once_not_on_every_run(data_page, monkeypatch):
+    from ui import data as data_ui
+
+    built = []
+    real = data_ui.template_workbook
+    monkeypatch.setattr(data_ui, "template_workbook", lambda lang: built.append(lang) or real(lang))
+    data_ui._template_workbook.clear()
+    at = data_page("en")            # two runs of the app (landing page, then the Data page)
+    at.run()
+    assert sorted(built) == ["en", "zh"]       # one workbook per language, not one per run

@@ -122,3 +122,32 @@ def test_bad_input(call, key):
     with pytest.raises(InvalidInput) as caught:
         call()
     assert caught.value.key == key
+
+
+def test_ranks_in_chunks_of_draws_match_ranking_each_draw_on_its_own():
+    # Integer scores tie often; 600 draws span three chunks of DRAW_CHUNK (the last one short).
+    from analytics.sensitivity import DRAW_CHUNK, _draw_ranks, _order
+
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 6, size=(40, 4)).astype(float)
+    sample = rng.dirichlet(np.ones(4), size=2 * DRAW_CHUNK + 100)
+    ranks = _draw_ranks(sample, values)
+    for d in (0, DRAW_CHUNK - 1, DRAW_CHUNK, 2 * DRAW_CHUNK + 99):
+        expected = np.empty(40, dtype=int)
+        expected[_order(values @ sample[d])] = np.arange(1, 41)
+        assert list(ranks[d]) == list(expected)
+
+
+def test_ranks_fall_back_to_a_stable_sort_where_the_unique_keys_would_not_be_exact():
+    # Scores near 1e7 times the project count pass 2^53: the stable sort must give the same ranks.
+    from analytics.sensitivity import _draw_ranks, _order
+
+    values = np.array([[3.0, 1.0], [1.0, 3.0], [2.0, 2.0], [3.0, 1.0]]) * 1e7
+    sample = np.array([[0.5, 0.5], [0.9, 0.1]])
+    ranks = _draw_ranks(sample, values)
+    for d in range(2):
+        expected = np.empty(4, dtype=int)
+        expected[_order(values @ sample[d])] = np.arange(1, 5)
+        assert list(ranks[d]) == list(expected)
+    assert list(ranks[0]) == [1, 2, 3, 4]       # all tie at 2e7: project order
+    assert list(ranks[1]) == [1, 4, 3, 2]       # 2.8e7, 1.2e7, 2e7, 2.8e7: ties in project order

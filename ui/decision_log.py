@@ -52,7 +52,7 @@ def action_options() -> list[str]:
 
 
 def snapshot_labels() -> dict[int, str]:
-    listing = snapshots.list_snapshots(cursor())
+    listing = snapshots.snapshot_choices(cursor())  # labels only: not the row counts of every table
     return {int(r.snapshot_id): f"{r.label} (#{int(r.snapshot_id)})" for r in listing.itertuples()}
 
 

@@ -28,15 +28,15 @@ from analytics.trends import (
     scope_changes,
     snapshot_change,
 )
+from i18n import translate
 from store import db, delivery, snapshots
-from ui.perf import scatter_trace, shared_by_view
-from ui.session import t
+from ui.perf import scatter_trace, shared_by_view, shared_loader
+from ui.session import lang, t
 from ui.text import plot
 
 HEALTH_COLOURS = {"healthy": "#2f855a", "watch": "#d69e2e", "critical": "#c53030"}
 SERIES_COLOURS = {"pv": "#4a5568", "ev": "#2b6cb0", "ac": "#c05621", "bac": "#718096"}
 RAG_LEVELS = ("green", "amber", "red")
-CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
 
 def thresholds_key(thresholds: HealthThresholds) -> tuple:
@@ -83,7 +83,7 @@ def _up_to(series: pd.DataFrame, as_of, snapshot_id: int) -> pd.DataFrame:
     return series[(stamps < day) | ((stamps == day) & (series["snapshot_id"] <= snapshot_id))]
 
 
-@st.cache_data(**CACHE)
+@shared_loader(max_entries=64)
 def load_delivery(path: str, snapshot_id: int, method: str, thresholds: tuple, snapshot_set: tuple[int, ...]) -> DeliveryView:
     con = db.cursor(path)
     try:
@@ -132,7 +132,7 @@ class ProjectDetail:
     key: tuple = ()           # the loader's arguments: what the shared figures are keyed on
 
 
-@st.cache_data(**CACHE)
+@shared_loader(max_entries=64)
 def load_project(path: str, snapshot_id: int, project_id: str, method: str, snapshot_set: tuple[int, ...]) -> ProjectDetail:
     con = db.cursor(path)
     try:
@@ -184,16 +184,25 @@ def delta_points(current: float | None, previous: float | None) -> str | None:
     return None if points is None else t("delivery.delta.points", value=points)
 
 
-def reason_text(reason: HealthReason) -> str:
-    return t(f"delivery.reason.{reason.code}", **reason.params)
+def reason_text(reason: HealthReason, language: str | None = None) -> str:
+    return translate(language or lang(), f"delivery.reason.{reason.code}", **reason.params)
 
 
-def reasons_text(reasons) -> str:
-    return t("delivery.reason.separator").join(reason_text(r) for r in reasons) if reasons else ""
+def reasons_text(reasons, language: str | None = None) -> str:
+    """The reasons as one line; tables pass the language once (not looked up per reason: thousands of rows)."""
+    if not reasons:
+        return ""
+    language = language or lang()
+    return translate(language, "delivery.reason.separator").join(reason_text(r, language) for r in reasons)
 
 
 def health_label(level: str) -> str:
     return t(f"delivery.health.{level}")
+
+
+def _health_labels(levels) -> list[str]:
+    labels = {level: health_label(level) for level in HEALTH_LEVELS}
+    return [labels[h] if h in labels else health_label(h) for h in levels]
 
 
 def rag_label(value: object) -> str:
@@ -235,27 +244,29 @@ def reasons_table_config() -> dict:
 
 
 def exceptions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    language = lang()
     return pd.DataFrame(
         {
             t("delivery.col.project"): frame["project_id"],
             t("delivery.col.name"): frame["name"],
-            t("delivery.col.health"): [health_label(h) for h in frame["health"]],
+            t("delivery.col.health"): _health_labels(frame["health"]),
             t("delivery.col.cpi"): index_column(frame["cpi"]),
             t("delivery.col.spi"): index_column(frame["spi"]),
             t("delivery.col.budget"): frame["budget"].round(1),
-            t("delivery.col.reasons"): [reasons_text(r) for r in frame["reasons"]],
+            t("delivery.col.reasons"): [reasons_text(r, language) for r in frame["reasons"]],
         }
     )
 
 
 def moves_table(frame: pd.DataFrame) -> pd.DataFrame:
+    language = lang()
     return pd.DataFrame(
         {
             t("delivery.col.project"): frame["project_id"],
             t("delivery.col.name"): frame["name"],
-            t("delivery.col.was"): [health_label(h) for h in frame["prev_health"]],
-            t("delivery.col.now"): [health_label(h) for h in frame["health"]],
-            t("delivery.col.reasons"): [reasons_text(r) for r in frame["reasons"]],
+            t("delivery.col.was"): _health_labels(frame["prev_health"]),
+            t("delivery.col.now"): _health_labels(frame["health"]),
+            t("delivery.col.reasons"): [reasons_text(r, language) for r in frame["reasons"]],
         }
     )
 

@@ -46,7 +46,27 @@ def _import(lang: str, summary: str, d: Details) -> str:
     text = translate(lang, "log.summary.import", label=summary, files=_count(lang, "files", len(d["files"])),
                      rows=_count(lang, "rows", rows))
     rejected = sum(int(v) for v in (d.get("rejected") or {}).values())  # a partial import (store.import_partial)
-    return text + translate(lang, "partial.log.rejected", rows=_count(lang, "rows", rejected)) if rejected else text
+    text = text + translate(lang, "partial.log.rejected", rows=_count(lang, "rows", rejected)) if rejected else text
+    return _mapped_by(lang, text, d.get("mapping_profiles") or {})
+
+
+def _mapped_by(lang: str, text: str, profiles: Mapping[str, str]) -> str:
+    """`text` with the mapping profiles (or the mapping given with the import) that shaped its files."""
+    if not profiles:
+        return text
+    names = [_profile_name(lang, name) for name in dict.fromkeys(sorted(profiles.values()))]
+    return translate(lang, "log.summary.import_profiles", text=text, profiles=translate(lang, "log.sep.list").join(names))
+
+
+def _profile_name(lang: str, name: str) -> str:
+    return translate(lang, "log.summary.import_profile", name=name) if name else translate(
+        lang, "log.summary.import_given_mapping")
+
+
+def _mapping_profile_save(lang: str, summary: str, d: Details) -> str:
+    kinds = translate(lang, "log.sep.list").join(_label(lang, "data.kind", kind) for kind in d["kinds"])
+    key = "log.summary.mapping_profile_replace" if d["replaced"] else "log.summary.mapping_profile_save"
+    return translate(lang, key, name=d["name"], kinds=kinds)
 
 
 def _snapshot_rename(lang: str, summary: str, d: Details) -> str:
@@ -168,7 +188,7 @@ RENDERERS: dict[str, Callable[[str, str, Details], str]] = {
     "weights_save": _weights_save, "weights_activate": _weights_activate, "weights_delete": _weights_delete,
     "optimize": _optimize, "price_of_forcing": _price_of_forcing, "marginal_values": _marginal_values,
     "frontier": _frontier, "scenario_save": _scenario_save, "scenario_rename": _scenario_rename,
-    "scenario_delete": _scenario_delete, "recommend": _recommend,
+    "scenario_delete": _scenario_delete, "recommend": _recommend, "mapping_profile_save": _mapping_profile_save,
 }
 
 
@@ -229,6 +249,12 @@ def _mapping(lang: str, field: str, value: Mapping[str, Any]) -> str:
     if field in ("rows", "rejected"):  # table -> row count of an import (imported / left out)
         return translate(lang, "log.sep.list").join(
             f"{_label(lang, 'data.kind', table)} {number(rows)}" for table, rows in value.items())
+    if field == "mapping_profiles":  # file -> the profile that mapped it ('' for a mapping given with the import)
+        return translate(lang, "log.sep.list").join(f"{file} → {_profile_name(lang, name)}" for file, name in value.items())
+    if field == "columns":  # file kind -> the contract columns a mapping profile fills
+        return translate(lang, "log.sep.group").join(
+            f"{_label(lang, 'data.kind', kind)}: {translate(lang, 'log.sep.list').join(map(str, columns))}"
+            for kind, columns in value.items())
     if field in ("weights", "category_min_share", "category_max_share"):  # shares 0-1
         return translate(lang, "log.sep.list").join(f"{k} {float(v) * 100:.1f}%" for k, v in value.items())
     return translate(lang, "log.sep.list").join(f"{k} {_scalar(lang, field, v)}" for k, v in value.items())

@@ -26,9 +26,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from analytics.health import HealthThresholds
 from analytics.maturity import assess_maturity
@@ -41,12 +41,11 @@ from reports.pack import Finding, assemble_pack, read_pack_inputs
 from store import db, delivery, scenarios, snapshots, weights
 from ui import delivery as delivery_ui
 from ui import resources as resources_ui
-from ui.perf import scatter_trace, shared_by_view
+from ui.perf import scatter_trace, shared_by_view, shared_loader
 from ui.session import db_path, lang, t
 from ui.text import md, plot
 
 IN_PLAN_COLOUR, OUT_COLOUR, NEUTRAL_COLOUR = "#2b6cb0", "#a0aec0", "#718096"
-CACHE = {"ttl": 3600, "max_entries": 32, "show_spinner": False}
 MAX_DECISIONS = 6
 
 
@@ -145,7 +144,7 @@ def load(snapshot_id: int) -> OverviewData:
     return load_overview(path, snapshot_id, recommended_key(snapshot_id), delivery_ui.snapshot_set(path))
 
 
-@st.cache_data(**CACHE)
+@shared_loader(max_entries=32)
 def load_overview(path: str, snapshot_id: int, recommended: tuple[int, str] | None, snapshot_set: tuple[int, ...]) -> OverviewData:
     con = db.cursor(path)
     try:
@@ -290,7 +289,8 @@ def bubble_figure(data: OverviewData) -> go.Figure:
             marker={"size": part["expected_benefit"].clip(lower=biggest * 0.02 if biggest else 0) if biggest else 12,
                     "sizemode": "area", "sizeref": size_ref, "sizemin": 4, "color": colour, "opacity": 0.75,
                     "line": {"width": 1, "color": "white"}},
-            customdata=list(zip(part["name"].map(plot), part["expected_benefit"], part["project_id"].map(plot), strict=True)),
+            # one array, not a tuple per point: Plotly validated 36,804 items one by one at 10,000 projects (0.95 s)
+            customdata=np.column_stack([part["name"].map(plot), part["expected_benefit"], part["project_id"].map(plot)]),
             hovertemplate=t("overview.bubble.hover", unit=plot(data.currency_unit)) + "<extra></extra>",
         ))
     fig.update_layout(

@@ -36,6 +36,12 @@ class ScenarioChoice:
 
 
 def scenario_choices(path: str, snapshot_id: int) -> list[ScenarioChoice]:
+    """The snapshot's solved scenarios, read again only when one is saved, renamed, recommended or deleted."""
+    return _choices(path, snapshot_id, scenarios.change_stamp(db.cursor(path), snapshot_id))
+
+
+@st.cache_data(**CACHE)
+def _choices(path: str, snapshot_id: int, stamp: str) -> list[ScenarioChoice]:
     rows = scenarios.list_scenarios(db.cursor(path), snapshot_id)
     rows = rows[rows["status"].isin(list(SOLUTION_STATUSES))]
     return [ScenarioChoice(int(r.scenario_id), f"{'★ ' if r.is_recommended else ''}{r.name} (#{int(r.scenario_id)})",

@@ -25,7 +25,7 @@ from analytics.sensitivity import StabilityResult, WeightRange, top_k_probabilit
 from analytics.vocabulary import CR_THRESHOLD, STATUSES
 from store import db, snapshots, weights
 from store.errors import StoreError
-from ui.perf import scatter_trace
+from ui.perf import scatter_trace, shared_loader
 from ui.session import actor, cursor, db_path, t
 from ui.text import plot
 
@@ -63,17 +63,17 @@ class StrategyData:
         return {str(r.objective_id): str(r.name) for r in self.objectives.itertuples()}
 
     def statuses(self) -> list[str]:
-        present = {str(s) for s in self.projects["status"].dropna()}
+        present = set(self.projects["status"].dropna().astype(str).unique())  # not a loop over every project
         return [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
 
     def categories(self) -> list[str]:
-        return sorted({str(c) for c in self.projects["category"].dropna()})
+        return sorted(set(self.projects["category"].dropna().astype(str).unique()))
 
 
 # ---------------------------------------------------------------- loaders
 
 
-@st.cache_data(ttl=900, max_entries=8, show_spinner=False)
+@shared_loader(ttl=900, max_entries=8)  # read-only: one copy for every session, none unpickled per rerun
 def _tables(path: str, snapshot_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
     con = db.cursor(path)
     objectives = snapshots.read_table(con, "objectives", snapshot_id).sort_values("objective_id")
@@ -265,7 +265,7 @@ def _in_view(projects: pd.DataFrame, statuses: Sequence[str], categories: Sequen
     return view.reset_index(drop=True)
 
 
-@st.cache_data(ttl=900, max_entries=32, show_spinner=False)
+@shared_loader(ttl=900, max_entries=32)
 def ranking(path: str, snapshot_id: int, weight_items: WeightsKey, risk_penalty: float,
             statuses: tuple[str, ...], categories: tuple[str, ...]) -> pd.DataFrame:
     """Ranked projects of the filtered view with strategic score and project facts."""
@@ -280,7 +280,7 @@ def ranking(path: str, snapshot_id: int, weight_items: WeightsKey, risk_penalty:
     return table
 
 
-@st.cache_data(ttl=900, max_entries=16, show_spinner=False)
+@shared_loader(ttl=900, max_entries=16)
 def sensitivity(path: str, snapshot_id: int, weight_items: WeightsKey, risk_penalty: float,
                 statuses: tuple[str, ...], categories: tuple[str, ...], k: int,
                 concentration: float) -> tuple[tuple[WeightRange, ...], StabilityResult]:
@@ -302,7 +302,8 @@ def sensitivity(path: str, snapshot_id: int, weight_items: WeightsKey, risk_pena
 def heatmap_matrix(data: StrategyData, ranked: pd.DataFrame) -> pd.DataFrame:
     """Scores of the best-ranked projects (rows in rank order) by objective (columns), NaN = missing."""
     top = ranked.head(HEATMAP_ROWS)
-    matrix = score_matrix(data.scores, data.objective_ids, top["project_id"])
+    scores = data.scores[data.scores["project_id"].astype(str).isin(top["project_id"])]  # not every project's
+    matrix = score_matrix(scores, data.objective_ids, top["project_id"])
     matrix.index = [f"{p} · {n}" for p, n in zip(top["project_id"], top["name"], strict=True)]
     matrix.columns = [data.objective_names[o] for o in data.objective_ids]
     return matrix

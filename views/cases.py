@@ -9,6 +9,7 @@ from analytics.vocabulary import DEFAULT_BENEFIT_MONTHS, DEFAULT_DISCOUNT_RATE
 from i18n import numbers
 from ui import cases as uc
 from ui import simulation as us
+from ui.perf import paged, paged_items
 from ui.session import db_path, lang, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -25,15 +26,14 @@ benefit_months = c2.number_input(t("cases.form.benefit_months"), min_value=1, ma
 RATE, MONTHS = float(rate_pct) / 100.0, int(benefit_months)
 
 with page_guard():
-    cases = uc.load_cases(db_path(), SNAPSHOT, RATE, MONTHS)
-    alternatives, plan = uc.load_alternatives(db_path(), SNAPSHOT, RATE, MONTHS, uc.plan_stamp(db_path(), SNAPSHOT))
+    VIEW = uc.load_view(db_path(), SNAPSHOT, RATE, MONTHS)
+plan = VIEW.plan
 
 st.header(t("cases.table.header"))
-if not cases:
+if not VIEW.cases:
     st.info(t("cases.table.empty"))
 else:
-    names = {a.project_id: a.name for a in alternatives}
-    st.dataframe(uc.cases_table(cases, names), hide_index=True, placeholder="—")
+    st.dataframe(paged(uc.view_cases_table(VIEW), key="cases.page"), hide_index=True, placeholder="—")
     st.caption(t("cases.table.caption", months=MONTHS))
 
 st.header(t("cases.alt.header"))
@@ -42,13 +42,13 @@ if plan is None:
 else:
     st.caption(t("cases.alt.plan", name=md(plan.name),
                  kind=t("cases.alt.recommended" if plan.recommended else "cases.alt.latest")))
-if not alternatives:
+if not VIEW.alternatives:
     st.info(t("cases.alt.none"))
-for group in dict.fromkeys(a.group for a in alternatives):
-    rows = [a for a in alternatives if a.group == group]
+for group in paged_items(VIEW.groups, key="cases.alt.page", rows=uc.GROUPS_PER_PAGE, text="scalepages.groups"):
+    table, reasons = uc.view_alternatives(VIEW, group)
     st.subheader(t("cases.alt.group", group=md(group)))
-    st.dataframe(uc.alternatives_table(rows), hide_index=True, placeholder="—")
-    st.markdown("\n".join(f"{r.rank}. {uc.reason_text(r)}" for r in rows))
+    st.dataframe(table, hide_index=True, placeholder="—")
+    st.markdown(reasons)
 st.caption(t("cases.alt.rule"))
 
 # --- uncertainty of a saved plan -------------------------------------------------------------------------

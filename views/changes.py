@@ -8,6 +8,7 @@ from analytics.changes import ChangeRequest
 from analytics.vocabulary import DECIDED_CHANGE_STATUSES
 from ui import changes as ch
 from ui.auth import can
+from ui.perf import paged, search_select
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -20,16 +21,18 @@ def register_section(requests) -> None:
     if requests.empty:
         st.info(t("changes.register.none"))
     else:
-        st.dataframe(ch.register_table(requests), hide_index=True, placeholder="—", key="chg.register")
+        st.dataframe(ch.register_table(paged(requests, key="chg.register_page")), hide_index=True, placeholder="—",
+                     key="chg.register")
 
 
 def raise_section(inputs: ch.SnapshotInputs, requests) -> None:
     st.subheader(t("changes.raise.title"))
-    ids = list(inputs.projects["project_id"])
     c1, c2 = st.columns([1, 2])
-    project_id = c1.selectbox(t("changes.col.project_id"), ids, format_func=lambda p: ch.project_label(inputs, p),
-                              key="chg.project")
+    with c1:
+        project_id = search_select(t("changes.col.project_id"), inputs.labels, key="chg.project")
     title = c2.text_input(t("changes.col.title"), key="chg.title")
+    if project_id is None:
+        return
     c3, c4 = st.columns(2)
     budget = c3.number_input(t("changes.raise.budget_delta", unit=inputs.currency_unit), value=0.0, step=10.0,
                              key="chg.budget")
@@ -53,7 +56,9 @@ def decide_section(inputs: ch.SnapshotInputs, requests) -> None:
         st.caption(t("changes.decide.none"))
         return
     labels = {r.cr_id: f"{r.cr_id} · {r.project_id} · {r.title}" for r in open_requests.itertuples()}
-    cr_id = st.selectbox(t("changes.decide.request"), list(labels), format_func=labels.get, key="chg.decide_cr")
+    cr_id = search_select(t("changes.decide.request"), labels, key="chg.decide_cr")
+    if cr_id is None:
+        return
     row = open_requests[open_requests["cr_id"] == cr_id].iloc[0]
     if row["scope_change"] is not None and str(row["scope_change"]).strip() and str(row["scope_change"]) != "nan":
         st.caption(t("changes.decide.scope", scope=md(row["scope_change"])))

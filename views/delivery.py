@@ -9,7 +9,7 @@ from analytics.health import HEALTH_LEVELS, HealthThresholds, health_counts
 from ui import changes as changes_ui
 from ui import delivery as dv
 from ui import snapshot_diff as diff_ui
-from ui.perf import paged, search_select
+from ui.perf import LAZY_TABS_ABOVE, is_open, paged, search_select, tabs
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -156,16 +156,22 @@ with page_guard():
         st.info(t("delivery.empty"))
         st.stop()
     tiles(view)
-    overview, trends, drill, benefits = st.tabs(
-        [t("delivery.tab.overview"), t("delivery.tab.trends"), t("delivery.tab.drill"), t("delivery.tab.benefits")]
+    # Above LAZY_TABS_ABOVE projects only the open tab is computed and drawn (a tab switch reruns).
+    overview, trends, drill, benefits = tabs(
+        [t("delivery.tab.overview"), t("delivery.tab.trends"), t("delivery.tab.drill"), t("delivery.tab.benefits")],
+        key="dv.tab", lazy=len(view.projects) > LAZY_TABS_ABOVE,
     )
     with overview:
-        overview_tab(view)
+        if is_open(overview):
+            overview_tab(view)
     with trends:
-        trends_tab(view)
-        changes_ui.scope_creep_section(db_path(), SNAPSHOT)  # approved change requests, beside the snapshot changes
-        diff_ui.compare_section(db_path(), SNAPSHOT)  # any two snapshots, not only the previous one
+        if is_open(trends):
+            trends_tab(view)
+            changes_ui.scope_creep_section(db_path(), SNAPSHOT)  # approved change requests, beside the snapshot changes
+            diff_ui.compare_section(db_path(), SNAPSHOT)  # any two snapshots, not only the previous one
     with drill:
-        drilldown_tab(view, method)
+        if is_open(drill):
+            drilldown_tab(view, method)
     with benefits:
-        benefits_tab(view)
+        if is_open(benefits):
+            benefits_tab(view)

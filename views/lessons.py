@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui import lessons as ul
 from ui.auth import can
+from ui.perf import paged
 from ui.session import db_path, page_guard, page_header, require_snapshot, t
 from ui.text import md
 
@@ -37,7 +38,7 @@ with page_guard(stop=False):
     if shown.empty:
         st.info(t("lessons.none") if EVERY.empty else t("lessons.no_match"))
     else:
-        st.dataframe(ul.results_table(shown), hide_index=True, key="lessons.table")
+        st.dataframe(ul.results_table(paged(shown, key="lessons.page")), hide_index=True, key="lessons.table")
     if query.strip():
         st.caption(t("lessons.search_help"))
 

@@ -8,7 +8,9 @@ from analytics.errors import AnalyticsError
 from analytics.selection_types import PortfolioData, SelectionParams
 from ui import optimiser as opt
 from ui import pareto as pareto_ui
+from ui import perf
 from ui.auth import can
+from ui.optimiser import background as jobs
 from ui.session import page_guard, page_header, require_snapshot, show_error, t
 from ui.text import md
 
@@ -65,14 +67,14 @@ def parameters_form() -> SelectionParams | None:
             t("optimiser.form.horizon_months"), min_value=1, max_value=120, value=int(PARAMS.horizon_months),
             step=1, key=key("months"),
         )
-        c1, c2 = st.columns(2)
-        force_in = c1.multiselect(
-            t("optimiser.form.force_in"), list(proposals), default=[p for p in PARAMS.force_in if p in proposals],
-            format_func=proposals.get, placeholder=t("optimiser.form.search"), key=key("force_in"),
+        c1, c2 = st.columns(2)   # a search box each: thousands of proposals are never all sent
+        force_in = perf.search_multiselect(
+            t("optimiser.form.force_in"), proposals, default=PARAMS.force_in, container=c1,
+            placeholder=t("optimiser.form.search"), key=key("force_in"),
         )
-        force_out = c2.multiselect(
-            t("optimiser.form.force_out"), list(everything), default=[p for p in PARAMS.force_out if p in everything],
-            format_func=everything.get, placeholder=t("optimiser.form.search"), key=key("force_out"),
+        force_out = perf.search_multiselect(
+            t("optimiser.form.force_out"), everything, default=PARAMS.force_out, container=c2,
+            placeholder=t("optimiser.form.search"), key=key("force_out"),
         )
         c1, c2 = st.columns(2)
         with c1:
@@ -132,7 +134,8 @@ def parameters_form() -> SelectionParams | None:
             t("optimiser.form.gap"), min_value=0.0, max_value=50.0, value=100.0 * PARAMS.mip_gap, step=0.01,
             format="%.3f", key=key("gap"),
         )
-        submitted = st.button(t("optimiser.form.run"), type="primary", key="opt.submit", disabled=not can("optimise"))
+        submitted = st.button(t("optimiser.form.run"), type="primary", key="opt.submit",
+                              disabled=not can("optimise") or BUSY)
     try:
         params = opt.build_params(
             horizon_start=horizon_start, horizon_months=horizon_months, objective=objective, budget=budget,
@@ -146,10 +149,10 @@ def parameters_form() -> SelectionParams | None:
         if submitted:
             show_error(e)
         return None
-    if submitted:
+    if submitted and not jobs.busy():   # solved in the optimiser's worker process: the panel below follows it
         with page_guard(stop=False):
             data = opt.portfolio(SNAPSHOT, weight_set_id)  # strategic values under the chosen weights
-            st.session_state[opt.RUN_KEY] = opt.run_optimiser(data, params, SNAPSHOT)
+            jobs.start_run(data, params, SNAPSHOT)
             NOTICE.empty()
     return params
 
@@ -201,6 +204,7 @@ def status_line(run: opt.OptimiserRun) -> str:
 
 def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if not run.explanations:
+        jobs.panel("prices")
         st.info(t("optimiser.left_out.none"))
         return run
     labels = {i.project_id: f"{i.project_id} · {i.name}" for i in run.explanations}
@@ -212,10 +216,11 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool)
                 t("optimiser.left_out.choose"), list(labels), format_func=labels.get, max_selections=10,
                 placeholder=t("optimiser.form.search"), key=key("forcing_ids"),
             )
-            price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price", disabled=not can("optimise"))
-        if price and chosen:
-            run = opt.force_prices(data, run, chosen)
-            st.session_state[opt.RUN_KEY] = run
+            price = st.form_submit_button(t("optimiser.left_out.price"), key="opt.price",
+                                          disabled=not can("optimise") or BUSY)
+        if price and chosen and not jobs.busy():
+            jobs.start_prices(data, run, chosen)
+    jobs.panel("prices")
     st.dataframe(opt.left_out_frame(run.explanations), hide_index=True, row_height=72,
                  column_config=opt.left_out_columns())
     st.caption(t("optimiser.left_out.caption"))
@@ -231,9 +236,10 @@ def left_out_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool)
 def marginal_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) -> opt.OptimiserRun:
     if data is None:
         st.info(t("optimiser.weights.no_resolve"))
-    elif not stale and st.button(t("optimiser.marginal.run"), key="opt.marginal", disabled=not can("optimise")):
-        run = opt.run_marginal_values(data, run)
-        st.session_state[opt.RUN_KEY] = run
+    elif not stale and st.button(t("optimiser.marginal.run"), key="opt.marginal",
+                                 disabled=not can("optimise") or BUSY) and not jobs.busy():
+        jobs.start_marginal(data, run)
+    jobs.panel("marginal")
     if run.marginal_values:
         st.dataframe(opt.marginal_frame(run.marginal_values), hide_index=True, key="opt.marginal_table")
         st.caption(t("optimiser.marginal.caption"))
@@ -250,9 +256,10 @@ def frontier_tab(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool)
         points = c1.number_input(
             t("optimiser.frontier.points"), min_value=3, max_value=40, value=12, step=1, key="opt.points"
         )
-        if c2.button(t("optimiser.frontier.run"), key="opt.frontier", disabled=not can("optimise")):
-            run = opt.run_frontier(data, run, int(points))
-            st.session_state[opt.RUN_KEY] = run
+        if c2.button(t("optimiser.frontier.run"), key="opt.frontier", disabled=not can("optimise") or BUSY) \
+                and not jobs.busy():
+            jobs.start_frontier(data, run, int(points))
+    jobs.panel("frontier")
     if run.frontier:
         names = opt.project_names(DATA)
         opt.chart(opt.frontier_figure(run.frontier, run.result, names), key="opt.frontier_chart")
@@ -278,11 +285,15 @@ def save_form(run: opt.OptimiserRun, data: PortfolioData | None, stale: bool) ->
         if stale:
             st.caption(t("optrun.save.disabled"))
         submitted = st.form_submit_button(t("optimiser.save.button"), key="opt.save",
-                                          disabled=stale or not can("scenario_save"))
-        if not submitted or stale:   # disabled in the browser; refused here too (a stale run is never saved)
-            return
+                                          disabled=stale or not can("scenario_save") or BUSY)
+    jobs.panel("save")   # completing the scenario's analyses in the worker, then saving it
+    if not submitted or stale or jobs.busy():   # disabled in the browser; refused here too (a stale run is never saved)
+        return
     with page_guard(stop=False):
-        saved = opt.save_run(run, name, data if complete else None)
+        if complete and data is not None:   # marginal values and frontier first: dozens of solves, in the worker
+            jobs.start_save(data, run, name)
+            st.rerun()   # the panel above follows it
+        saved = opt.save_run(run, name, None)
         st.session_state[opt.RUN_KEY] = saved
         st.success(t("optimiser.save.done", name=md(saved.scenario_name), scenario_id=saved.scenario_id))
 
@@ -354,8 +365,13 @@ def results(run: opt.OptimiserRun, wanted: SelectionParams | None) -> None:
     save_form(run, data, stale)
 
 
+BUSY = jobs.busy()   # a run of this session is under way in the worker: its buttons wait
 WANTED = parameters_form()
 RUN = opt.current_run(SNAPSHOT)
+# the run's progress, elapsed time and Cancel, polled; its result lands in RUN_KEY. A follow-up
+# (frontier, ...) shows in its tab, or here when no result with tabs is drawn (another snapshot).
+jobs.panel("run", anywhere=RUN is None or not RUN.result.has_solution)
+jobs.show_flash()    # how the last run ended (done, no solution, cancelled, an error)
 if RUN is None:
     st.info(t("optimiser.no_run"))
 else:

@@ -8,7 +8,7 @@ from analytics.vocabulary import CLOSED_STATUSES, CR_THRESHOLD, STATUSES
 from ui import group_ahp as group_ui
 from ui import strategy as strat
 from ui.auth import can
-from ui.perf import paged
+from ui.perf import LAZY_TABS_ABOVE, is_open, paged, tabs
 from ui.session import db_path, page_guard, page_header, require_snapshot, show_error, t
 from ui.text import md
 
@@ -217,14 +217,19 @@ st.dataframe(
         "missing": t("strategy.col.missing"),
     },
 )
-heat_tab, bubble_tab = st.tabs([t("strategy.rank.heatmap"), t("strategy.rank.bubble")])
+# Above LAZY_TABS_ABOVE projects only the open chart is built and drawn (a tab switch reruns).
+heat_tab, bubble_tab = tabs([t("strategy.rank.heatmap"), t("strategy.rank.bubble")], key="strategy.chart_tab",
+                            lazy=len(RANKED) > LAZY_TABS_ABOVE)
 with heat_tab:
     if len(RANKED) > strat.HEATMAP_ROWS:
         st.caption(t("strategy.rank.heatmap_cap", n=strat.HEATMAP_ROWS, total=len(RANKED)))
-    st.plotly_chart(strat.heatmap_figure(strat.heatmap_matrix(DATA, RANKED)), width="stretch", key="strategy.heatmap")
+    if is_open(heat_tab):
+        st.plotly_chart(strat.heatmap_figure(strat.heatmap_matrix(DATA, RANKED)), width="stretch",
+                        key="strategy.heatmap")
 with bubble_tab:
     st.caption(t("strategy.rank.bubble_help"))
-    st.plotly_chart(strat.bubble_figure(RANKED, DATA.currency_unit), width="stretch", key="strategy.bubble")
+    if is_open(bubble_tab):
+        st.plotly_chart(strat.bubble_figure(RANKED, DATA.currency_unit), width="stretch", key="strategy.bubble")
 
 # ---------------------------------------------------------------- 3. sensitivity
 st.header(t("strategy.sens.header"))

@@ -105,12 +105,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def run_app(db_path: Path, log_dir: Path) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free port with LODESTAR_DB=db_path; yields its URL."""
+    """Run the app as `make run` starts it (`cli.py serve`, i.e. `streamlit run app.py` with the pages'
+    modules loaded first) on a free port with LODESTAR_DB=db_path; yields its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "LODESTAR_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
     command = [
-        _python(), "-m", "streamlit", "run", "app.py",
+        _python(), "cli.py", "serve", "--",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]

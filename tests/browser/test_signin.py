@@ -105,7 +105,7 @@ def team_app(browser, sample_template_db, tmp_path_factory) -> Iterator[dict]:
         )
         env = {**os.environ, "LODESTAR_DB": str(folder / "team.duckdb"), "PYTHONUNBUFFERED": "1"}
         env.pop(users.DEFAULT_ROLE_ENV, None)
-        command = [_python(), "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        command = [_python(), str(ROOT / "cli.py"), "serve", "--", "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none"]
         log_file = folder / "streamlit.log"
         with log_file.open("wb") as log:

@@ -76,11 +76,11 @@ def _status_writer(status: Any) -> Callable[[str, Mapping[str, Any]], None]:
         shown = {k: md(v) if isinstance(v, str) else v for k, v in values.items()}  # project ids are user text
         if shown.get("solver") == "auto":   # chosen once the model is built: say so instead of the word
             shown["solver"] = t("solverchoice.progress_solver")
-        status.write(t(f"optimiser.progress.{_STEP_KEYS[step]}", **shown))
+        status.write(t(f"optimiser.progress.{STEP_KEYS[step]}", **shown))
     return progress
 
 
-_STEP_KEYS = {"solving": "solving", "greedy": "greedy", "explaining": "explaining", "marginal": "marginal",
+STEP_KEYS = {"solving": "solving", "greedy": "greedy", "explaining": "explaining", "marginal": "marginal",
               "frontier": "frontier", "forcing": "forcing_one"}
 
 
@@ -175,6 +175,9 @@ def load_into_optimiser(scenario: scenarios.Scenario) -> None:
     The form gets the scenario's weight set back; `current_params` falls back (with a notice) when
     that set has been deleted since.
     """
+    from ui.optimiser.background import cancel_pending  # background builds on this module
+
+    cancel_pending()   # a run under way would land over the scenario: stopped, nothing stored
     run = run_from_scenario(scenario)
     st.session_state[RUN_KEY] = run
     remember_params(scenario.snapshot_id, scenario.params, run.weight_set_name)
