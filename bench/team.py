@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = harness.page_paths(root)
     if args.baseline and Path(args.baseline).is_dir():
         paths &= harness.page_paths(Path(args.baseline))
+    elif args.baseline:   # an earlier run: the pages it walked
+        paths &= set(json.loads(Path(args.baseline).read_text(encoding="utf-8")).get("pages", paths))
     if args.baseline:
         base = Path(args.baseline)
         if base.is_file():
