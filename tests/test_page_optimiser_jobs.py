@@ -9,6 +9,8 @@ tests/optimiser_pages_data.py (340 for 510) is what the page shows once the work
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from analytics import orlib
@@ -42,6 +44,12 @@ def blocker():
     params = SelectionParams(horizon_start="2026-01", horizon_months=1, objective="benefit", mip_gap=0.0, solver="highs",
                              time_limit_seconds=3600.0)
     job = background.runner().start("another-session", ("run", "blocker"), optimiser_runs.solve_run, data, params)
+    # holding the worker before the page clicks: two queued jobs would race for it
+    deadline = time.monotonic() + 300
+    while job.state == "queued":
+        assert time.monotonic() < deadline, "the blocker never got the worker"
+        time.sleep(0.05)
+    assert job.state == "running"
     yield job
     background.runner().forget(job)
     assert job.wait(120)
