@@ -156,17 +156,22 @@ def search_multiselect(label: str, options: Mapping[Any, str], *, key: str, defa
     return where.multiselect(label, shown, format_func=options.get, key=key, placeholder=placeholder)
 
 
+def _page(total: int, *, key: str, rows: int, text: str) -> slice:
+    """The rows of the page chosen (a page number input, and a caption `text` with first, last and total)."""
+    pages = math.ceil(total / rows)
+    left, right = st.columns([1, 3])
+    page = int(left.number_input(t("perf.page.label"), min_value=1, max_value=pages, value=1, step=1, key=key))
+    first = (page - 1) * rows
+    last = min(first + rows, total)
+    right.caption(t(text, first=first + 1, last=last, total=total))
+    return slice(first, last)
+
+
 def paged(frame: pd.DataFrame, *, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
     """The rows of the page chosen below a long table (all rows when they fit on one page)."""
     if len(frame) <= rows:
         return frame
-    pages = math.ceil(len(frame) / rows)
-    left, right = st.columns([1, 3])
-    page = int(left.number_input(t("perf.page.label"), min_value=1, max_value=pages, value=1, step=1, key=key))
-    first = (page - 1) * rows
-    last = min(first + rows, len(frame))
-    right.caption(t("perf.page.rows", first=first + 1, last=last, total=len(frame)))
-    return frame.iloc[first:last]
+    return frame.iloc[_page(len(frame), key=key, rows=rows, text="perf.page.rows")]
 
 
 def paged_items(items: list, *, key: str, rows: int, text: str) -> list:
@@ -176,13 +181,7 @@ def paged_items(items: list, *, key: str, rows: int, text: str) -> list:
     """
     if len(items) <= rows:
         return items
-    pages = math.ceil(len(items) / rows)
-    left, right = st.columns([1, 3])
-    page = int(left.number_input(t("perf.page.label"), min_value=1, max_value=pages, value=1, step=1, key=key))
-    first = (page - 1) * rows
-    last = min(first + rows, len(items))
-    right.caption(t(text, first=first + 1, last=last, total=len(items)))
-    return items[first:last]
+    return items[_page(len(items), key=key, rows=rows, text=text)]
 
 
 def tabs(labels: list[str], *, key: str, lazy: bool) -> list:
