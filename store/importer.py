@@ -339,7 +339,7 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
                  date_order: str | None = None) -> ParsedFile:
     kind = match.kind
     headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
-    row_numbers = pa.array(text.row_numbers, pa.int64())
+    row_numbers = pa.array(text.row_numbers)  # int32 when they fit (import_read), zero-copy
     parsed = ParsedFile(name, kind, pa.table({ROW: row_numbers}), headers)
     # Each column's text is let go once parsed (only the cells the typed value does not read back as
     # are kept, for problem reports): the file's text and its typed table are never held whole together.
