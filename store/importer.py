@@ -613,7 +613,7 @@ def _run(
     mapped_by = {"mapping_profiles": dict(mapped)} if mapped else {}
     try:
         snapshot_id = snapshots.create_snapshot(
-            con, label=label, as_of=as_of_date, frames=_frames_only(parsed), files=_sources(infos),
+            con, label=label, as_of=as_of_date, frames=_frames_only(parsed), release=True, files=_sources(infos),
             currency_unit=currency_unit.strip(), actor=actor, log_details={**(log_details or {}), **mapped_by} or None,
         )
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write
