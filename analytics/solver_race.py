@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import multiprocessing
 import os
 import queue
 import signal
@@ -28,6 +27,7 @@ from typing import Any
 from analytics import selection
 from analytics.selection_types import PortfolioData, SelectionParams, SelectionResult
 from analytics.solver_choice import AUTO
+from analytics.spawning import spawn_context
 from analytics.vocabulary import SOLVERS
 
 RACERS = tuple(s for s in SOLVERS if s != AUTO)   # every named solver races; `auto` is not one
@@ -48,7 +48,7 @@ def _racer(data: PortfolioData, params: dict[str, Any], answers: Any) -> None:
 
 def race_optimise(data: PortfolioData, params: SelectionParams) -> SelectionResult:
     """Solve with HiGHS and CBC at once; the first proof wins (see the module docstring)."""
-    context = multiprocessing.get_context("spawn")
+    context = spawn_context()
     answers = context.Queue()
     racers = {}
     started = time.perf_counter()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,11 @@ def pages() -> list[tuple[str, str]]:
     from i18n import translate
 
     return [(Path(file).stem, translate("en", title_key)) for _, file, title_key, _ in PAGES]
+
+
+def page_paths(root: Path) -> set[str]:
+    """The url paths of the pages `root`'s router shows (read from its app.py, not imported)."""
+    return set(re.findall(r'"views/(\w+)\.py"', (root / "app.py").read_text(encoding="utf-8")))
 
 
 def commit_of(root: Path) -> str:

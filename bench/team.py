@@ -137,12 +137,14 @@ def _summary(readers: list[dict], rss: float, imported: dict | None = None) -> d
             "times": times}
 
 
-def measure(root: Path, size: int, sessions: int, rounds: int, read_s: float) -> dict:
+def measure(root: Path, size: int, sessions: int, rounds: int, read_s: float, paths: set[str]) -> dict:
     db = harness.portfolio_db(root, size)
     folder = import_folder(size)
     # the landing page is where each session starts; it is clicked into again at the end of the turn
-    titles = [title for _, title in harness.pages()][1:] + [harness.pages()[0][1]]
-    result = {"commit": harness.commit_of(root), "size": size, "sessions": sessions, "phases": {}}
+    shown = [title for path, title in harness.pages() if path in paths]
+    titles = shown[1:] + shown[:1]
+    result = {"commit": harness.commit_of(root), "size": size, "sessions": sessions, "phases": {},
+              "pages": sorted(paths)}
     with harness.serve(root, db) as (url, pid):
         for name, count, imports in (("alone", 1, False), ("team", sessions, False), ("import", sessions, True)):
             load = harness.load_average()
@@ -185,14 +187,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", help="a baseline tree to measure too, or the JSON file of an earlier run")
     args = parser.parse_args(argv)
     before = None
+    root = Path(args.root).resolve()
+    # the pages both trees have: a baseline without a page would count a failed click as an error
+    paths = harness.page_paths(root)
+    if args.baseline and Path(args.baseline).is_dir():
+        paths &= harness.page_paths(Path(args.baseline))
+    elif args.baseline:   # an earlier run: the pages it walked
+        paths &= set(json.loads(Path(args.baseline).read_text(encoding="utf-8")).get("pages", paths))
     if args.baseline:
         base = Path(args.baseline)
         if base.is_file():
             before = json.loads(base.read_text(encoding="utf-8"))
         else:
-            before = measure(base.resolve(), args.size, args.sessions, args.rounds, args.read)
+            before = measure(base.resolve(), args.size, args.sessions, args.rounds, args.read, paths)
             print("saved", harness.save(f"team_{before['commit']}.json", before))
-    after = measure(Path(args.root).resolve(), args.size, args.sessions, args.rounds, args.read)
+    after = measure(root, args.size, args.sessions, args.rounds, args.read, paths)
     print("saved", harness.save(f"team_{after['commit']}.json", after))
     print_table(after, before)
     return 0

@@ -31,7 +31,12 @@ from tests.pg import PgDatabase  # noqa: E402
 
 pytest_plugins = ["tests.pg"]
 
-# Test modules whose database tests run on both backends (see the module docstring).
+# Test modules whose database tests run on both backends (see the module docstring). Each runs whole on
+# PostgreSQL but for the tests marked `duckdb_only`, each with its reason beside it: Python that refuses
+# before any SQL (test_users), the command line and page over store calls the module's other tests
+# already run on PostgreSQL (test_mapping_import, test_reimport), what has no server form (test_doctor).
+# So every store function's SQL still runs on PostgreSQL at least once; the pages on PostgreSQL are
+# test_pages_postgres, the two servers sharing one database tests/browser/test_two_servers_postgres.
 BOTH_BACKENDS = frozenset({
     "test_store_snapshots", "test_store_weights", "test_store_scenarios", "test_store_delivery",
     "test_store_portfolio", "test_users", "test_doctor", "test_importer", "test_reimport", "test_optimiser_runs",
@@ -211,13 +216,80 @@ def downloads(monkeypatch):
     return offered
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs two workers), every browser test goes to one worker, in
-    order: each starts app servers and a Chromium, and two of those at once on two cores only slow
-    each other down. The other worker meanwhile runs the unit and page tests."""
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+# Scheduling under pytest-xdist (`make test`: two workers, `--dist loadgroup`). A *unit* is what one
+# worker runs in one go, in collection order: every browser test is in one unit, "browser" (each starts
+# app servers and a Chromium that mostly wait on each other, so they leave the worker's core to the
+# other worker's unit and page tests; two journeys at once on two cores only slow each other down, and
+# test_signin's tests build on one another), and so is each group of `SHARED_SETUP`; every other test is
+# a unit of its own. Units start longest first (`UNIT_COSTS`): the browser unit begins at once on one
+# worker while the other takes the long tests, and the short tests fill in around them, so no long unit
+# is left to start when the other worker has run dry. The browser unit must stay under half the run.
+#
+# The units are worked out from node ids by our own scheduler (`pytest_xdist_make_scheduler`): with
+# pytest 9, pytest-xdist 3.8's `xdist_group` mark no longer reaches the node id its loadgroup scheduler
+# reads, so the marked browser tests were spread over both workers as if unmarked (seen in the
+# 2026-12-06 run: test_signin's tests on both workers, each starting its own server).
+SHARED_SETUP = {  # module: (unit, the costly setup its tests would otherwise build on both workers)
+    "test_pages_postgres": ("browser", "the sample imported into PostgreSQL, as test_two_servers_postgres's"),
+    "test_import_crash": ("import-crash", "a generated bundle of 130,000 status reports, one timed import"),
+    "test_hostile_text": ("hostile-text", "the hostile database (hostile_template), about 20 s to build"),
+}
+# Seconds a unit took in a full run (2026-12-06, load average ~14, so about 4x a quiet machine): for a
+# unit, all its tests; for "module::test", one parametrisation. Only the order matters; a unit not
+# listed counts as 0.
+UNIT_COSTS: dict[str, float] = {
+    "browser": 1150, "import-crash": 60, "hostile-text": 65,
+    "test_mapping_import::test_cli_maps_saves_a_profile_and_applies_it_next_month": 58,
+    "test_permissions::test_each_page_as_each_role": 38,
+    "test_zh_ui_words::test_no_english_word_after_a_run_is_saved": 33,
+    "test_page_gate::test_decide_and_download_the_approved_list": 29,
+    "test_page_optimiser_weights::test_chosen_weight_set_is_solved_logged_saved_exported_and_compared": 26,
+    "test_import_fuzz::test_mutated_files_always_end_as_a_report": 25,
+    "test_page_overview::test_pack_downloads_are_the_cli_files": 21,
+    "test_import_fuzz::test_any_text_in_any_projects_cell_ends_as_a_report": 20,
+    "test_page_optimiser::test_sample_bundle_two_runs_saved_and_compared": 19,
+    "test_backend_postgres::test_a_killed_import_leaves_nothing_visible": 18,
+    "test_page_data::test_rename_then_delete_after_confirmation": 17,
+    "test_backend_postgres::test_two_cli_imports_at_once_both_succeed": 17,
+    "test_import_fuzz::test_a_refused_import_writes_nothing": 16,
+    "test_permissions::test_each_write_path_as_each_role": 15,
+    "test_permissions::test_language_is_remembered_for_the_user": 15,
+}
+
+
+def unit_of(nodeid: str) -> tuple[str, float]:
+    """(unit, cost in seconds) of the test with this node id (see `SHARED_SETUP`)."""
+    path, _, name = nodeid.partition("::")
+    module = Path(path).stem
+    if module in SHARED_SETUP:
+        unit = SHARED_SETUP[module][0]
+        return unit, UNIT_COSTS.get(unit, 0.0)
+    if Path(path).parent.name == "browser":
+        return "browser", UNIT_COSTS["browser"]
+    return nodeid, UNIT_COSTS.get(f"{module}::{name.partition('[')[0]}", 0.0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the collection longest unit first; the sort is stable, so the tests of one unit keep
+    their order, and so do units of the same cost."""
+    items.sort(key=lambda item: -unit_of(item.nodeid)[1])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under `--dist loadgroup`: hand out our units (`unit_of`) in collection order."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)[0]
+
+    # Without this, pytest-xdist reorders the units by number of tests, putting every multi-test unit
+    # first whatever it costs.
+    config.option.loadscopereorder = False
+    return UnitScheduling(config, log)
 
 
 @pytest.fixture

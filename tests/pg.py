@@ -83,6 +83,7 @@ class Cluster:
                    " -c full_page_writes=off -c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         self.templates: dict[str, Any] = {}
+        self._admin = None
 
     def _run(self, program: str, *args: str) -> None:
         subprocess.run([*self._as_user, str(self.bin / program), *args], check=True, capture_output=True,
@@ -92,23 +93,30 @@ class Cluster:
         return f"postgresql://{SUPERUSER}:{PASSWORD}@127.0.0.1:{self.port}/{dbname}"
 
     def admin(self):
+        """This process's superuser connection to the maintenance database (one, kept open: a test makes
+        and drops databases many times, and each new connection pays for a password exchange)."""
         import psycopg
 
-        return psycopg.connect(self.uri(), autocommit=True)
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(self.uri(), autocommit=True)
+        return self._admin
 
     def create(self, name: str | None = None, template: str | None = None) -> PgDatabase:
-        """A new database (empty, or a copy of `template`); its URI."""
-        name = name or f"t{os.getpid()}_{next(_names)}"
-        with self.admin() as pg:
+        """A new database (empty, or a copy of `template`); its URI. A named one replaces any of that name."""
+        pg = self.admin()
+        if name is None:
+            name = f"t{os.getpid()}_{next(_names)}"
+        else:
             pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            pg.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        # FILE_COPY copies the template's files (two cheap checkpoints, durability being off) instead of
+        # writing every page through the WAL: about twice as fast for the small databases of the tests.
+        pg.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""))
         database = PgDatabase(self.uri(name))
         database.cluster, database.name = self, name
         return database
 
     def drop(self, name: str) -> None:
-        with self.admin() as pg:
-            pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def has_schema(self, name: str) -> bool:
         import psycopg
@@ -134,6 +142,8 @@ class Cluster:
         return result
 
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:

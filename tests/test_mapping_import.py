@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import cli
 from store import decision_log, importer, mapping_profiles
 from store.errors import NotFound
 from store.mapping import FileMapping, Mapping, MappingError, Source, from_toml
@@ -194,6 +195,23 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True)
 
 
+def _cli_here(capsys: pytest.CaptureFixture, *args: str) -> subprocess.CompletedProcess:
+    """The same `cli.main` in this process (a process start costs more than most of these commands):
+    its exit status and output, as `_cli` gives them (the next test runs the real process)."""
+    try:
+        status = cli.main(list(args))
+    except SystemExit as e:  # argparse's own refusals
+        status = e.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), status, out, err)
+
+
+# The command-line tests below run on the DuckDB file only: the command line adds argument handling and
+# messages (the same Python on both backends), and every store call it makes (import through a mapping,
+# save, list and get a profile, apply a saved profile by header row) runs on PostgreSQL in the tests above.
+
+
+@pytest.mark.duckdb_only
 def test_cli_maps_saves_a_profile_and_applies_it_next_month(db_file, tmp_path):
     db = str(db_file)
     march = _cli("import", "--db", db, "--label", "2026-03", "--as-of", "2026-03-31", "--mapping",
@@ -214,19 +232,20 @@ def test_cli_maps_saves_a_profile_and_applies_it_next_month(db_file, tmp_path):
     assert again.returncode == 0 and 'Saved mapping profile "copy"' in again.stderr
 
 
-def test_cli_refuses_bad_mappings_and_unknown_profiles_with_status_2(db_file, tmp_path):
+@pytest.mark.duckdb_only
+def test_cli_refuses_bad_mappings_and_unknown_profiles_with_status_2(db_file, tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[files]]\nkind = "budgets"\n[files.columns]\nname = "N"\n', encoding="utf-8")
     csv = str(RESOURCES / "Investments_2026-03.csv")
-    refused = _cli("import", "--db", str(db_file), "--label", "x", "--mapping", str(bad), csv)
+    refused = _cli_here(capsys, "import", "--db", str(db_file), "--label", "x", "--mapping", str(bad), csv)
     assert refused.returncode == 2 and '"budgets" is not a file kind' in refused.stderr and "Traceback" not in refused.stderr
-    missing = _cli("import", "--db", str(db_file), "--label", "x", "--mapping", str(tmp_path / "none.toml"), csv)
+    missing = _cli_here(capsys, "import", "--db", str(db_file), "--label", "x", "--mapping", str(tmp_path / "none.toml"), csv)
     assert missing.returncode == 2 and "Cannot read the mapping file" in missing.stderr
-    unknown = _cli("import", "--db", str(db_file), "--label", "x", "--profile", "nope", "--lang", "zh", csv)
+    unknown = _cli_here(capsys, "import", "--db", str(db_file), "--label", "x", "--profile", "nope", "--lang", "zh", csv)
     assert unknown.returncode == 2 and "没有名为“nope”的映射方案" in unknown.stderr
-    export = _cli("mappings", "export", "nope", "--out", str(tmp_path / "x.toml"), "--db", str(db_file))
+    export = _cli_here(capsys, "mappings", "export", "nope", "--out", str(tmp_path / "x.toml"), "--db", str(db_file))
     assert export.returncode == 2 and 'no mapping profile named "nope"' in export.stderr
-    plain = _cli("import", "--db", str(db_file), "--check", csv)
+    plain = _cli_here(capsys, "import", "--db", str(db_file), "--check", csv)
     assert plain.returncode == 2 and "Closest is Projects" in plain.stderr
 
 
@@ -243,11 +262,12 @@ def test_an_entry_without_match_leaves_template_files_and_other_exports_alone(co
     assert importer.check_files([export, other], mapping=pinned).mapped == {"export.csv": ""}
 
 
-def test_cli_imports_the_cr_only_bank_export_through_a_saved_profile(db_file):
+@pytest.mark.duckdb_only
+def test_cli_imports_the_cr_only_bank_export_through_a_saved_profile(db_file, capsys):
     db = str(db_file)
-    saved = _cli("mappings", "import", str(RESOURCES / "bank.toml"), "--db", db)
+    saved = _cli_here(capsys, "mappings", "import", str(RESOURCES / "bank.toml"), "--db", db)
     assert saved.returncode == 0 and 'Saved mapping profile "bank"' in saved.stderr
-    done = _cli("import", "--db", db, "--label", "bank", "--as-of", "2026-03-31", "--profile", "bank",
+    done = _cli_here(capsys, "import", "--db", db, "--label", "bank", "--as-of", "2026-03-31", "--profile", "bank",
                 str(RESOURCES / "bank_completed.csv"))
     assert done.returncode == 0, done.stderr
     assert 'bank_completed.csv: mapped by profile "bank"' in done.stderr and "Imported snapshot 1: 3 rows" in done.stderr

@@ -22,10 +22,9 @@ STORED = [("capacity", 9), ("demand", 9), ("maturity", 3), ("objectives", 3), ("
 
 
 @pytest.fixture
-def imported(db_file: Path) -> Path:
-    con = db.connect(db_file)
-    import_paths(con, [VALID], label="2026-03")
-    con.close()
+def imported(db_file: Path, templates) -> Path:
+    """`db_file` holds VALID imported once as snapshot 1 (a copy of a template imported once per session)."""
+    templates.copy("valid_imported", lambda con: import_paths(con, [VALID], label="2026-03"), db_file)
     return db_file
 
 
@@ -53,6 +52,8 @@ def test_cli_names_each_file_and_its_snapshot(imported, lang, line, capsys):
     assert sum(1 for e in err if e.endswith("#1")) == 8
 
 
+# The page shows what check_files reports; its lookup of earlier imports runs on PostgreSQL in the tests above.
+@pytest.mark.duckdb_only
 @pytest.mark.parametrize(("lang", "header", "status", "kind"), [
     ("en", "Status", "already imported as snapshot #1", "Project scores"),
     ("zh", "状态", "已导入为快照 #1", "项目评分"),

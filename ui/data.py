@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pandas as pd
 import streamlit as st
 
+from analytics.spawning import spawn_context
 from i18n import has_key
 from reports.xlsx_template import template_workbook, template_workbook_name
 from store import db, importer, snapshots
@@ -139,7 +139,7 @@ def _check_pool() -> ProcessPoolExecutor:
     second upload waits for the first. Spawned (not forked) so the worker holds no copy of the
     server's threads or open database.
     """
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=1, mp_context=spawn_context())
 
 
 @st.cache_resource(ttl=600, max_entries=8, show_spinner=False)

@@ -49,6 +49,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from analytics.spawning import spawn_context
 from i18n import TranslatableError
 
 LOG = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ class JobRunner:
 
     def __init__(self, workers: int = 1, preload: Sequence[str] = (), *, start_method: str = "spawn",
                  keep_finished: float = KEEP_FINISHED_SECONDS) -> None:
-        self._context = multiprocessing.get_context(start_method)
+        self._context = spawn_context() if start_method == "spawn" else multiprocessing.get_context(start_method)
         self._preload = tuple(preload)
         self._keep = keep_finished
         self._lock = threading.Lock()

@@ -3,6 +3,7 @@ Playwright in Debian's Chromium (never a downloaded browser).
 
 - `app_url`: the app on a private copy of the sample database (six snapshots), one per test module.
 - `empty_app_url`: the app on a fresh, empty database, one per test.
+- `read_only_empty_app_url`: the same, one per test module, for tests that only look (no upload, no save).
 - `start_app(db_path, warm=True)`: a context manager for any other database (yields the URL).
 - `page`: a fresh browser context and page per test (English locale, 1400x1000, 60 s timeouts).
 
@@ -173,6 +174,15 @@ def empty_app_url(start_app, tmp_path: Path) -> Iterator[str]:
     """The app on a brand-new empty database (created and migrated by the app itself)."""
     require_browser()
     with start_app(tmp_path / "empty.duckdb") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def read_only_empty_app_url(start_app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on an empty database shared by a module's tests that write nothing (one server start, not one
+    per test)."""
+    require_browser()
+    with start_app(tmp_path_factory.mktemp("empty_app") / "empty.duckdb") as url:
         yield url
 
 

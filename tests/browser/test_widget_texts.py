@@ -1,6 +1,7 @@
 """In Chromium, Streamlit's built-in widget texts speak the reader's language (the Data page's uploader,
 the Decision log's empty date inputs): Streamlit's own English
-texts are hidden by our scoped CSS rule and ours are drawn in their place (ui/widget_texts.py)."""
+texts are hidden by our scoped CSS rule and ours are drawn in their place (ui/widget_texts.py).
+The tests only look, so they share one server on an empty database."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ SIZE = "(e) => getComputedStyle(e).fontSize"
     ("zh-CN", "选择文件", "或将文件拖放到此处 · 每个文件不超过 200 MB · CSV、TSV、TXT、XLSX、XLSM、ZIP"),
     ("en-US", "Choose files", "or drag and drop them here · up to 200 MB per file · CSV, TSV, TXT, XLSX, XLSM, ZIP"),
 ])
-def test_uploader_texts_in_the_readers_language(browser, empty_app_url, locale, button, hint):
+def test_uploader_texts_in_the_readers_language(browser, read_only_empty_app_url, locale, button, hint):
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
-        open_app(page, empty_app_url, "data")
+        open_app(page, read_only_empty_app_url, "data")
         zone = page.get_by_test_id("stFileUploaderDropzone")
         label = zone.locator("button [data-testid='stMarkdownContainer'] p")
         instructions = zone.get_by_test_id("stFileUploaderDropzoneInstructions").locator("span").first
@@ -33,11 +34,11 @@ def test_uploader_texts_in_the_readers_language(browser, empty_app_url, locale, 
         context.close()
 
 
-def test_empty_date_inputs_hint_in_chinese(browser, empty_app_url):
+def test_empty_date_inputs_hint_in_chinese(browser, read_only_empty_app_url):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
-        open_app(page, empty_app_url, "decision_log")
+        open_app(page, read_only_empty_app_url, "decision_log")
         field = page.get_by_test_id("stDateInputField").first
         parts = [field.locator(f"span[data-type='{part}']") for part in ("year", "month", "day")]
         # Our style block may arrive a moment after the field is drawn: wait for it, then read every part.
