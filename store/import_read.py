@@ -770,7 +770,7 @@ def read_text_table(
 
     # A header and nothing (or only line ends) below it: Arrow would call the rest an empty file.
     if header_end is not None and len(body) - header_end < 65536 and not body[header_end:].strip():
-        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64))
+        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int32))
     if header_end is None:
         source, skip, shift = (body.stream() if isinstance(body, FileBody) else io.BytesIO(body)), 1, 0
     elif isinstance(body, FileBody):
@@ -793,10 +793,12 @@ def read_text_table(
             )
     except (pa.ArrowInvalid, pa.ArrowException) as e:
         problem = Problem(file_name, None, None, None, "unreadable", {"message": str(e).splitlines()[0][:200]})
-        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int64), [problem])
+        return TextTable(pa.table({n: pa.array([], pa.string()) for n in names}), np.array([], np.int32), [problem])
     invalid = [(None if n is None else n + shift, text) for n, text in invalid]
     total = table.num_rows + len(invalid)
-    numbers = np.arange(header_row + 1, total + header_row + 1, dtype=np.int64)
+    # int32 row numbers (half of int64's 73 MB on a nine-million-row file) whenever they fit
+    number_type = np.int32 if total + header_row < 2**31 else np.int64
+    numbers = np.arange(header_row + 1, total + header_row + 1, dtype=number_type)
     problems: list[Problem] = []
     if invalid:
         bad_numbers = np.array([n for n, _ in invalid if n is not None], dtype=np.int64)
@@ -817,7 +819,7 @@ def read_text_table(
         if repaired_rows:
             extra = pa.table({n: pa.array([r[i] for r in repaired_rows], pa.string()) for i, n in enumerate(names)})
             table = pa.concat_tables([table, extra])
-            numbers = np.concatenate([numbers, np.array(repaired_numbers, dtype=np.int64)])
+            numbers = np.concatenate([numbers, np.array(repaired_numbers, dtype=number_type)])
     return _drop_blank_rows(TextTable(table, numbers, problems))
 
 

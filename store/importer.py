@@ -339,7 +339,7 @@ def _parse_cells(name: str, match, text, collector: Collector, limits: ImportLim
                  date_order: str | None = None) -> ParsedFile:
     kind = match.kind
     headers = {c.name: h for h, c in zip(match.headers, match.mapping, strict=True) if c is not None}
-    row_numbers = pa.array(text.row_numbers, pa.int64())
+    row_numbers = pa.array(text.row_numbers)  # int32 when they fit (import_read), zero-copy
     parsed = ParsedFile(name, kind, pa.table({ROW: row_numbers}), headers)
     # Each column's text is let go once parsed (only the cells the typed value does not read back as
     # are kept, for problem reports): the file's text and its typed table are never held whole together.
@@ -613,7 +613,7 @@ def _run(
     mapped_by = {"mapping_profiles": dict(mapped)} if mapped else {}
     try:
         snapshot_id = snapshots.create_snapshot(
-            con, label=label, as_of=as_of_date, frames=_frames_only(parsed), files=_sources(infos),
+            con, label=label, as_of=as_of_date, frames=_frames_only(parsed), release=True, files=_sources(infos),
             currency_unit=currency_unit.strip(), actor=actor, log_details={**(log_details or {}), **mapped_by} or None,
         )
     except DuplicateSnapshot as e:  # imported by someone else between our check and our write

@@ -157,7 +157,7 @@ def sheet_table(rows: Iterable[list[object]], width: int, first_row: int, types:
             pending = []
     chunks.append(_columns_table(pending, width, types))
     table = pa.concat_tables(chunks)
-    numbers = np.arange(first_row, first_row + count, dtype=np.int64)
+    numbers = np.arange(first_row, first_row + count, dtype=np.int32)  # a sheet has at most 1,048,576 rows
     return _drop_blank_rows(TextTable(table, numbers))
 
 

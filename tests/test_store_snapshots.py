@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -89,3 +90,30 @@ def test_transaction_commits_together_or_not_at_all(con):
         con.execute("INSERT INTO decision_log (action, summary) VALUES ('import', 'dropped')")
         raise RuntimeError("stop half way")
     assert list(decision_log.entries(con)["summary"]) == ["kept"]
+
+
+def test_release_writes_arrow_frames_and_empties_them(con):
+    """The importer's write: Arrow-backed frames, each let go once inserted (smallest first). The
+    rows read back are those of the same frames written as plain pandas, and the log counts them."""
+    import pyarrow as pa
+
+    projects = _projects(3)
+    projects.loc[1, "depends_on"] = ["P0"]
+    demand = pd.DataFrame({"project_id": ["P0", "P0", "P2"], "role": ["dev", "qa", "dev"],
+                           "month_offset": [0, 1, 2], "fte": [1.5, 0.25, 2.0]})
+    plain = snapshots.create_snapshot(con, label="plain", as_of=dt.date(2026, 3, 31),
+                                      frames={"projects": projects, "demand": demand}, files=_files("a"))
+    arrow = {name: pa.Table.from_pandas(f, preserve_index=False).to_pandas(types_mapper=pd.ArrowDtype)
+             for name, f in (("projects", projects), ("demand", demand))}
+    assert all(isinstance(t, pd.ArrowDtype) for f in arrow.values() for t in f.dtypes)
+    released = snapshots.create_snapshot(con, label="arrow", as_of=dt.date(2026, 3, 31), frames=arrow,
+                                         files=_files("b"), release=True)
+    assert arrow == {}
+    for table in ("projects", "demand"):
+        pd.testing.assert_frame_equal(snapshots.read_table(con, table, released), snapshots.read_table(con, table, plain))
+    back = snapshots.read_table(con, "projects", released)
+    assert back["depends_on"].map(list).tolist() == [[], ["P0"], []]
+    assert back["start_month"].tolist() == [pd.Timestamp(2026, 3, 1)] * 3
+    log = decision_log.entries(con, actions=["import"])
+    details = [json.loads(d) if isinstance(d, str) else d for d in log.sort_values("snapshot_id")["details"]]
+    assert [d["rows"] for d in details] == [{"projects": 3, "demand": 3}] * 2
