@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
 
+from analytics.vocabulary import CLOSED_STATUSES  # noqa: E402
+
 BENEFIT_MONTHS = 36
 METRICS = ("project_success_rate", "on_time_rate", "on_budget_rate", "benefits_realisation_rate")
 
@@ -57,7 +59,7 @@ def registers(folder: Path, out: Path, seed: int = 18) -> None:
                                   "benefit": np.round(e / BENEFIT_MONTHS * rng.uniform(0.5, 1.5, BENEFIT_MONTHS), 3)}))
     pd.concat(rows, ignore_index=True).to_csv(out / "cash_flows.csv", index=False)
 
-    closed = projects[projects["status"].isin(["completed", "cancelled"])]
+    closed = projects[projects["status"].isin(CLOSED_STATUSES)]
     words = ["vendor", "scope", "testing", "data migration", "stakeholders", "estimation", "handover", "training"]
     lessons = [{"project_id": pid, "recorded_on": f"2026-{1 + k % 9:02d}-{1 + k % 27:02d}",
                 "category": ["delivery", "technical", "commercial"][k % 3],

@@ -86,7 +86,7 @@ import pandas as pd
 
 from analytics.errors import InvalidInput
 from analytics.months import first_day, month_index
-from analytics.vocabulary import COMMITTED_STATUSES
+from analytics.vocabulary import CLOSED_STATUSES, COMMITTED_STATUSES
 from store.contract import CHANGE_STATUS_VALUES, METRIC_VALUES
 from store.snapshots import DATA_TABLES
 
@@ -1239,7 +1239,7 @@ def _lessons_frame(world: _World, month: int) -> pd.DataFrame:
     cancelled_pick = rng.integers(0, len(CANCELLATION_LESSONS), plan.n)
     status = _status_at(plan, world.finish, month)
     rows = []
-    for index in np.flatnonzero(np.isin(status, ("completed", "cancelled"))).tolist():
+    for index in np.flatnonzero(np.isin(status, CLOSED_STATUSES)).tolist():
         if status[index] == "cancelled":
             picks, day = [CANCELLATION_LESSONS[cancelled_pick[index]]], month_end(int(plan.cancelled[index]))
         else:

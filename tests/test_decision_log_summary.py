@@ -109,7 +109,7 @@ EXPECTED = {  # oldest first
         ("snapshot_rename", "由“2026-03”改名为“一季度 Q1”"),
         ("snapshot_delete", "已删除“一季度 Q1”（截至 2026-03-31）及其数据、权重方案和情景"),
         ("mapping_profile_save", "映射方案“投资导出 Investments”已保存：项目"),
-        ("import", "“2026-04”：1 个文件，共 1 行，映射依据：映射方案“投资导出 Investments”"),
+        ("import", "“2026-04”：1 个文件，共 1 行，映射方式：映射方案“投资导出 Investments”"),
     ],
 }
 
@@ -219,7 +219,7 @@ def test_unknown_fields_keep_their_stored_name():
 def test_a_mapped_import_names_its_profile_in_the_details(every_action):
     mapped = every_action[every_action["action"] == "import"].iloc[-1]
     assert parse_details(mapped["details"])["mapping_profiles"] == {"april.csv": "投资导出 Investments"}
-    assert "映射依据：april.csv → 映射方案“投资导出 Investments”" in details_text("zh", mapped["details"])
+    assert "映射方式：april.csv → 映射方案“投资导出 Investments”" in details_text("zh", mapped["details"])
     saved = every_action[every_action["action"] == "mapping_profile_save"].iloc[0]
     assert "Columns mapped: Projects: project_id, name, " in details_text("en", saved["details"])
     assert "mapping_profiles" not in parse_details(every_action[every_action["action"] == "import"].iloc[0]["details"])
@@ -227,7 +227,7 @@ def test_a_mapped_import_names_its_profile_in_the_details(every_action):
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", "“May”: 1 file, 4 rows, mapped by a mapping given with the import"),
-    ("zh", "“May”：1 个文件，共 4 行，映射依据：导入时提供的映射文件"),
+    ("zh", "“May”：1 个文件，共 4 行，映射方式：导入时提供的映射文件"),
 ])
 def test_an_import_through_a_given_mapping_says_so(lang, expected):
     details = {"files": ["x.csv"], "rows": {"projects": 4}, "mapping_profiles": {"x.csv": ""}}
