@@ -151,3 +151,13 @@ def test_ranks_fall_back_to_a_stable_sort_where_the_unique_keys_would_not_be_exa
         assert list(ranks[d]) == list(expected)
     assert list(ranks[0]) == [1, 2, 3, 4]       # all tie at 2e7: project order
     assert list(ranks[1]) == [1, 4, 3, 2]       # 2.8e7, 1.2e7, 2e7, 2.8e7: ties in project order
+
+
+@pytest.mark.parametrize("draws", [1, 2, 3, 7, 20, 21, 100, 101, 2000])
+@pytest.mark.parametrize("projects", [1, 2, 5, 300])
+def test_rank_quantiles_equal_numpys_percentile_to_the_bit(draws, projects):
+    from analytics.sensitivity import RANK_QUANTILES, rank_quantiles
+
+    ranks = np.random.default_rng(draws * 1000 + projects).integers(
+        1, projects + 1, size=(draws, projects)).astype(np.int32)
+    assert np.array_equal(rank_quantiles(ranks), np.percentile(ranks, RANK_QUANTILES, axis=0))
