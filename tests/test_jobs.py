@@ -148,8 +148,20 @@ def test_a_queued_job_cancelled_never_runs(runner):
 def test_a_worker_killed_from_outside_fails_the_job_with_a_translated_error(runner):
     data, params = _hard("highs")
     job = runner.start("s8", ("run", "killed"), optimiser_runs.solve_run, data, params)
-    _wait_until(lambda: job.state == "running", "the job to start")
+    _wait_until(lambda: job.progress is not None, "the worker to take the job")
     os.kill(job._worker.process.pid, signal.SIGKILL)
     assert job.wait(WAIT)
     assert job.state == "failed" and isinstance(job.error, JobStopped)
     assert error_text("zh", job.error).startswith("本次运行未返回结果")
+
+
+def test_a_spare_worker_killed_while_idle_does_not_fail_the_next_job(runner):
+    """The idle spare killed (the out-of-memory killer, an operator, a test killing every child): the
+    next job still runs, in a fresh worker."""
+    _wait_until(lambda: runner._idle, "a spare worker")
+    spare = runner._idle[0].process
+    os.kill(spare.pid, signal.SIGKILL)   # not waited for: the runner may still see it alive
+    job = runner.start("s9", ("run", "after a dead spare"), optimiser_runs.solve_run,
+                       orlib.to_portfolio(SMALL, MONTH), _params())
+    assert job.wait(WAIT) and job.state == "done", job.error
+    assert job.result.result.objective == pytest.approx(13.0)

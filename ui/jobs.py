@@ -111,6 +111,7 @@ def _serve(conn: Any, preload: Sequence[str]) -> None:
         if task is None:
             return
         fn, args, kwargs = task
+        conn.send(("taken",))   # the task reached a live worker (see JobRunner._converse)
 
         def progress(step: str, values: Mapping[str, Any] | None = None) -> None:
             conn.send(("progress", step, dict(values or {})))
@@ -292,12 +293,16 @@ class JobRunner:
             with self._lock:
                 if not job.active:
                     return
-            worker = self._take_worker()
-            with self._lock:
-                if not job.active:   # cancelled while the worker was being found
-                    raise _Cancelled
-                job._worker, job.state, job.started = worker, "running", time.monotonic()
-            worker = self._converse(job, worker, fn, args, kwargs)
+            for attempt in range(1, TASK_ATTEMPTS + 1):
+                worker = self._take_worker()
+                with self._lock:
+                    if not job.active:   # cancelled while the worker was being found
+                        raise _Cancelled
+                    job._worker, job.state, job.started = worker, "running", time.monotonic()
+                worker = self._converse(job, worker, fn, args, kwargs, last=attempt == TASK_ATTEMPTS)
+                if worker is not _UNTAKEN:
+                    break
+                worker = None
         except _Cancelled:
             pass
         finally:
@@ -307,8 +312,14 @@ class JobRunner:
             self._spare()
 
     def _converse(self, job: Job, worker: _Worker, fn: Callable[..., Any], args: tuple,
-                  kwargs: dict) -> _Worker | None:
-        """Send the task and read its messages until the answer; returns the worker if it can be reused."""
+                  kwargs: dict, *, last: bool = True) -> Any:
+        """Send the task and read its messages until the answer; returns the worker if it can be reused.
+
+        A worker that ends before it took the task (a spare killed while idle: the kernel's
+        out-of-memory killer, an operator) returns `_UNTAKEN` unless this is the `last` attempt, so
+        the task goes to a fresh worker instead of failing the job.
+        """
+        taken = False
         try:
             worker.conn.send((fn, args, kwargs))
         except (pickle.PicklingError, TypeError, AttributeError) as e:   # arguments that cannot travel
@@ -322,9 +333,15 @@ class JobRunner:
             try:
                 message = worker.conn.recv()
             except (EOFError, OSError):
+                worker.process.join(1)   # its exit code (a negative one: the signal) for the log
                 with self._lock:
                     if job.cancel_requested:
                         self._finish(job, "cancelled")
+                    elif not taken and not last:
+                        LOG.warning("job worker %s ended before it took a task (exit code %s); trying a fresh one",
+                                    worker.process.pid, worker.process.exitcode)
+                        worker.kill()
+                        return _UNTAKEN
                     else:
                         LOG.error("job worker %s ended without an answer (exit code %s)", worker.process.pid,
                                   worker.process.exitcode)
@@ -332,6 +349,9 @@ class JobRunner:
                 worker.kill()
                 return None
             kind = message[0]
+            if kind == "taken":
+                taken = True
+                continue
             with self._lock:
                 if kind == "progress":
                     job.progress = (message[1], message[2])
@@ -348,6 +368,10 @@ class JobRunner:
 
 class _Cancelled(Exception):
     pass
+
+
+_UNTAKEN = object()   # _converse: the worker ended before it took the task
+TASK_ATTEMPTS = 2     # workers a task is offered to when the first ends before taking it
 
 
 # --- Streamlit: one runner per kind per server process, one owner id per browser session ----------------
