@@ -227,17 +227,21 @@ def postgres_sql(name: str, duckdb_sql: str) -> str:
     return code
 
 
+# The table of applied migrations, the same on both backends (store/db.py migrate, migrate_postgres).
+SCHEMA_VERSION_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+    " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+)
+
+
 def migrate_postgres(uri: str, shipped: list[tuple[int, str, Path]]) -> list[int]:
     """Apply every shipped migration not yet recorded in `schema_version`, each in one server
     transaction, under a session advisory lock: a second process waits here, then finds them done."""
     with connect_psycopg(uri) as pg:
         pg.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
         try:
-            pg.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version ("
-                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-            )
+            pg.execute(SCHEMA_VERSION_DDL)
             done = {row[0] for row in pg.execute("SELECT version FROM schema_version").fetchall()}
             applied = []
             for version, name, file in shipped:

@@ -246,11 +246,7 @@ def migrations() -> list[tuple[int, str, Path]]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration not yet recorded; returns the versions applied now."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-    )
+    con.execute(backend.SCHEMA_VERSION_DDL)
     done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, file in migrations():
